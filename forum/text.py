@@ -1,0 +1,75 @@
+"""Thai-first text normalisation and word segmentation shared by search, duplicates and moderation.
+
+Thai has no spaces between words, so every feature that needs words goes through `tokenize`,
+which segments Thai runs with PyThaiNLP's dictionary-based newmm engine (offline) and splits
+Latin/digit runs on non-word characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_CHAR = r"\u0e00-\u0e7f"
+_THAI_RUN = re.compile(rf"[{_THAI_CHAR}]+")
+_SPACE_INSIDE_THAI = re.compile(rf"(?<=[{_THAI_CHAR}])\s+(?=[{_THAI_CHAR}])")
+_REPEATED_THAI = re.compile(rf"([{_THAI_CHAR}])\1{{2,}}")
+_REPEATED_LATIN = re.compile(r"([a-z])\1{2,}")
+_LAUGHTER = re.compile(r"(?<!\d)5{3,}(?!\d)")
+_TOKEN = re.compile(rf"[{_THAI_CHAR}]+|[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+_THAI_TONE_MARKS = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e47"), None)
+
+
+def _fold_char(char: str) -> str:
+    # NFKC folds full-width letters and ligatures, but would split Thai SARA AM (ำ) in two.
+    if "\u0e00" <= char <= "\u0e7f":
+        return char
+    return unicodedata.normalize("NFKC", char)
+
+
+def normalize(text: str) -> str:
+    """Canonical form for matching: NFC, no zero-width chars, Arabic digits, folded case and
+    repetition ("มากกกก" -> "มาก", "sooooo" -> "soo", "5555" -> "555", ๆ dropped)."""
+    text = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH)
+    text = "".join(_fold_char(c) for c in text).translate(_THAI_DIGITS).casefold()
+    text = text.replace("ๆ", " ")
+    text = _LAUGHTER.sub(" 555 ", text)
+    text = _REPEATED_THAI.sub(r"\1", text)
+    text = _REPEATED_LATIN.sub(r"\1\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=50_000)
+def _segment_thai(run: str) -> tuple[str, ...]:
+    from pythainlp.tokenize import word_tokenize
+
+    return tuple(w for w in word_tokenize(run, engine="newmm", keep_whitespace=False) if w.strip())
+
+
+def tokenize(text: str, *, normalized: bool = False) -> list[str]:
+    """Words of a Thai/English/mixed text, normalised. Spaces typed inside Thai words are
+    ignored, since newmm finds the word boundaries itself."""
+    if not normalized:
+        text = normalize(text)
+    text = _SPACE_INSIDE_THAI.sub("", text)
+    words: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if _THAI_RUN.fullmatch(token):
+            words.extend(_segment_thai(token))
+        else:
+            words.append(token)
+    return words
+
+
+def strip_thai_tone_marks(text: str) -> str:
+    """Drops Thai tone marks and the thanthakhat, for loose comparison of names."""
+    return text.translate(_THAI_TONE_MARKS)
+
+
+def search_terms(text: str) -> str:
+    """Space-separated tokens, the form stored in and queried against the full-text index."""
+    return " ".join(tokenize(text))
