@@ -1,0 +1,130 @@
+"""Application factory: plugins, templates, sessions, CSRF, controllers, error handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.datastructures import State
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.template.config import TemplateConfig
+
+from . import i18n
+from .controllers.accounts import AccountController
+from .controllers.admin import AdminCategoryController
+from .controllers.api import AuthApiController, BoardApiController
+from .controllers.board import BoardController
+from .controllers.deps import DEPENDENCIES
+from .db import create_engine, plugin_config
+from .errors import DomainError, RateLimited
+from .services.posting import PostHook
+from .settings import PROJECT_ROOT, Settings, get_settings
+from .web import error_text, field_errors, format_time, locale_middleware
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+CSRF_FIELD = "_csrf_token"
+
+
+def jinja_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True), extensions=["jinja2.ext.i18n"],
+        auto_reload=False, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["format_time"] = format_time
+    return env
+
+
+def session_store(settings: Settings) -> Store:
+    if settings.security.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(url=settings.security.redis_url, namespace="webboard-sessions")
+    return FileStore(settings.security.session_dir, create_directories=True)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def domain_error_handler(request: Request, error: DomainError) -> Response:
+    if is_api(request):
+        body: dict[str, Any] = {"error": error_text(error), "status_code": error.status_code}
+        if error.field_errors:
+            body["fields"] = field_errors(error)
+        headers = {}
+        if isinstance(error, RateLimited):
+            body["retry_at"] = error.retry_at.isoformat()
+            headers["Retry-After"] = str(max(1, int((error.retry_at - __import__("datetime").datetime.now(error.retry_at.tzinfo)).total_seconds())))
+        return Response(body, status_code=error.status_code, headers=headers)
+    return error_page(request, error.status_code, error_text(error))
+
+
+def http_error_handler(request: Request, error: HTTPException) -> Response:
+    if is_api(request):
+        body = {"error": error.detail, "status_code": error.status_code}
+        if getattr(error, "extra", None):
+            body["extra"] = error.extra
+        return Response(body, status_code=error.status_code, headers=getattr(error, "headers", None))
+    if isinstance(error, NotAuthorizedException):
+        return Redirect(f"/login?next={request.url.path}", status_code=303)
+    detail = error.detail
+    if isinstance(error, NotFoundException):
+        detail = i18n.gettext("Page not found.")
+    elif error.status_code == 403 and "CSRF" in str(detail):
+        detail = i18n.gettext("Your form expired. Go back, reload the page and try again.")
+    return error_page(request, error.status_code, detail)
+
+
+def error_page(request: Request, status_code: int, message: str) -> Response:
+    return Template(
+        template_name="error.html",
+        context={"status_code": status_code, "message": message, "user": request.state.get("user"),
+                 "lang": i18n.current_locale.get()},
+        status_code=status_code,
+    )  # type: ignore[return-value]
+
+
+def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] | None = None) -> Litestar:
+    settings = settings or get_settings()
+    engine = create_engine(settings.db)
+    template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment()))
+    session_config = ServerSideSessionConfig(
+        key="session", max_age=settings.security.session_max_age, httponly=True, samesite="lax",
+        secure=settings.security.https, store="sessions",
+    )
+    hooks = list(post_hooks) if post_hooks is not None else default_post_hooks(settings)
+    static = [create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)] if STATIC_DIR.exists() else []
+    return Litestar(
+        route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
+                        BoardApiController, *static],
+        dependencies=DEPENDENCIES,
+        plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine))],
+        middleware=[locale_middleware, session_config.middleware],
+        stores={"sessions": session_store(settings)},
+        csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,
+                               cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
+        template_config=template_config,
+        openapi_config=OpenAPIConfig(title="Club webboard API", version="1.0.0", path="/api/schema"),
+        exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler},
+        state=State({"post_hooks": hooks, "settings": settings}),
+        debug=settings.debug,
+    )
+
+
+def default_post_hooks(settings: Settings) -> list[PostHook]:
+    """Duplicate detection and moderation, once their packages are wired in."""
+    return []

@@ -1,0 +1,5 @@
+"""ASGI entry point for the server processes."""
+
+from .app import create_app
+
+app = create_app()

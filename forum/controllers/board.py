@@ -1,0 +1,160 @@
+"""Server-rendered webboard pages: categories, threads, replies, edits and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import models as m
+
+from ..errors import DomainError, NotFound
+from ..i18n import gettext
+from ..services import reading
+from ..services.categories import CategoryService
+from ..services.posting import PostingService
+from ..settings import Settings
+from ..web import error_text, field_errors, redirect, render
+
+
+class BoardController(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, request: Request, user: m.User | None, categories: CategoryService) -> Template:
+        return render(request, "home.html", categories=await categories.list())
+
+    @get("/c/{slug:str}", name="category")
+    async def category(
+        self, request: Request, slug: str, user: m.User | None, categories: CategoryService, db_session: AsyncSession,
+        settings: Settings, after: str | None = None, before: str | None = None,
+    ) -> Template:
+        category = await _category_or_404(categories, slug)
+        page = await reading.category_threads(
+            db_session, category.id, limit=settings.board.threads_per_page, after=after, before=before
+        )
+        return render(request, "category.html", category=category, page=page)
+
+    @get("/c/{slug:str}/new", name="new_thread")
+    async def new_thread(self, request: Request, slug: str, member: m.User, categories: CategoryService) -> Template:
+        category = await _category_or_404(categories, slug)
+        return render(request, "thread_form.html", category=category, all_categories=await categories.list(), form={})
+
+    @post("/c/{slug:str}/new", name="create_thread")
+    async def create_thread(
+        self, request: Request, slug: str, member: m.User, categories: CategoryService, posting: PostingService
+    ) -> Template | Redirect:
+        category = await _category_or_404(categories, slug)
+        form = dict(await request.form())
+        try:
+            thread, _ = await posting.create_thread(
+                member, category_id=_int(form.get("category_id"), category.id), title=form.get("title", ""),
+                body=form.get("body", ""), distinct_reason=form.get("distinct_reason"),
+                distinct_from_id=_int(form.get("distinct_from_id"), None),
+            )
+        except DomainError as error:
+            return render(
+                request, "thread_form.html", status_code=error.status_code, category=category,
+                all_categories=await categories.list(), form=form, error=error_text(error),
+                errors=field_errors(error), problem=error,
+            )
+        message = "Your thread is awaiting review." if thread.visibility == m.Visibility.HELD else "Thread posted."
+        return redirect(request, f"/t/{thread.id}", message)
+
+    @get("/t/{thread_id:int}", name="thread")
+    async def thread(
+        self, request: Request, thread_id: int, user: m.User | None, db_session: AsyncSession, settings: Settings,
+        after: int | None = None,
+    ) -> Template:
+        header = await reading.thread_header(db_session, thread_id)
+        if header is None or not _visible(header, user):
+            raise NotFoundException()
+        posts, next_after = await reading.thread_posts(
+            db_session, thread_id, user, limit=settings.board.posts_per_page, after=after
+        )
+        return render(request, "thread.html", thread=header, posts=posts, next_after=next_after, after=after)
+
+    @post("/t/{thread_id:int}/reply", name="reply")
+    async def reply(
+        self, request: Request, thread_id: int, member: m.User, posting: PostingService, db_session: AsyncSession,
+        settings: Settings,
+    ) -> Template | Redirect:
+        form = dict(await request.form())
+        try:
+            post_row = await posting.create_reply(member, thread_id=thread_id, body=form.get("body", ""))
+        except NotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            header = await reading.thread_header(db_session, thread_id)
+            posts, next_after = await reading.thread_posts(db_session, thread_id, member, limit=settings.board.posts_per_page)
+            return render(request, "thread.html", status_code=error.status_code, thread=header, posts=posts,
+                          next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error))
+        message = "Your reply is awaiting review." if post_row.visibility == m.Visibility.HELD else "Reply posted."
+        return redirect(request, f"/t/{thread_id}?after={post_row.id - 1}#p{post_row.id}", message)
+
+    @get("/p/{post_id:int}/edit", name="edit_post")
+    async def edit_form(self, request: Request, post_id: int, member: m.User, db_session: AsyncSession) -> Template:
+        post_obj, thread = await _own_post(db_session, post_id, member)
+        form = {"title": thread.title, "body": post_obj.body_raw}
+        return render(request, "post_edit.html", post=post_obj, thread=thread, form=form)
+
+    @post("/p/{post_id:int}/edit", name="update_post")
+    async def edit(
+        self, request: Request, post_id: int, member: m.User, posting: PostingService, db_session: AsyncSession
+    ) -> Template | Redirect:
+        post_obj, thread = await _own_post(db_session, post_id, member)
+        form = dict(await request.form())
+        try:
+            await posting.edit_post(member, post_id, body=form.get("body", ""), title=form.get("title"))
+        except DomainError as error:
+            return render(request, "post_edit.html", status_code=error.status_code, post=post_obj, thread=thread,
+                          form=form, error=error_text(error), errors=field_errors(error))
+        return redirect(request, f"/t/{thread.id}#p{post_id}", "Post updated.")
+
+    @post("/p/{post_id:int}/delete", name="delete_post")
+    async def delete(self, request: Request, post_id: int, member: m.User, posting: PostingService,
+                     db_session: AsyncSession) -> Redirect:
+        post_obj, thread = await _own_post(db_session, post_id, member)
+        await posting.delete_own_post(member, post_id)
+        if post_obj.is_opening:
+            return redirect(request, f"/c/{(await db_session.get(m.Category, thread.category_id)).slug}", "Thread deleted.")
+        return redirect(request, f"/t/{thread.id}", "Post deleted.")
+
+    @get("/search", name="search")
+    async def search(self, request: Request, user: m.User | None, db_session: AsyncSession, q: str = "") -> Template:
+        results = await reading.search_threads(db_session, q) if q.strip() else []
+        return render(request, "search.html", q=q, results=results)
+
+
+async def _category_or_404(categories: CategoryService, slug: str) -> m.Category:
+    try:
+        return await categories.by_slug(slug)
+    except NotFound:
+        raise NotFoundException() from None
+
+
+async def _own_post(db_session: AsyncSession, post_id: int, member: m.User) -> tuple[m.Post, m.Thread]:
+    post_obj = await db_session.get(m.Post, post_id)
+    if post_obj is None or post_obj.visibility == m.Visibility.DELETED:
+        raise NotFoundException()
+    if post_obj.author_id != member.id:
+        raise PermissionDeniedException(gettext("You can only change your own posts."))
+    thread = await db_session.get(m.Thread, post_obj.thread_id)
+    assert thread is not None
+    return post_obj, thread
+
+
+def _visible(header: Any, user: m.User | None) -> bool:
+    if header.visibility == m.Visibility.PUBLISHED:
+        return True
+    return header.visibility == m.Visibility.HELD and user is not None and (user.is_admin or user.id == header.author_id)
+
+
+def _int(value: Any, default: int | None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,309 @@
+"""Text -> weighted features for duplicate detection.
+
+Pipeline: ``forum.text.normalize`` (NFC, digits, case, repeated letters, zero-width chars),
+spaces typed inside Thai words dropped, then the club vocabulary (``vocabulary.txt``) turns
+every known surface form -- Thai, English, Thai-script model names, common misspellings -- into
+a shared concept token such as ``@model.yaris`` or ``@part.battery``.  The text left between
+concept matches is segmented with ``forum.text.tokenize`` (PyThaiNLP newmm); Latin words get a
+light stemmer, and Latin words close to a vocabulary form (one typo) are mapped to it.
+
+The result is a bag of features with title words counted double, and the concept sets by
+type (model, brand, part, sym, topic, fuel) used by the index to lower the score of a thread
+about another car model or another part/problem.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from forum.text import normalize, tokenize
+
+VOCABULARY_FILE = "vocabulary.txt"
+
+_THAI = "\u0e00-\u0e7f"
+_TONES = "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c"
+_SPACE_IN_THAI = re.compile(rf"(?<=[{_THAI}])\s+(?=[{_THAI}])")
+_IS_THAI = re.compile(rf"[{_THAI}]")
+_LATIN_WORD = re.compile(r"[a-z]+")
+_CONCEPT_PREFIX = "@"
+
+TITLE_WEIGHT = 2.0
+CONCEPT_WEIGHT = 1.5
+
+# Words that carry no topic: Thai particles/pronouns/fillers and English function words.
+# (Deliberately short: negations, "broken", "noise" etc. stay, IDF handles the rest.)
+_THAI_STOP = set(
+    """ครับ ค่ะ คะ คับ ครับผม ขอรับ นะ นะคะ นะครับ จ้า จ้ะ จ๊ะ ค่า ฮะ เลย ด้วย หน่อย ไหม มั้ย มั๊ย ไม๊ บ้าง
+    ผม ดิฉัน ฉัน หนู เรา พี่ พี่ๆ น้อง ท่าน เพื่อน เพื่อนๆ สมาชิก ทุกท่าน ทุกคน ใคร คุณ เขา
+    ที่ ซึ่ง อัน และ กับ แต่ ก็ จะ ได้ ให้ ของ ใน ว่า เป็น คือ มี การ ความ แล้ว อยู่ ไป มา นี้ นั้น นี่ นั่น
+    อะไร ยังไง อย่างไร ไง ทำไม เพราะ ถ้า หาก หรือ ก่อน หลัง ตอน ช่วง เมื่อ โดย จาก ถึง ไว้ ออก เข้า
+    รบกวน สอบถาม ถาม ขอ ช่วย แนะนำ หน่อยครับ ค่ะ ปรึกษา ท่านใด รู้ ทราบ สงสัย อยาก ต้องการ
+    ครั้ง คัน รถ รถยนต์ ตัว แบบ เรื่อง กัน จริง จริงๆ ค่อนข้าง มาก เยอะ นิด นิดหน่อย ๆ
+    555 ฮ่า ฮา อ่ะ อะ เออ อืม โอ้ย ดี ดีคะ ดีครับ ยังไงดี""".split()
+)
+_EN_STOP = set(
+    """a an the and or but if of to in on at by for with from as is are was were be been being am
+    it its it's this that these those there here i me my mine we our you your he she they them
+    his her their do does did done have has had having not no yes so very too just also any
+    some all can could would should will shall may might must what which who whom whose when
+    where why how than then there about into over under again more most other such only own
+    same few out up down off please help anyone anybody someone thanks thank hi hello guys
+    know question questions ask asking advice tips recommend recommendation car cars vehicle
+    get got getting one ok okay really much many lot lots bit still already now after before""".split()
+)
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str  # e.g. "model.yaris"
+    kind: str  # model | brand | part | sym | topic | fuel
+    implies: tuple[str, ...] = ()
+
+
+@dataclass
+class Analysis:
+    """Weighted features of one text and its concepts grouped by kind."""
+
+    weights: dict[str, float]
+    concepts: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _form_key(form: str) -> str:
+    form = normalize(form)
+    return _SPACE_IN_THAI.sub("", form)
+
+
+def _units(text: str) -> list[str]:
+    """Regex pieces of one vocabulary form: tone marks optional in long Thai forms (so "แคมรี"
+    matches "แคมรี่"), spaces/hyphens optional between Latin parts ("d-max" = "dmax")."""
+    out = []
+    thai_len = len([c for c in text if _IS_THAI.match(c) and c not in _TONES])
+    loose_tones = thai_len >= 5
+    for ch in text:
+        if ch in " -":
+            out.append(r"[\s\-]?")
+        elif loose_tones and ch in _TONES:
+            continue
+        elif loose_tones and _IS_THAI.match(ch):
+            out.append(re.escape(ch) + f"[{_TONES}]*")
+        else:
+            out.append(re.escape(ch))
+    return out
+
+
+def _trie_regex(keys: list[str], index: dict[str, int]) -> str:
+    """One regex for many forms, as a trie (fast with Python's backtracking engine); longer
+    continuations are tried before a shorter form ends, so the longest form wins."""
+    root: dict = {}
+    for key in keys:
+        node = root
+        for unit in _units(key):
+            node = node.setdefault(unit, {})
+        node[None] = key
+
+    def emit(node: dict) -> str:
+        branches = [unit + emit(child) for unit, child in node.items() if unit is not None]
+        if None in node:
+            key = node[None]
+            tail = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", key) else ""
+            branches.append(f"{tail}(?P<f{index[key]}>)")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(root)
+
+
+class Vocabulary:
+    """The club vocabulary: surface form -> concept, compiled into one regex (longest first)."""
+
+    def __init__(self, text: str):
+        self.concepts: dict[str, Concept] = {}
+        self.form_to_concept: dict[str, str] = {}
+        for lineno, raw in enumerate(text.splitlines(), 1):
+            line = raw.split("#", 1)[0].strip() if raw.lstrip().startswith("#") else raw.strip()
+            if not line:
+                continue
+            if " : " not in line:
+                raise ValueError(f"{VOCABULARY_FILE}:{lineno}: expected 'concept : forms'")
+            head, forms = line.split(" : ", 1)
+            if "+" in head:  # forms that stand for several concepts defined elsewhere
+                combo = tuple(n.strip() for n in head.split("+"))
+                for form in forms.split(","):
+                    if key := _form_key(form):
+                        self.form_to_concept.setdefault(key, combo)
+                continue
+            names = head.replace(">", " ").split()
+            name, implies = names[0], tuple(names[1:])
+            kind = name.split(".", 1)[0]
+            self.concepts[name] = Concept(name, kind, implies)
+            for form in forms.split(","):
+                key = _form_key(form)
+                if key:
+                    self.form_to_concept.setdefault(key, name)
+        for concept in self.concepts.values():
+            for implied in concept.implies:
+                if implied not in self.concepts:
+                    raise ValueError(f"{concept.name} implies unknown concept {implied}")
+        for target in self.form_to_concept.values():
+            for name in target if isinstance(target, tuple) else (target,):
+                if name not in self.concepts:
+                    raise ValueError(f"vocabulary form maps to unknown concept {name}")
+        keys = sorted(self.form_to_concept, key=len, reverse=True)
+        index = {key: i for i, key in enumerate(keys)}
+        latin = [k for k in keys if re.match(r"[a-z0-9]", k)]
+        other = [k for k in keys if not re.match(r"[a-z0-9]", k)]
+        self._keys = keys
+        self._regex = re.compile(
+            r"(?<![a-z0-9])" + _trie_regex(latin, index) + "|" + _trie_regex(other, index)
+        )
+        # single Latin words, for one-typo matching ("fortunr" -> fortuner)
+        self._latin_words = {
+            k: v for k, v in self.form_to_concept.items() if re.fullmatch(r"[a-z]{5,}", k) and isinstance(v, str)
+        }
+        self._latin_by_first: dict[str, list[str]] = {}
+        for word in self._latin_words:
+            self._latin_by_first.setdefault(word[0], []).append(word)
+
+    @classmethod
+    def default(cls) -> "Vocabulary":
+        return _default_vocabulary()
+
+    def expand(self, name: str) -> list[str]:
+        """A concept and everything it implies (transitively)."""
+        seen, stack = [], [name]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.append(current)
+            stack.extend(self.concepts[current].implies)
+        return seen
+
+    def find(self, text: str):
+        """Yields (start, end, concept name or tuple of names) for vocabulary forms found in
+        normalised text."""
+        for match in self._regex.finditer(text):
+            key = self._keys[int(match.lastgroup[1:])]
+            yield match.start(), match.end(), self.form_to_concept[key]
+
+    @lru_cache(maxsize=100_000)
+    def fuzzy(self, word: str) -> str | None:
+        """Concept of a Latin vocabulary word within one edit (two for long words) of `word`."""
+        if len(word) < 6 or word in _EN_STOP:
+            return None
+        limit = 2 if len(word) >= 9 else 1
+        best = None
+        for cand in self._latin_by_first.get(word[0], ()):
+            if abs(len(cand) - len(word)) > limit:
+                continue
+            d = _edit_distance(word, cand, limit)
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, cand)
+        return self._latin_words[best[1]] if best else None
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (adjacent swaps count 1), stopping early above `limit`."""
+    prev2 = None
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+@lru_cache(maxsize=1)
+def _default_vocabulary() -> Vocabulary:
+    text = resources.files("forum.duplicates").joinpath(VOCABULARY_FILE).read_text(encoding="utf-8")
+    return Vocabulary(text)
+
+
+def _stem(word: str) -> str:
+    """Very light English stemmer: plural and -ing/-ed endings."""
+    if not word.isascii() or not word.isalpha() or len(word) <= 3:
+        return word
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            if suffix == "es" and not word.endswith(("ches", "shes", "xes", "sses")):
+                continue
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def _is_stop(word: str) -> bool:
+    if word in _THAI_STOP or word in _EN_STOP:
+        return True
+    if _IS_THAI.match(word):
+        return len(word) < 2
+    return len(word) < 2 and not word.isdigit()
+
+
+class Analyzer:
+    """Turns a (title, body) pair into weighted features and concept sets."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None):
+        self.vocabulary = vocabulary or Vocabulary.default()
+
+    def terms(self, text: str) -> tuple[list[str], list[str]]:
+        """(words, concept names) of one text, in order of appearance."""
+        text = _SPACE_IN_THAI.sub("", normalize(text))
+        words: list[str] = []
+        concepts: list[str] = []
+        pos = 0
+        vocab = self.vocabulary
+        for start, end, target in vocab.find(text):
+            self._words(text[pos:start], words, concepts)
+            concepts.extend(target if isinstance(target, tuple) else (target,))
+            pos = end
+        self._words(text[pos:], words, concepts)
+        return words, concepts
+
+    def _words(self, segment: str, words: list[str], concepts: list[str]) -> None:
+        if not segment.strip():
+            return
+        for word in tokenize(segment, normalized=True):
+            if _is_stop(word):
+                continue
+            if word.isascii() and word.isalpha():
+                concept = self.vocabulary.fuzzy(word)
+                if concept:
+                    concepts.append(concept)
+                    continue
+                word = _stem(word)
+            words.append(word)
+
+    def analyze(self, title: str, body: str = "") -> Analysis:
+        counts: Counter[str] = Counter()
+        found: set[str] = set()
+        for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
+            if not text:
+                continue
+            words, concepts = self.terms(text)
+            for word in words:
+                counts[word] += weight
+            for concept in concepts:
+                for name in self.vocabulary.expand(concept):
+                    counts[_CONCEPT_PREFIX + name] += weight * CONCEPT_WEIGHT
+                    found.add(name)
+        weights = {term: 1.0 + math.log(c) if c >= 1 else c for term, c in counts.items()}
+        by_kind: dict[str, set[str]] = {}
+        for name in found:
+            by_kind.setdefault(self.vocabulary.concepts[name].kind, set()).add(name)
+        return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()})
+
+
+def is_concept(term: str) -> bool:
+    return term.startswith(_CONCEPT_PREFIX)

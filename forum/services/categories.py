@@ -1,0 +1,60 @@
+"""Admin-managed categories."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import models as m
+
+from ..errors import Conflict, NotFound, ValidationFailed
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+
+
+class CategoryService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def list(self) -> list[m.Category]:
+        return list((await self.session.scalars(select(m.Category).order_by(m.Category.position, m.Category.id))).all())
+
+    async def by_slug(self, slug: str) -> m.Category:
+        category = await self.session.scalar(select(m.Category).where(m.Category.slug == slug))
+        if category is None:
+            raise NotFound("Category not found.")
+        return category
+
+    async def save(self, data: dict, category: m.Category | None = None) -> m.Category:
+        slug = (data.get("slug") or "").strip().lower()
+        fields = {key: " ".join(str(data.get(key) or "").split()) for key in ("name_th", "name_en")}
+        errors = {}
+        if not SLUG.match(slug):
+            errors["slug"] = "Slug: 3-60 characters, a-z, digits and dashes."
+        for key, value in fields.items():
+            if not value or len(value) > 100:
+                errors[key] = "Name: 1-100 characters."
+        try:
+            position = int(data.get("position") or 0)
+        except ValueError:
+            errors["position"] = "Order must be a whole number."
+            position = 0
+        if errors:
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        clash = await self.session.scalar(select(m.Category.id).where(m.Category.slug == slug))
+        if clash is not None and (category is None or clash != category.id):
+            raise Conflict("A category with this slug exists.", field_errors={"slug": "A category with this slug exists."})
+        category = category or m.Category(thread_count=0)
+        category.slug, category.name_th, category.name_en, category.position = slug, fields["name_th"], fields["name_en"], position
+        category.description_th = str(data.get("description_th") or "").strip()[:2000]
+        category.description_en = str(data.get("description_en") or "").strip()[:2000]
+        self.session.add(category)
+        await self.session.flush()
+        return category
+
+    async def delete(self, category: m.Category) -> None:
+        if await self.session.scalar(select(m.Thread.id).where(m.Thread.category_id == category.id).limit(1)):
+            raise Conflict("Move or delete this category's threads first.")
+        await self.session.delete(category)

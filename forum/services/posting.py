@@ -1,0 +1,263 @@
+"""The one place where threads, replies and edits are created. Every path (HTML form, JSON API,
+Ask Guru) goes through `PostingService`, and the duplicate check and moderation plug in once,
+as `PostHook`s: `before_save` may refuse the draft or hold it, `after_save` sees the saved post
+in the same transaction (the request commits; this service never does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import models as m
+
+from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
+from ..rendering import render_markdown
+from ..settings import Settings
+from ..text import search_terms
+from .accounts import utcnow
+
+DraftAction = Literal["thread", "reply", "edit"]
+
+
+@dataclass
+class Draft:
+    """What is about to be saved; hooks read it and may change `visibility` or add notes."""
+
+    action: DraftAction
+    author: m.User
+    body: str
+    title: str | None = None
+    category_id: int | None = None
+    thread: m.Thread | None = None
+    post: m.Post | None = None  # the post being edited
+    kind: m.ThreadKind = m.ThreadKind.DISCUSSION
+    distinct_reason: str | None = None
+    distinct_from_id: int | None = None
+    visibility: m.Visibility = m.Visibility.PUBLISHED
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.body}" if self.title else self.body
+
+
+class PostHook(Protocol):
+    async def before_save(self, session: AsyncSession, draft: Draft) -> None: ...
+
+    async def after_save(self, session: AsyncSession, draft: Draft, post: m.Post) -> None: ...
+
+
+def can_post(user: m.User, now: dt.datetime) -> str | None:
+    """Why this member may not post now, or None."""
+    if user.status == m.MemberStatus.SUSPENDED and (user.suspended_until is None or user.suspended_until > now):
+        return "Your account is suspended; you cannot post until the suspension ends."
+    if user.status in (m.MemberStatus.REVOKED, m.MemberStatus.RESIGNED):
+        return "This membership has ended."
+    return None
+
+
+class PostingService:
+    def __init__(self, session: AsyncSession, settings: Settings, hooks: Sequence[PostHook] = ()) -> None:
+        self.session = session
+        self.settings = settings
+        self.hooks = tuple(hooks)
+
+    # -- public operations -------------------------------------------------------------
+    async def create_thread(
+        self,
+        author: m.User,
+        *,
+        category_id: int,
+        title: str,
+        body: str,
+        kind: m.ThreadKind = m.ThreadKind.DISCUSSION,
+        distinct_reason: str | None = None,
+        distinct_from_id: int | None = None,
+    ) -> tuple[m.Thread, m.Post]:
+        now = utcnow()
+        self._check_author(author, now)
+        title, body = self._validate(title, body, with_title=True)
+        if await self.session.get(m.Category, category_id) is None:
+            raise ValidationFailed("Choose a category.", field_errors={"category_id": "Choose a category."})
+        await self._check_rate(author, "thread", now)
+        draft = Draft(
+            action="thread", author=author, title=title, body=body, category_id=category_id, kind=kind,
+            distinct_reason=(distinct_reason or "").strip()[:500] or None, distinct_from_id=distinct_from_id,
+        )
+        await self._before_save(draft)
+        thread = m.Thread(
+            category_id=category_id, author_id=author.id, kind=kind, title=title, visibility=draft.visibility,
+            last_activity_at=now, last_author_id=author.id, distinct_reason=draft.distinct_reason,
+            distinct_from_id=draft.distinct_from_id if draft.distinct_reason else None,
+            search_terms=search_terms(f"{title}\n{body}"),
+        )
+        self.session.add(thread)
+        await self.session.flush()
+        post = m.Post(thread_id=thread.id, author_id=author.id, is_opening=True, body_raw=body,
+                      body_html=render_markdown(body), visibility=draft.visibility)
+        self.session.add(post)
+        await self.session.flush()
+        draft.thread, draft.post = thread, post
+        if draft.visibility == m.Visibility.PUBLISHED:
+            await self._bump_category(category_id, +1)
+        await self._after_save(draft, post)
+        return thread, post
+
+    async def create_reply(self, author: m.User, *, thread_id: int, body: str) -> m.Post:
+        now = utcnow()
+        self._check_author(author, now)
+        thread = await self.session.get(m.Thread, thread_id)
+        if thread is None or not self.thread_visible_to(thread, author):
+            raise NotFound("Thread not found.")
+        if thread.is_locked or thread.duplicate_of_id:
+            raise Forbidden("This thread is closed to new replies.")
+        _, body = self._validate(None, body, with_title=False)
+        await self._check_rate(author, "reply", now)
+        draft = Draft(action="reply", author=author, body=body, thread=thread, category_id=thread.category_id)
+        await self._before_save(draft)
+        post = m.Post(thread_id=thread.id, author_id=author.id, body_raw=body, body_html=render_markdown(body),
+                      visibility=draft.visibility)
+        self.session.add(post)
+        await self.session.flush()
+        draft.post = post
+        if draft.visibility == m.Visibility.PUBLISHED:
+            thread.reply_count += 1
+            thread.last_activity_at = now
+            thread.last_author_id = author.id
+        await self._after_save(draft, post)
+        return post
+
+    async def edit_post(self, editor: m.User, post_id: int, *, body: str, title: str | None = None) -> m.Post:
+        now = utcnow()
+        post = await self.session.get(m.Post, post_id)
+        if post is None or post.visibility == m.Visibility.DELETED:
+            raise NotFound("Post not found.")
+        if post.author_id != editor.id:
+            raise Forbidden("You can only edit your own posts.")
+        self._check_author(editor, now)
+        thread = await self.session.get(m.Thread, post.thread_id)
+        assert thread is not None
+        with_title = post.is_opening
+        title, body = self._validate(title if with_title else None, body, with_title=with_title)
+        draft = Draft(action="edit", author=editor, title=title, body=body, thread=thread, post=post,
+                      category_id=thread.category_id, visibility=post.visibility)
+        await self._before_save(draft)
+        self.session.add(m.PostRevision(post_id=post.id, editor_id=editor.id,
+                                        title=thread.title if with_title else None, body_raw=post.body_raw,
+                                        revised_at=now))
+        post.body_raw, post.body_html, post.edited_at = body, render_markdown(body), now
+        if with_title and title:
+            thread.title = title
+            thread.search_terms = search_terms(f"{title}\n{body}")
+        await self.set_visibility(post, draft.visibility)
+        await self._after_save(draft, post)
+        return post
+
+    async def delete_own_post(self, user: m.User, post_id: int) -> m.Post:
+        post = await self.session.get(m.Post, post_id)
+        if post is None or post.visibility == m.Visibility.DELETED:
+            raise NotFound("Post not found.")
+        if post.author_id != user.id:
+            raise Forbidden("You can only delete your own posts.")
+        await self.set_visibility(post, m.Visibility.DELETED)
+        return post
+
+    # -- visibility: also used by moderation ------------------------------------------
+    async def set_visibility(self, post: m.Post, visibility: m.Visibility) -> None:
+        """Changes a post's visibility and keeps the thread and counters in step. An opening
+        post carries its whole thread with it."""
+        before = post.visibility
+        if before == visibility:
+            return
+        post.visibility = visibility
+        thread = await self.session.get(m.Thread, post.thread_id)
+        assert thread is not None
+        published = m.Visibility.PUBLISHED
+        if post.is_opening:
+            thread.visibility = visibility
+            if (before == published) != (visibility == published):
+                await self._bump_category(thread.category_id, +1 if visibility == published else -1)
+        elif (before == published) != (visibility == published):
+            thread.reply_count += 1 if visibility == published else -1
+            last = await self.session.execute(
+                select(m.Post.created_at, m.Post.author_id)
+                .where(m.Post.thread_id == thread.id, m.Post.visibility == published)
+                .order_by(m.Post.id.desc()).limit(1)
+            )
+            row = last.first()
+            if row is not None:
+                thread.last_activity_at, thread.last_author_id = row.created_at, row.author_id
+
+    @staticmethod
+    def thread_visible_to(thread: m.Thread, user: m.User | None) -> bool:
+        if thread.visibility == m.Visibility.PUBLISHED:
+            return True
+        if thread.visibility == m.Visibility.HELD and user is not None:
+            return user.is_admin or user.id == thread.author_id
+        return False
+
+    # -- internals ---------------------------------------------------------------------
+    def _check_author(self, author: m.User, now: dt.datetime) -> None:
+        if reason := can_post(author, now):
+            raise Forbidden(reason)
+
+    def _validate(self, title: str | None, body: str, *, with_title: bool) -> tuple[str | None, str]:
+        board = self.settings.board
+        errors: dict[str, str] = {}
+        if with_title:
+            title = " ".join((title or "").split())
+            if not title:
+                errors["title"] = "The title is empty."
+            elif len(title) > board.title_max:
+                errors["title"] = "The title is longer than 200 characters."
+        body = (body or "").strip()
+        if not body:
+            errors["body"] = "The message is empty."
+        elif len(body) > board.body_max:
+            errors["body"] = "The message is longer than 20,000 characters."
+        if errors:
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        return title, body
+
+    async def _check_rate(self, author: m.User, action: Literal["thread", "reply"], now: dt.datetime) -> None:
+        board = self.settings.board
+        new_account = author.created_at is not None and now - author.created_at < dt.timedelta(days=1)
+        if new_account:
+            window, limit = dt.timedelta(days=1), (
+                board.new_account_threads_per_day if action == "thread" else board.new_account_replies_per_day
+            )
+        else:
+            window, limit = dt.timedelta(hours=1), (board.threads_per_hour if action == "thread" else board.replies_per_hour)
+        since = now - window
+        query = select(m.Post.created_at).where(
+            m.Post.author_id == author.id, m.Post.created_at > since, m.Post.is_opening.is_(action == "thread")
+        ).order_by(m.Post.created_at).limit(limit)
+        recent = (await self.session.scalars(query)).all()
+        if len(recent) >= limit:
+            retry_at = recent[0] + window
+            if new_account:
+                retry_at = min(retry_at, author.created_at + window)
+            raise RateLimited("You have reached the posting limit. You can post again at {time}.", retry_at=retry_at)
+
+    async def _bump_category(self, category_id: int, delta: int) -> None:
+        await self.session.execute(
+            update(m.Category).where(m.Category.id == category_id).values(thread_count=m.Category.thread_count + delta)
+        )
+
+    async def _before_save(self, draft: Draft) -> None:
+        for hook in self.hooks:
+            await hook.before_save(self.session, draft)
+
+    async def _after_save(self, draft: Draft, post: m.Post) -> None:
+        for hook in self.hooks:
+            await hook.after_save(self.session, draft, post)
+
+
+async def count_published(session: AsyncSession, category_id: int) -> int:
+    return await session.scalar(
+        select(func.count()).where(m.Thread.category_id == category_id, m.Thread.visibility == m.Visibility.PUBLISHED)
+    ) or 0

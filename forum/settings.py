@@ -1,0 +1,96 @@
+"""Settings, one dataclass per concern, read from the environment once (`get_settings()`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _data_dir() -> Path:
+    return Path(_env("WEBBOARD_DATA_DIR", str(PROJECT_ROOT / "var")))
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = field(default_factory=lambda: _env("DATABASE_URL", f"sqlite+aiosqlite:///{_data_dir() / 'webboard.db'}"))
+    echo: bool = field(default_factory=lambda: _env("DATABASE_ECHO", "0") == "1")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+def _secret_key() -> str:
+    """A stable secret: from the environment, else generated once and kept in the data dir so
+    sessions and CSRF tokens survive a restart and are shared by every worker."""
+    if key := os.environ.get("WEBBOARD_SECRET_KEY"):
+        return key
+    path = _data_dir() / "secret.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    secret_key: str = field(default_factory=_secret_key)
+    https: bool = field(default_factory=lambda: _env("WEBBOARD_HTTPS", "0") == "1")
+    redis_url: str | None = field(default_factory=lambda: os.environ.get("REDIS_URL") or None)
+    session_dir: Path = field(default_factory=lambda: _data_dir() / "sessions")
+    session_max_age: int = 14 * 24 * 3600
+    login_failures_per_account: int = 5
+    login_failures_per_ip: int = 20
+    login_window_seconds: int = 15 * 60
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    terms_version: str = "2026-01"
+    minimum_age: int = 13
+    threads_per_page: int = 20
+    posts_per_page: int = 20
+    title_max: int = 200
+    body_max: int = 20_000
+    # Posting limits: (threads, replies) per window, stricter on an account's first day.
+    new_account_threads_per_day: int = 3
+    new_account_replies_per_day: int = 10
+    threads_per_hour: int = 10
+    replies_per_hour: int = 60
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = field(default_factory=lambda: _env("WEBBOARD_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(_env("WEBBOARD_PORT", "8000")))
+    workers: int = field(default_factory=lambda: int(_env("WEBBOARD_WORKERS", "2")))
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=_data_dir)
+    db: DatabaseSettings = field(default_factory=DatabaseSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+    board: BoardSettings = field(default_factory=BoardSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    debug: bool = field(default_factory=lambda: _env("WEBBOARD_DEBUG", "0") == "1")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,108 @@
+"""Shared request plumbing: the current user, locale, rendering, and error translation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import models as m
+
+from .errors import DomainError, RateLimited
+from .i18n import LOCALE_COOKIE, current_locale, gettext, pick_locale
+
+SESSION_USER_KEY = "user_id"
+FLASH_KEY = "_messages"
+ENDED = (m.MemberStatus.REVOKED, m.MemberStatus.RESIGNED)
+
+
+def locale_middleware(app: ASGIApp) -> ASGIApp:
+    """Sets the UI language for the whole request from the `lang` cookie (Thai by default)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        cookie_value = None
+        for name, value in scope.get("headers", ()):
+            if name == b"cookie" and LOCALE_COOKIE.encode() in value:
+                for part in value.decode("latin-1").split(";"):
+                    key, _, val = part.strip().partition("=")
+                    if key == LOCALE_COOKIE:
+                        cookie_value = val
+        token = current_locale.set(pick_locale(cookie_value))
+        try:
+            await app(scope, receive, send)
+        finally:
+            current_locale.reset(token)
+
+    return middleware
+
+
+async def provide_user(request: Request, db_session: AsyncSession) -> m.User | None:
+    """The logged-in member, re-read every request so a revoked member's session ends at once."""
+    if "user" in request.state:
+        return request.state.user
+    user = None
+    user_id = request.session.get(SESSION_USER_KEY) if request.scope.get("session") else None
+    if user_id is not None:
+        user = await db_session.get(m.User, user_id)
+        if user is None or user.status in ENDED:
+            request.clear_session()
+            user = None
+        elif user.last_seen_at is None or dt.datetime.now(dt.timezone.utc) - user.last_seen_at > dt.timedelta(hours=12):
+            user.last_seen_at = dt.datetime.now(dt.timezone.utc)
+    request.state.user = user
+    return user
+
+
+async def provide_member(request: Request, db_session: AsyncSession) -> m.User:
+    user = await provide_user(request, db_session)
+    if user is None:
+        raise NotAuthorizedException(gettext("Please log in first."))
+    return user
+
+
+async def provide_admin(request: Request, db_session: AsyncSession) -> m.User:
+    user = await provide_member(request, db_session)
+    if not user.is_admin:
+        raise PermissionDeniedException(gettext("Only admins can do this."))
+    return user
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Template:
+    context.setdefault("user", request.state.get("user"))
+    context.setdefault("lang", current_locale.get())
+    if request.scope.get("session"):
+        context["messages"] = request.session.pop(FLASH_KEY, [])
+    return Template(template_name=name, context=context, status_code=status_code)
+
+
+def redirect(request: Request, path: str, message: str | None = None, category: str = "success") -> Redirect:
+    if message:
+        request.session.setdefault(FLASH_KEY, []).append({"message": gettext(message), "category": category})
+    return Redirect(path, status_code=303)
+
+
+def error_text(error: DomainError) -> str:
+    message = gettext(error.message)
+    if isinstance(error, RateLimited):
+        message = message.replace("{time}", format_time(error.retry_at))
+    return message
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    return {name: gettext(text) for name, text in error.field_errors.items()}
+
+
+def format_time(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    bangkok = dt.timezone(dt.timedelta(hours=7))
+    return moment.astimezone(bangkok).strftime("%Y-%m-%d %H:%M") + " (GMT+7)"
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,24 @@
+"""SQLAlchemy models, one module per aggregate; callers write `import models as m`."""
+
+from .base import metadata
+from .category import Category
+from .setting import SiteSetting
+from .thread import Post, PostRevision, Thread, ThreadKind, Visibility
+from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
+
+__all__ = (
+    "Category",
+    "LoginAttempt",
+    "MemberStatus",
+    "Post",
+    "PostRevision",
+    "Role",
+    "SiteSetting",
+    "TermsAcceptance",
+    "Thread",
+    "ThreadKind",
+    "Tier",
+    "User",
+    "Visibility",
+    "metadata",
+)
