@@ -1,0 +1,370 @@
+"""The moderation classifier: a multi-label scikit-learn model over Thai/English/mixed posts.
+
+One logistic regression per label on shared features (see `moderation.features`), giving a
+probability per label. Thresholds per label decide what is flagged (published and queued) and
+what is held (hidden until an admin looks). The artifact is a joblib file plus a metadata JSON
+that records its sha256; `load` refuses any artifact whose file does not match that record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.linear_model import LogisticRegression
+
+from forum.text import tokenize
+from moderation.features import (
+    SIGNAL_NAMES,
+    ModerationFeatures,
+    char_view,
+    deobfuscate,
+    signal_spans,
+)
+
+log = logging.getLogger(__name__)
+
+LABELS = ("lese_majeste", "profanity", "trading", "obscene")
+PACKAGE_DIR = Path(__file__).resolve().parent
+CORPUS_DIR = PACKAGE_DIR / "corpus"
+TRAIN_PATH = CORPUS_DIR / "train.jsonl"
+HELDOUT_PATH = CORPUS_DIR / "heldout.jsonl"
+DEFAULT_MODEL_DIR = PACKAGE_DIR / "model"
+METADATA_FILE = "moderation.json"
+ARTIFACT_FORMAT = "webboard-moderation/1"
+_ARTIFACT_NAME = re.compile(r"moderation-[0-9A-Za-z.\-]+\.joblib")
+
+# flag: published and queued for review; hold: hidden from everyone but author and admins.
+# Lese-majeste is a criminal offence: it is held on much weaker evidence than the other labels.
+DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
+    "lese_majeste": {"flag": 0.35, "hold": 0.45},
+    "profanity": {"flag": 0.5, "hold": 0.85},
+    "trading": {"flag": 0.5, "hold": 0.9},
+    "obscene": {"flag": 0.5, "hold": 0.8},
+}
+REGULARISATION_C = {"lese_majeste": 4.0, "profanity": 4.0, "trading": 4.0, "obscene": 4.0}
+F1_TOLERANCE = 0.005
+
+
+class ModelArtifactError(RuntimeError):
+    """The artifact on disk is missing, foreign, tampered with or from another library version."""
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    labels: tuple[str, ...]
+
+
+def _check_labels(labels: Iterable[str]) -> tuple[str, ...]:
+    labels = tuple(dict.fromkeys(labels))
+    unknown = [label for label in labels if label not in LABELS]
+    if unknown:
+        raise ValueError(f"unknown moderation label(s): {', '.join(unknown)}; expected {LABELS}")
+    return labels
+
+
+def load_examples(path: Path) -> list[Example]:
+    examples = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                examples.append(Example(str(row["text"]), _check_labels(row["labels"])))
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(f"{path}:{number}: bad example: {error}") from error
+    return examples
+
+
+def _matrix(examples: Sequence[Example]) -> np.ndarray:
+    return np.array([[label in ex.labels for label in LABELS] for ex in examples], dtype=np.int8)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+
+
+class ModerationModel:
+    """Scores posts per label. Build with `train`, persist with `save`, get with `load`."""
+
+    def __init__(self, features: ModerationFeatures, coef: np.ndarray, intercept: np.ndarray,
+                 metadata: dict):
+        self.features = features
+        self.coef = np.asarray(coef, dtype=np.float64)  # (n_features, n_labels)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.metadata = metadata
+        self._names: list[str] | None = None
+
+    # --- scoring ---------------------------------------------------------------------------
+    @property
+    def thresholds(self) -> dict[str, dict[str, float]]:
+        return self.metadata.get("thresholds", DEFAULT_THRESHOLDS)
+
+    @property
+    def version(self) -> str:
+        return self.metadata.get("model_version", "unsaved")
+
+    def _probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        x = self.features.transform(texts)
+        return _sigmoid(np.asarray(x @ self.coef) + self.intercept)
+
+    def score_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        probs = self._probabilities([t if isinstance(t, str) else "" for t in texts])
+        return [{label: round(float(p), 4) for label, p in zip(LABELS, row)} for row in probs]
+
+    def score(self, text: str) -> dict[str, float]:
+        return self.score_many([text])[0]
+
+    def labels_for(self, scores: dict[str, float], level: str = "flag") -> list[str]:
+        """Labels whose score is at or above their `flag` (or `hold`) threshold."""
+        return [label for label in LABELS if scores[label] >= self.thresholds[label][level]]
+
+    # --- explanation -----------------------------------------------------------------------
+    def _feature_names(self) -> list[str]:
+        if self._names is None:
+            self._names = self.features.feature_names()
+        return self._names
+
+    def explain(self, text: str, label: str, top: int = 5) -> list[str]:
+        """Words and substrings of `text` that pushed `label`'s score up the most, strongest
+        first (for highlighting in the moderation queue). Words are in normalised form, with
+        evasions undone ("f.u.c.k" comes back as "fuck")."""
+        column = LABELS.index(label)
+        x = self.features.transform([text]).tocsr()
+        weights = x.multiply(self.coef[:, column].reshape(1, -1)).tocsr()
+        names = self._feature_names()
+        contribution = {names[i]: float(v) for i, v in zip(weights.indices, weights.data)}
+
+        n_lo, n_hi = self.features.char_ngrams
+        scores: dict[str, float] = {}
+        for word in dict.fromkeys(tokenize(deobfuscate(text), normalized=True)):
+            padded = f" {char_view(word)} "
+            grams = {padded[i:i + n] for n in range(n_lo, n_hi + 1) for i in range(len(padded) - n + 1)}
+            value = sum(contribution.get(f"c:{g}", 0.0) for g in grams)
+            value += contribution.get(f"w:{word}", 0.0)
+            if value > 0:
+                scores[word] = value
+        for name, span in signal_spans(text):
+            value = contribution.get(f"s:{name}", 0.0)
+            if value > 0 and span:
+                scores[span] = scores.get(span, 0.0) + value * 3
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        return [word for word, _ in ranked[:top]]
+
+
+# --- training and evaluation ---------------------------------------------------------------
+
+def _sha256_bytes(*chunks: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def evaluate(model: ModerationModel, examples: Sequence[Example] | None = None) -> dict:
+    """Per-label precision/recall/F1 at the flag threshold, and the share of clean posts flagged."""
+    examples = list(examples) if examples is not None else load_examples(HELDOUT_PATH)
+    truth = _matrix(examples).astype(bool)
+    probs = model._probabilities([ex.text for ex in examples])
+    flags = np.array([[probs[i, j] >= model.thresholds[label]["flag"] for j, label in enumerate(LABELS)]
+                      for i in range(len(examples))], dtype=bool).reshape(len(examples), len(LABELS))
+    report: dict = {"n": len(examples), "labels": {}}
+    for j, label in enumerate(LABELS):
+        tp = int(np.sum(flags[:, j] & truth[:, j]))
+        fp = int(np.sum(flags[:, j] & ~truth[:, j]))
+        fn = int(np.sum(~flags[:, j] & truth[:, j]))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        report["labels"][label] = {"precision": round(precision, 4), "recall": round(recall, 4),
+                                   "f1": round(f1, 4), "support": int(truth[:, j].sum())}
+    clean = ~truth.any(axis=1)
+    flagged_clean = int(np.sum(flags[clean].any(axis=1)))
+    report["clean_posts"] = int(clean.sum())
+    report["clean_flag_rate"] = round(flagged_clean / clean.sum(), 4) if clean.any() else 0.0
+    return report
+
+
+def train(extra_examples: Iterable[tuple[str, Sequence[str]]] = (), progress: bool = True) -> ModerationModel:
+    """Trains on the shipped corpus plus `extra_examples` ((text, labels) pairs, e.g. admin
+    decisions) and evaluates on the held-out split."""
+    from tqdm import tqdm
+
+    examples = load_examples(TRAIN_PATH)
+    extra = [Example(str(text), _check_labels(labels)) for text, labels in extra_examples]
+    examples += extra
+    bar = tqdm(total=2 + len(LABELS), desc="moderation model", unit="step", disable=not progress)
+
+    bar.set_postfix_str("features")
+    features = ModerationFeatures()
+    x = features.fit_transform([ex.text for ex in examples])
+    y = _matrix(examples)
+    bar.update()
+
+    coef = np.zeros((x.shape[1], len(LABELS)))
+    intercept = np.zeros(len(LABELS))
+    for j, label in enumerate(LABELS):
+        bar.set_postfix_str(label)
+        clf = LogisticRegression(C=REGULARISATION_C[label], solver="liblinear", max_iter=1000)
+        clf.fit(x, y[:, j])
+        coef[:, j] = clf.coef_[0]
+        intercept[j] = clf.intercept_[0]
+        bar.update()
+
+    data_hash = _sha256_bytes(TRAIN_PATH.read_bytes(),
+                              json.dumps([[e.text, list(e.labels)] for e in extra], ensure_ascii=False).encode())
+    metadata = {
+        "format": ARTIFACT_FORMAT,
+        "labels": list(LABELS),
+        "sklearn_version": sklearn.__version__,
+        "training_data_sha256": data_hash,
+        "training_examples": len(examples),
+        "extra_examples": len(extra),
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "thresholds": {label: dict(DEFAULT_THRESHOLDS[label]) for label in LABELS},
+        "signals": list(SIGNAL_NAMES),
+    }
+    model = ModerationModel(features, coef, intercept, metadata)
+    bar.set_postfix_str("evaluate")
+    heldout = load_examples(HELDOUT_PATH)
+    metadata["heldout_sha256"] = _sha256_bytes(HELDOUT_PATH.read_bytes())
+    metadata["evaluation"] = evaluate(model, heldout)
+    metadata["model_version"] = (
+        datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S") + "-" + data_hash[:8]
+    )
+    bar.update()
+    bar.close()
+    return model
+
+
+# --- persistence ---------------------------------------------------------------------------
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save(model: ModerationModel, directory: str | os.PathLike = DEFAULT_MODEL_DIR, keep: int = 2) -> Path:
+    """Writes `moderation-<version>.joblib` and points `moderation.json` at it (atomically).
+    Keeps the `keep` newest artifacts so a promotion can be rolled back by hand."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"moderation-{model.version}.joblib"
+    if not _ARTIFACT_NAME.fullmatch(name):
+        raise ValueError(f"bad model version {model.version!r}")
+    path = directory / name
+    payload = {"format": ARTIFACT_FORMAT, "labels": LABELS, "features": model.features,
+               "coef": model.coef.astype(np.float32), "intercept": model.intercept}
+    joblib.dump(payload, path, compress=3)
+    metadata = dict(model.metadata)
+    metadata["artifact"] = {"file": name, "sha256": _file_sha256(path), "bytes": path.stat().st_size}
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".moderation-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(metadata, handle, ensure_ascii=False, indent=2)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, directory / METADATA_FILE)
+    model.metadata = metadata
+    old = sorted(directory.glob("moderation-*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in [p for p in old if p.name != name][max(keep - 1, 0):]:
+        stale.unlink(missing_ok=True)
+    return path
+
+
+def load(directory: str | os.PathLike = DEFAULT_MODEL_DIR) -> ModerationModel:
+    """Loads the current artifact, refusing anything this project did not write: the metadata
+    must have our format marker and labels, name a file in the directory, and carry that file's
+    sha256, which is checked before the file is unpickled."""
+    directory = Path(directory)
+    meta_path = directory / METADATA_FILE
+    if not meta_path.is_file():
+        raise ModelArtifactError(f"no moderation model in {directory}")
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+        artifact = metadata["artifact"]
+        name, expected = artifact["file"], artifact["sha256"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ModelArtifactError(f"unreadable model metadata {meta_path}: {error}") from error
+    if metadata.get("format") != ARTIFACT_FORMAT or tuple(metadata.get("labels", ())) != LABELS:
+        raise ModelArtifactError(f"{meta_path} is not a {ARTIFACT_FORMAT} model for labels {LABELS}")
+    if not isinstance(name, str) or not _ARTIFACT_NAME.fullmatch(name):
+        raise ModelArtifactError(f"{meta_path} names an unexpected artifact file {name!r}")
+    path = directory / name
+    if not path.is_file():
+        raise ModelArtifactError(f"model artifact {path} is missing")
+    if _file_sha256(path) != expected:
+        raise ModelArtifactError(f"model artifact {path} does not match its recorded sha256; refusing to load")
+    ours, theirs = sklearn.__version__.split(".")[:2], str(metadata.get("sklearn_version", "")).split(".")[:2]
+    if ours != theirs:
+        raise ModelArtifactError(
+            f"model was trained with scikit-learn {metadata.get('sklearn_version')}, "
+            f"this is {sklearn.__version__}; retrain with `webboard moderation train`")
+    payload = joblib.load(path)
+    if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
+        raise ModelArtifactError(f"{path} is not a {ARTIFACT_FORMAT} artifact")
+    return ModerationModel(payload["features"], payload["coef"], payload["intercept"], metadata)
+
+
+def load_or_train(directory: str | os.PathLike = DEFAULT_MODEL_DIR, progress: bool = False) -> ModerationModel:
+    """The model the app runs with: the saved artifact, or, when there is none (or it is
+    refused), one trained now from the shipped corpus and saved. The board never runs
+    without moderation."""
+    try:
+        return load(directory)
+    except ModelArtifactError as error:
+        log.warning("moderation: %s; training a model from the shipped corpus", error)
+    model = train(progress=progress)
+    save(model, directory)
+    return model
+
+
+def retrain(decisions: Sequence[tuple[str, Sequence[str]]], directory: str | os.PathLike = DEFAULT_MODEL_DIR,
+            progress: bool = False) -> tuple[bool, dict]:
+    """Trains on corpus + admin decisions ((text, labels) pairs; [] = approved as clean) and
+    promotes the candidate only if no label's held-out F1 drops by more than F1_TOLERANCE and the
+    clean-post flag rate does not rise by more than one point."""
+    started = time.perf_counter()
+    heldout = load_examples(HELDOUT_PATH)
+    current = load_or_train(directory)
+    current_eval = evaluate(current, heldout)
+    candidate = train(extra_examples=decisions, progress=progress)
+    candidate_eval = candidate.metadata["evaluation"]
+    regressions = [
+        label for label in LABELS
+        if candidate_eval["labels"][label]["f1"] < current_eval["labels"][label]["f1"] - F1_TOLERANCE
+    ]
+    clean_worse = candidate_eval["clean_flag_rate"] > current_eval["clean_flag_rate"] + 0.01
+    promoted = not regressions and not clean_worse
+    report = {
+        "promoted": promoted,
+        "decisions": len(decisions),
+        "current_version": current.version,
+        "candidate_version": candidate.version,
+        "labels": {label: {"current_f1": current_eval["labels"][label]["f1"],
+                           "candidate_f1": candidate_eval["labels"][label]["f1"]} for label in LABELS},
+        "clean_flag_rate": {"current": current_eval["clean_flag_rate"],
+                            "candidate": candidate_eval["clean_flag_rate"]},
+        "regressions": regressions + (["clean_flag_rate"] if clean_worse else []),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if promoted:
+        save(candidate, directory)
+    return promoted, report

@@ -1,0 +1,208 @@
+"""Builds train.jsonl and heldout.jsonl from the hand-written sources in src/.
+
+    python -m moderation.corpus.build
+
+src/train/<label>.txt and src/heldout/<label>.txt hold one post per line, written by hand; a
+line's labels are the file's label (none for clean.txt) unless it starts with "[a,b] ".
+Lines starting with "#" are comments. The training split is then widened with:
+  * a few small combinatorial helpers (offers to sell, price questions, insults aimed at
+    people, respectful royal notices) that add variety of items, prices and contacts, and
+  * evasion variants of some training lines (spaced letters, symbols inside words, leetspeak,
+    repeated letters, look-alike characters), both of offending and of clean posts, so the model
+    learns that odd spelling alone is not a signal.
+The held-out split is only hand-written lines, none derived from training lines.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LABELS = ("lese_majeste", "profanity", "trading", "obscene")
+_PREFIX = re.compile(r"^\[([a-z_,\s]*)\]\s*")
+
+
+def read_source(path: Path) -> list[tuple[str, list[str]]]:
+    default = [] if path.stem == "clean" else [path.stem]
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        labels = default
+        match = _PREFIX.match(line)
+        if match:
+            labels = [l.strip() for l in match.group(1).split(",") if l.strip()]
+            line = line[match.end():]
+        assert all(l in LABELS for l in labels), (path, line)
+        rows.append((line, list(labels)))
+    return rows
+
+
+# --- combinatorial helpers ------------------------------------------------------------------
+
+ITEMS_TH = ["ล้อแม็ก 18 นิ้ว", "ยางมือสอง 4 เส้น", "กล้องติดรถหน้าหลัง", "เบาะหนัง", "ชุดแต่งรอบคัน",
+            "โช้คอัพ", "ไฟหน้า LED", "เครื่องเสียงติดรถ", "แบตเตอรี่", "กันชนหน้า", "หลังคาแร็ค",
+            "ผ้าคลุมรถ", "จอแอนดรอยด์", "กระจกมองข้าง", "ท่อไอเสียแต่ง", "แผ่นเบรก", "พรมปูพื้นรถ",
+            "ล้อพร้อมยาง", "ECU กล่องจูน", "ฟิล์มกรองแสง"]
+ITEMS_EN = ["alloy wheels", "used tyres", "a dashcam", "leather seats", "a body kit", "coilovers",
+            "led headlights", "a car stereo", "a roof rack", "a car cover", "an android head unit",
+            "brake pads", "floor mats", "a tow bar", "a turbo kit"]
+CONTACTS = ["ทักแชท", "ทักไลน์ {line}", "โทร {phone}", "ไลน์ {line}", "ib มา", "inbox ได้เลย",
+            "ติดต่อ {phone}", "line id: {line}", "สนใจทักหลังไมค์", "DM มาครับ", "add line @{line}"]
+CONTACTS_EN = ["dm me", "pm for details", "call {phone}", "line: {line}", "inbox me", "message me",
+               "whatsapp {phone}", "text {phone}"]
+SELL_TH = ["ขาย{item} {price} {contact}", "ขายด่วน {item} ราคา {price} {contact}",
+           "ปล่อย{item} สภาพดี {price} {contact}", "มี{item}เหลือ ขายถูก {price}",
+           "รับซื้อ{item} ให้ราคาดี {contact}", "หาซื้อ{item} มือสอง ใครมีขาย {contact}",
+           "แลก{item} กับของแต่งอื่นได้ {contact}", "ส่งต่อ{item} {price} นัดรับได้ {contact}",
+           "{item} ของแท้ พร้อมส่ง {price} {contact}"]
+SELL_EN = ["selling {item}, {price}, {contact}", "wts {item} {price} {contact}",
+           "wtb {item}, {contact}", "{item} for sale, {price}, {contact}",
+           "anyone want {item}? {price}, {contact}", "will swap {item} for something else, {contact}"]
+ASK_TH = ["{item} ที่ศูนย์ราคาเท่าไหร่ครับ", "{item} ซื้อที่ไหนดีครับ ร้านไหนน่าเชื่อถือ",
+          "เปลี่ยน{item}ที่ศูนย์ ค่าแรงประมาณกี่บาท", "{item} ราคาประมาณ {price} แพงไปไหมครับ",
+          "ใครเคยซื้อ{item}ออนไลน์บ้าง ของแท้ไหม", "ควรเปลี่ยน{item}เมื่อไหร่ครับ",
+          "{item} ยี่ห้อไหนดี งบไม่เกิน {price}"]
+ASK_EN = ["how much is {item} at the dealer?", "where can i buy {item} in bangkok?",
+          "is {price} a fair price for {item}?", "which brand of {item} do you recommend?",
+          "does the warranty cover {item}?"]
+
+ROYAL_SUBJ_TH = ["ในหลวง", "กษัตริย์", "พวกเจ้า", "ราชวงศ์", "สถาบันกษัตริย์", "เจ้าฟ้า", "ราชินี", "เจ้าชาย"]
+ROYAL_SUBJ_EN = ["the king", "the royals", "the monarchy", "the crown prince", "the queen", "the palace"]
+LM_PRED_TH = ["ไร้ค่า กินภาษีไปวันๆ", "เป็นตัวตลก", "ขี้โกงที่สุด", "ควรโดนยกเลิก", "เป็นปรสิตของประเทศ",
+              "โง่ ไม่รู้อะไรเลย", "ไม่สมควรได้รับความเคารพ", "ทำตัวน่าอาย", "เห็นแก่ตัว ไม่เคยสนประชาชน"]
+LM_PRED_EN = ["is a useless parasite", "is a joke", "should be abolished", "steals from the people",
+              "deserves no respect", "is a disgrace", "is a bunch of leeches"]
+ROYAL_OK_TH = ["ขอพระองค์ทรงพระเจริญ", "ชมรมร่วมถวายพระพรชัยมงคล", "แจ้งปิดถนนช่วงขบวนเสด็จ {time} เลี่ยงเส้นทางนะครับ",
+               "ขบวนเสด็จผ่าน{road} {time} รถติดนิดหน่อย", "ข่าวในพระราชสำนักวันนี้ เสด็จเปิดโรงพยาบาลใหม่",
+               "ร่วมลงนามถวายพระพรที่ศาลาสหทัยสมาคม", "ติดขบวนเสด็จที่{road} รอประมาณ 15 นาที"]
+ROADS = ["ถนนพระราม 4", "ถนนราชดำเนิน", "แยกราชประสงค์", "ถนนศรีอยุธยา", "ทางด่วนขั้นที่ 1", "ถนนพหลโยธิน"]
+TIMES = ["บ่ายสองโมง", "ช่วงเช้า", "16.00-18.00 น.", "เย็นนี้", "พรุ่งนี้ช่วงสาย"]
+
+INSULT_TH = ["ไอ้ควาย", "ไอ้เหี้ย", "ไอ้สัส", "ไอ้โง่", "อีดอก", "ไอ้สัตว์", "ไอ้ปัญญาอ่อน", "ไอ้ห่า", "ไอ้เวร"]
+INSULT_TARGET_TH = ["ขับรถปาดหน้า", "ตอบมั่ว", "จอดขวางทาง", "ตั้งกระทู้ซ้ำ", "ขับจี้ตูด", "ช่างศูนย์", "เซลล์ขี้โกง",
+                    "แอดมินลบโพสต์กู", "มึงอ่านก่อนตอบ"]
+INSULT_EN = ["you idiot", "fucking moron", "stupid asshole", "dumbass", "piece of shit", "bloody idiot"]
+INSULT_TARGET_EN = ["learn to drive", "read the manual", "stop posting", "the dealer ripped me off",
+                    "get off the road", "nobody asked you"]
+
+
+def _phone(rng: random.Random) -> str:
+    digits = f"0{rng.choice('689')}{rng.randint(0, 9)}{rng.randint(1000000, 9999999)}"
+    return rng.choice([digits, f"{digits[:3]}-{digits[3:6]}-{digits[6:]}", f"{digits[:3]} {digits[3:6]} {digits[6:]}"])
+
+
+def _line(rng: random.Random) -> str:
+    return rng.choice(["car", "auto", "parts", "wheel", "tyre", "shop", "bkk", "racing"]) + rng.choice(["", "_", "."]) + str(rng.randint(1, 999))
+
+
+def _price(rng: random.Random, english: bool = False) -> str:
+    amount = rng.choice([350, 800, 1200, 2500, 3900, 4500, 6000, 8500, 12000, 15000, 25000])
+    forms = [f"{amount:,} บาท", f"{amount} บ.", f"{amount:,}.-", f"฿{amount:,}"] if not english else \
+        [f"{amount:,} baht", f"{amount} thb", f"฿{amount:,}", f"{amount // 1000}k"]
+    return rng.choice(forms)
+
+
+def combinatorial(rng: random.Random) -> list[tuple[str, list[str]]]:
+    rows = []
+    for _ in range(110):
+        contact = rng.choice(CONTACTS).format(phone=_phone(rng), line=_line(rng))
+        rows.append((rng.choice(SELL_TH).format(item=rng.choice(ITEMS_TH), price=_price(rng), contact=contact), ["trading"]))
+    for _ in range(60):
+        contact = rng.choice(CONTACTS_EN).format(phone=_phone(rng), line=_line(rng))
+        rows.append((rng.choice(SELL_EN).format(item=rng.choice(ITEMS_EN), price=_price(rng, True), contact=contact), ["trading"]))
+    for _ in range(90):
+        rows.append((rng.choice(ASK_TH).format(item=rng.choice(ITEMS_TH), price=_price(rng)), []))
+    for _ in range(50):
+        rows.append((rng.choice(ASK_EN).format(item=rng.choice(ITEMS_EN), price=_price(rng, True)), []))
+    for _ in range(70):
+        rows.append((f"{rng.choice(ROYAL_SUBJ_TH)}{rng.choice(LM_PRED_TH)}", ["lese_majeste"]))
+    for _ in range(40):
+        rows.append((f"{rng.choice(ROYAL_SUBJ_EN)} {rng.choice(LM_PRED_EN)}", ["lese_majeste"]))
+    for _ in range(50):
+        rows.append((rng.choice(ROYAL_OK_TH).format(road=rng.choice(ROADS), time=rng.choice(TIMES)), []))
+    for _ in range(70):
+        rows.append((f"{rng.choice(INSULT_TH)} {rng.choice(INSULT_TARGET_TH)}", ["profanity"]))
+    for _ in range(40):
+        rows.append((f"{rng.choice(INSULT_EN)}, {rng.choice(INSULT_TARGET_EN)}", ["profanity"]))
+    return _dedupe(rows)
+
+
+def _dedupe(rows):
+    seen, out = set(), []
+    for text, labels in rows:
+        if text not in seen:
+            seen.add(text)
+            out.append((text, labels))
+    return out
+
+
+# --- evasion variants -----------------------------------------------------------------------
+
+_LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "$", "t": "7"}
+_LOOK = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "i": "і", "s": "ѕ"}
+_THAI_WORD = re.compile(r"[\u0e00-\u0e7f]{2,6}")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def evade(text: str, rng: random.Random) -> str:
+    kind = rng.choice(["space", "symbol", "leet", "repeat", "lookalike", "dots"])
+    words = [m for m in _LATIN_WORD.finditer(text)] + [m for m in _THAI_WORD.finditer(text)]
+    if not words:
+        return text
+    target = rng.choice(words)
+    word = target.group()
+    if kind == "space":
+        new = " ".join(word)
+    elif kind == "dots":
+        new = rng.choice([".", "-", "_", "/"]).join(word)
+    elif kind == "symbol":
+        pos = rng.randint(1, len(word) - 1)
+        new = word[:pos] + rng.choice(["*", "#", "@", "_", "."]) + word[pos:]
+    elif kind == "leet":
+        new = "".join(_LEET.get(c, c) if rng.random() < 0.7 else c for c in word)
+    elif kind == "lookalike":
+        new = "".join(_LOOK.get(c, c) if rng.random() < 0.6 else c for c in word)
+    else:
+        pos = rng.randint(0, len(word) - 1)
+        new = word[:pos + 1] + word[pos] * rng.randint(2, 5) + word[pos + 1:]
+    return text[:target.start()] + new + text[target.end():]
+
+
+def build() -> dict[str, int]:
+    rng = random.Random(20261122)
+    train = []
+    for path in sorted((HERE / "src" / "train").glob("*.txt")):
+        train += read_source(path)
+    heldout = []
+    for path in sorted((HERE / "src" / "heldout").glob("*.txt")):
+        heldout += read_source(path)
+    hand_written = list(train)
+    train += combinatorial(rng)
+    for text, labels in hand_written:
+        if rng.random() < (0.45 if labels else 0.2):
+            train.append((evade(text, rng), labels))
+    train = _dedupe(train)
+    held_texts = {t for t, _ in heldout}
+    overlap = [t for t, _ in train if t in held_texts]
+    assert not overlap, f"held-out lines also in training: {overlap[:5]}"
+    rng.shuffle(train)
+    counts = {}
+    for name, rows in (("train", train), ("heldout", heldout)):
+        with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as handle:
+            for text, labels in rows:
+                handle.write(json.dumps({"text": text, "labels": labels}, ensure_ascii=False) + "\n")
+        counts[name] = len(rows)
+        for label in LABELS:
+            counts[f"{name}:{label}"] = sum(label in l for _, l in rows)
+        counts[f"{name}:clean"] = sum(not l for _, l in rows)
+    return counts
+
+
+if __name__ == "__main__":
+    for key, value in build().items():
+        print(f"{key:24} {value}")
