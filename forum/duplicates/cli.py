@@ -1,0 +1,175 @@
+"""Batch interface: ``webboard duplicates check`` and ``webboard duplicates evaluate``.
+
+Also runnable without the console script: ``python -m forum.duplicates.cli check ...``.
+Needs no database: threads come from a JSONL file and are indexed with the same
+``DuplicateIndex`` the board uses.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from .index import DUPLICATE_THRESHOLD, DuplicateIndex
+
+REQUIRED = ("id", "category", "title", "body")
+
+
+def read_jsonl(path: str | Path, required: tuple[str, ...] = REQUIRED) -> list[dict]:
+    """Rows of a JSONL file; a clear ClickException names the file and line of bad input."""
+    rows = []
+    try:
+        handle = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror}") from None
+    with handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise click.ClickException(f"{path}:{lineno}: expected a JSON object")
+            missing = [key for key in required if key not in row]
+            if missing:
+                raise click.ClickException(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+            for key in ("title", "body", "category"):
+                if key in row and row[key] is not None and not isinstance(row[key], str):
+                    raise click.ClickException(f"{path}:{lineno}: field {key!r} must be a string")
+            rows.append(row)
+    return rows
+
+
+def _dev_file(name: str) -> Path:
+    return Path(str(resources.files("forum.duplicates").joinpath("data", name)))
+
+
+def build_index(threads: list[dict], progress: bool) -> DuplicateIndex:
+    index = DuplicateIndex()
+    index.build(threads, progress=progress)
+    return index
+
+
+@click.group(name="duplicates")
+def duplicates() -> None:
+    """Duplicate-thread detection (Thai, English, mixed)."""
+
+
+@duplicates.command()
+@click.option("--threads", "threads_path", required=True, type=click.Path(dir_okay=False),
+              help='JSONL of threads: {"id","category","title","body"}.')
+@click.option("--queries", "queries_path", required=True, type=click.Path(dir_okay=False),
+              help="JSONL of new posts, same fields.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
+              help=f"Near-certain-duplicate threshold (default {DUPLICATE_THRESHOLD}).")
+@click.option("-k", "--top", "k", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Matches per query.")
+def check(threads_path: str, queries_path: str, threshold: float | None, k: int) -> None:
+    """Index THREADS, then print one JSON line per query:
+    {"id", "matches": [{"id", "score"}...], "duplicate_of"}."""
+    threads = read_jsonl(threads_path)
+    queries = read_jsonl(queries_path)
+    index = build_index(threads, progress=sys.stderr.isatty())
+    limit = DUPLICATE_THRESHOLD if threshold is None else threshold
+    out = click.get_text_stream("stdout")
+    for query in queries:
+        matches = index.query(query.get("title") or "", query.get("body") or "", k=k)
+        best = index.duplicate_of(matches, limit)
+        record = {
+            "id": query["id"],
+            "matches": [{"id": m.id, "score": m.score} for m in matches],
+            "duplicate_of": best.id if best else None,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def evaluate_rows(index: DuplicateIndex, queries: list[dict], threshold: float) -> dict:
+    """recall@1 / recall@5 on paraphrase queries (duplicate_of set), false-alarm rate on new-topic
+    queries (duplicate_of null), plus the misses for inspection."""
+    hits1 = hits5 = n_para = n_new = alarms = flagged_para = 0
+    misses, false_alarms = [], []
+    for query in queries:
+        matches = index.query(query.get("title") or "", query.get("body") or "", k=5)
+        best = index.duplicate_of(matches, threshold)
+        target = query.get("duplicate_of")
+        if target is None:
+            n_new += 1
+            if best is not None:
+                alarms += 1
+                false_alarms.append((query, matches))
+        else:
+            n_para += 1
+            ids = [m.id for m in matches]
+            hits1 += bool(ids[:1] == [target])
+            hits5 += target in ids
+            flagged_para += bool(best is not None and best.id == target)
+            if ids[:1] != [target]:
+                misses.append((query, matches))
+    return {
+        "paraphrases": n_para,
+        "recall@1": hits1 / n_para if n_para else float("nan"),
+        "recall@5": hits5 / n_para if n_para else float("nan"),
+        "flagged@threshold": flagged_para / n_para if n_para else float("nan"),
+        "new_topics": n_new,
+        "false_alarm_rate": alarms / n_new if n_new else float("nan"),
+        "misses": misses,
+        "false_alarms": false_alarms,
+    }
+
+
+@duplicates.command()
+@click.option("--threads", "threads_path", type=click.Path(dir_okay=False), default=None,
+              help="Threads JSONL (default: the shipped dev set).")
+@click.option("--queries", "queries_path", type=click.Path(dir_okay=False), default=None,
+              help='Labelled queries JSONL: fields of a thread plus "duplicate_of" (thread id or '
+                   'null for a new topic) and optionally "split" (default: the shipped dev set).')
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
+              help=f"Near-certain-duplicate threshold (default {DUPLICATE_THRESHOLD}).")
+@click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all", show_default=True,
+              help="Which part of the query set to score; 'all' also prints each split.")
+@click.option("--show-errors", is_flag=True, help="Print the misses and false alarms.")
+def evaluate(threads_path, queries_path, threshold, split, show_errors) -> None:
+    """Print recall@1, recall@5 (paraphrases) and the false-alarm rate (new topics)."""
+    threads = read_jsonl(threads_path or _dev_file("threads.jsonl"))
+    queries = read_jsonl(queries_path or _dev_file("queries.jsonl"), required=("id", "title", "duplicate_of"))
+    known = {t["id"] for t in threads}
+    for q in queries:
+        if q["duplicate_of"] is not None and q["duplicate_of"] not in known:
+            raise click.ClickException(f"query {q['id']}: duplicate_of {q['duplicate_of']!r} is not a thread")
+    index = build_index(threads, progress=False)
+    limit = DUPLICATE_THRESHOLD if threshold is None else threshold
+    parts = {"all": queries}
+    for name in ("tune", "holdout"):
+        subset = [q for q in queries if q.get("split", "tune") == name]
+        if subset:
+            parts[name] = subset
+    names = [split] if split != "all" else list(parts)
+    click.echo(f"threads: {len(threads)}  threshold: {limit}")
+    for name in names:
+        if name not in parts:
+            raise click.ClickException(f"no queries in split {name!r}")
+        r = evaluate_rows(index, parts[name], limit)
+        click.echo(
+            f"[{name}] paraphrases={r['paraphrases']} recall@1={r['recall@1']:.3f} "
+            f"recall@5={r['recall@5']:.3f} flagged_at_threshold={r['flagged@threshold']:.3f} | "
+            f"new_topics={r['new_topics']} false_alarm_rate={r['false_alarm_rate']:.3f}"
+        )
+        if show_errors and name == names[-1]:
+            titles = {t["id"]: t["title"] for t in threads}
+            for q, ms in r["misses"]:
+                got = ", ".join(f"{m.id}:{m.score:.2f}" for m in ms[:3])
+                click.echo(f"  MISS {q['id']} want {q['duplicate_of']} ({titles[q['duplicate_of']]}) "
+                           f"<- {q['title']!r} got {got}")
+            for q, ms in r["false_alarms"]:
+                click.echo(f"  FALSE ALARM {q['id']} {q['title']!r} -> {ms[0].id} ({titles[ms[0].id]}) "
+                           f"{ms[0].score:.2f}")
+
+
+if __name__ == "__main__":
+    duplicates()

@@ -1,0 +1,492 @@
+"""In-memory, incremental duplicate-thread index.
+
+Scoring is TF-IDF cosine over the features of ``forum.duplicates.features`` (words segmented
+with PyThaiNLP, plus bilingual concept tokens), multiplied by a consistency factor that lowers
+the score when the query and a thread name different car models, parts or symptoms ("the same
+question about another model, or a neighbouring symptom, is a new topic").
+
+Data structures, chosen so a query only touches threads that share a term with it:
+
+* ``_Segment``: an immutable inverted index over a contiguous range of rows, in CSC layout
+  (for term ``t``: rows ``indices[indptr[t]:indptr[t+1]]``, sorted, with tf weights in
+  ``data``).  New threads go to a small mutable *tail*; when the tail is full it is frozen into
+  a segment, and segments of similar size are merged (like an LSM tree: O(log n) segments,
+  each thread re-merged O(log n) times).  So ``add()`` costs microseconds plus analysis, and a
+  thread is findable by the very next query.
+* Document frequencies are kept incrementally (``_df``), so IDF is always current; the query
+  vector carries idf^2 and per-row norms (computed with the IDF at freeze/merge time) finish
+  the cosine.
+* Two phases per query: rare terms (up to a postings budget) score all rows that contain
+  them; the best ``CANDIDATES`` rows then get the exact contribution of the common terms by
+  binary search in those terms' postings.  Cost is bounded by the budget, not by the corpus.
+* ``remove()`` clears a row's alive flag at once (it is never suggested again); its postings
+  are dropped when its segment is next merged (or by ``optimize()``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Hashable
+
+import numpy as np
+import scipy.sparse as sp
+
+from .features import Analysis, Analyzer, is_concept
+
+# A best match scoring above this is a near-certain duplicate (the app shows it before creating
+# the thread).  Chosen on the tuning part of the dev set; an admin setting can override it.
+DUPLICATE_THRESHOLD = 0.55
+
+# Score factors when query and thread both name concepts of a kind:
+# (no concept in common, some in common but each names one the other does not).
+CONSISTENCY = {
+    "model": (0.45, 0.8),
+    "brand": (0.7, 0.95),
+    "part": (0.6, 0.9),
+    "sym": (0.65, 0.9),
+    "fuel": (0.8, 1.0),
+}
+
+CANDIDATES = 100  # rows rescored exactly per query
+POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
+TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    id: Any
+    score: float
+
+
+class _Grow:
+    """Append-only numpy array with amortised doubling."""
+
+    def __init__(self, dtype, capacity: int = 1024, fill=0):
+        self.array = np.full(capacity, fill, dtype=dtype)
+        self.size = 0
+        self.fill = fill
+
+    def _reserve(self, n: int) -> None:
+        if n > len(self.array):
+            new = np.full(max(n, 2 * len(self.array)), self.fill, dtype=self.array.dtype)
+            new[: self.size] = self.array[: self.size]
+            self.array = new
+
+    def append(self, value) -> None:
+        self._reserve(self.size + 1)
+        self.array[self.size] = value
+        self.size += 1
+
+    def extend(self, values) -> None:
+        values = np.asarray(values)
+        self._reserve(self.size + len(values))
+        self.array[self.size : self.size + len(values)] = values
+        self.size += len(values)
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.array[: self.size]
+
+    def nbytes(self) -> int:
+        return self.array.nbytes
+
+
+class _Segment:
+    __slots__ = ("start", "n", "ncols", "indptr", "indices", "data")
+
+    def __init__(self, start: int, n: int, matrix: sp.csc_matrix):
+        matrix.sort_indices()
+        self.start, self.n = start, n
+        self.ncols = matrix.shape[1]
+        self.indptr = matrix.indptr
+        self.indices = matrix.indices.astype(np.int32, copy=False)
+        self.data = matrix.data.astype(np.float32, copy=False)
+
+    @classmethod
+    def from_docs(cls, start: int, docs: list[tuple[np.ndarray, np.ndarray]], ncols: int) -> "_Segment":
+        lengths = np.fromiter((len(t) for t, _ in docs), dtype=np.int64, count=len(docs))
+        rows = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
+        cols = np.concatenate([t for t, _ in docs]) if docs else np.zeros(0, np.int32)
+        vals = np.concatenate([w for _, w in docs]) if docs else np.zeros(0, np.float32)
+        matrix = sp.csc_matrix((vals, (rows, cols)), shape=(len(docs), ncols), dtype=np.float32)
+        return cls(start, len(docs), matrix)
+
+    def matrix(self, ncols: int) -> sp.csc_matrix:
+        indptr = self.indptr
+        if ncols > self.ncols:
+            indptr = np.concatenate([indptr, np.full(ncols - self.ncols, indptr[-1], dtype=indptr.dtype)])
+        return sp.csc_matrix((self.data, self.indices, indptr), shape=(self.n, ncols))
+
+    def nbytes(self) -> int:
+        return self.indptr.nbytes + self.indices.nbytes + self.data.nbytes
+
+
+class DuplicateIndex:
+    """Incremental near-duplicate index of threads (see module docstring)."""
+
+    def __init__(self, analyzer: Analyzer | None = None, *, threshold: float = DUPLICATE_THRESHOLD,
+                 tail_size: int = TAIL_SIZE):
+        self.analyzer = analyzer or Analyzer()
+        self.threshold = threshold
+        self.tail_size = tail_size
+        self._lock = threading.RLock()
+        self._vocab: dict[str, int] = {}
+        self._concept_kind: dict[int, str] = {}  # term id -> concept kind, for concept terms
+        self._concept_name: dict[int, str] = {}
+        self._df = _Grow(np.int32)
+        self._df_docs = 0  # rows counted in _df
+        self._ids: list[Hashable | None] = []
+        self._row_of: dict[Hashable, int] = {}
+        self._authors: dict[int, Any] = {}
+        self._categories: dict[str, int] = {}
+        self._category_names: list[str] = []
+        self._cat = _Grow(np.int16)
+        self._alive = _Grow(np.bool_)
+        self._counted = _Grow(np.bool_)  # row still counted in _df / _df_docs
+        self._inv_norm = _Grow(np.float32)  # 1/|doc|, 0 for removed rows
+        self._cptr = _Grow(np.int64)
+        self._cptr.append(0)
+        self._cids = _Grow(np.int32)  # concept term ids per row
+        self._segments: list[_Segment] = []
+        self._tail: list[tuple[np.ndarray, np.ndarray]] = []
+        self._tail_segment: _Segment | None = None
+        self._n_alive = 0
+
+    # ------------------------------------------------------------------ adding and removing
+    def __len__(self) -> int:
+        return self._n_alive
+
+    def __contains__(self, thread_id: Hashable) -> bool:
+        return thread_id in self._row_of
+
+    def add(self, thread_id: Hashable, category: str, title: str, body: str, author_id: Any = None) -> None:
+        """Indexes (or re-indexes) a thread; it is findable by the next query."""
+        analysis = self.analyzer.analyze(title, body)
+        with self._lock:
+            self._add_analysis(thread_id, category, analysis, author_id)
+
+    def add_analysis(self, thread_id: Hashable, category: str, analysis: Analysis, author_id: Any = None) -> None:
+        """Like add() with features computed beforehand (e.g. in another process)."""
+        with self._lock:
+            self._add_analysis(thread_id, category, analysis, author_id)
+
+    def remove(self, thread_id: Hashable) -> bool:
+        """Removes a thread (deleted, held for moderation); it is never suggested again."""
+        with self._lock:
+            row = self._row_of.pop(thread_id, None)
+            if row is None:
+                return False
+            self._ids[row] = None
+            self._alive.array[row] = False
+            self._inv_norm.array[row] = 0.0
+            self._authors.pop(row, None)
+            self._n_alive -= 1
+            return True
+
+    def author_of(self, thread_id: Hashable) -> Any:
+        row = self._row_of.get(thread_id)
+        return None if row is None else self._authors.get(row)
+
+    def category_of(self, thread_id: Hashable) -> str | None:
+        row = self._row_of.get(thread_id)
+        return None if row is None else self._category_names[self._cat.array[row]]
+
+    def build(self, rows: Iterable[Any], progress: bool = True) -> "DuplicateIndex":
+        """Bulk-indexes threads given as mappings with keys id, category, title, body
+        (author_id optional) or as tuples (id, category, title, body[, author_id]),
+        with a tqdm progress bar."""
+        from tqdm import tqdm
+
+        total = len(rows) if hasattr(rows, "__len__") else None
+        batch: list[tuple[Hashable, str, Analysis, Any]] = []
+        for row in tqdm(rows, total=total, disable=not progress, desc="indexing threads", unit="thread"):
+            thread_id, category, title, body, author_id = _unpack(row)
+            batch.append((thread_id, category, self.analyzer.analyze(title, body), author_id))
+            if len(batch) >= 50_000:
+                self.add_many(batch)
+                batch = []
+        if batch:
+            self.add_many(batch)
+        return self
+
+    def add_many(self, items: Iterable[tuple[Hashable, str, Analysis, Any]]) -> None:
+        """Bulk add of pre-analysed threads straight into a new segment."""
+        with self._lock:
+            self._freeze_tail()
+            docs = []
+            start = len(self._ids)
+            for thread_id, category, analysis, author_id in items:
+                if thread_id in self._row_of:
+                    self.remove(thread_id)
+                docs.append(self._register(thread_id, category, analysis, author_id))
+            if not docs:
+                return
+            segment = _Segment.from_docs(start, docs, len(self._vocab))
+            self._segments.append(segment)
+            self._recompute_norms(segment)
+            self._maybe_merge()
+
+    def optimize(self) -> None:
+        """Merges everything into one segment: drops removed rows' postings from the document
+        frequencies and refreshes all norms with the current IDF."""
+        with self._lock:
+            self._freeze_tail()
+            while len(self._segments) > 1:
+                self._merge_last_two()
+            if self._segments:
+                self._segments[0] = self._purge(self._segments[0])
+                self._recompute_norms(self._segments[0])
+
+    # ------------------------------------------------------------------ querying
+    def query(self, title: str, body: str = "", k: int = 5, exclude_ids: Iterable[Hashable] = (),
+              category: str | None = None) -> list[Match]:
+        """Up to k threads most similar to a new post, best first, scores in [0, 1].
+        category restricts the search to one category; exclude_ids are never returned."""
+        analysis = self.analyzer.analyze(title, body)
+        with self._lock:
+            return self._query(analysis, k, exclude_ids, category)
+
+    def query_analysis(self, analysis: Analysis, k: int = 5, exclude_ids: Iterable[Hashable] = (),
+                       category: str | None = None) -> list[Match]:
+        with self._lock:
+            return self._query(analysis, k, exclude_ids, category)
+
+    def duplicate_of(self, matches: list[Match], threshold: float | None = None) -> Match | None:
+        """The best match if it passes the near-certain-duplicate threshold."""
+        limit = self.threshold if threshold is None else threshold
+        return matches[0] if matches and matches[0].score >= limit else None
+
+    def memory_bytes(self) -> int:
+        """Approximate size of the numeric index structures (excludes Python dicts of ids)."""
+        with self._lock:
+            total = sum(s.nbytes() for s in self._segments)
+            for grow in (self._df, self._cat, self._alive, self._inv_norm, self._cptr, self._cids):
+                total += grow.nbytes()
+            return total
+
+    # ------------------------------------------------------------------ internals
+    def _term_id(self, term: str) -> int:
+        tid = self._vocab.get(term)
+        if tid is None:
+            tid = self._vocab[term] = len(self._vocab)
+            self._df.append(0)
+            if is_concept(term):
+                name = term[1:]
+                self._concept_kind[tid] = name.split(".", 1)[0]
+                self._concept_name[tid] = name
+        return tid
+
+    def _register(self, thread_id, category, analysis: Analysis, author_id) -> tuple[np.ndarray, np.ndarray]:
+        """Assigns a row and updates df; returns the row's (term ids, tf weights)."""
+        tids = np.fromiter((self._term_id(t) for t in analysis.weights), dtype=np.int32,
+                           count=len(analysis.weights))
+        tfs = np.fromiter(analysis.weights.values(), dtype=np.float32, count=len(analysis.weights))
+        row = len(self._ids)
+        self._ids.append(thread_id)
+        self._row_of[thread_id] = row
+        if author_id is not None:
+            self._authors[row] = author_id
+        code = self._categories.get(category)
+        if code is None:
+            code = self._categories[category] = len(self._category_names)
+            self._category_names.append(category)
+        self._cat.append(code)
+        self._alive.append(True)
+        self._counted.append(True)
+        np.add.at(self._df.array, tids, 1) if len(tids) else None
+        self._df_docs += 1
+        concept_ids = [t for t in tids.tolist() if t in self._concept_kind]
+        self._cids.extend(np.asarray(concept_ids, dtype=np.int32))
+        self._cptr.append(self._cids.size)
+        self._n_alive += 1
+        self._inv_norm.append(0.0)
+        return tids, tfs
+
+    def _add_analysis(self, thread_id, category, analysis: Analysis, author_id) -> None:
+        if thread_id in self._row_of:
+            self.remove(thread_id)
+        tids, tfs = self._register(thread_id, category, analysis, author_id)
+        row = len(self._ids) - 1
+        idf = self._idf(tids)
+        norm = float(np.sqrt(np.sum((tfs * idf) ** 2)))
+        self._inv_norm.array[row] = 1.0 / norm if norm > 0 else 0.0
+        self._tail.append((tids, tfs))
+        self._tail_segment = None
+        if len(self._tail) >= self.tail_size:
+            self._freeze_tail()
+            self._maybe_merge()
+
+    def _idf(self, tids: np.ndarray) -> np.ndarray:
+        df = self._df.array[tids].astype(np.float64)
+        return np.log((self._df_docs + 1.0) / (df + 1.0)) + 1.0
+
+    def _tail_start(self) -> int:
+        return len(self._ids) - len(self._tail)
+
+    def _current_tail_segment(self) -> _Segment | None:
+        if not self._tail:
+            return None
+        if self._tail_segment is None:
+            self._tail_segment = _Segment.from_docs(self._tail_start(), self._tail, len(self._vocab))
+        return self._tail_segment
+
+    def _freeze_tail(self) -> None:
+        if not self._tail:
+            return
+        segment = self._purge(self._current_tail_segment())
+        self._segments.append(segment)
+        self._tail, self._tail_segment = [], None
+        self._recompute_norms(segment)
+
+    def _maybe_merge(self) -> None:
+        while len(self._segments) >= 2 and self._segments[-1].n * 2 >= self._segments[-2].n:
+            self._merge_last_two()
+
+    def _merge_last_two(self) -> None:
+        b = self._segments.pop()
+        a = self._segments.pop()
+        ncols = len(self._vocab)
+        merged = _Segment(a.start, a.n + b.n, sp.vstack([a.matrix(ncols), b.matrix(ncols)], format="csc"))
+        merged = self._purge(merged)
+        self._recompute_norms(merged)
+        self._segments.append(merged)
+
+    def _purge(self, segment: _Segment) -> _Segment:
+        """Drops removed rows' postings and takes them out of the document frequencies."""
+        alive = self._alive.array[segment.start : segment.start + segment.n]
+        if alive.all():
+            return segment
+        dead_entries = ~alive[segment.indices]
+        cols = np.repeat(np.arange(segment.ncols), np.diff(segment.indptr))
+        if dead_entries.any():
+            np.subtract.at(self._df.array, cols[dead_entries], 1)
+        counted = self._counted.array[segment.start : segment.start + segment.n]
+        newly_dead = ~alive & counted
+        self._df_docs -= int(newly_dead.sum())
+        counted[newly_dead] = False
+        keep = ~dead_entries
+        matrix = sp.csc_matrix((segment.data[keep], (segment.indices[keep], cols[keep])),
+                               shape=(segment.n, segment.ncols))
+        return _Segment(segment.start, segment.n, matrix)
+
+    def _recompute_norms(self, segment: _Segment) -> None:
+        if segment.n == 0:
+            return
+        counts = np.diff(segment.indptr)
+        cols = np.repeat(np.arange(segment.ncols), counts)
+        idf = self._idf(cols) if len(cols) else np.zeros(0)
+        sq = np.bincount(segment.indices, weights=(segment.data * idf) ** 2, minlength=segment.n)
+        with np.errstate(divide="ignore"):
+            inv = np.where(sq > 0, 1.0 / np.sqrt(sq), 0.0)
+        alive = self._alive.array[segment.start : segment.start + segment.n]
+        self._inv_norm.array[segment.start : segment.start + segment.n] = np.where(alive, inv, 0.0)
+
+    def _query(self, analysis: Analysis, k: int, exclude_ids, category) -> list[Match]:
+        if self._n_alive == 0 or k <= 0:
+            return []
+        known = [(self._vocab[t], w) for t, w in analysis.weights.items() if t in self._vocab]
+        unknown = [w for t, w in analysis.weights.items() if t not in self._vocab]
+        if not known:
+            return []
+        tids = np.array([t for t, _ in known], dtype=np.int64)
+        qtf = np.array([w for _, w in known], dtype=np.float64)
+        idf = self._idf(tids)
+        idf0 = math.log(self._df_docs + 1.0) + 1.0
+        qnorm = math.sqrt(float(np.sum((qtf * idf) ** 2)) + sum((w * idf0) ** 2 for w in unknown))
+        coef = (qtf * idf * idf / qnorm).astype(np.float32)
+        df = self._df.array[tids]
+        order = np.argsort(df, kind="stable")
+        cum = np.cumsum(df[order])
+        n_first = max(1, int(np.searchsorted(cum, POSTINGS_BUDGET, side="right")))
+        first, rest = order[:n_first], order[n_first:]
+
+        segments = list(self._segments)
+        tail = self._current_tail_segment()
+        if tail is not None:
+            segments.append(tail)
+        total = len(self._ids)
+        scores = np.zeros(total, dtype=np.float32)
+        for seg in segments:
+            view = scores[seg.start : seg.start + seg.n]
+            for i in first:
+                t = tids[i]
+                if t >= seg.ncols:
+                    continue
+                a, b = seg.indptr[t], seg.indptr[t + 1]
+                if a != b:
+                    view[seg.indices[a:b]] += coef[i] * seg.data[a:b]
+        scores *= self._inv_norm.array[:total]
+        if category is not None:
+            code = self._categories.get(category)
+            if code is None:
+                return []
+            scores[self._cat.array[:total] != code] = 0.0
+        for thread_id in exclude_ids:
+            row = self._row_of.get(thread_id)
+            if row is not None:
+                scores[row] = 0.0
+        hits = np.flatnonzero(scores)
+        if len(hits) == 0:
+            return []
+        if len(hits) > CANDIDATES:
+            hits = hits[np.argpartition(scores[hits], -CANDIDATES)[-CANDIDATES:]]
+        hits.sort()
+        cos = scores[hits].astype(np.float64)
+        if len(rest):
+            starts = np.array([s.start for s in segments])
+            seg_of = np.searchsorted(starts, hits, side="right") - 1
+            inv = self._inv_norm.array[hits]
+            for si in np.unique(seg_of):
+                seg = segments[si]
+                sel = np.flatnonzero(seg_of == si)
+                local = hits[sel] - seg.start
+                for i in rest:
+                    t = tids[i]
+                    if t >= seg.ncols:
+                        continue
+                    a, b = seg.indptr[t], seg.indptr[t + 1]
+                    if a == b:
+                        continue
+                    rows = seg.indices[a:b]
+                    pos = np.searchsorted(rows, local)
+                    ok = pos < len(rows)
+                    ok[ok] = rows[pos[ok]] == local[ok]
+                    cos[sel[ok]] += coef[i] * seg.data[a + pos[ok]] * inv[sel[ok]]
+        final = np.minimum(cos, 1.0) * np.array([self._consistency(analysis, r) for r in hits.tolist()])
+        best = np.argsort(-final, kind="stable")[:k]
+        return [Match(self._ids[hits[j]], round(float(max(final[j], 0.0)), 4)) for j in best if final[j] > 0]
+
+    def _consistency(self, analysis: Analysis, row: int) -> float:
+        query = analysis.concepts
+        if not query:
+            return 1.0
+        doc: dict[str, set[str]] = {}
+        for tid in self._cids.array[self._cptr.array[row] : self._cptr.array[row + 1]].tolist():
+            doc.setdefault(self._concept_kind[tid], set()).add(self._concept_name[tid])
+        factor = 1.0
+        for kind, (disjoint, partial) in CONSISTENCY.items():
+            q, d = query.get(kind), doc.get(kind)
+            if not q or not d:
+                continue
+            if not (q & d):
+                factor *= disjoint
+            elif not (q <= d or d <= q):
+                factor *= partial
+        return factor
+
+
+def _unpack(row: Any) -> tuple[Hashable, str, str, str, Any]:
+    if isinstance(row, Mapping):
+        try:
+            return row["id"], row["category"], row.get("title") or "", row.get("body") or "", row.get("author_id")
+        except KeyError as exc:
+            raise ValueError(f"thread row is missing {exc.args[0]!r}") from None
+    row = tuple(row)
+    if len(row) == 4:
+        return (*row, None)
+    if len(row) == 5:
+        return row
+    raise ValueError("thread row must be (id, category, title, body[, author_id])")
