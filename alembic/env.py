@@ -9,20 +9,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import models as m
 from forum.db import configure_engine
+from forum.migrate import include_object
 from forum.settings import get_settings
 
 config = context.config
 target_metadata = m.metadata
-
-# Tables that live outside the models: SQLite's full-text index and its shadow tables.
-UNMODELLED_PREFIXES = ("thread_search",)
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    if type_ == "table" and name and name.startswith(UNMODELLED_PREFIXES):
-        return False
-    return True
-
 
 def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or get_settings().db.url

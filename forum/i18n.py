@@ -36,4 +36,9 @@ def pick_locale(cookie_value: str | None, accept_language: str | None = None) ->
     return DEFAULT_LOCALE
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated later, where it is shown."""
+    return message
+
+
 _ = gettext

@@ -8,6 +8,18 @@ from alembic.config import Config
 from .settings import PROJECT_ROOT, get_settings
 
 
+# Made by the migrations, not by a model: SQLite's FTS5 table (and its shadow tables) and
+# PostgreSQL's full-text expression index.
+UNMODELLED_TABLE_PREFIX = "thread_search"
+UNMODELLED_INDEXES = frozenset({"ix_threads_search_terms"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    if type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIX):
+        return False
+    return not (type_ == "index" and name in UNMODELLED_INDEXES)
+
+
 def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))

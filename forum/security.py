@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .i18n import N_
+
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 low-memory parameters
 # Verified against when the login ID is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -29,11 +31,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def password_problem(password: str, login_id: str = "") -> str | None:
     """Why a password is too weak, or None. Messages are msgids for the catalogs."""
     if len(password) < 10:
-        return "Password must be at least 10 characters."
+        return N_("Password must be at least 10 characters.")
     if len(password) > 256:
-        return "Password must be at most 256 characters."
+        return N_("Password must be at most 256 characters.")
     if password.casefold() in COMMON_PASSWORDS or len(set(password)) < 4:
-        return "This password is too common; choose another."
+        return N_("This password is too common; choose another.")
     if login_id and login_id.casefold() in password.casefold():
-        return "Password must not contain your login ID."
+        return N_("Password must not contain your login ID.")
     return None

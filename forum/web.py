@@ -82,6 +82,8 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 def redirect(request: Request, path: str, message: str | None = None, category: str = "success") -> Redirect:
     if message:
+        if not isinstance(request.scope.get("session"), dict):  # cleared by logout: start a fresh one
+            request.set_session({})
         request.session.setdefault(FLASH_KEY, []).append({"message": gettext(message), "category": category})
     return Redirect(path, status_code=303)
 

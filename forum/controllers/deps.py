@@ -9,20 +9,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..services.accounts import AccountService
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
-from ..settings import Settings, get_settings
+from ..settings import Settings
 from ..web import provide_admin, provide_member, provide_user
 
 
-def provide_settings() -> Settings:
-    return get_settings()
+def provide_settings(state: State) -> Settings:
+    return state.settings
 
 
 def provide_posting(db_session: AsyncSession, state: State) -> PostingService:
-    return PostingService(db_session, get_settings(), state.get("post_hooks", ()))
+    return PostingService(db_session, state.settings, state.post_hooks)
 
 
-def provide_accounts(db_session: AsyncSession) -> AccountService:
-    return AccountService(db_session, get_settings())
+def provide_accounts(db_session: AsyncSession, state: State) -> AccountService:
+    return AccountService(db_session, state.settings)
 
 
 def provide_categories(db_session: AsyncSession) -> CategoryService:

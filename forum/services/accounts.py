@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from ..i18n import N_
 from ..errors import Forbidden, RateLimited, ValidationFailed
 from ..security import hash_password, password_problem, verify_password
 from ..settings import Settings
@@ -45,26 +46,26 @@ class AccountService:
         display_name = " ".join((form.display_name or "").split())
         email = (form.email or "").strip()
         if not LOGIN_ID_PATTERN.match(login_id):
-            errors["login_id"] = "Login ID: 3-40 characters, letters a-z, digits, dot, dash or underscore."
+            errors["login_id"] = N_("Login ID: 3-40 characters, letters a-z, digits, dot, dash or underscore.")
         elif await self.session.scalar(select(m.User.id).where(m.User.login_id == login_id)):
-            errors["login_id"] = "This login ID is taken."
+            errors["login_id"] = N_("This login ID is taken.")
         if not 2 <= len(display_name) <= 60:
-            errors["display_name"] = "Display name: 2-60 characters."
+            errors["display_name"] = N_("Display name: 2-60 characters.")
         if not EMAIL_PATTERN.match(email) or len(email) > 254:
-            errors["email"] = "Enter a valid e-mail address."
+            errors["email"] = N_("Enter a valid e-mail address.")
         if problem := password_problem(form.password or "", login_id):
             errors["password"] = problem
         born = _parse_date(form.date_of_birth)
         if born is None:
-            errors["date_of_birth"] = "Enter your date of birth (YYYY-MM-DD)."
+            errors["date_of_birth"] = N_("Enter your date of birth (YYYY-MM-DD).")
         elif born > today or born.year < 1900:
-            errors["date_of_birth"] = "Enter a real date of birth."
+            errors["date_of_birth"] = N_("Enter a real date of birth.")
         else:
             age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
             if age < self.settings.board.minimum_age:
-                errors["date_of_birth"] = "You must be at least 13 years old to join."
+                errors["date_of_birth"] = N_("You must be at least 13 years old to join.")
         if not form.accept_terms:
-            errors["accept_terms"] = "You must accept the terms to join."
+            errors["accept_terms"] = N_("You must accept the terms to join.")
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         now = utcnow()
@@ -92,7 +93,7 @@ class AccountService:
             raise RateLimited("Too many failed logins. Try again later.", retry_at=now + dt.timedelta(seconds=security.login_window_seconds))
         user = await self.session.scalar(select(m.User).where(m.User.login_id == login_id))
         if not verify_password(user.password_hash if user else None, password or ""):
-            self.session.add(m.LoginAttempt(login_id=login_id, ip_address=ip_address, attempted_at=now))
+            await self._record_failure(m.LoginAttempt(login_id=login_id, ip_address=ip_address, attempted_at=now))
             raise ValidationFailed("Login ID or password is wrong.")
         assert user is not None
         if user.status in (m.MemberStatus.REVOKED, m.MemberStatus.RESIGNED):
@@ -101,13 +102,19 @@ class AccountService:
         user.last_seen_at = now
         return user
 
+    async def _record_failure(self, attempt: m.LoginAttempt) -> None:
+        # Its own transaction: the request's is rolled back because the login fails.
+        async with AsyncSession(self.session.bind, expire_on_commit=False) as separate:
+            separate.add(attempt)
+            await separate.commit()
+
     async def update_profile(self, user: m.User, *, display_name: str, email: str, email_consent: bool) -> m.User:
         errors: dict[str, str] = {}
         display_name = " ".join((display_name or "").split())
         if not 2 <= len(display_name) <= 60:
-            errors["display_name"] = "Display name: 2-60 characters."
+            errors["display_name"] = N_("Display name: 2-60 characters.")
         if not EMAIL_PATTERN.match((email or "").strip()):
-            errors["email"] = "Enter a valid e-mail address."
+            errors["email"] = N_("Enter a valid e-mail address.")
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         user.display_name, user.email, user.email_consent = display_name, email.strip(), email_consent

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from ..i18n import N_
 from ..errors import Conflict, NotFound, ValidationFailed
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
@@ -32,20 +33,20 @@ class CategoryService:
         fields = {key: " ".join(str(data.get(key) or "").split()) for key in ("name_th", "name_en")}
         errors = {}
         if not SLUG.match(slug):
-            errors["slug"] = "Slug: 3-60 characters, a-z, digits and dashes."
+            errors["slug"] = N_("Slug: 3-60 characters, a-z, digits and dashes.")
         for key, value in fields.items():
             if not value or len(value) > 100:
-                errors[key] = "Name: 1-100 characters."
+                errors[key] = N_("Name: 1-100 characters.")
         try:
             position = int(data.get("position") or 0)
         except ValueError:
-            errors["position"] = "Order must be a whole number."
+            errors["position"] = N_("Order must be a whole number.")
             position = 0
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         clash = await self.session.scalar(select(m.Category.id).where(m.Category.slug == slug))
         if clash is not None and (category is None or clash != category.id):
-            raise Conflict("A category with this slug exists.", field_errors={"slug": "A category with this slug exists."})
+            raise Conflict("A category with this slug exists.", field_errors={"slug": N_("A category with this slug exists.")})
         category = category or m.Category(thread_count=0)
         category.slug, category.name_th, category.name_en, category.position = slug, fields["name_th"], fields["name_en"], position
         category.description_th = str(data.get("description_th") or "").strip()[:2000]

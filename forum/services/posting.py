@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from ..rendering import render_markdown
 from ..settings import Settings
@@ -54,9 +55,9 @@ class PostHook(Protocol):
 def can_post(user: m.User, now: dt.datetime) -> str | None:
     """Why this member may not post now, or None."""
     if user.status == m.MemberStatus.SUSPENDED and (user.suspended_until is None or user.suspended_until > now):
-        return "Your account is suspended; you cannot post until the suspension ends."
+        return N_("Your account is suspended; you cannot post until the suspension ends.")
     if user.status in (m.MemberStatus.REVOKED, m.MemberStatus.RESIGNED):
-        return "This membership has ended."
+        return N_("This membership has ended.")
     return None
 
 
@@ -82,7 +83,7 @@ class PostingService:
         self._check_author(author, now)
         title, body = self._validate(title, body, with_title=True)
         if await self.session.get(m.Category, category_id) is None:
-            raise ValidationFailed("Choose a category.", field_errors={"category_id": "Choose a category."})
+            raise ValidationFailed("Choose a category.", field_errors={"category_id": N_("Choose a category.")})
         await self._check_rate(author, "thread", now)
         draft = Draft(
             action="thread", author=author, title=title, body=body, category_id=category_id, kind=kind,
@@ -211,14 +212,14 @@ class PostingService:
         if with_title:
             title = " ".join((title or "").split())
             if not title:
-                errors["title"] = "The title is empty."
+                errors["title"] = N_("The title is empty.")
             elif len(title) > board.title_max:
-                errors["title"] = "The title is longer than 200 characters."
+                errors["title"] = N_("The title is longer than 200 characters.")
         body = (body or "").strip()
         if not body:
-            errors["body"] = "The message is empty."
+            errors["body"] = N_("The message is empty.")
         elif len(body) > board.body_max:
-            errors["body"] = "The message is longer than 20,000 characters."
+            errors["body"] = N_("The message is longer than 20,000 characters.")
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         return title, body

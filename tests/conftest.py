@@ -1,0 +1,118 @@
+"""Test set-up. The environment is set before the app is imported; each database backend gets
+one migrated database for the session, and rows are cleared before every test.
+
+PostgreSQL runs when WEBBOARD_TEST_POSTGRES_URL is set (.ci/run sets it), parametrising every
+database test over both backends."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_DATA_DIR = tempfile.mkdtemp(prefix="webboard-tests-")
+os.environ["WEBBOARD_DATA_DIR"] = _DATA_DIR
+os.environ["WEBBOARD_SECRET_KEY"] = "test-secret-key-not-for-production"
+os.environ.pop("REDIS_URL", None)
+
+import dataclasses  # noqa: E402
+from collections.abc import AsyncIterator  # noqa: E402
+
+import pytest  # noqa: E402
+from litestar import Litestar  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
+
+import models as m  # noqa: E402
+from forum.app import create_app  # noqa: E402
+from forum.db import create_engine  # noqa: E402
+from forum.migrate import downgrade, upgrade  # noqa: E402
+from forum.settings import DatabaseSettings, Settings  # noqa: E402
+
+from .factories import Factory  # noqa: E402
+
+POSTGRES_URL = os.environ.get("WEBBOARD_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+def backend_url(backend: str) -> str:
+    if backend == "postgresql":
+        assert POSTGRES_URL
+        return POSTGRES_URL
+    return f"sqlite+aiosqlite:///{_DATA_DIR}/test.db"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_url(request: pytest.FixtureRequest) -> str:
+    url = backend_url(request.param)
+    downgrade(url, "base")  # a database left over from an earlier run starts clean
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(db_url: str) -> Settings:
+    return dataclasses.replace(Settings(), db=DatabaseSettings(url=db_url))
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    # One app (and engine) per test: asyncpg connections belong to the event loop that made them.
+    return create_app(settings)
+
+
+@pytest.fixture
+async def session_maker(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(settings.db)
+    async with engine.begin() as conn:
+        names = [t.name for t in reversed(m.metadata.sorted_tables)]
+        if engine.dialect.name == "postgresql":
+            await conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in names:
+                await conn.execute(text(f"DELETE FROM {name}"))
+    yield async_sessionmaker(engine, expire_on_commit=False)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db(session_maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_maker() as session:
+        yield session
+
+
+@pytest.fixture
+def factory(db: AsyncSession, settings: Settings) -> Factory:
+    return Factory(db, settings)
+
+
+@pytest.fixture
+async def client(app: Litestar, session_maker) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+# Role fixtures: committed users with a known password.
+@pytest.fixture
+async def member(factory: Factory) -> m.User:
+    return await factory.user("member1", "สมาชิกหนึ่ง")
+
+
+@pytest.fixture
+async def other_member(factory: Factory) -> m.User:
+    return await factory.user("member2", "Member Two")
+
+
+@pytest.fixture
+async def admin(factory: Factory) -> m.User:
+    return await factory.user("admin1", "Admin One", role=m.Role.ADMIN)
+
+
+@pytest.fixture
+async def guru(factory: Factory) -> m.User:
+    return await factory.user("guru1", "Guru One", role=m.Role.GURU)
+
+
+@pytest.fixture
+async def category(factory: Factory) -> m.Category:
+    return await factory.category("maintenance", "บำรุงรักษา", "Maintenance")
