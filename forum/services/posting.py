@@ -9,13 +9,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
 from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
+from .. import events
 from ..rendering import render_markdown
 from ..settings import Settings
 from ..text import search_terms
@@ -154,7 +155,7 @@ class PostingService:
         if with_title and title:
             thread.title = title
             thread.search_terms = search_terms(f"{title}\n{body}")
-        await self.set_visibility(post, draft.visibility)
+        await self.set_visibility(post, draft.visibility, actor=editor)
         await self._after_save(draft, post)
         return post
 
@@ -164,13 +165,13 @@ class PostingService:
             raise NotFound("Post not found.")
         if post.author_id != user.id:
             raise Forbidden("You can only delete your own posts.")
-        await self.set_visibility(post, m.Visibility.DELETED)
+        await self.set_visibility(post, m.Visibility.DELETED, actor=user)
         return post
 
     # -- visibility: also used by moderation ------------------------------------------
-    async def set_visibility(self, post: m.Post, visibility: m.Visibility) -> None:
+    async def set_visibility(self, post: m.Post, visibility: m.Visibility, actor: m.User | None = None) -> None:
         """Changes a post's visibility and keeps the thread and counters in step. An opening
-        post carries its whole thread with it."""
+        post carries its whole thread with it. `actor` is who changed it (None: the system)."""
         before = post.visibility
         if before == visibility:
             return
@@ -192,6 +193,8 @@ class PostingService:
             row = last.first()
             if row is not None:
                 thread.last_activity_at, thread.last_author_id = row.created_at, row.author_id
+        await events.emit("post.visibility_changed", self.session, post=post, thread=thread, before=before,
+                          after=visibility, actor=actor)
 
     @staticmethod
     def thread_visible_to(thread: m.Thread, user: m.User | None) -> bool:
@@ -256,9 +259,6 @@ class PostingService:
     async def _after_save(self, draft: Draft, post: m.Post) -> None:
         for hook in self.hooks:
             await hook.after_save(self.session, draft, post)
+        if draft.action != "edit":
+            await events.emit("post.created", self.session, post=post, thread=draft.thread, draft=draft)
 
-
-async def count_published(session: AsyncSession, category_id: int) -> int:
-    return await session.scalar(
-        select(func.count()).where(m.Thread.category_id == category_id, m.Thread.visibility == m.Visibility.PUBLISHED)
-    ) or 0
