@@ -8,6 +8,9 @@ Events and their payloads (keyword arguments after the session):
 - "post.created": post (models.Post), thread (models.Thread), draft (posting.Draft)
 - "post.visibility_changed": post, thread, before (Visibility), after (Visibility), actor (User | None)
 - "membership.ended": user (models.User), reason (str)
+- "guru.answer_posted": answer (models.Post), question (models.Thread), guru (models.User)
+- "guru.answer_accepted": answer (models.Post), question (models.Thread), asker (User), answerer (User)
+- "guru.answer_marked_helpful": answer (models.Post), marker (User), answerer (User)
 """
 
 from __future__ import annotations
