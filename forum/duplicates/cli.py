@@ -77,7 +77,6 @@ def check(threads_path: str, queries_path: str, threshold: float | None, k: int)
     queries = read_jsonl(queries_path)
     index = build_index(threads, progress=sys.stderr.isatty())
     limit = DUPLICATE_THRESHOLD if threshold is None else threshold
-    out = click.get_text_stream("stdout")
     for query in queries:
         matches = index.query(query.get("title") or "", query.get("body") or "", k=k)
         best = index.duplicate_of(matches, limit)
@@ -86,7 +85,7 @@ def check(threads_path: str, queries_path: str, threshold: float | None, k: int)
             "matches": [{"id": m.id, "score": m.score} for m in matches],
             "duplicate_of": best.id if best else None,
         }
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        click.echo(json.dumps(record, ensure_ascii=False))
 
 
 def evaluate_rows(index: DuplicateIndex, queries: list[dict], threshold: float) -> dict:

@@ -164,6 +164,9 @@ class Vocabulary:
         self._latin_words = {
             k: v for k, v in self.form_to_concept.items() if re.fullmatch(r"[a-z]{5,}", k) and isinstance(v, str)
         }
+        self._latin_single = {
+            k: v for k, v in self.form_to_concept.items() if re.fullmatch(r"[a-z]{3,}", k) and isinstance(v, str)
+        }
         self._latin_by_first: dict[str, list[str]] = {}
         for word in self._latin_words:
             self._latin_by_first.setdefault(word[0], []).append(word)
@@ -192,7 +195,11 @@ class Vocabulary:
 
     @lru_cache(maxsize=100_000)
     def fuzzy(self, word: str) -> str | None:
-        """Concept of a Latin vocabulary word within one edit (two for long words) of `word`."""
+        """Concept of a Latin vocabulary word within one edit (two for long words) of `word`,
+        or equal to it once doubled letters are undone ("deadd", left by normalize, -> dead)."""
+        single = re.sub(r"(.)\1", r"\1", word)
+        if single != word and single in self._latin_single:
+            return self._latin_single[single]
         if len(word) < 6 or word in _EN_STOP:
             return None
         limit = 2 if len(word) >= 9 else 1

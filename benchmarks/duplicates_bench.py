@@ -1,0 +1,223 @@
+"""Benchmark of the duplicate-thread index (forum.duplicates) at 100k and 1M threads.
+
+    .venv/bin/python benchmarks/duplicates_bench.py                 # 100k and 1M
+    .venv/bin/python benchmarks/duplicates_bench.py --sizes 100000 --queries 300
+
+Synthetic but realistic threads: Thai, English and mixed titles/bodies generated from the club
+vocabulary (model names, parts, symptoms in Thai script and Latin) with Thai/English filler and
+a long tail of rare words (plate numbers, place and shop names) drawn from a Zipf law.  A pool
+of distinct texts goes through the real analyser (PyThaiNLP segmentation and all); threads are
+pool analyses plus their own rare words, so building 1M threads does not take an hour of
+segmentation.  Queries are fresh texts through the full ``index.query(title, body)`` path
+(analysis included).
+
+Reports: query latency p50/p95/p99, index memory (RSS delta and the index's own arrays), bulk
+build time, add() cost including segment merges, and the time from add() to findable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from forum.duplicates.features import Analysis, Analyzer, is_concept  # noqa: E402
+from forum.duplicates.index import DuplicateIndex  # noqa: E402
+
+CATEGORIES = ["maintenance", "tyres_brakes", "electrical", "accessories", "insurance_finance", "travel", "general"]
+TH_OPEN = ["สอบถามครับ", "รบกวนพี่ๆ", "ช่วยด้วยค่ะ", "มือใหม่ถามหน่อย", "", "", "ใครเคยเป็นบ้าง"]
+TH_TAIL = ["ต้องทำยังไงครับ", "เป็นเพราะอะไร", "ราคาเท่าไหร่", "ควรเปลี่ยนไหม", "อาการแบบนี้ปกติไหม",
+           "ศูนย์บอกว่าต้องรอ", "ช่างที่อู่แนะนำให้เปลี่ยน", "ขอบคุณล่วงหน้าครับ"]
+TH_CONTEXT = ["ขับในเมืองทุกวัน", "ตอนเช้าๆ", "หลังฝนตก", "ตอนขึ้นเขา", "วิ่งทางไกล", "จอดตากแดด", "รถติดนานๆ",
+              "เพิ่งออกรถ", "ใช้มาห้าปี", "หลังเช็คระยะ"]
+EN_OPEN = ["Hi all,", "Quick question:", "Help please -", "", "", "Has anyone seen this?"]
+EN_TAIL = ["What should I do?", "Is this normal?", "How much does it cost?", "Should I replace it?",
+           "Dealer says wait two weeks.", "My mechanic suggests replacing it.", "Thanks in advance."]
+EN_CONTEXT = ["in city traffic", "on cold mornings", "after heavy rain", "going uphill", "on the highway",
+              "parked in the sun", "since the last service", "after 5 years of use"]
+
+
+def _forms(analyzer: Analyzer):
+    by_kind: dict[str, dict[str, list[str]]] = {}
+    for form, target in analyzer.vocabulary.form_to_concept.items():
+        if not isinstance(target, str):
+            continue
+        kind = target.split(".", 1)[0]
+        script = "th" if any("\u0e00" <= c <= "\u0e7f" for c in form) else "en"
+        by_kind.setdefault(kind, {"th": [], "en": []})[script].append(form)
+    return by_kind
+
+
+class Generator:
+    def __init__(self, analyzer: Analyzer, seed: int = 7):
+        self.rng = random.Random(seed)
+        self.forms = _forms(analyzer)
+        self.rare = [f"{self.rng.choice('abcdefghkmnprstuvwy')}{i}x" for i in range(300_000)]
+
+    def _pick(self, kind: str, script: str) -> str:
+        pool = self.forms[kind][script] or self.forms[kind]["en"]
+        return self.rng.choice(pool)
+
+    def text(self) -> tuple[str, str, str]:
+        r = self.rng
+        script = r.choice(["th", "th", "en", "mix"])
+        s1 = "th" if script in ("th", "mix") else "en"
+        s2 = "en" if script == "mix" else s1
+        model, part, sym = self._pick("model", s1), self._pick("part", s2), self._pick("sym", s1)
+        topic = self._pick("topic", s1)
+        year = r.randint(2008, 2024)
+        km = r.randint(1, 300) * 1000
+        if s1 == "th":
+            title = f"{model} {part}{sym} {r.choice(TH_CONTEXT)}"
+            body = (f"{r.choice(TH_OPEN)} รถ{model} ปี {year} วิ่งมา {km:,} กม. {part}{sym} "
+                    f"{r.choice(TH_CONTEXT)} {topic} {self._pick('part', s2)} {r.choice(TH_TAIL)}")
+        else:
+            title = f"{model} {part} {sym} {r.choice(EN_CONTEXT)}"
+            body = (f"{r.choice(EN_OPEN)} my {year} {model} with {km:,} km has {part} {sym} "
+                    f"{r.choice(EN_CONTEXT)}, {topic}, {self._pick('part', s2)}. {r.choice(EN_TAIL)}")
+        return r.choice(CATEGORIES), title, body
+
+    def rare_words(self, n: int) -> list[str]:
+        # Zipf-like long tail: most rare words are very rare
+        idx = np.minimum(np.random.default_rng(self.rng.randrange(1 << 30)).zipf(1.3, n) - 1, len(self.rare) - 1)
+        return [self.rare[i] for i in idx]
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def build_pool(gen: Generator, analyzer: Analyzer, size: int) -> list[tuple[str, Analysis]]:
+    pool = []
+    for _ in range(size):
+        category, title, body = gen.text()
+        pool.append((category, analyzer.analyze(title, body)))
+    return pool
+
+
+def synthetic_analyses(gen: Generator, pool, n: int, start: int):
+    rng = gen.rng
+    rare = gen.rare_words(n * 3)
+    for i in range(n):
+        category, base = pool[rng.randrange(len(pool))]
+        weights = dict(base.weights)
+        for word in rare[3 * i : 3 * i + rng.randint(1, 3)]:
+            weights[word] = 1.0
+        yield (start + i, category, Analysis(weights, base.concepts), None)
+
+
+def percentile(values: list[float], p: float) -> float:
+    return float(np.percentile(np.asarray(values), p))
+
+
+def run(size: int, n_queries: int, pool_size: int, analyzer: Analyzer) -> dict:
+    gen = Generator(analyzer, seed=size)
+    t0 = time.perf_counter()
+    pool = build_pool(gen, analyzer, pool_size)
+    pool_s = time.perf_counter() - t0
+    queries = [gen.text() for _ in range(n_queries)]
+    for _, title, body in queries[:50]:  # warm the analyser
+        analyzer.analyze(title, body)
+
+    gc.collect()
+    rss0 = rss_bytes()
+    index = DuplicateIndex(analyzer)
+    t0 = time.perf_counter()
+    chunk = 50_000
+    for start in range(0, size, chunk):
+        index.add_many(synthetic_analyses(gen, pool, min(chunk, size - start), start))
+    build_s = time.perf_counter() - t0
+    gc.collect()
+    rss_delta = rss_bytes() - rss0
+    nnz = sum(len(s.indices) for s in index._segments)
+
+    latencies = []
+    for _, title, body in queries:
+        t = time.perf_counter()
+        index.query(title, body, k=5)
+        latencies.append((time.perf_counter() - t) * 1000)
+
+    # add() -> findable: a brand-new thread is the top hit of a query with its own text
+    add_ms, findable_ms, found = [], [], 0
+    for j in range(200):
+        category, title, body = gen.text()
+        body += f" plate {gen.rare[j]}{j}"
+        tid = size + 1 + j
+        t = time.perf_counter()
+        index.add(tid, category, title, body)
+        t_added = time.perf_counter()
+        matches = index.query(title, body, k=5)
+        t_found = time.perf_counter()
+        add_ms.append((t_added - t) * 1000)
+        findable_ms.append((t_found - t) * 1000)
+        found += bool(matches and matches[0].id == tid)
+
+    # sustained add() rate, tail freezes and segment merges included
+    extra = 5_000
+    analyses = list(synthetic_analyses(gen, pool, extra, size + 1000))
+    t0 = time.perf_counter()
+    worst = 0.0
+    for item in analyses:
+        t = time.perf_counter()
+        index.add_analysis(*item)
+        worst = max(worst, time.perf_counter() - t)
+    sustained_us = (time.perf_counter() - t0) / extra * 1e6
+
+    return {
+        "threads": size,
+        "pool_texts": pool_size,
+        "pool_analysis_s": pool_s,
+        "build_s": build_s,
+        "nnz": nnz,
+        "segments": len(index._segments),
+        "rss_delta_mb": rss_delta / 2**20,
+        "index_arrays_mb": index.memory_bytes() / 2**20,
+        "query_p50_ms": percentile(latencies, 50),
+        "query_p95_ms": percentile(latencies, 95),
+        "query_p99_ms": percentile(latencies, 99),
+        "add_p50_ms": percentile(add_ms, 50),
+        "add_to_findable_p95_ms": percentile(findable_ms, 95),
+        "add_to_findable_max_ms": max(findable_ms),
+        "new_thread_top1": found / 200,
+        "sustained_add_us": sustained_us,
+        "worst_add_ms": worst * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--pool", type=int, default=5_000, help="distinct analysed texts")
+    args = parser.parse_args()
+    analyzer = Analyzer()
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, cpus {os.cpu_count()}")
+    for size in args.sizes:
+        r = run(size, args.queries, args.pool, analyzer)
+        print(
+            f"\n== {r['threads']:,} threads ({r['nnz']:,} postings, {r['segments']} segment(s))\n"
+            f"build (bulk, pre-analysed): {r['build_s']:.1f} s; pool of {r['pool_texts']:,} texts analysed in "
+            f"{r['pool_analysis_s']:.1f} s\n"
+            f"memory: RSS delta {r['rss_delta_mb']:.0f} MiB, index arrays {r['index_arrays_mb']:.0f} MiB\n"
+            f"query (title+body, analysis included): p50 {r['query_p50_ms']:.1f} ms, p95 {r['query_p95_ms']:.1f} ms, "
+            f"p99 {r['query_p99_ms']:.1f} ms\n"
+            f"add(): p50 {r['add_p50_ms']:.2f} ms; add()+query until findable: p95 {r['add_to_findable_p95_ms']:.1f} ms, "
+            f"max {r['add_to_findable_max_ms']:.1f} ms; new thread is top-1: {r['new_thread_top1']:.0%}\n"
+            f"sustained add_analysis(): {r['sustained_add_us']:.0f} us/thread, worst single call "
+            f"(tail freeze + merge) {r['worst_add_ms']:.0f} ms"
+        )
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
