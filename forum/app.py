@@ -26,6 +26,7 @@ from .controllers.accounts import AccountController
 from .controllers.admin import AdminCategoryController
 from .controllers.api import AuthApiController, BoardApiController
 from .controllers.board import BoardController
+from .controllers.notifications import NotificationApiController, NotificationController
 from .controllers.deps import DEPENDENCIES
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     static = [create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)] if STATIC_DIR.exists() else []
     return Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
-                        BoardApiController, *static],
+                        BoardApiController, NotificationController, NotificationApiController, *static],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine))],
         middleware=[locale_middleware, session_config.middleware],

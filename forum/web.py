@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .errors import DomainError, RateLimited
+from .services import notifications
 from .i18n import LOCALE_COOKIE, current_locale, gettext, pick_locale
 
 SESSION_USER_KEY = "user_id"
@@ -52,7 +53,9 @@ async def provide_user(request: Request, db_session: AsyncSession) -> m.User | N
         if user is None or user.status in ENDED:
             request.clear_session()
             user = None
-        elif user.last_seen_at is None or dt.datetime.now(dt.timezone.utc) - user.last_seen_at > dt.timedelta(hours=12):
+        else:
+            request.state.unread_notifications = await notifications.unread_count(db_session, user.id)
+        if user is not None and (user.last_seen_at is None or dt.datetime.now(dt.timezone.utc) - user.last_seen_at > dt.timedelta(hours=12)):
             user.last_seen_at = dt.datetime.now(dt.timezone.utc)
     request.state.user = user
     return user
@@ -75,6 +78,7 @@ async def provide_admin(request: Request, db_session: AsyncSession) -> m.User:
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Template:
     context.setdefault("user", request.state.get("user"))
     context.setdefault("lang", current_locale.get())
+    context.setdefault("unread_notifications", request.state.get("unread_notifications", 0))
     if request.scope.get("session"):
         context["messages"] = request.session.pop(FLASH_KEY, [])
     return Template(template_name=name, context=context, status_code=status_code)

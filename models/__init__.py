@@ -2,6 +2,7 @@
 
 from .base import metadata
 from .category import Category
+from .notification import Notification, OutboxEmail
 from .setting import SiteSetting
 from .thread import Post, PostRevision, Thread, ThreadKind, Visibility
 from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
@@ -9,6 +10,8 @@ from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
 __all__ = (
     "Category",
     "LoginAttempt",
+    "Notification",
+    "OutboxEmail",
     "MemberStatus",
     "Post",
     "PostRevision",
