@@ -54,7 +54,7 @@ DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "trading": {"flag": 0.5, "hold": 0.9},
     "obscene": {"flag": 0.5, "hold": 0.8},
 }
-REGULARISATION_C = {"lese_majeste": 4.0, "profanity": 4.0, "trading": 4.0, "obscene": 4.0}
+REGULARISATION_C = {"lese_majeste": 10.0, "profanity": 10.0, "trading": 10.0, "obscene": 10.0}
 F1_TOLERANCE = 0.005
 
 
@@ -121,7 +121,7 @@ class ModerationModel:
     def _probabilities(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(LABELS)))
-        x = self.features.transform(texts)
+        x = self.features.transform_fast(texts)
         return _sigmoid(np.asarray(x @ self.coef) + self.intercept)
 
     def score_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
@@ -146,7 +146,7 @@ class ModerationModel:
         first (for highlighting in the moderation queue). Words are in normalised form, with
         evasions undone ("f.u.c.k" comes back as "fuck")."""
         column = LABELS.index(label)
-        x = self.features.transform([text]).tocsr()
+        x = self.features.transform_fast([text])
         weights = x.multiply(self.coef[:, column].reshape(1, -1)).tocsr()
         names = self._feature_names()
         contribution = {names[i]: float(v) for i, v in zip(weights.indices, weights.data)}
@@ -263,9 +263,9 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save(model: ModerationModel, directory: str | os.PathLike = DEFAULT_MODEL_DIR, keep: int = 2) -> Path:
+def save(model: ModerationModel, directory: str | os.PathLike = DEFAULT_MODEL_DIR, keep: int = 1) -> Path:
     """Writes `moderation-<version>.joblib` and points `moderation.json` at it (atomically).
-    Keeps the `keep` newest artifacts so a promotion can be rolled back by hand."""
+    Keeps the `keep` newest artifacts (retrain keeps two, so a promotion can be rolled back by hand)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     name = f"moderation-{model.version}.joblib"
@@ -366,5 +366,5 @@ def retrain(decisions: Sequence[tuple[str, Sequence[str]]], directory: str | os.
         "seconds": round(time.perf_counter() - started, 2),
     }
     if promoted:
-        save(candidate, directory)
+        save(candidate, directory, keep=2)
     return promoted, report

@@ -26,7 +26,8 @@ _PREFIX = re.compile(r"^\[([a-z_,\s]*)\]\s*")
 
 
 def read_source(path: Path) -> list[tuple[str, list[str]]]:
-    default = [] if path.stem == "clean" else [path.stem]
+    stem = path.stem.split("-")[0]  # "obscene-2.txt" adds more lines for "obscene"
+    default = [] if stem == "clean" else [stem]
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()

@@ -1,0 +1,51 @@
+import json
+
+from click.testing import CliRunner
+
+from moderation import LABELS
+from moderation.cli import moderation
+
+
+def test_score_writes_one_json_line_per_post(trained_dir, tmp_path):
+    posts = tmp_path / "posts.jsonl"
+    rows = [
+        {"id": 1, "text": "ขายล้อแม็ก 17 นิ้ว 12,000 บาท โทร 081-234-5678"},
+        {"id": "abc", "text": "รถสตาร์ทไม่ติดตอนเช้า น่าจะแบตเสื่อม"},
+        {"id": 3, "text": "ไอ้ควาย ขับรถปาดหน้า"},
+    ]
+    posts.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8")
+    result = CliRunner().invoke(moderation, ["score", str(posts), "--model-dir", str(trained_dir)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["id"] for line in lines] == [1, "abc", 3]
+    for line in lines:
+        assert set(line) == {"id", "scores", "labels"}
+        assert list(line["scores"]) == list(LABELS)
+        assert all(isinstance(p, float) and 0 <= p <= 1 for p in line["scores"].values())
+    assert lines[0]["labels"] == ["trading"]
+    assert lines[1]["labels"] == []
+    assert "profanity" in lines[2]["labels"]
+
+
+def test_score_reads_stdin_and_keeps_thai_unescaped(trained_dir):
+    result = CliRunner().invoke(
+        moderation, ["score", "--model-dir", str(trained_dir)],
+        input=json.dumps({"id": "ไทย", "text": "สวัสดีครับ"}, ensure_ascii=False) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert '"id": "ไทย"' in result.output
+    assert len(result.output.splitlines()) == 1
+
+
+def test_score_rejects_bad_input_with_a_clear_error(trained_dir):
+    result = CliRunner().invoke(moderation, ["score", "--model-dir", str(trained_dir)], input='{"id": 1}\n')
+    assert result.exit_code != 0
+    assert "line 1" in result.output
+
+
+def test_evaluate_prints_per_label_figures(trained_dir):
+    result = CliRunner().invoke(moderation, ["evaluate", "--model-dir", str(trained_dir)])
+    assert result.exit_code == 0, result.output
+    for label in LABELS:
+        assert label in result.output
+    assert "precision" in result.output and "clean posts flagged" in result.output
