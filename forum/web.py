@@ -79,8 +79,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context.setdefault("user", request.state.get("user"))
     context.setdefault("lang", current_locale.get())
     context.setdefault("unread_notifications", request.state.get("unread_notifications", 0))
-    if request.scope.get("session"):
-        context["messages"] = request.session.pop(FLASH_KEY, [])
+    session = request.scope.get("session")
+    if isinstance(session, dict) and FLASH_KEY in session:  # touching an empty session would create one
+        context["messages"] = request.session.pop(FLASH_KEY)
     return Template(template_name=name, context=context, status_code=status_code)
 
 
