@@ -2,6 +2,7 @@
 
 from .base import metadata
 from .category import Category
+from .coins import CoinBalance, CoinLedgerEntry, CoinPrize, CoinReason, CoinRedemption, DeliveryAddress, RedemptionStatus
 from .notification import Notification, OutboxEmail
 from .setting import SiteSetting
 from .thread import Post, PostRevision, Thread, ThreadKind, Visibility
@@ -9,6 +10,13 @@ from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
 
 __all__ = (
     "Category",
+    "CoinBalance",
+    "CoinLedgerEntry",
+    "CoinPrize",
+    "CoinReason",
+    "CoinRedemption",
+    "DeliveryAddress",
+    "RedemptionStatus",
     "LoginAttempt",
     "Notification",
     "OutboxEmail",

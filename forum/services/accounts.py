@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from .. import events
 from ..i18n import N_
 from ..errors import Forbidden, RateLimited, ValidationFailed
 from ..security import hash_password, password_problem, verify_password
@@ -129,6 +130,7 @@ class AccountService:
         user.password_hash = None
         user.date_of_birth = None
         user.email_consent = False
+        await events.emit("membership.ended", self.session, user=user, reason="resigned")
 
 
 def _parse_date(value: str | dt.date | None) -> dt.date | None:
