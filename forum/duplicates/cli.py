@@ -130,8 +130,9 @@ def evaluate_rows(index: DuplicateIndex, queries: list[dict], threshold: float) 
                    'null for a new topic) and optionally "split" (default: the shipped dev set).')
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
               help=f"Near-certain-duplicate threshold (default {DUPLICATE_THRESHOLD}).")
-@click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all", show_default=True,
-              help="Which part of the query set to score; 'all' also prints each split.")
+@click.option("--split", default="all", show_default=True,
+              help="Which part of the query set to score (tune, holdout, fresh, ...); 'all' also "
+                   "prints each split.")
 @click.option("--show-errors", is_flag=True, help="Print the misses and false alarms.")
 def evaluate(threads_path, queries_path, threshold, split, show_errors) -> None:
     """Print recall@1, recall@5 (paraphrases) and the false-alarm rate (new topics)."""
@@ -144,10 +145,8 @@ def evaluate(threads_path, queries_path, threshold, split, show_errors) -> None:
     index = build_index(threads, progress=False)
     limit = DUPLICATE_THRESHOLD if threshold is None else threshold
     parts = {"all": queries}
-    for name in ("tune", "holdout"):
-        subset = [q for q in queries if q.get("split", "tune") == name]
-        if subset:
-            parts[name] = subset
+    for q in queries:
+        parts.setdefault(q.get("split", "tune"), []).append(q)
     names = [split] if split != "all" else list(parts)
     click.echo(f"threads: {len(threads)}  threshold: {limit}")
     for name in names:

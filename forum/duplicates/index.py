@@ -50,6 +50,8 @@ CONSISTENCY = {
     "fuel": (0.8, 1.0),
     "variant": (0.6, 0.9),
     "place": (0.6, 0.9),
+    # the kind of answer asked for: cost vs interval vs how-to vs where to buy vs which brand
+    "intent": (0.7, 0.95),
 }
 # Query names a symptom/problem and the thread names none: probably another question.
 MISSING_SYMPTOM = 0.85
