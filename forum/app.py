@@ -21,6 +21,8 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
+import guru
+
 from . import coins, i18n
 from .controllers.accounts import AccountController
 from .controllers.admin import AdminCategoryController
@@ -111,7 +113,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     static = [create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)] if STATIC_DIR.exists() else []
     return Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
-                        BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS,
+                        BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
                         *static],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine))],

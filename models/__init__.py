@@ -2,6 +2,7 @@
 
 from .base import metadata
 from .category import Category
+from .guru import GuruAnswer, GuruArea, GuruDisclaimer, GuruHelpfulMark, GuruProfile, GuruQuestion
 from .coins import CoinBalance, CoinLedgerEntry, CoinPrize, CoinReason, CoinRedemption, DeliveryAddress, RedemptionStatus
 from .notification import Notification, OutboxEmail
 from .setting import SiteSetting
@@ -16,6 +17,12 @@ __all__ = (
     "CoinReason",
     "CoinRedemption",
     "DeliveryAddress",
+    "GuruAnswer",
+    "GuruArea",
+    "GuruDisclaimer",
+    "GuruHelpfulMark",
+    "GuruProfile",
+    "GuruQuestion",
     "RedemptionStatus",
     "LoginAttempt",
     "Notification",

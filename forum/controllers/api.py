@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from .. import post_notes
 from ..errors import NotFound
 from ..services import reading
 from ..services.accounts import AccountService, Registration
@@ -151,8 +152,9 @@ class BoardApiController(Controller):
             raise NotFoundException()
         posts, next_after = await reading.thread_posts(db_session, thread_id, user,
                                                        limit=settings.board.posts_per_page, after=after)
+        notes = await post_notes.for_posts(db_session, posts)
         return {"thread": thread_json(header) | {"visibility": header.visibility.value},
-                "posts": [post_json(p) for p in posts], "next_after": next_after}
+                "posts": [post_json(p) | post_notes.fields(notes.get(p.id)) for p in posts], "next_after": next_after}
 
     @post("/threads/{thread_id:int}/replies", status_code=HTTP_201_CREATED)
     async def reply(self, thread_id: int, member: m.User, data: ReplyCreate, posting: PostingService) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from .. import post_notes
 from ..errors import DomainError, NotFound
 from ..i18n import gettext
 from ..services import reading
@@ -75,7 +76,8 @@ class BoardController(Controller):
         posts, next_after = await reading.thread_posts(
             db_session, thread_id, user, limit=settings.board.posts_per_page, after=after
         )
-        return render(request, "thread.html", thread=header, posts=posts, next_after=next_after, after=after)
+        return render(request, "thread.html", thread=header, posts=posts, next_after=next_after, after=after,
+                      post_notes=await post_notes.for_posts(db_session, posts))
 
     @post("/t/{thread_id:int}/reply", name="reply")
     async def reply(
@@ -91,7 +93,8 @@ class BoardController(Controller):
             header = await reading.thread_header(db_session, thread_id)
             posts, next_after = await reading.thread_posts(db_session, thread_id, member, limit=settings.board.posts_per_page)
             return render(request, "thread.html", status_code=error.status_code, thread=header, posts=posts,
-                          next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error))
+                          next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error),
+                          post_notes=await post_notes.for_posts(db_session, posts))
         message = "Your reply is awaiting review." if post_row.visibility == m.Visibility.HELD else "Reply posted."
         return redirect(request, f"/t/{thread_id}?after={post_row.id - 1}#p{post_row.id}", message)
 
