@@ -68,6 +68,10 @@ ASK_TH = ["{item} ที่ศูนย์ราคาเท่าไหร่�
           "เปลี่ยน{item}ที่ศูนย์ ค่าแรงประมาณกี่บาท", "{item} ราคาประมาณ {price} แพงไปไหมครับ",
           "ใครเคยซื้อ{item}ออนไลน์บ้าง ของแท้ไหม", "ควรเปลี่ยน{item}เมื่อไหร่ครับ",
           "{item} ยี่ห้อไหนดี งบไม่เกิน {price}"]
+ASK_TH += ["ร้านไหนขาย{item}ถูกบ้างครับ", "ที่ไหนขาย{item}ของแท้ครับ", "ใครรู้บ้างว่าร้านไหนขาย{item}",
+           "เพื่อนผมขาย{item}ไปแล้ว ตอนนี้อยากได้คืน 555", "ศูนย์ขาย{item}แพงกว่าข้างนอกไหม",
+           "ซื้อ{item}ออนไลน์กับซื้อหน้าร้าน อันไหนคุ้มกว่า", "ตอนนี้{item}ราคาขึ้นหรือยังครับ",
+           "{item}ของผมพังอีกแล้ว ต้องซื้อใหม่ไหม", "แอดมินครับ ถามเรื่อง{item}ได้ไหม ไม่ได้จะขายนะ"]
 ASK_EN = ["how much is {item} at the dealer?", "where can i buy {item} in bangkok?",
           "is {price} a fair price for {item}?", "which brand of {item} do you recommend?",
           "does the warranty cover {item}?"]
@@ -90,6 +94,48 @@ INSULT_TARGET_TH = ["ขับรถปาดหน้า", "ตอบมั่�
 INSULT_EN = ["you idiot", "fucking moron", "stupid asshole", "dumbass", "piece of shit", "bloody idiot"]
 INSULT_TARGET_EN = ["learn to drive", "read the manual", "stop posting", "the dealer ripped me off",
                     "get off the road", "nobody asked you"]
+
+
+# Rude words used as exclamations or jabs inside otherwise ordinary posts: the post is profane
+# even though most of its words are everyday car talk.
+EXCLAIM_TH = ["แม่งเอ๊ย", "สัส", "เหี้ยเอ๊ย", "ชิบหาย", "เชี่ย", "ห่าเอ๊ย", "ควยเอ๊ย", "สาด", "แม่ง", "ฉิบหายแล้ว", "เหี้ยไรวะ"]
+EXCLAIM_EN = ["fuck", "shit", "fucking hell", "damn it", "wtf", "holy shit", "goddamn", "bloody hell", "ffs"]
+JAB_TH = ["ไอ้ควายที่ตอบข้างบนไม่ต้องมายุ่ง", "มึงไม่ต้องมาสอนกู", "พวกมึงโง่กันหมด", "ไอ้ช่างโง่ทำพัง",
+          "เซลล์แม่งตอแหล", "ศูนย์นี้แม่งโจร", "ไอ้คนขายหน้าเลือด"]
+JAB_EN = ["you morons", "the idiot mechanic broke it", "the dealer are lying bastards", "stupid fanboys", "dumbass"]
+LEWD_TH = ["แล้วก็เอากันในรถต่อเลย", "ขอรูปเปลือยด้วย", "อยากเย็ดเซลล์สาวคนนั้น", "น้องคนนั้นนมใหญ่ น่าขยำ",
+           "ขอคลิปโป๊ด้วยนะ", "เบาะหลังไว้เอากับแฟน"]
+LEWD_EN = ["and then we fucked in the backseat", "send nudes", "the sales girl has huge tits, want to grab them",
+           "also looking for a hookup tonight", "her ass is so hot i want to bang her"]
+OFFER_TH = ["ผมมีของขาย {price} {contact}", "ใครสนใจ ผมปล่อยต่อ {price} {contact}", "ส่วนของผมเก่า ขาย {price} {contact}"]
+OFFER_EN = ["btw selling my old one, {price}, {contact}", "i have a spare for sale, {price}, {contact}"]
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def mixed_context(clean_lines: list[str], rng: random.Random) -> list[tuple[str, list[str]]]:
+    """Offending clauses placed inside ordinary posts (written by hand above)."""
+    thai = [t for t in clean_lines if not _LATIN.search(t[:8])]
+    english = [t for t in clean_lines if _LATIN.search(t[:8])]
+    rows = []
+    for _ in range(90):
+        t = rng.choice(thai)
+        rows.append((rng.choice([f"{rng.choice(EXCLAIM_TH)} {t}", f"{t} {rng.choice(EXCLAIM_TH)}",
+                                 f"{t} {rng.choice(JAB_TH)}"]), ["profanity"]))
+    for _ in range(50):
+        t = rng.choice(english)
+        rows.append((rng.choice([f"{rng.choice(EXCLAIM_EN)}, {t}", f"{t} {rng.choice(EXCLAIM_EN)}",
+                                 f"{t} {rng.choice(JAB_EN)}"]), ["profanity"]))
+    for _ in range(50):
+        rows.append((f"{rng.choice(thai)} {rng.choice(LEWD_TH)}", ["obscene"]))
+    for _ in range(30):
+        rows.append((f"{rng.choice(english)} {rng.choice(LEWD_EN)}", ["obscene"]))
+    for _ in range(40):
+        contact = rng.choice(CONTACTS).format(phone=_phone(rng), line=_line(rng))
+        rows.append((f"{rng.choice(thai)} {rng.choice(OFFER_TH).format(price=_price(rng), contact=contact)}", ["trading"]))
+    for _ in range(20):
+        contact = rng.choice(CONTACTS_EN).format(phone=_phone(rng), line=_line(rng))
+        rows.append((f"{rng.choice(english)} {rng.choice(OFFER_EN).format(price=_price(rng, True), contact=contact)}", ["trading"]))
+    return rows
 
 
 def _phone(rng: random.Random) -> str:
@@ -184,6 +230,8 @@ def build() -> dict[str, int]:
         heldout += read_source(path)
     hand_written = list(train)
     train += combinatorial(rng)
+    clean_lines = [t for t, labels in hand_written if not labels and len(t) > 25]
+    train += mixed_context(clean_lines, rng)
     for text, labels in hand_written:
         if rng.random() < (0.45 if labels else 0.2):
             train.append((evade(text, rng), labels))
