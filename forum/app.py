@@ -32,6 +32,7 @@ from .controllers.notifications import NotificationApiController, NotificationCo
 from .controllers.deps import DEPENDENCIES
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
+from .notices import NoticesPlugin
 from .services.posting import PostHook
 from .settings import PROJECT_ROOT, Settings, get_settings
 from .web import error_text, field_errors, format_time, locale_middleware
@@ -116,7 +117,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
                         *static],
         dependencies=DEPENDENCIES,
-        plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine))],
+        plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, session_config.middleware],
         stores={"sessions": session_store(settings)},
         csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,

@@ -5,6 +5,7 @@ from .category import Category
 from .guru import GuruAnswer, GuruArea, GuruDisclaimer, GuruHelpfulMark, GuruProfile, GuruQuestion
 from .coins import CoinBalance, CoinLedgerEntry, CoinPrize, CoinReason, CoinRedemption, DeliveryAddress, RedemptionStatus
 from .notification import Notification, OutboxEmail
+from .notice import BoardFunction, Notice, NoticeKind
 from .setting import SiteSetting
 from .thread import Post, PostRevision, Thread, ThreadKind, Visibility
 from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
@@ -28,6 +29,9 @@ __all__ = (
     "Notification",
     "OutboxEmail",
     "MemberStatus",
+    "BoardFunction",
+    "Notice",
+    "NoticeKind",
     "Post",
     "PostRevision",
     "Role",
