@@ -44,7 +44,10 @@ _THAI_STOP = set(
     อะไร ยังไง อย่างไร ไง ทำไม เพราะ ถ้า หาก หรือ ก่อน หลัง ตอน ช่วง เมื่อ โดย จาก ถึง ไว้ ออก เข้า
     รบกวน สอบถาม ถาม ขอ ช่วย แนะนำ หน่อยครับ ค่ะ ปรึกษา ท่านใด รู้ ทราบ สงสัย อยาก ต้องการ
     ครั้ง คัน รถ รถยนต์ ตัว แบบ เรื่อง กัน จริง จริงๆ ค่อนข้าง มาก เยอะ นิด นิดหน่อย ๆ
-    555 ฮ่า ฮา อ่ะ อะ เออ อืม โอ้ย ดี ดีคะ ดีครับ ยังไงดี""".split()
+    555 ฮ่า ฮา อ่ะ อะ เออ อืม โอ้ย ดี ดีคะ ดีครับ ยังไงดี
+    ต้อง ควร ควรจะ บ้าง อะไรบ้าง กันบ้าง ได้ไหม ได้มั้ย ไหมครับ ไหมคะ มั้ยครับ มั้ยคะ ป่ะ ป่าว เปล่า หรือเปล่า
+    รึเปล่า รึป่าว งับ ฮับ ค้าบ คร้าบ คับผม เนอะ อ่า เด้อ จ้ะ หรอ เหรอ มั้ง มะ ยัง เคย อาการ ปกติ แบบนี้ อย่างนี้
+    ตอนนี้ อยู่แล้ว ประมาณ ราวๆ เกือบ พอ แค่ ทั้ง ทุก นึง หนึ่ง""".split()
 )
 _EN_STOP = set(
     """a an the and or but if of to in on at by for with from as is are was were be been being am
@@ -54,7 +57,9 @@ _EN_STOP = set(
     where why how than then there about into over under again more most other such only own
     same few out up down off please help anyone anybody someone thanks thank hi hello guys
     know question questions ask asking advice tips recommend recommendation car cars vehicle
-    get got getting one ok okay really much many lot lots bit still already now after before""".split()
+    get got getting one ok okay really much many lot lots bit still already now after before
+    normal issue issues problem problems thing things pls plz thx folks bro mate want need needs like
+    im ive i'm i've dont don't isnt isn't way anything something everyone since even though because""".split()
 )
 
 
@@ -71,6 +76,10 @@ class Analysis:
 
     weights: dict[str, float]
     concepts: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Share of the plain (non-concept) word weight written in Thai script, 0..1; None when the
+    # text has no plain words.  A Thai post and an English one share no plain words, only
+    # concepts, so the index compares such pairs on their concepts too.
+    script: float | None = None
 
 
 def _form_key(form: str) -> str:
@@ -295,12 +304,17 @@ class Analyzer:
     def analyze(self, title: str, body: str = "") -> Analysis:
         counts: Counter[str] = Counter()
         found: set[str] = set()
+        thai_weight = plain_weight = 0.0
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
                 continue
             words, concepts = self.terms(text)
             for word in words:
                 counts[word] += weight
+                if not word.isdigit():
+                    plain_weight += weight
+                    if _IS_THAI.match(word):
+                        thai_weight += weight
             for concept in concepts:
                 for name in self.vocabulary.expand(concept):
                     counts[_CONCEPT_PREFIX + name] += weight * CONCEPT_WEIGHT
@@ -309,7 +323,8 @@ class Analyzer:
         by_kind: dict[str, set[str]] = {}
         for name in found:
             by_kind.setdefault(self.vocabulary.concepts[name].kind, set()).add(name)
-        return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()})
+        script = thai_weight / plain_weight if plain_weight else None
+        return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script)
 
 
 def is_concept(term: str) -> bool:

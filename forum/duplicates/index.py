@@ -40,6 +40,10 @@ from .features import Analysis, Analyzer, is_concept
 # the thread).  Chosen on the tuning part of the dev set; an admin setting can override it.
 DUPLICATE_THRESHOLD = 0.6
 
+# Matches scoring below this are not suggested at all (query() default, override with
+# min_score=): at that level the shared words are incidental (a model name, "price").
+SUGGESTION_MIN_SCORE = 0.15
+
 # Score factors when query and thread both name concepts of a kind:
 # (no concept in common, some in common but each names one the other does not).
 CONSISTENCY = {
@@ -52,9 +56,22 @@ CONSISTENCY = {
     "place": (0.6, 0.9),
     # the kind of answer asked for: cost vs interval vs how-to vs where to buy vs which brand
     "intent": (0.7, 0.95),
+    # when it happens: at a cold start vs in traffic vs uphill vs after a wash vs reversing
+    "cond": (0.8, 0.95),
 }
 # Query names a symptom/problem and the thread names none: probably another question.
 MISSING_SYMPTOM = 0.85
+# The thread reports a symptom/problem and the query names none (a buying or how-to question).
+EXTRA_SYMPTOM = 0.9
+
+# A Thai post and its English twin share concepts (models, parts, symptoms, intents) but no
+# plain words, so their plain cosine is low however exact the translation.  For such pairs
+# (plain-word scripts differing by at least CROSS_SCRIPT_GAP) the score is also computed on the
+# concept tokens alone and blended in with this weight; the better of the plain and blended
+# scores is kept;
+# the consistency factors apply afterwards as for any pair.
+CROSS_SCRIPT_GAP = 0.5
+CROSS_CONCEPT_WEIGHT = 0.85
 
 CANDIDATES = 100  # rows rescored exactly per query
 POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
@@ -156,6 +173,8 @@ class DuplicateIndex:
         self._cptr = _Grow(np.int64)
         self._cptr.append(0)
         self._cids = _Grow(np.int32)  # concept term ids per row
+        self._cw = _Grow(np.float32)  # their tf weights
+        self._script = _Grow(np.int8, fill=-1)  # Analysis.script in percent, -1 unknown
         self._segments: list[_Segment] = []
         self._tail: list[tuple[np.ndarray, np.ndarray]] = []
         self._tail_segment: _Segment | None = None
@@ -249,17 +268,18 @@ class DuplicateIndex:
 
     # ------------------------------------------------------------------ querying
     def query(self, title: str, body: str = "", k: int = 5, exclude_ids: Iterable[Hashable] = (),
-              category: str | None = None) -> list[Match]:
+              category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE) -> list[Match]:
         """Up to k threads most similar to a new post, best first, scores in [0, 1].
-        category restricts the search to one category; exclude_ids are never returned."""
+        category restricts the search to one category; exclude_ids are never returned;
+        matches scoring below min_score are left out (0 keeps every match)."""
         analysis = self.analyzer.analyze(title, body)
         with self._lock:
-            return self._query(analysis, k, exclude_ids, category)
+            return self._query(analysis, k, exclude_ids, category, min_score)
 
     def query_analysis(self, analysis: Analysis, k: int = 5, exclude_ids: Iterable[Hashable] = (),
-                       category: str | None = None) -> list[Match]:
+                       category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE) -> list[Match]:
         with self._lock:
-            return self._query(analysis, k, exclude_ids, category)
+            return self._query(analysis, k, exclude_ids, category, min_score)
 
     def duplicate_of(self, matches: list[Match], threshold: float | None = None) -> Match | None:
         """The best match if it passes the near-certain-duplicate threshold."""
@@ -270,7 +290,8 @@ class DuplicateIndex:
         """Approximate size of the numeric index structures (excludes Python dicts of ids)."""
         with self._lock:
             total = sum(s.nbytes() for s in self._segments)
-            for grow in (self._df, self._cat, self._alive, self._inv_norm, self._cptr, self._cids):
+            for grow in (self._df, self._cat, self._alive, self._inv_norm, self._cptr, self._cids, self._cw,
+                         self._script):
                 total += grow.nbytes()
             return total
 
@@ -305,8 +326,10 @@ class DuplicateIndex:
         self._counted.append(True)
         np.add.at(self._df.array, tids, 1) if len(tids) else None
         self._df_docs += 1
-        concept_ids = [t for t in tids.tolist() if t in self._concept_kind]
-        self._cids.extend(np.asarray(concept_ids, dtype=np.int32))
+        is_concept_term = np.fromiter((t in self._concept_kind for t in tids.tolist()), dtype=bool, count=len(tids))
+        self._cids.extend(tids[is_concept_term])
+        self._cw.extend(tfs[is_concept_term])
+        self._script.append(-1 if analysis.script is None else int(round(analysis.script * 100)))
         self._cptr.append(self._cids.size)
         self._n_alive += 1
         self._inv_norm.append(0.0)
@@ -391,7 +414,8 @@ class DuplicateIndex:
         alive = self._alive.array[segment.start : segment.start + segment.n]
         self._inv_norm.array[segment.start : segment.start + segment.n] = np.where(alive, inv, 0.0)
 
-    def _query(self, analysis: Analysis, k: int, exclude_ids, category) -> list[Match]:
+    def _query(self, analysis: Analysis, k: int, exclude_ids, category,
+               min_score: float = SUGGESTION_MIN_SCORE) -> list[Match]:
         if self._n_alive == 0 or k <= 0:
             return []
         known = [(self._vocab[t], w) for t, w in analysis.weights.items() if t in self._vocab]
@@ -462,9 +486,52 @@ class DuplicateIndex:
                     ok = pos < len(rows)
                     ok[ok] = rows[pos[ok]] == local[ok]
                     cos[sel[ok]] += coef[i] * seg.data[a + pos[ok]] * inv[sel[ok]]
+        if analysis.script is not None:
+            cos = self._cross_script(analysis, hits, cos)
         final = np.minimum(cos, 1.0) * np.array([self._consistency(analysis, r) for r in hits.tolist()])
         best = np.argsort(-final, kind="stable")[:k]
-        return [Match(self._ids[hits[j]], round(float(max(final[j], 0.0)), 4)) for j in best if final[j] > 0]
+        return [Match(self._ids[hits[j]], round(float(max(final[j], 0.0)), 4))
+                for j in best if final[j] > 0 and final[j] >= min_score]
+
+    def _cross_script(self, analysis: Analysis, hits: np.ndarray, cos: np.ndarray) -> np.ndarray:
+        """For candidates whose plain words are in the other script: the better of the cosine and
+        a blend weighted towards the cosine of the concept tokens alone (the plain cosine still
+        breaks ties between threads naming the same concepts)."""
+        script = self._script.array[hits].astype(np.int16)
+        cross = np.flatnonzero((script >= 0) & (np.abs(script - analysis.script * 100) >= CROSS_SCRIPT_GAP * 100))
+        if len(cross) == 0:
+            return cos
+        q = {self._vocab[t]: w for t, w in analysis.weights.items() if is_concept(t) and t in self._vocab}
+        if not q:
+            return cos
+        qt = np.fromiter(q, dtype=np.int64, count=len(q))
+        qw = np.fromiter(q.values(), dtype=np.float64, count=len(q))
+        order = np.argsort(qt)
+        qt, qw = qt[order], qw[order]
+        q_idf = self._idf(qt)
+        idf0 = math.log(self._df_docs + 1.0) + 1.0  # concepts no thread has still count in the norm
+        unknown = sum((w * idf0) ** 2 for t, w in analysis.weights.items() if is_concept(t) and t not in self._vocab)
+        qn = math.sqrt(float(np.sum((qw * q_idf) ** 2)) + unknown)
+        rows = hits[cross]
+        a, b = self._cptr.array[rows], self._cptr.array[rows + 1]
+        lengths = b - a
+        if lengths.sum() == 0 or qn == 0:
+            return cos
+        flat = np.repeat(a - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        dt = self._cids.array[flat].astype(np.int64)
+        dw = self._cw.array[flat].astype(np.float64) * self._idf(dt)
+        dn = np.sqrt(np.bincount(owner, weights=dw * dw, minlength=len(rows)))
+        pos = np.minimum(np.searchsorted(qt, dt), len(qt) - 1)
+        shared = qt[pos] == dt
+        dot = np.bincount(owner[shared], weights=dw[shared] * qw[pos[shared]] * q_idf[pos[shared]],
+                          minlength=len(rows))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ccos = np.where(dn > 0, dot / (dn * qn), 0.0)
+        out = cos.copy()
+        blend = CROSS_CONCEPT_WEIGHT * ccos + (1.0 - CROSS_CONCEPT_WEIGHT) * cos[cross]
+        out[cross] = np.maximum(cos[cross], blend)
+        return out
 
     def _consistency(self, analysis: Analysis, row: int) -> float:
         """Score factor from the concepts both texts name, kind by kind.  Only the most specific
@@ -483,6 +550,8 @@ class DuplicateIndex:
             if not q or not d:
                 if kind == "sym" and q and not d:
                     factor *= MISSING_SYMPTOM
+                elif kind == "sym" and d and not q:
+                    factor *= EXTRA_SYMPTOM
                 continue
             q_leaves, d_leaves = self._leaves(frozenset(q)), self._leaves(frozenset(d))
             q_hit = [c for c in q_leaves if c in d]
