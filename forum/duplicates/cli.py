@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .index import DUPLICATE_THRESHOLD, DuplicateIndex
+from .index import DUPLICATE_THRESHOLD, SUGGESTION_MIN_SCORE, DuplicateIndex
 
 REQUIRED = ("id", "category", "title", "body")
 
@@ -70,7 +70,9 @@ def duplicates() -> None:
               help=f"Near-certain-duplicate threshold (default {DUPLICATE_THRESHOLD}).")
 @click.option("-k", "--top", "k", type=click.IntRange(1, 50), default=5, show_default=True,
               help="Matches per query.")
-def check(threads_path: str, queries_path: str, threshold: float | None, k: int) -> None:
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=SUGGESTION_MIN_SCORE, show_default=True,
+              help="Leave out matches scoring below this.")
+def check(threads_path: str, queries_path: str, threshold: float | None, k: int, min_score: float) -> None:
     """Index THREADS, then print one JSON line per query:
     {"id", "matches": [{"id", "score"}...], "duplicate_of"}."""
     threads = read_jsonl(threads_path)
@@ -78,7 +80,7 @@ def check(threads_path: str, queries_path: str, threshold: float | None, k: int)
     index = build_index(threads, progress=sys.stderr.isatty())
     limit = DUPLICATE_THRESHOLD if threshold is None else threshold
     for query in queries:
-        matches = index.query(query.get("title") or "", query.get("body") or "", k=k)
+        matches = index.query(query.get("title") or "", query.get("body") or "", k=k, min_score=min_score)
         best = index.duplicate_of(matches, limit)
         record = {
             "id": query["id"],
