@@ -30,6 +30,7 @@ from .controllers.api import AuthApiController, BoardApiController
 from .controllers.board import BoardController
 from .controllers.notifications import NotificationApiController, NotificationController
 from .controllers.deps import DEPENDENCIES
+from .controllers import membership as membership_web
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
 from .notices import NoticesPlugin
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     return Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
-                        *static],
+                        *membership_web.ROUTE_HANDLERS, *static],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, session_config.middleware],
@@ -124,7 +125,8 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
                                cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
         template_config=template_config,
         openapi_config=OpenAPIConfig(title="Club webboard API", version="1.0.0", path="/api/schema"),
-        exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler},
+        exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
+                            **membership_web.EXCEPTION_HANDLERS},
         state=State({"post_hooks": hooks, "settings": settings}),
         debug=settings.debug,
     )

@@ -15,6 +15,7 @@ import models as m
 
 from .errors import DomainError, RateLimited
 from .services import notifications
+from .services.membership import TermsAcceptanceRequired, terms_pending
 from .i18n import LOCALE_COOKIE, current_locale, gettext, pick_locale
 
 SESSION_USER_KEY = "user_id"
@@ -58,6 +59,12 @@ async def provide_user(request: Request, db_session: AsyncSession) -> m.User | N
         if user is not None and (user.last_seen_at is None or dt.datetime.now(dt.timezone.utc) - user.last_seen_at > dt.timedelta(hours=12)):
             user.last_seen_at = dt.datetime.now(dt.timezone.utc)
     request.state.user = user
+    # Revised terms must be accepted before going on (pages redirect to the accept page); the
+    # posting service refuses writes, so a reply being typed is not lost to a redirect.
+    exempt = (getattr(request.scope.get("route_handler"), "opt", None) or {}).get("terms_exempt")
+    if user is not None and request.method in ("GET", "HEAD") and not exempt:
+        if pending := await terms_pending(db_session, user):
+            raise TermsAcceptanceRequired(pending.version)
     return user
 
 

@@ -1,9 +1,11 @@
 """SQLAlchemy models, one module per aggregate; callers write `import models as m`."""
 
 from .base import metadata
-from .category import Category
+from .category import Category, CategoryAccess
 from .guru import GuruAnswer, GuruArea, GuruDisclaimer, GuruHelpfulMark, GuruProfile, GuruQuestion
 from .coins import CoinBalance, CoinLedgerEntry, CoinPrize, CoinReason, CoinRedemption, DeliveryAddress, RedemptionStatus
+from .membership import (DataAccess, DeletionRequest, GoldApplication, GoldStatus, MembershipEvent, ReservedName,
+                         TermsVersion, Vehicle)
 from .notification import Notification, OutboxEmail
 from .notice import BoardFunction, Notice, NoticeKind
 from .setting import SiteSetting
@@ -12,6 +14,7 @@ from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
 
 __all__ = (
     "Category",
+    "CategoryAccess",
     "CoinBalance",
     "CoinLedgerEntry",
     "CoinPrize",
@@ -26,6 +29,14 @@ __all__ = (
     "GuruQuestion",
     "RedemptionStatus",
     "LoginAttempt",
+    "DataAccess",
+    "DeletionRequest",
+    "GoldApplication",
+    "GoldStatus",
+    "MembershipEvent",
+    "ReservedName",
+    "TermsVersion",
+    "Vehicle",
     "Notification",
     "OutboxEmail",
     "MemberStatus",

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Text
+import enum
+
+from sqlalchemy import Enum, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import BigIntAuditBase
+
+
+class CategoryAccess(str, enum.Enum):
+    """Who may read and post in a category (forum.access decides)."""
+
+    OPEN = "open"
+    GOLD = "gold"  # verified Gold members (and staff)
+    ADULT = "adult18"  # members aged 18 or over
 
 
 class Category(BigIntAuditBase):
@@ -16,6 +26,11 @@ class Category(BigIntAuditBase):
     description_en: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     thread_count: Mapped[int] = mapped_column(Integer, default=0)
+    access: Mapped[CategoryAccess] = mapped_column(
+        Enum(CategoryAccess, name="category_access", native_enum=False, values_callable=lambda e: [a.value for a in e],
+             length=20),
+        default=CategoryAccess.OPEN, server_default=CategoryAccess.OPEN.value,
+    )
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_th

@@ -38,6 +38,7 @@ class User(BigIntAuditBase):
 
     login_id: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
+    real_name: Mapped[str | None] = mapped_column(String(100), nullable=True)  # private; guards against impersonation
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

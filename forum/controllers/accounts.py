@@ -32,7 +32,7 @@ class AccountController(Controller):
             new_user = await accounts.register(Registration(
                 login_id=form.get("login_id", ""), display_name=form.get("display_name", ""), email=form.get("email", ""),
                 password=form.get("password", ""), date_of_birth=form.get("date_of_birth"),
-                accept_terms=form.get("accept_terms") == "on",
+                accept_terms=form.get("accept_terms") == "on", real_name=form.get("real_name"),
             ))
         except DomainError as error:
             form.pop("password", None)
@@ -64,14 +64,15 @@ class AccountController(Controller):
     @get("/profile", name="profile")
     async def profile(self, request: Request, member: m.User) -> Template:
         return render(request, "profile.html", form={"display_name": member.display_name, "email": member.email,
-                                                      "email_consent": member.email_consent})
+                                                      "email_consent": member.email_consent,
+                                                      "real_name": member.real_name or ""})
 
     @post("/profile", name="update_profile")
     async def update_profile(self, request: Request, member: m.User, accounts: AccountService) -> Template | Redirect:
         form = dict(await request.form())
         try:
             await accounts.update_profile(member, display_name=form.get("display_name", ""), email=form.get("email", ""),
-                                          email_consent=form.get("email_consent") == "on")
+                                          email_consent=form.get("email_consent") == "on", real_name=form.get("real_name"))
         except DomainError as error:
             return render(request, "profile.html", status_code=error.status_code, form=form, error=error_text(error),
                           errors=field_errors(error))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .. import post_notes
+from ..access import require_category
 from ..errors import NotFound
 from ..services import reading
 from ..services.accounts import AccountService, Registration
@@ -51,6 +52,7 @@ class RegisterData(Struct):
     password: str
     date_of_birth: str
     accept_terms: bool
+    real_name: str | None = None
 
 
 class CategoryData(Struct):
@@ -64,7 +66,8 @@ class CategoryData(Struct):
 
 def category_json(c: m.Category) -> dict[str, Any]:
     return {"id": c.id, "slug": c.slug, "name_th": c.name_th, "name_en": c.name_en, "description_th": c.description_th,
-            "description_en": c.description_en, "position": c.position, "thread_count": c.thread_count}
+            "description_en": c.description_en, "position": c.position, "thread_count": c.thread_count,
+            "access": c.access.value}
 
 
 def thread_json(row: Any) -> dict[str, Any]:
@@ -124,12 +127,14 @@ class BoardApiController(Controller):
         return category_json(await categories.save({f: getattr(data, f) for f in data.__struct_fields__}))
 
     @get("/categories/{slug:str}/threads")
-    async def category_threads(self, slug: str, categories: CategoryService, db_session: AsyncSession,
-                               settings: Settings, after: str | None = None, before: str | None = None) -> dict[str, Any]:
+    async def category_threads(self, slug: str, user: m.User | None, categories: CategoryService,
+                               db_session: AsyncSession, settings: Settings, after: str | None = None,
+                               before: str | None = None) -> dict[str, Any]:
         try:
             category = await categories.by_slug(slug)
         except NotFound:
             raise NotFoundException() from None
+        await require_category(db_session, user, category.id)  # 403 with the reason for a gated category
         page = await reading.category_threads(db_session, category.id, limit=settings.board.threads_per_page,
                                               after=after, before=before)
         return {"category": category_json(category), "threads": [thread_json(r) for r in page.items],
@@ -150,6 +155,7 @@ class BoardApiController(Controller):
         header = await reading.thread_header(db_session, thread_id)
         if header is None or not PostingService.thread_visible_to(header, user):
             raise NotFoundException()
+        await require_category(db_session, user, header.category_id)
         posts, next_after = await reading.thread_posts(db_session, thread_id, user,
                                                        limit=settings.board.posts_per_page, after=after)
         notes = await post_notes.for_posts(db_session, posts)
@@ -172,6 +178,6 @@ class BoardApiController(Controller):
         return {"id": post_id, "deleted": True}
 
     @get("/search")
-    async def search(self, db_session: AsyncSession, q: str = "") -> dict[str, Any]:
-        rows = await reading.search_threads(db_session, q) if q.strip() else []
+    async def search(self, user: m.User | None, db_session: AsyncSession, q: str = "") -> dict[str, Any]:
+        rows = await reading.search_threads(db_session, q, viewer=user) if q.strip() else []
         return {"q": q, "results": [thread_json(r) for r in rows]}

@@ -19,6 +19,8 @@ from ..services.categories import CategoryService
 from ..services.posting import PostingService
 from ..settings import Settings
 from ..web import error_text, field_errors, redirect, render
+from ..access import CategoryGated
+from .membership import gate_page, gated_error_page, thread_gate
 
 
 class BoardController(Controller):
@@ -34,6 +36,8 @@ class BoardController(Controller):
         settings: Settings, after: str | None = None, before: str | None = None,
     ) -> Template:
         category = await _category_or_404(categories, slug)
+        if (gate := gate_page(request, category, user)) is not None:
+            return gate
         page = await reading.category_threads(
             db_session, category.id, limit=settings.board.threads_per_page, after=after, before=before
         )
@@ -42,6 +46,8 @@ class BoardController(Controller):
     @get("/c/{slug:str}/new", name="new_thread")
     async def new_thread(self, request: Request, slug: str, member: m.User, categories: CategoryService) -> Template:
         category = await _category_or_404(categories, slug)
+        if (gate := gate_page(request, category, member)) is not None:
+            return gate
         return render(request, "thread_form.html", category=category, all_categories=await categories.list(), form={})
 
     @post("/c/{slug:str}/new", name="create_thread")
@@ -49,6 +55,8 @@ class BoardController(Controller):
         self, request: Request, slug: str, member: m.User, categories: CategoryService, posting: PostingService
     ) -> Template | Redirect:
         category = await _category_or_404(categories, slug)
+        if (gate := gate_page(request, category, member)) is not None:
+            return gate
         form = dict(await request.form())
         try:
             thread, _ = await posting.create_thread(
@@ -73,6 +81,8 @@ class BoardController(Controller):
         header = await reading.thread_header(db_session, thread_id)
         if header is None or not _visible(header, user):
             raise NotFoundException()
+        if (gate := await thread_gate(request, db_session, header.category_id, user)) is not None:
+            return gate
         posts, next_after = await reading.thread_posts(
             db_session, thread_id, user, limit=settings.board.posts_per_page, after=after
         )
@@ -89,6 +99,8 @@ class BoardController(Controller):
             post_row = await posting.create_reply(member, thread_id=thread_id, body=form.get("body", ""))
         except NotFound:
             raise NotFoundException() from None
+        except CategoryGated as error:
+            return gated_error_page(request, error)
         except DomainError as error:
             header = await reading.thread_header(db_session, thread_id)
             posts, next_after = await reading.thread_posts(db_session, thread_id, member, limit=settings.board.posts_per_page)
@@ -128,7 +140,7 @@ class BoardController(Controller):
 
     @get("/search", name="search")
     async def search(self, request: Request, user: m.User | None, db_session: AsyncSession, q: str = "") -> Template:
-        results = await reading.search_threads(db_session, q) if q.strip() else []
+        results = await reading.search_threads(db_session, q, viewer=user) if q.strip() else []
         return render(request, "search.html", q=q, results=results)
 
 

@@ -14,6 +14,7 @@ import models as m
 from .. import events
 from ..i18n import N_
 from ..errors import Forbidden, RateLimited, ValidationFailed
+from . import membership
 from ..security import hash_password, password_problem, verify_password
 from ..settings import Settings
 
@@ -33,6 +34,7 @@ class Registration:
     password: str
     date_of_birth: str | dt.date | None
     accept_terms: bool
+    real_name: str | None = None  # private; guards against impersonation (club rule 6)
 
 
 class AccountService:
@@ -52,6 +54,11 @@ class AccountService:
             errors["login_id"] = N_("This login ID is taken.")
         if not 2 <= len(display_name) <= 60:
             errors["display_name"] = N_("Display name: 2-60 characters.")
+        elif problem := await membership.impersonation_problem(self.session, display_name, None):
+            errors["display_name"] = problem
+        real_name, problem = membership.clean_real_name(form.real_name)
+        if problem:
+            errors["real_name"] = problem
         if not EMAIL_PATTERN.match(email) or len(email) > 254:
             errors["email"] = N_("Enter a valid e-mail address.")
         if problem := password_problem(form.password or "", login_id):
@@ -72,10 +79,12 @@ class AccountService:
         now = utcnow()
         user = m.User(
             login_id=login_id, display_name=display_name, email=email, password_hash=hash_password(form.password),
-            date_of_birth=born, terms_version=self.settings.board.terms_version, terms_accepted_at=now,
+            date_of_birth=born, terms_accepted_at=now,
+            terms_version=await membership.current_terms_version(self.session, self.settings.board.terms_version, today),
         )
         self.session.add(user)
         await self.session.flush()
+        await membership.set_real_name(self.session, user, real_name)
         self.session.add(m.TermsAcceptance(user_id=user.id, version=user.terms_version, accepted_at=now))
         return user
 
@@ -109,16 +118,26 @@ class AccountService:
             separate.add(attempt)
             await separate.commit()
 
-    async def update_profile(self, user: m.User, *, display_name: str, email: str, email_consent: bool) -> m.User:
+    async def update_profile(self, user: m.User, *, display_name: str, email: str, email_consent: bool,
+                             real_name: str | None = None) -> m.User:
+        """`real_name` None leaves it as it is; an empty string removes it."""
         errors: dict[str, str] = {}
         display_name = " ".join((display_name or "").split())
         if not 2 <= len(display_name) <= 60:
             errors["display_name"] = N_("Display name: 2-60 characters.")
+        elif display_name != user.display_name and (
+                problem := await membership.impersonation_problem(self.session, display_name, user.id)):
+            errors["display_name"] = problem
+        cleaned_real_name, problem = membership.clean_real_name(real_name)
+        if problem:
+            errors["real_name"] = problem
         if not EMAIL_PATTERN.match((email or "").strip()):
             errors["email"] = N_("Enter a valid e-mail address.")
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         user.display_name, user.email, user.email_consent = display_name, email.strip(), email_consent
+        if real_name is not None and cleaned_real_name != user.real_name:
+            await membership.set_real_name(self.session, user, cleaned_real_name)
         return user
 
     async def resign(self, user: m.User) -> None:
@@ -130,6 +149,7 @@ class AccountService:
         user.password_hash = None
         user.date_of_birth = None
         user.email_consent = False
+        user.real_name = None
         await events.emit("membership.ended", self.session, user=user, reason="resigned")
 
 

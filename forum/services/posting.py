@@ -21,6 +21,7 @@ from ..rendering import render_markdown
 from ..settings import Settings
 from ..text import search_terms
 from .accounts import utcnow
+from .membership import check_posting
 
 DraftAction = Literal["thread", "reply", "edit"]
 
@@ -85,6 +86,7 @@ class PostingService:
         title, body = self._validate(title, body, with_title=True)
         if await self.session.get(m.Category, category_id) is None:
             raise ValidationFailed("Choose a category.", field_errors={"category_id": N_("Choose a category.")})
+        await check_posting(self.session, author, category_id, now)  # gated category, revised terms
         await self._check_rate(author, "thread", now)
         draft = Draft(
             action="thread", author=author, title=title, body=body, category_id=category_id, kind=kind,
@@ -115,6 +117,7 @@ class PostingService:
         thread = await self.session.get(m.Thread, thread_id)
         if thread is None or not self.thread_visible_to(thread, author):
             raise NotFound("Thread not found.")
+        await check_posting(self.session, author, thread.category_id, now)
         if thread.is_locked or thread.duplicate_of_id:
             raise Forbidden("This thread is closed to new replies.")
         _, body = self._validate(None, body, with_title=False)
@@ -143,6 +146,7 @@ class PostingService:
         self._check_author(editor, now)
         thread = await self.session.get(m.Thread, post.thread_id)
         assert thread is not None
+        await check_posting(self.session, editor, thread.category_id, now)
         with_title = post.is_opening
         title, body = self._validate(title if with_title else None, body, with_title=with_title)
         draft = Draft(action="edit", author=editor, title=title, body=body, thread=thread, post=post,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 import models as m
 
+from ..access import hidden_category_ids
 from ..text import tokenize
 
 starter = aliased(m.User, name="starter")
@@ -102,7 +103,7 @@ POST_ROW = (
         m.Post.id, m.Post.thread_id, m.Post.author_id, m.Post.is_opening, m.Post.body_html, m.Post.body_raw,
         m.Post.visibility, m.Post.created_at, m.Post.edited_at,
         m.User.display_name.label("author_name"), m.User.role.label("author_role"),
-        m.User.status.label("author_status"),
+        m.User.status.label("author_status"), m.User.tier.label("author_tier"),
     ).join(m.User, m.User.id == m.Post.author_id)
 )
 
@@ -141,9 +142,11 @@ def fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-async def search_threads(session: AsyncSession, query_text: str, *, limit: int = 20) -> list[Any]:
-    """Published threads whose title or opening post has every word of the query. Thai is
-    segmented the same way on both sides, since neither FTS5 nor PostgreSQL segments it."""
+async def search_threads(session: AsyncSession, query_text: str, *, limit: int = 20, viewer: m.User | None = None,
+                         today: dt.date | None = None) -> list[Any]:
+    """Published threads whose title or opening post has every word of the query, in the
+    categories `viewer` may read (None: a guest). Thai is segmented the same way on both sides,
+    since neither FTS5 nor PostgreSQL segments it."""
     words = [w for w in tokenize(query_text) if w.strip()][:12]
     if not words:
         return []
@@ -151,6 +154,8 @@ async def search_threads(session: AsyncSession, query_text: str, *, limit: int =
     base = THREAD_ROW.add_columns(m.Category.slug.label("category_slug"), m.Category.name_th.label("category_name_th"),
                                   m.Category.name_en.label("category_name_en")).join(
         m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.visibility == PUBLISHED)
+    if hidden := await hidden_category_ids(session, viewer, today):
+        base = base.where(m.Thread.category_id.not_in(hidden))  # in SQL, before the LIMIT
     if dialect == "sqlite":
         query = (
             base.join(THREAD_SEARCH, THREAD_SEARCH.c.rowid == m.Thread.id)
