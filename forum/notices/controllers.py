@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NoRouteMatchFoundException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from msgspec import UNSET, Struct, UnsetType
@@ -68,7 +68,8 @@ class NoticeController(Controller):
                     page: int = 1, type: str | None = None) -> Template:
         kind = _kind(type)
         result = await notices.page(now, page=page, kind=kind)
-        return render(request, "notices_list.html", page=result, kind=kind, now=now, **HELPERS)
+        return render(request, "notices_list.html", page=result, kind=kind, now=now, terms_link=terms_link(request.app),
+                      **HELPERS)
 
     @get("/notices/{notice_id:int}", name="notice")
     async def show(self, request: Request, notice_id: int, user: m.User | None, notices: NoticeService,
@@ -78,7 +79,7 @@ class NoticeController(Controller):
         except NotFound:
             raise NotFoundException() from None
         return render(request, "notices_show.html", notice=notice, related=await notices.related(notice, now),
-                      now=now, terms_url=_terms_url(request), **HELPERS)
+                      now=now, terms_link=terms_link(request.app), **HELPERS)
 
     @get("/notices.atom", name="notices_feed", media_type="application/atom+xml; charset=utf-8")
     async def feed(self, request: Request, notices: NoticeService, now: dt.datetime, lang: str | None = None) -> Template:
@@ -96,12 +97,19 @@ def _updated_of(notice: m.Notice) -> dt.datetime:
     return max(notice.published_at, notice.updated_at or notice.published_at)
 
 
-def _terms_url(request: Request) -> str | None:
-    """The terms page, when the app has one (terms revisions are another feature's)."""
-    for route in request.app.routes:
-        if route.path == "/terms":
-            return "/terms"
-    return None
+def terms_link(app: Any) -> Any:
+    """A function giving the page of a terms version, when the app has terms pages (another
+    feature's: route names "terms_version" with a `version` parameter, or "terms")."""
+
+    def link(version: str) -> str | None:
+        for name, params in (("terms_version", {"version": version}), ("terms", {})):
+            try:
+                return app.route_reverse(name, **params)
+            except NoRouteMatchFoundException:
+                continue
+        return None
+
+    return link
 
 
 def _form_input(form: Any) -> NoticeInput:

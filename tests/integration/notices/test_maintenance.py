@@ -26,7 +26,7 @@ async def test_an_announced_window_shows_a_banner_before_it_begins_and_posting_s
     window = await make_window("posting", "replies", starts_in=dt.timedelta(days=1))
     await login(client, member)
     page = await client.get("/")
-    assert "Planned maintenance" in page.text or "แจ้งปิดปรับปรุงระบบ" in page.text
+    assert 'class="nb upcoming"' in page.text and 'class="nb active"' not in page.text
     assert f'href="/notices/{window.id}"' in page.text
     response = await post_form(client, f"/c/{category.slug}/new",
                                {"category_id": category.id, "title": "ก่อนปิดปรับปรุง", "body": "ยังโพสต์ได้"})
@@ -320,3 +320,27 @@ async def test_the_status_api_lists_closed_and_announced_functions(client, clock
     clock.move_to(window.starts_at)
     active = (await client.get("/api/notices/status")).json()
     assert set(active["closed"]) == {"posting", "ask_guru"} and active["upcoming"] == []
+
+
+async def test_a_route_that_declares_its_function_is_closed_with_it_and_open_routes_stay_open(app, client, clock, make_window, member):
+    @post("/clubs/comment", name="notices_test_declared", opt={"function": "replies"}, include_in_schema=False)
+    async def comment(member: m.User) -> dict:
+        return {"ok": True}
+
+    @post("/clubs/ping", name="notices_test_open", opt={"function": "open"}, include_in_schema=False)
+    async def ping() -> dict:
+        return {"ok": True}
+
+    app.register(comment)
+    app.register(ping)
+    replies = await make_window("replies")
+    await login(client, member)
+    clock.move_to(replies.starts_at)
+    assert (await post_form(client, "/clubs/comment")).status_code == 503
+    whole = await make_window("whole_board", starts_in=dt.timedelta(hours=3))
+    app.state.notices_board.invalidate()  # made behind the app's back, straight in the database
+    clock.move_to(whole.starts_at)
+    assert (await post_form(client, "/clubs/comment")).status_code == 503
+    assert (await post_form(client, "/clubs/ping")).status_code == 201
+    clock.move_to(whole.ends_at)
+    assert (await post_form(client, "/clubs/comment")).status_code == 201
