@@ -9,7 +9,6 @@ from litestar import Controller, delete, get, patch, post
 from litestar.exceptions import NotFoundException
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from msgspec import Struct
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
@@ -161,10 +160,10 @@ class GuruApiController(Controller):
 
     @get("/gurus/{user_id:int}")
     async def guru_profile(self, user_id: int, db_session: AsyncSession) -> dict[str, Any]:
-        profile = await db_session.scalar(select(m.GuruProfile).where(m.GuruProfile.user_id == user_id))
-        owner = await db_session.get(m.User, user_id)
-        if profile is None or owner is None:
+        found = await queries.profile_of(db_session, user_id)
+        if found is None:
             raise NotFoundException()
+        profile, owner = found
         areas = (await queries.areas_by_user(db_session, [user_id])).get(user_id, [])
         return profile_json(profile, owner.is_guru, areas)
 

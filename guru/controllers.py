@@ -147,10 +147,10 @@ class GuruController(Controller):
 
     @get("/gurus/{user_id:int}", name="guru_profile")
     async def profile(self, request: Request, user_id: int, user: m.User | None, db_session: AsyncSession) -> Template:
-        profile = await db_session.scalar(select(m.GuruProfile).where(m.GuruProfile.user_id == user_id))
-        owner = await db_session.get(m.User, user_id)
-        if profile is None or owner is None:
+        found = await queries.profile_of(db_session, user_id)
+        if found is None:
             raise NotFoundException()
+        profile, owner = found
         areas = (await queries.areas_by_user(db_session, [user_id])).get(user_id, [])
         return render(request, "guru/profile.html", profile=profile, owner=owner, areas=areas)
 

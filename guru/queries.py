@@ -190,13 +190,30 @@ async def question_page(session: AsyncSession, row: Any, viewer: m.User | None, 
     return QuestionPage(row, opening, answers, comments[:limit], next_after, marked)
 
 
-async def gurus(session: AsyncSession) -> list[Any]:
+def blank_profile(user: m.User) -> m.GuruProfile:
+    """What a guru's profile shows before they (or an admin) fill it in; not saved."""
+    return m.GuruProfile(user_id=user.id, display_name=user.display_name, bio="", answer_count=0, accepted_count=0)
+
+
+async def gurus(session: AsyncSession) -> list[tuple[m.GuruProfile, m.MemberStatus]]:
     """Current gurus with their profiles, by name."""
     rows = await session.execute(
-        select(m.GuruProfile, m.User.status).join(m.User, m.User.id == m.GuruProfile.user_id)
-        .where(m.User.role == m.Role.GURU).order_by(m.GuruProfile.display_name, m.GuruProfile.id)
+        select(m.User, m.GuruProfile).outerjoin(m.GuruProfile, m.GuruProfile.user_id == m.User.id)
+        .where(m.User.role == m.Role.GURU)
     )
-    return list(rows.all())
+    found = [(profile or blank_profile(user), user.status) for user, profile in rows.all()]
+    return sorted(found, key=lambda item: (item[0].display_name.casefold(), item[0].user_id))
+
+
+async def profile_of(session: AsyncSession, user_id: int) -> tuple[m.GuruProfile, m.User] | None:
+    """A guru's public profile; a former guru's stays while the membership lasts."""
+    user = await session.get(m.User, user_id)
+    if user is None:
+        return None
+    profile = await session.scalar(select(m.GuruProfile).where(m.GuruProfile.user_id == user_id))
+    if profile is None:
+        return (blank_profile(user), user) if user.is_guru else None
+    return profile, user
 
 
 async def areas_by_user(session: AsyncSession, user_ids: list[int]) -> dict[int, list[m.Category]]:
