@@ -138,6 +138,39 @@ def mixed_context(clean_lines: list[str], rng: random.Random) -> list[tuple[str,
     return rows
 
 
+# Clean posts that share words with offending ones: royal well-wishing, and rule reminders that
+# quote a banned word or forbid trading.
+WISH = ["ขอพระองค์ทรงพระเจริญ", "ทรงพระเจริญ", "ขอพระองค์ทรงพระเจริญยิ่งยืนนาน", "ทรงพระเจริญ ทรงพระเจริญ ทรงพระเจริญ",
+        "ขอพระองค์ทรงมีพระพลานามัยแข็งแรง", "ขอให้พระองค์ทรงพระเจริญ", "ด้วยเกล้าด้วยกระหม่อม ขอเดชะ",
+        "ขอถวายพระพรชัยมงคล", "ร่วมถวายพระพร", "น้อมสำนึกในพระมหากรุณาธิคุณ"]
+WISH_CONTEXT = ["", "เนื่องในวันเฉลิมพระชนมพรรษา", "วันแม่แห่งชาติปีนี้", "วันพ่อแห่งชาติ", "สมาชิกชมรมทุกคนร่วมใจ",
+                "ชมรมจัดกิจกรรมจิตอาสาถวายเป็นพระราชกุศล", "ภาพพิธีวันนี้งดงามมาก", "ครับ", "ค่ะ", "จากใจสมาชิกภาคเหนือ"]
+WISH_EN = ["long live the king", "long live their majesties", "happy birthday to his majesty",
+           "the club wishes her majesty good health", "best wishes to the royal family on this special day"]
+QUOTED = ["เหี้ย", "สัส", "ควาย", "แม่ง", "มึง กู", "ไอ้", "ควย", "fuck", "shit", "idiot", "bitch", "asshole", "moron"]
+QUOTE_TEMPLATES = ["ห้ามใช้คำว่า \"{w}\" ในบอร์ดนะครับ", "คำว่า {w} ผิดกฎข้อ 2 โพสต์จะถูกลบ", "เตือนนะครับ อย่าพิมพ์คำว่า '{w}'",
+                   "ใครพิมพ์ \"{w}\" ระบบจะซ่อนโพสต์อัตโนมัติ", "แอดมินขอให้งดใช้คำว่า {w} ด่ากัน",
+                   "please don't write \"{w}\" here, it breaks rule 2", "the word '{w}' is on the banned list",
+                   "mods will remove posts containing \"{w}\"", "reminder: no swearing, words like {w} get you suspended"]
+RULE_TRADING = ["ห้ามโพสต์ขายของในบอร์ดนะครับ", "กฎข้อ 4 ห้ามซื้อ ขาย แลกเปลี่ยน", "โพสต์ที่มีเบอร์โทรหรือไลน์เพื่อขายของจะถูกลบ",
+                "ใครจะขายของ กรุณาไปโพสต์ในกลุ่มอื่น", "no buying or selling here, please", "trading posts with phone numbers are removed",
+                "ห้ามลงไลน์ไอดีเพื่อขายของ", "ห้าม DM ขายของให้สมาชิก"]
+RULE_CONTEXT = ["", "ขอบคุณครับ", "แอดมินแจ้ง", "อ่านกฎก่อนโพสต์", "- mods", "เพื่อบรรยากาศที่ดีของชมรม"]
+
+
+def hard_negatives(rng: random.Random) -> list[tuple[str, list[str]]]:
+    rows = []
+    for _ in range(80):
+        rows.append((f"{rng.choice(WISH_CONTEXT)} {rng.choice(WISH)}".strip(), []))
+    for _ in range(20):
+        rows.append((f"{rng.choice(WISH_EN)}", []))
+    for _ in range(70):
+        rows.append((rng.choice(QUOTE_TEMPLATES).format(w=rng.choice(QUOTED)), []))
+    for _ in range(30):
+        rows.append((f"{rng.choice(RULE_CONTEXT)} {rng.choice(RULE_TRADING)}".strip(), []))
+    return rows
+
+
 def _phone(rng: random.Random) -> str:
     digits = f"0{rng.choice('689')}{rng.randint(0, 9)}{rng.randint(1000000, 9999999)}"
     return rng.choice([digits, f"{digits[:3]}-{digits[3:6]}-{digits[6:]}", f"{digits[:3]} {digits[3:6]} {digits[6:]}"])
@@ -232,6 +265,7 @@ def build() -> dict[str, int]:
     train += combinatorial(rng)
     clean_lines = [t for t, labels in hand_written if not labels and len(t) > 25]
     train += mixed_context(clean_lines, rng)
+    train += hard_negatives(rng)
     for text, labels in hand_written:
         if rng.random() < (0.45 if labels else 0.2):
             train.append((evade(text, rng), labels))
