@@ -30,7 +30,9 @@ from .controllers.api import AuthApiController, BoardApiController
 from .controllers.board import BoardController
 from .controllers.notifications import NotificationApiController, NotificationController
 from .controllers.deps import DEPENDENCIES
+from .controllers.duplicates import DuplicateApiController, DuplicateController
 from .controllers import membership as membership_web
+from .duplicates.hook import DuplicateHook, build_index_on_startup
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
 from .notices import NoticesPlugin
@@ -70,6 +72,8 @@ def domain_error_handler(request: Request, error: DomainError) -> Response:
         body: dict[str, Any] = {"error": error_text(error), "status_code": error.status_code}
         if error.field_errors:
             body["fields"] = field_errors(error)
+        for key, value in error.extra.items():  # e.g. a refused duplicate's matches (JSON-ready values)
+            body.setdefault(key, value)
         headers = {}
         if isinstance(error, RateLimited):
             body["retry_at"] = error.retry_at.isoformat()
@@ -116,7 +120,8 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     return Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
-                        *membership_web.ROUTE_HANDLERS, *static],
+                        DuplicateController, DuplicateApiController, *membership_web.ROUTE_HANDLERS, *static],
+        on_startup=[build_index_on_startup],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, session_config.middleware],
@@ -134,4 +139,4 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
 
 def default_post_hooks(settings: Settings) -> list[PostHook]:
     """Duplicate detection and moderation, once their packages are wired in."""
-    return []
+    return [DuplicateHook()]

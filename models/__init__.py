@@ -2,6 +2,7 @@
 
 from .base import metadata
 from .category import Category, CategoryAccess
+from .duplicates import DuplicateAnswerMark
 from .guru import GuruAnswer, GuruArea, GuruDisclaimer, GuruHelpfulMark, GuruProfile, GuruQuestion
 from .coins import CoinBalance, CoinLedgerEntry, CoinPrize, CoinReason, CoinRedemption, DeliveryAddress, RedemptionStatus
 from .membership import (DataAccess, DeletionRequest, GoldApplication, GoldStatus, MembershipEvent, ReservedName,
@@ -15,6 +16,7 @@ from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
 __all__ = (
     "Category",
     "CategoryAccess",
+    "DuplicateAnswerMark",
     "CoinBalance",
     "CoinLedgerEntry",
     "CoinPrize",

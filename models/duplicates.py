@@ -1,0 +1,28 @@
+"""What duplicate detection keeps in the database besides the threads themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import BigIntBase
+from .thread import Thread
+
+# Each server process keeps its duplicate index fresh by reading the threads changed since its
+# last look (`updated_at >= watermark`), before every query.
+Index("ix_threads_updated_at", Thread.__table__.c.updated_at)
+
+
+class DuplicateAnswerMark(BigIntBase):
+    """Whether a thread has an answer (and an accepted one), as Ask Guru reports through its
+    events, so similar-thread suggestions can show the mark without reading Ask Guru's tables."""
+
+    __tablename__ = "duplicate_answer_marks"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), unique=True)
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    accepted_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), nullable=True)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
