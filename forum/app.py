@@ -22,6 +22,7 @@ from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 import guru
+import moderation.web as moderation_web
 
 from . import coins, i18n
 from .controllers.accounts import AccountController
@@ -120,8 +121,8 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     return Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
-                        DuplicateController, DuplicateApiController, *membership_web.ROUTE_HANDLERS, *static],
-        on_startup=[build_index_on_startup],
+                        DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static],
+        on_startup=[moderation_web.on_startup, build_index_on_startup],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, session_config.middleware],
@@ -139,4 +140,4 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
 
 def default_post_hooks(settings: Settings) -> list[PostHook]:
     """Duplicate detection and moderation, once their packages are wired in."""
-    return [DuplicateHook()]
+    return [DuplicateHook(), moderation_web.post_hook(settings)]

@@ -80,12 +80,21 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class ModerationSettings:
+    # Where the classifier artifact lives; the app trains one there at start-up if it is empty.
+    model_dir: Path = field(default_factory=lambda: Path(_env("WEBBOARD_MODERATION_MODEL_DIR",
+                                                                str(PROJECT_ROOT / "moderation" / "model"))))
+    queue_page_size: int = 25
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=_data_dir)
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     board: BoardSettings = field(default_factory=BoardSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)
     debug: bool = field(default_factory=lambda: _env("WEBBOARD_DEBUG", "0") == "1")
 
 

@@ -9,6 +9,7 @@ from .membership import (DataAccess, DeletionRequest, GoldApplication, GoldStatu
                          TermsVersion, Vehicle)
 from .notification import Notification, OutboxEmail
 from .notice import BoardFunction, Notice, NoticeKind
+from .moderation import ModerationDecision, Report, ReviewHistory, ReviewItem, ReviewStatus
 from .setting import SiteSetting
 from .thread import Post, PostRevision, Thread, ThreadKind, Visibility
 from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
@@ -45,6 +46,11 @@ __all__ = (
     "BoardFunction",
     "Notice",
     "NoticeKind",
+    "ModerationDecision",
+    "Report",
+    "ReviewHistory",
+    "ReviewItem",
+    "ReviewStatus",
     "Post",
     "PostRevision",
     "Role",

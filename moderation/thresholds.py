@@ -1,0 +1,82 @@
+"""Per-label hold and flag thresholds: an admin setting (models.SiteSetting), defaulting to the
+classifier's DEFAULT_THRESHOLDS. Above `hold` a post is hidden until reviewed; above `flag` it
+is published and queued."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import models as m
+from forum.errors import ValidationFailed
+from forum.i18n import N_
+from moderation import audit
+from moderation.classifier import DEFAULT_THRESHOLDS, LABELS
+
+KEY = "moderation.thresholds"
+LEVELS = ("flag", "hold")
+_FALLBACK = {"flag": 0.5, "hold": 0.9}
+
+Thresholds = dict[str, dict[str, float]]
+
+
+def defaults() -> Thresholds:
+    return {label: dict(DEFAULT_THRESHOLDS.get(label, _FALLBACK)) for label in LABELS}
+
+
+def _merge(stored: Mapping[str, Any] | None) -> Thresholds:
+    merged = defaults()
+    for label in LABELS:
+        for level in LEVELS:
+            try:
+                value = float((stored or {})[label][level])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if 0.0 <= value <= 1.0:
+                merged[label][level] = value
+    return merged
+
+
+async def current(session: AsyncSession) -> Thresholds:
+    stored = await session.scalar(select(m.SiteSetting.value).where(m.SiteSetting.key == KEY))
+    return _merge(stored)
+
+
+def parse(values: Mapping[str, Any]) -> Thresholds:
+    """Thresholds from a form ({"<label>.<level>": "0.5"}) or JSON ({label: {level: 0.5}});
+    each between 0 and 1, flag at most hold."""
+    errors: dict[str, str] = {}
+    parsed = defaults()
+    for label in LABELS:
+        for level in LEVELS:
+            name = f"{label}.{level}"
+            raw = values.get(name) if name in values else (values.get(label) or {}).get(level)
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                errors[name] = N_("Enter a number between 0 and 1.")
+                continue
+            if not 0.0 <= value <= 1.0:
+                errors[name] = N_("Enter a number between 0 and 1.")
+            parsed[label][level] = round(value, 4)
+        if f"{label}.flag" not in errors and f"{label}.hold" not in errors and parsed[label]["flag"] > parsed[label]["hold"]:
+            errors[f"{label}.flag"] = N_("The flag threshold cannot be above the hold threshold.")
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+    return parsed
+
+
+async def save(session: AsyncSession, values: Mapping[str, Any], admin: m.User, now: dt.datetime) -> Thresholds:
+    new = parse(values)
+    setting = await session.scalar(select(m.SiteSetting).where(m.SiteSetting.key == KEY))
+    before = _merge(setting.value if setting else None)
+    if setting is None:
+        session.add(m.SiteSetting(key=KEY, value=new))
+    else:
+        setting.value = new
+    if new != before:
+        audit.record(session, "thresholds_changed", now, actor=admin, before=before, after=new)
+    return new
