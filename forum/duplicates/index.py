@@ -2,8 +2,12 @@
 
 Scoring is TF-IDF cosine over the features of ``forum.duplicates.features`` (words segmented
 with PyThaiNLP, plus bilingual concept tokens), multiplied by a consistency factor that lowers
-the score when the query and a thread name different car models, parts or symptoms ("the same
-question about another model, or a neighbouring symptom, is a new topic").
+the score when the query and a thread name different car models, parts, symptoms, conditions
+(cold start vs in traffic) or question intents (cost vs interval vs how-to vs where to buy):
+"the same question about another model, or a neighbouring symptom, is a new topic".  When the
+plain words of the two texts are in different scripts (a Thai post and its English twin share
+no words, only concepts) the cosine of the concept tokens alone is blended in
+(``CROSS_CONCEPT_WEIGHT``).  Matches under ``SUGGESTION_MIN_SCORE`` are not suggested.
 
 Data structures, chosen so a query only touches threads that share a term with it:
 
