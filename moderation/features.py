@@ -145,16 +145,18 @@ def char_view(clean: str) -> str:
     return _DOUBLE_LATIN.sub(r"\1", strip_thai_tone_marks(clean))
 
 
-def _tfidf_block(docs, ids, idf, n_docs, width):
-    """Sublinear-tf x idf, l2-normalised per document (what TfidfVectorizer computes)."""
+def _tfidf_block(docs, ids, idf, n_docs, width, offset):
+    """(rows, columns, values) of sublinear-tf x idf, l2-normalised per document, which is what
+    TfidfVectorizer computes; columns shifted by `offset`."""
     if not ids:
-        return sp.csr_matrix((n_docs, width))
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
     keys, counts = np.unique(np.asarray(docs, dtype=np.int64) * width + np.asarray(ids, dtype=np.int64),
                              return_counts=True)
     rows, cols = np.divmod(keys, width)
     values = (1.0 + np.log(counts)) * idf[cols]
     norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n_docs))
-    return sp.csr_matrix((values / norms[rows], (rows, cols)), shape=(n_docs, width))
+    return rows, cols + offset, values / norms[rows]
 
 
 class ModerationFeatures(BaseEstimator, TransformerMixin):
@@ -241,12 +243,16 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
             word_ids += ids
             word_docs += [doc] * len(ids)
             sig[doc] = _signals_of_view(_signal_view_normalized(normalized))
-        parts = [
-            _tfidf_block(char_docs, char_ids, char_idf, n, word_offset),
-            _tfidf_block(word_docs, word_ids, word_idf, n, signal_offset - word_offset),
-            sp.csr_matrix(sig * self.signal_weight),
+        blocks = [
+            _tfidf_block(char_docs, char_ids, char_idf, n, word_offset, 0),
+            _tfidf_block(word_docs, word_ids, word_idf, n, signal_offset - word_offset, word_offset),
         ]
-        return sp.hstack(parts, format="csr")
+        sig_rows, sig_cols = np.nonzero(sig)
+        blocks.append((sig_rows, sig_cols + signal_offset, np.full(sig_rows.size, float(self.signal_weight))))
+        rows = np.concatenate([b[0] for b in blocks])
+        cols = np.concatenate([b[1] for b in blocks])
+        values = np.concatenate([b[2] for b in blocks])
+        return sp.csr_matrix((values, (rows, cols)), shape=(n, signal_offset + len(_SIGNALS)))
 
     def feature_names(self) -> list[str]:
         return (
