@@ -76,6 +76,9 @@ EXTRA_SYMPTOM = 0.9
 # the consistency factors apply afterwards as for any pair.
 CROSS_SCRIPT_GAP = 0.5
 CROSS_CONCEPT_WEIGHT = 0.85
+# ... in full when concepts carry at least this share of the query's squared weight, less
+# (proportionally) when most of the query is words outside the vocabulary.
+CROSS_FULL_SHARE = 0.5
 
 CANDIDATES = 100  # rows rescored exactly per query
 POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
@@ -491,13 +494,13 @@ class DuplicateIndex:
                     ok[ok] = rows[pos[ok]] == local[ok]
                     cos[sel[ok]] += coef[i] * seg.data[a + pos[ok]] * inv[sel[ok]]
         if analysis.script is not None:
-            cos = self._cross_script(analysis, hits, cos)
+            cos = self._cross_script(analysis, hits, cos, qnorm)
         final = np.minimum(cos, 1.0) * np.array([self._consistency(analysis, r) for r in hits.tolist()])
         best = np.argsort(-final, kind="stable")[:k]
         return [Match(self._ids[hits[j]], round(float(max(final[j], 0.0)), 4))
                 for j in best if final[j] > 0 and final[j] >= min_score]
 
-    def _cross_script(self, analysis: Analysis, hits: np.ndarray, cos: np.ndarray) -> np.ndarray:
+    def _cross_script(self, analysis: Analysis, hits: np.ndarray, cos: np.ndarray, qnorm: float) -> np.ndarray:
         """For candidates whose plain words are in the other script: the better of the cosine and
         a blend weighted towards the cosine of the concept tokens alone (the plain cosine still
         breaks ties between threads naming the same concepts)."""
@@ -533,7 +536,10 @@ class DuplicateIndex:
         with np.errstate(divide="ignore", invalid="ignore"):
             ccos = np.where(dn > 0, dot / (dn * qn), 0.0)
         out = cos.copy()
-        blend = CROSS_CONCEPT_WEIGHT * ccos + (1.0 - CROSS_CONCEPT_WEIGHT) * cos[cross]
+        # a query whose content is mostly words outside the vocabulary is not judged on concepts
+        share = min(1.0, (qn / qnorm) ** 2 / CROSS_FULL_SHARE) if qnorm > 0 else 0.0
+        weight = CROSS_CONCEPT_WEIGHT * share
+        blend = weight * ccos + (1.0 - weight) * cos[cross]
         out[cross] = np.maximum(cos[cross], blend)
         return out
 
