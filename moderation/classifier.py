@@ -52,7 +52,7 @@ DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "lese_majeste": {"flag": 0.35, "hold": 0.45},
     "profanity": {"flag": 0.5, "hold": 0.85},
     "trading": {"flag": 0.5, "hold": 0.9},
-    "obscene": {"flag": 0.5, "hold": 0.8},
+    "obscene": {"flag": 0.45, "hold": 0.8},
 }
 REGULARISATION_C = {"lese_majeste": 10.0, "profanity": 10.0, "trading": 10.0, "obscene": 10.0}
 F1_TOLERANCE = 0.005

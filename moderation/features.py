@@ -13,6 +13,7 @@ signal is a weighted feature of a trained model.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +36,10 @@ _LOOKALIKES = str.maketrans(
     }
 )
 _ACCENTS = re.compile(r"[\u0300-\u036f]")
+_HAS_ACCENT = re.compile(r"[\u00c0-\u024f]")
+_HAS_LOOKALIKE = re.compile("[" + "".join(re.escape(chr(c)) for c in _LOOKALIKES) + "]")
+_REPEAT_LATIN_3 = re.compile(r"([a-z])\1{2,}")
+_REPEAT_THAI_3 = re.compile(rf"([{_T}])\1{{2,}}")
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e"})
@@ -69,22 +74,24 @@ def deobfuscate(text: str) -> str:
     return _deobfuscate_normalized(normalize(text))
 
 
+def _fold_lookalikes(text: str) -> str:
+    return text.translate(_LOOKALIKES) if _HAS_LOOKALIKE.search(text) else text
+
+
 def _deobfuscate_normalized(text: str) -> str:
-    text = text.translate(_LOOKALIKES)
-    text = _ACCENTS.sub("", __import__("unicodedata").normalize("NFD", text)) if _has_accent(text) else text
+    """`deobfuscate` of an already `normalize`d text."""
+    text = _fold_lookalikes(text)
+    if _HAS_ACCENT.search(text):
+        text = _ACCENTS.sub("", unicodedata.normalize("NFD", text))
     text = _SYMBOL_INSIDE_THAI.sub("", text)
     text = _SEPARATOR_INSIDE_THAI.sub("", text)
     text = _SPACED.sub(_join_spaced, text)
     text = _SYMBOL_INSIDE_LATIN.sub("", text)
     text = _LEET_TOKEN.sub(_fold_leet, text)
     # Folding may have created new repetitions ("fuuuck" is collapsed by normalize; "f.u.u.u.ck" here).
-    text = re.sub(r"([a-z])\1{2,}", r"\1\1", text)
-    text = re.sub(rf"([{_T}])\1{{2,}}", r"\1", text)
+    text = _REPEAT_LATIN_3.sub(r"\1\1", text)
+    text = _REPEAT_THAI_3.sub(r"\1", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def _has_accent(text: str) -> bool:
-    return any("\u00c0" <= c <= "\u024f" for c in text)
 
 
 # --- trading and context signals -------------------------------------------------------------
@@ -114,7 +121,7 @@ def signal_view(text: str) -> str:
 
 
 def _signal_view_normalized(text: str) -> str:
-    return _SEPARATOR_INSIDE_THAI.sub("", text.translate(_LOOKALIKES))
+    return _SEPARATOR_INSIDE_THAI.sub("", _fold_lookalikes(text))
 
 
 def _signals_of_view(view: str) -> list[float]:
