@@ -152,6 +152,18 @@ def char_view(clean: str) -> str:
     return _DOUBLE_LATIN.sub(r"\1", strip_thai_tone_marks(clean))
 
 
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def _char_ngrams(text: str, lo: int, hi: int) -> list[str]:
+    """The n-grams TfidfVectorizer(analyzer="char") produces, with list comprehensions."""
+    text = _WHITE_SPACES.sub(" ", text)
+    grams: list[str] = []
+    for n in range(lo, min(hi, len(text)) + 1):
+        grams += [text[i:i + n] for i in range(len(text) - n + 1)]
+    return grams
+
+
 def _tfidf_block(docs, ids, idf, n_docs, width, offset):
     """(rows, columns, values) of sublinear-tf x idf, l2-normalised per document, which is what
     TfidfVectorizer computes; columns shifted by `offset`."""
@@ -234,6 +246,7 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         """Same matrix as `transform`, built without the vectorizers' per-call overhead."""
         analyzer, char_vocab, char_idf, word_vocab, word_idf, word_offset, signal_offset = self._fast_tables()
         n = len(texts)
+        lo, hi = self.char_ngrams
         char_get, word_get = char_vocab.get, word_vocab.get
         char_ids: list[int] = []
         char_docs: list[int] = []
@@ -243,7 +256,7 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         for doc, text in enumerate(texts):
             normalized = normalize(text)
             cleaned = _deobfuscate_normalized(normalized)
-            ids = [i for i in map(char_get, analyzer(char_view(cleaned))) if i is not None]
+            ids = [i for i in map(char_get, _char_ngrams(char_view(cleaned), lo, hi)) if i is not None]
             char_ids += ids
             char_docs += [doc] * len(ids)
             ids = [i for i in map(word_get, tokenize(cleaned, normalized=True)) if i is not None]

@@ -143,3 +143,14 @@ def test_retrain_promotes_only_without_regression(trained_dir, tmp_path, monkeyp
 def test_retrain_rejects_unknown_labels(trained_dir):
     with pytest.raises(ValueError, match="unknown"):
         classifier.retrain([("text", ["spam"])], trained_dir)
+
+
+def test_fast_scoring_path_matches_the_vectorizers(model):
+    import numpy as np
+
+    texts = ["", "   ", "ขายยาง 4 เส้น โทร 0812345678", "f u c k this", "ทรงพระเจริญ", "ѕhіt café",
+             "Royal Enfield ขี่สบาย ๆ มากกกก", "a"]
+    slow = model.features.transform(texts).toarray()
+    fast = model.features.transform_fast(texts).toarray()
+    assert slow.shape == fast.shape
+    assert np.abs(slow - fast).max() < 1e-6
