@@ -160,7 +160,7 @@ class ModerationModel:
             value += contribution.get(f"w:{word}", 0.0)
             if value > 0:
                 scores[word] = value
-        for name, span in signal_spans(text):
+        for name, span in signal_spans(text) if label == "trading" else ():
             value = contribution.get(f"s:{name}", 0.0)
             if value > 0 and span:
                 scores[span] = scores.get(span, 0.0) + value * 3
