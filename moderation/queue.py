@@ -31,6 +31,7 @@ from moderation.rules import RULES
 OPEN = m.ReviewStatus.OPEN
 REPORT_PRIORITY = 10
 EDIT_PRIORITY = 5
+EXPLAIN_FROM = 0.2  # explain an unflagged label's score from here up
 AGES: dict[str, tuple[dt.timedelta | None, dt.timedelta | None]] = {
     # filter -> (newer than, older than)
     "24h": (dt.timedelta(hours=24), None),
@@ -351,8 +352,9 @@ class QueueService:
         history = await self.history(item_id=item.id, limit=100)
         detail = ItemDetail(item, target.post, header, target.author, target.text, reports, history)
         if self.model is not None:
-            explain_labels = item.label_list or [max(LABELS, key=lambda label: item.scores.get(label, 0.0))]
-            for label in explain_labels:
+            # the flagged labels, or (for a reported post) any label the text leans towards
+            explain = item.label_list or [label for label in LABELS if item.scores.get(label, 0.0) >= EXPLAIN_FROM]
+            for label in explain:
                 if label in LABELS:
                     detail.explanations[label] = self.model.explain(target.text, label)
         return detail

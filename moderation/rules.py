@@ -28,3 +28,11 @@ LABEL_NAMES: dict[str, str] = {
 def labels_for_rule(rule: str | None) -> list[str]:
     """The classifier labels a deletion for `rule` teaches (none for rules the model lacks)."""
     return [rule] if rule in LABELS else []
+
+# Member statuses as shown on the queue (marked here for translation).
+STATUS_NAMES: dict[str, str] = {
+    "active": N_("active"),
+    "suspended": N_("suspended"),
+    "revoked": N_("revoked"),
+    "resigned": N_("resigned"),
+}

@@ -41,9 +41,18 @@ def model_for(directory: str | Path) -> ModerationModel:
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
         model.score("warm up the tokenizer")  # the first call loads dictionaries
+        # explain() builds the feature names on first use (seconds): do it off the start-up path
+        threading.Thread(target=_prime_explain, args=(model,), daemon=True).start()
         _models[key] = (_stamp(directory), model)
         log.info("moderation model %s ready in %.2fs", model.version, time.perf_counter() - started)
         return model
+
+
+def _prime_explain(model: ModerationModel) -> None:
+    try:
+        model.explain("warm up", model.metadata.get("labels", ["trading"])[0])
+    except Exception:  # only a warm-up: the queue page explains on demand anyway
+        log.warning("moderation: explain warm-up failed", exc_info=True)
 
 
 def on_startup(app: Litestar) -> None:

@@ -3,6 +3,7 @@ bulk actions, filters, and two admins acting on one item at once."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -10,6 +11,8 @@ from sqlalchemy import select, update
 
 import models as m
 from forum import events
+from forum.errors import Conflict
+from moderation.queue import claim
 
 from ...factories import api, login, post_form
 from .conftest import CLEAN_TEXT, FLAGGED_TEXT, HELD_TEXT
@@ -69,6 +72,7 @@ async def test_the_item_page_shows_the_post_in_context_with_scores_highlighted_w
 
 async def test_deleting_removes_the_post_tells_the_author_neutrally_and_is_audited(client, db, member, admin, held):
     await login(client, admin)
+    client.cookies["lang"] = "en"
     item = held["item"]
     response = await post_form(client, f"/admin/moderation/{item.id}/delete",
                                {"version": item.version, "rule": "trading", "reason": "Use the classifieds site."})
@@ -241,6 +245,7 @@ async def test_two_admins_acting_on_one_item_get_a_conflict_not_a_double_action(
     assert first.status_code == 200
     await logout(client)
     await login(client, second_admin)
+    client.cookies["lang"] = "en"
     late = await api(client, "POST", f"/api/moderation/items/{item.id}/delete",
                      {"version": item.version, "rule": "trading"})
     assert late.status_code == 409 and "Another admin" in late.json()["error"]
@@ -330,3 +335,18 @@ async def test_the_audit_log_lists_every_action(client, db, admin, held):
     rows = (await client.get("/api/moderation/history")).json()["items"]
     assert [r["action"] for r in rows] == ["approved", "held"]
     assert rows[0]["actor"] == "Admin One" and rows[1]["actor"] is None
+
+
+async def test_of_two_admins_claiming_an_item_at_the_same_moment_exactly_one_wins(session_maker, held):
+    item_id, version = held["item"].id, held["item"].version
+    async with session_maker() as first, session_maker() as second:
+        mine, theirs = await first.get(m.ReviewItem, item_id), await second.get(m.ReviewItem, item_id)
+        await claim(first, mine, version)  # holds the row until it commits
+        late = asyncio.create_task(claim(second, theirs, version))
+        await asyncio.sleep(0.05)  # let the second UPDATE reach the database and wait there
+        await first.commit()
+        with pytest.raises(Conflict):
+            await late
+        await second.rollback()
+    async with session_maker() as check:
+        assert (await check.get(m.ReviewItem, item_id)).version == version + 1
