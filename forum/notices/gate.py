@@ -121,6 +121,10 @@ def _alchemy_config(app: Any) -> Any:
     return app.plugins.get(SQLAlchemyPlugin).config[0]
 
 
+def _session_maker(app: Any) -> Any:
+    return app.state[_alchemy_config(app).session_maker_app_state_key]
+
+
 async def current_banner(connection: ASGIConnection) -> Banner | None:
     """The banner for this request (computed once, kept in the request's state)."""
     if BANNER_KEY in connection.state:
@@ -130,8 +134,7 @@ async def current_banner(connection: ASGIConnection) -> Banner | None:
     if board is None:
         return None
     now = clock_of(app.state)()
-    config = _alchemy_config(app)
-    snapshot = await board.snapshot(app.state[config.session_maker_app_state_key], now)
+    snapshot = await board.snapshot(lambda: _session_maker(app)(), now)  # no query while the cache is fresh
     banner = snapshot.banner(now)
     connection.state[BANNER_KEY] = banner
     return banner
