@@ -25,7 +25,7 @@ from ..duplicates.service import (
     MAX_SUGGESTIONS, SETTING_LABELS, DuplicateFound, DuplicateService, load_settings, parse_settings, save_settings,
 )
 from ..errors import DomainError, NotFound
-from ..i18n import current_locale
+from ..i18n import N_, current_locale
 from ..services import reading
 from ..services.categories import CategoryService
 from ..web import error_text, field_errors, redirect, render
@@ -113,7 +113,7 @@ class DuplicateController(Controller):
             return render(request, "duplicate_close.html", status_code=error.status_code, thread=header,
                           candidates=[c.json(admin) for c in candidates], form=form, error=error_text(error),
                           errors=field_errors(error))
-        message = "Closed as a duplicate; its replies were moved here." if result.moved else "Closed as a duplicate."
+        message = N_("Closed as a duplicate; its replies were moved here.") if result.moved else N_("Closed as a duplicate.")
         return redirect(request, f"/t/{result.original.id}" if result.moved else f"/t/{thread_id}", message)
 
     @get("/admin/duplicates", name="admin_duplicates")
