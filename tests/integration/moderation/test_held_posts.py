@@ -128,3 +128,21 @@ async def test_editing_a_queued_post_moves_its_item_to_a_new_version_and_keeps_i
     assert response.status_code == 200 and response.json()["visibility"] == "held"
     item = await item_for(db, created["post_id"])
     assert item.version == before + 1 and item.scores["trading"] == 0.01
+
+
+async def test_ask_guru_questions_and_guru_answers_are_scored_on_the_same_path(client, db, member, guru, category):
+    db.add(m.GuruArea(user_id=guru.id, category_id=category.id))
+    await db.commit()
+    await login(client, member)
+    question = await api(client, "POST", "/api/guru/questions",
+                         {"area_id": category.id, "title": "Which oil for a 2019 City?", "body": CLEAN_TEXT})
+    assert question.status_code == 201, question.text
+    held_question = await api(client, "POST", "/api/guru/questions",
+                              {"area_id": category.id, "title": "Tyres", "body": HELD_TEXT})
+    assert held_question.status_code == 201 and held_question.json()["visibility"] == "held"
+    await logout(client)
+    await login(client, guru)
+    answer = await api(client, "POST", f"/api/guru/questions/{question.json()['id']}/answers", {"body": HELD_TEXT})
+    assert answer.status_code == 201 and answer.json()["visibility"] == "held"
+    item = await item_for(db, answer.json()["id"])
+    assert item is not None and item.held and item.author_id == guru.id
