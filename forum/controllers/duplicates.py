@@ -113,8 +113,9 @@ class DuplicateController(Controller):
             return render(request, "duplicate_close.html", status_code=error.status_code, thread=header,
                           candidates=[c.json(admin) for c in candidates], form=form, error=error_text(error),
                           errors=field_errors(error))
-        message = N_("Closed as a duplicate; its replies were moved here.") if result.moved else N_("Closed as a duplicate.")
-        return redirect(request, f"/t/{result.original.id}" if result.moved else f"/t/{thread_id}", message)
+        if result.moved:
+            return redirect(request, f"/t/{result.original.id}", N_("Closed as a duplicate; its replies were moved here."))
+        return redirect(request, f"/t/{thread_id}", N_("Closed as a duplicate."))
 
     @get("/admin/duplicates", name="admin_duplicates")
     async def settings_page(self, request: Request, admin: m.User, db_session: AsyncSession,

@@ -323,8 +323,9 @@ class DuplicateService:
         settings = await load_settings(self.session)
         floor = min(settings.suggest_threshold, settings.repost_threshold)
         matches = await self.similar(author, title, body, k=MAX_SUGGESTIONS * 2, min_score=floor)
+        elsewhere = category_id is not None
         for kind, hit in (
-            ("crosspost", lambda s: category_id is not None and s.category_id != category_id and s.score >= settings.crosspost_threshold),
+            ("crosspost", lambda s: elsewhere and s.category_id != category_id and s.score >= settings.crosspost_threshold),
             ("repost", lambda s: s.author_id == author.id and s.score >= settings.repost_threshold),
             ("duplicate", lambda s: s.score >= settings.duplicate_threshold),
         ):
