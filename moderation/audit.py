@@ -21,7 +21,6 @@ ACTIONS: dict[str, str] = {
     "deleted": N_("deleted"),
     "edited_and_approved": N_("edited and approved"),
     "suspended": N_("author suspended"),
-    "suspension_lifted": N_("suspension lifted"),
     "revoked": N_("membership revoked"),
     "thresholds_changed": N_("thresholds changed"),
 }

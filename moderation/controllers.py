@@ -20,10 +20,12 @@ import models as m
 from forum.errors import DomainError, NotFound, ValidationFailed
 from forum.i18n import N_, gettext
 from forum.services.accounts import utcnow
+from forum.services import membership
 from forum.services.categories import CategoryService
 from forum.services.posting import PostingService
 from forum.web import error_text, field_errors, redirect, render
 from moderation import thresholds
+from moderation.actions.suspend import DEFAULT_REASON
 from moderation.audit import ACTIONS as HISTORY_ACTIONS
 from moderation.classifier import LABELS, ModerationModel
 from moderation.highlight import highlight
@@ -131,7 +133,7 @@ def _excerpt(text: str, limit: int = 300) -> str:
 
 def _common(model: ModerationModel) -> dict[str, Any]:
     return {"rules": RULES, "label_names": LABEL_NAMES, "labels": LABELS, "model_info": model_summary(model),
-            "history_actions": HISTORY_ACTIONS}
+            "history_actions": HISTORY_ACTIONS, "terms_reasons": membership.REASONS, "default_terms": DEFAULT_REASON}
 
 
 def _selected(values: list[str]) -> list[tuple[int, str]]:
@@ -310,8 +312,9 @@ async def _reportable(db_session: AsyncSession, post_id: int, member: m.User) ->
 # -- JSON API --------------------------------------------------------------------------------
 class ActionData(Struct):
     version: int
-    rule: str | None = None
-    reason: str | None = None
+    rule: str | None = None  # delete: the rule broken
+    reason: str | None = None  # delete: told to the author; suspend/revoke: a note for the records
+    terms: str | None = None  # suspend/revoke: the reason under the terms (membership.REASONS)
     days: int | None = None
     body: str | None = None
     title: str | None = None

@@ -1,5 +1,6 @@
-"""What authors are told about moderation. Neutral by design: never the post's text, never
-who raised it (a member's report or the classifier), only what happened and which rule."""
+"""What authors are told about their posts' moderation. Neutral by design: never the post's text,
+never who raised it (a member's report or the classifier), only what happened and which rule.
+(Suspensions and revocations are told by forum.services.membership, under the terms.)"""
 
 from __future__ import annotations
 
@@ -36,11 +37,6 @@ KINDS = {
     "moderation.edited": (N_("An admin edited your post"),
                           N_("An admin edited your post of {date} so that it follows the club rules, and "
                              "published it.")),
-    "moderation.suspended": (N_("Your account is suspended"),
-                             N_("You cannot post or reply until {until}. You can still read the board.{note}")),
-    "moderation.suspension_lifted": (N_("Your suspension was lifted"), N_("You can post and reply again.")),
-    "moderation.revoked": (N_("Your membership was revoked"),
-                           N_("The admins have revoked your membership of the club.{note}")),
 }
 
 

@@ -57,9 +57,9 @@ def params_for(action: str, data: Any) -> dict[str, Any]:
     if action == "edit_and_approve":
         return {"body": data.get("body"), "title": data.get("title"), "note": data.get("reason")}
     if action == "suspend":
-        return {"days": data.get("days"), "reason": data.get("reason")}
+        return {"days": data.get("days"), "reason": data.get("reason"), "terms": data.get("terms")}
     if action == "revoke":
-        return {"reason": data.get("reason")}
+        return {"reason": data.get("reason"), "terms": data.get("terms")}
     return {"note": data.get("reason")}
 
 

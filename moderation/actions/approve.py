@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import models as m
+from forum.services import membership
 from moderation import audit, notices
 from moderation.actions import ActionContext, Target, keep_decision, resolve
 
@@ -16,10 +17,10 @@ async def approve(ctx: ActionContext, target: Target, *, note: str | None = None
     if item.status == m.ReviewStatus.APPROVED:
         return False
     before = target.snapshot()
-    kind, lifted = await undo(ctx, target)
+    kind, _ = await undo(ctx, target)
     resolve(ctx, item, m.ReviewStatus.APPROVED)
     await keep_decision(ctx, item, "approved", target.text, [])
-    await tell_author(ctx, target, kind, lifted)
+    await tell_author(ctx, target, kind)
     audit.record(ctx.session, "approved", ctx.now, actor=ctx.admin, item=item, target_user_id=target.author.id,
                  before=before, after=target.snapshot(), note=note)
     return True
@@ -37,26 +38,26 @@ async def undo(ctx: ActionContext, target: Target) -> tuple[str | None, bool]:
         kind = "moderation.restored"
     if kind:
         await ctx.posting.set_visibility(post, m.Visibility.PUBLISHED, actor=ctx.admin)
-    return kind, lift_suspension(target)
+    return kind, await lift_suspension(ctx, target)
 
 
-def lift_suspension(target: Target) -> bool:
-    """Lifts the author's suspension if it is the one this item imposed (not a later one)."""
+async def lift_suspension(ctx: ActionContext, target: Target) -> bool:
+    """Lifts the author's suspension if it is the one this item imposed (not a later one),
+    through the membership service, which records it and tells the member."""
     item, author = target.item, target.author
     if (item.suspended_until is None or author.status != m.MemberStatus.SUSPENDED
             or author.suspended_until != item.suspended_until):
         return False
-    author.status, author.suspended_until, author.status_reason = m.MemberStatus.ACTIVE, None, None
+    await membership.reinstate(ctx.session, ctx.admin, author, ctx.now, with_notice=True,
+                               note=f"moderation item {item.id} approved")
     item.suspended_until = None
     return True
 
 
-async def tell_author(ctx: ActionContext, target: Target, kind: str | None, lifted: bool) -> None:
+async def tell_author(ctx: ActionContext, target: Target, kind: str | None) -> None:
     if kind:
         await notices.tell(ctx.session, target.author, kind, post=target.post,
                            link=f"/t/{target.thread.id}#p{target.post.id}")
-    if lifted:
-        await notices.tell(ctx.session, target.author, "moderation.suspension_lifted")
 
 
 async def _deleted_by_moderation(ctx: ActionContext, item: m.ReviewItem) -> bool:

@@ -55,13 +55,13 @@ async def edit_and_approve(ctx: ActionContext, target: Target, *, body: str | No
         if title is not None:
             thread.title = title
             thread.search_terms = search_terms(f"{title}\n{body}")
-    kind, lifted = await undo(ctx, target)
+    kind, _ = await undo(ctx, target)
     resolve(ctx, item, m.ReviewStatus.APPROVED)
     await keep_decision(ctx, item, "approved", target.text, [])
     if edited:
         await notices.tell(ctx.session, target.author, "moderation.edited", post=post, link=f"/t/{thread.id}#p{post.id}")
         kind = None
-    await tell_author(ctx, target, kind, lifted)
+    await tell_author(ctx, target, kind)
     audit.record(ctx.session, "edited_and_approved", ctx.now, actor=ctx.admin, item=item,
                  target_user_id=target.author.id, before=before, after=target.snapshot() | _text(target), note=note)
     return True

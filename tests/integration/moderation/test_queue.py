@@ -137,7 +137,7 @@ async def test_approve_lifts_the_suspension_this_item_caused_in_the_same_step(cl
     author = await fresh(db, m.User, member.id)
     assert author.status == m.MemberStatus.ACTIVE and author.suspended_until is None
     assert (await fresh(db, m.Post, held["post_id"])).visibility == m.Visibility.PUBLISHED
-    assert "moderation.suspension_lifted" in [n.kind for n in await notifications_of(db, member)]
+    assert "membership.reinstated" in [n.kind for n in await notifications_of(db, member)]
     await logout(client)
     await post_reply(client, member, held["id"], CLEAN_TEXT)  # can post again
 
@@ -184,7 +184,9 @@ async def test_a_suspended_member_cannot_post_until_the_suspension_ends(client, 
     assert dt.timedelta(days=6) < author.suspended_until - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=7)
     [row] = await history(db, "suspended")
     assert row.before["author_status"] == "active" and row.after["author_status"] == "suspended"
-    assert "moderation.suspended" in [n.kind for n in await notifications_of(db, member)]
+    assert "membership.suspended.inappropriate_behaviour" in [n.kind for n in await notifications_of(db, member)]
+    event = await db.scalar(select(m.MembershipEvent).where(m.MembershipEvent.user_id == member.id))
+    assert event.kind == "suspended" and event.actor_id == admin.id  # the member's history shows it too
     await logout(client)
     await login(client, member)
     refused = await api(client, "POST", "/api/threads", {"category_id": category.id, "title": "Hi", "body": CLEAN_TEXT})
@@ -215,8 +217,6 @@ async def test_revoking_ends_the_membership_and_the_session_at_once(client, db, 
 
     events.subscribe("membership.ended")(on_ended)
     try:
-        from .helpers import logout as _logout  # noqa: F401
-        member_client_cookies = None
         await login(client, member)
         member_client_cookies = dict(client.cookies)
         await logout(client)
@@ -224,11 +224,11 @@ async def test_revoking_ends_the_membership_and_the_session_at_once(client, db, 
         refused = await post_form(client, f"/admin/moderation/{held['item'].id}/revoke", {"version": held["item"].version})
         assert refused.status_code == 400  # the confirmation box
         response = await post_form(client, f"/admin/moderation/{held['item'].id}/revoke",
-                                   {"version": held["item"].version, "confirm": "1"})
+                                   {"version": held["item"].version, "confirm": "1", "terms": "serious_harm"})
         assert response.status_code == 200
     finally:
         events._handlers["membership.ended"].remove(on_ended)
-    assert ended == [(member.id, "revoked")]
+    assert ended == [(member.id, "serious_harm")]
     assert (await fresh(db, m.User, member.id)).status == m.MemberStatus.REVOKED
     [row] = await history(db, "revoked")
     assert row.actor_id == admin.id and row.after["author_status"] == "revoked"
