@@ -7,25 +7,39 @@ import asyncio
 import dataclasses
 import json
 
+import pytest
 from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 import models as m
 from forum.app import create_app
-from forum.settings import ModerationSettings
+from forum.settings import ModerationSettings, Settings
+from moderation import classifier
 from moderation.classifier import METADATA_FILE
 from moderation.hook import ModerationHook
 
 from ...factories import api, login
 
 
-async def test_the_app_trains_a_model_at_start_up_when_none_exists(settings, tmp_path):
+@pytest.fixture
+def thresholds() -> None:
+    """Overrides the package's pinned thresholds: these tests run with the real model and its
+    defaults, and the start-up test needs no database at all."""
+
+
+async def test_the_app_trains_a_model_at_start_up_when_none_exists(tmp_path, monkeypatch):
+    # Every sixth example of the shipped corpus, to keep the test fast; the path is the real one.
+    sample = tmp_path / "train.jsonl"
+    sample.write_text("\n".join(classifier.TRAIN_PATH.read_text(encoding="utf-8").splitlines()[::6]) + "\n",
+                      encoding="utf-8")
+    monkeypatch.setattr(classifier, "TRAIN_PATH", sample)
     empty = tmp_path / "model"
-    app = create_app(dataclasses.replace(settings, moderation=ModerationSettings(model_dir=empty)))
+    # No database needed: nothing is posted, so this runs once whatever the backends.
+    app = create_app(dataclasses.replace(Settings(), moderation=ModerationSettings(model_dir=empty)))
     async with AsyncTestClient(app=app):
         model = app.state.moderation_model
-        assert model.metadata["evaluation"]["labels"]["trading"]["f1"] > 0
+        assert model.metadata["training_examples"] < 1000 and model.metadata["evaluation"]["labels"]["trading"]["f1"] > 0
         assert (empty / METADATA_FILE).is_file() and list(empty.glob("moderation-*.joblib"))
         [hook] = [h for h in app.state.post_hooks if isinstance(h, ModerationHook)]
         assert hook.model is model
@@ -65,7 +79,6 @@ async def test_retrain_db_trains_on_the_decisions_kept_in_the_database(db, membe
         seen["decisions"], seen["directory"] = decisions, directory
         return True, {"promoted": True}
 
-    from moderation import classifier
     from moderation.commands import moderation
 
     monkeypatch.setattr(classifier, "retrain", fake_retrain)
