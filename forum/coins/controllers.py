@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from ..errors import DomainError, NotFound
+from ..i18n import N_
 from ..settings import Settings
 from ..web import error_text, field_errors, redirect, render
 from . import service
@@ -272,7 +273,8 @@ class AdminCoinController(Controller):
             count = await coins.mark_shipped(admin, form.getall("ids") if "ids" in form else [], now=service.clock())
         except DomainError as error:
             return redirect(request, back, error.message, "error")
-        return redirect(request, back, "Marked as shipped." if count else "Nothing to mark: already shipped.")
+        message = N_("Marked as shipped.") if count else N_("Nothing to mark: already shipped.")
+        return redirect(request, back, message)
 
     @get("/settings", name="admin_coin_settings")
     async def settings_form(self, request: Request, admin: m.User, coins: CoinService) -> Template:
