@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import and_, case, exists, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +18,6 @@ from forum.services.reading import POST_ROW, Cursor, Page
 
 from . import disclaimers
 
-Status = Literal["unanswered", "answered", "accepted"]
 STATUSES: tuple[str, ...] = ("unanswered", "answered", "accepted")
 PUBLISHED = m.Visibility.PUBLISHED
 asker = aliased(m.User, name="asker")

@@ -5,7 +5,6 @@ import datetime as dt
 from sqlalchemy import func, select
 
 import models as m
-from forum.rendering import render_markdown
 from guru import queries
 
 from ...factories import api, login, post_form
