@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 import models as m
+from forum.app import create_app
 
 
 def years_ago(years: int, *, days: int = 0) -> dt.date:
@@ -18,9 +18,11 @@ def years_ago(years: int, *, days: int = 0) -> dt.date:
 
 
 @pytest.fixture
-async def admin_client(app: Litestar, session_maker) -> AsyncIterator[AsyncTestClient]:
-    """A second browser, for the admin acting while the member stays logged in on `client`."""
-    async with AsyncTestClient(app=app) as test_client:
+async def admin_client(settings, session_maker) -> AsyncIterator[AsyncTestClient]:
+    """A second browser, for the admin acting while the member stays logged in on `client`. Its
+    own app (and engine): each test client runs the app on its own event loop, and asyncpg
+    connections must not cross loops."""
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
         yield test_client
 
 
