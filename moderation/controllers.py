@@ -213,7 +213,7 @@ class ModerationController(Controller):
             detail = await queue.detail(item_id)
         except NotFound:
             raise NotFoundException() from None
-        limits = await thresholds.current(queue.session)
+        limits = await thresholds.current(queue.session, fresh=True)
         context.setdefault("form", {})
         return render(request, "moderation_item.html", status_code=status_code, detail=detail,
                       marked=highlight(detail.text, _words(detail)), thresholds=limits, **_common(model), **context)
@@ -251,7 +251,7 @@ class ModerationController(Controller):
     @get("/thresholds", name="moderation_thresholds")
     async def thresholds_form(self, request: Request, admin: m.User, db_session: AsyncSession,
                               moderation_model: Model) -> Template:
-        return render(request, "moderation_thresholds.html", values=await thresholds.current(db_session),
+        return render(request, "moderation_thresholds.html", values=await thresholds.current(db_session, fresh=True),
                       defaults=thresholds.defaults(), **_common(moderation_model))
 
     @post("/thresholds", name="moderation_save_thresholds")
@@ -386,7 +386,7 @@ class ModerationApiController(Controller):
 
     @get("/thresholds")
     async def get_thresholds(self, admin: m.User, db_session: AsyncSession) -> dict[str, Any]:
-        return {"thresholds": await thresholds.current(db_session), "defaults": thresholds.defaults()}
+        return {"thresholds": await thresholds.current(db_session, fresh=True), "defaults": thresholds.defaults()}
 
     @put("/thresholds")
     async def put_thresholds(self, admin: m.User, db_session: AsyncSession, data: dict[str, Any]) -> dict[str, Any]:

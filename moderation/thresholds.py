@@ -4,7 +4,9 @@ is published and queued."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import time
 from typing import Any, Mapping
 
 from sqlalchemy import select
@@ -40,9 +42,29 @@ def _merge(stored: Mapping[str, Any] | None) -> Thresholds:
     return merged
 
 
-async def current(session: AsyncSession) -> Thresholds:
+# Read on every post, changed rarely: each process keeps them for CACHE_SECONDS (a change made in
+# this process applies at once, in other workers within that time).
+CACHE_SECONDS = 30.0
+_cache: dict[str, tuple[float, Thresholds]] = {}
+
+
+def _key(session: AsyncSession) -> str:
+    return str(session.bind.url) if session.bind is not None else ""
+
+
+def forget() -> None:
+    _cache.clear()
+
+
+async def current(session: AsyncSession, *, fresh: bool = False) -> Thresholds:
+    key = _key(session)
+    hit = _cache.get(key)
+    if hit is not None and not fresh and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return copy.deepcopy(hit[1])
     stored = await session.scalar(select(m.SiteSetting.value).where(m.SiteSetting.key == KEY))
-    return _merge(stored)
+    merged = _merge(stored)
+    _cache[key] = (time.monotonic(), merged)
+    return copy.deepcopy(merged)
 
 
 def parse(values: Mapping[str, Any]) -> Thresholds:
@@ -79,4 +101,5 @@ async def save(session: AsyncSession, values: Mapping[str, Any], admin: m.User, 
         setting.value = new
     if new != before:
         audit.record(session, "thresholds_changed", now, actor=admin, before=before, after=new)
+    _cache[_key(session)] = (time.monotonic(), copy.deepcopy(new))
     return new

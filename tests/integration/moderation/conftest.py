@@ -62,10 +62,12 @@ class MarkerModel:
 
 
 @pytest.fixture(autouse=True)
-async def thresholds(db) -> dict:
+async def thresholds(db):
     db.add(m.SiteSetting(key=moderation_thresholds.KEY, value=THRESHOLDS))
     await db.commit()
-    return THRESHOLDS
+    moderation_thresholds.forget()  # each process caches them; this test's database has its own
+    yield THRESHOLDS
+    moderation_thresholds.forget()
 
 
 @pytest.fixture
