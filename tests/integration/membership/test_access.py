@@ -140,3 +140,21 @@ async def test_duplicate_suggestions_leave_out_gated_threads(client, factory, me
     seen_by_silver = (await client.get("/api/threads/similar", params=query))
     assert "Zirconia" not in seen_by_silver.text
     assert "Zirconia" in str(seen_by_gold)  # the same text finds it for a member who may read it
+
+
+async def test_admins_set_who_may_enter_a_category(client, db, admin, member, category):
+    await login(client, member)
+    assert (await client.get("/admin/access")).status_code == 403
+    denied = await api(client, "PUT", f"/api/admin/categories/{category.id}/access", {"access": "gold"})
+    assert denied.status_code == 403
+    await post_form(client, "/logout")
+    await login(client, admin)
+    page = await client.get("/admin/access")
+    assert page.status_code == 200 and category.name_th in page.text
+    saved = await post_form(client, "/admin/access", {"category_id": category.id, "access": "adult18"})
+    assert saved.status_code == 200
+    await db.refresh(category)
+    assert category.access == m.CategoryAccess.ADULT
+    wrong = await api(client, "PUT", f"/api/admin/categories/{category.id}/access", {"access": "vip"})
+    assert wrong.status_code == 400
+    assert (await client.get("/admin/terms")).status_code == 200
