@@ -70,3 +70,20 @@ async def test_a_member_with_no_coins_ends_without_a_ledger_row(db, member):
     member.status = m.MemberStatus.RESIGNED
     await events.emit("membership.ended", db, user=member, reason="resigned")
     assert await entries(db, member) == []
+
+
+async def test_an_admins_revocation_through_the_membership_service_forfeits_the_balance(db, member, admin):
+    from forum.services import membership
+
+    await grant(db, member, 30, admin)
+    await membership.revoke(db, admin, member, "false_information", with_notice=False, now=NOW)
+    await db.commit()
+    forfeit = (await entries(db, member))[-1]
+    assert (forfeit.reason, forfeit.amount, forfeit.balance_after) == (m.CoinReason.FORFEIT, -30, 0)
+    assert await balance_of(db, member) == 0
+    # Reinstating a mistaken revocation does not bring forfeited coins back by itself;
+    # an admin adjustment (with its reason) can.
+    await membership.reinstate(db, admin, member, NOW)
+    await db.commit()
+    assert await balance_of(db, member) == 0
+    await assert_balances_match_ledger(db)
