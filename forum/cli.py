@@ -76,10 +76,7 @@ def seed_demo() -> None:
 # Feature command groups live with their features.
 for module_name, attribute in (("moderation.commands", "moderation"), ("forum.duplicates.cli", "duplicates"),
                                ("forum.membership_cli", "members")):
-    try:
-        main.add_command(getattr(importlib.import_module(module_name), attribute))
-    except ImportError:  # pragma: no cover - feature not installed
-        pass
+    main.add_command(getattr(importlib.import_module(module_name), attribute))
 
 
 if __name__ == "__main__":  # pragma: no cover

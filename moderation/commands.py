@@ -1,7 +1,7 @@
 """Database-backed moderation commands, attached to the `webboard moderation` group:
 
     export-decisions   admins' decisions as JSON lines {"text", "labels"} (the retrain format)
-    retrain-db         retrain on corpus + every decision in the database; promote only if the
+    retrain            retrain on corpus + every decision in the database; promote only if the
                        candidate does not regress on the held-out split
 """
 
@@ -41,16 +41,26 @@ def export_decisions(database_url: str | None) -> None:
         click.echo(json.dumps({"text": text, "labels": labels}, ensure_ascii=False))
 
 
-@moderation.command("retrain-db")
+# On the board, `retrain` reads the admins' decisions from the database; the database-free
+# variant in moderation.cli (decisions as JSON lines) stays available as --from-file.
+moderation.commands.pop("retrain", None)
+
+
+@moderation.command("retrain")
 @_DB_OPTION
+@click.option("--from-file", "from_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Read decisions as JSON lines {text, labels} instead of the database.")
 @click.option("--model-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory holding the model artifact (default: the board's).")
-def retrain_db(database_url: str | None, model_dir: Path | None) -> None:
-    """Retrain on the corpus plus every admin decision in the database; promote the new model only
-    if no label's held-out F1 regresses. Restart the server to load a promoted model."""
+def retrain(database_url: str | None, from_file, model_dir: Path | None) -> None:
+    """Retrain on the corpus plus every admin decision (delete/approve) in the database; promote the
+    new model only if no label's held-out F1 regresses. Restart the server to load a promoted model."""
     settings = get_settings()
-    decisions = asyncio.run(load_decisions(database_url or settings.db.url))
-    click.echo(f"{len(decisions)} decisions from the database")
+    if from_file is not None:
+        decisions = [(str(row["text"]), list(row["labels"])) for row in map(json.loads, filter(str.strip, from_file))]
+    else:
+        decisions = asyncio.run(load_decisions(database_url or settings.db.url))
+    click.echo(f"{len(decisions)} decisions")
     promoted, report = classifier.retrain(decisions, model_dir or settings.moderation.model_dir)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     click.echo("promoted" if promoted else "kept the current model (the candidate regressed)")

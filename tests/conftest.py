@@ -15,6 +15,7 @@ os.environ["WEBBOARD_SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ.pop("REDIS_URL", None)
 
 import dataclasses  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from collections.abc import AsyncIterator  # noqa: E402
 
 import pytest  # noqa: E402
@@ -42,11 +43,18 @@ def backend_url(backend: str) -> str:
     return f"sqlite+aiosqlite:///{_DATA_DIR}/test.db"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: they are the slowest, and a failure elsewhere shows sooner."""
+    items.sort(key=lambda item: "tests/e2e/" in str(item.path).replace("\\", "/"))
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def db_url(request: pytest.FixtureRequest) -> str:
     url = backend_url(request.param)
-    downgrade(url, "base")  # a database left over from an earlier run starts clean
-    upgrade(url)
+    # Alembic's env runs its own event loop: keep it off this thread's (pytest-asyncio's) loop.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(downgrade, url, "base").result()  # a database left over from a run starts clean
+        worker.submit(upgrade, url).result()
     return url
 
 

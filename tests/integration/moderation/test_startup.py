@@ -60,7 +60,7 @@ async def test_the_shipped_model_holds_an_obvious_sale_offer_and_passes_a_questi
         assert question.status_code == 201 and question.json()["visibility"] == "published"
 
 
-async def test_retrain_db_trains_on_the_decisions_kept_in_the_database(db, member, factory, category, settings,
+async def test_retrain_trains_on_the_decisions_kept_in_the_database(db, member, factory, category, settings,
                                                                         monkeypatch, tmp_path):
     thread = await factory.thread(category, member, "t", "ขายยาง")
     post_id = await db.scalar(select(m.Post.id).where(m.Post.thread_id == thread.id))
@@ -88,7 +88,7 @@ async def test_retrain_db_trains_on_the_decisions_kept_in_the_database(db, membe
     assert [json.loads(line) for line in exported.output.splitlines()] == [
         {"text": "ขายยาง", "labels": ["trading"]}, {"text": "ถามราคายาง", "labels": []}]
     result = await asyncio.to_thread(CliRunner().invoke, moderation,
-                                     ["retrain-db", "--database-url", settings.db.url, "--model-dir", str(tmp_path)])
+                                     ["retrain", "--database-url", settings.db.url, "--model-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert seen == {"decisions": [("ขายยาง", ["trading"]), ("ถามราคายาง", [])], "directory": tmp_path}
     assert "promoted" in result.output

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Page speed of the real board beside the bare Litestar + SQLite ceiling, measured in one run.
+#   bash benchmarks/board_bench.sh            # seed (once), serve both with Granian x2, wrk, stop
+# Environment: THREADS (100000), DURATION (20), WARMUP (5), CONNS ("16 64"), RESEED=1 to reseed.
+# Loopback only; every wrk run is bounded by ../shared/perf/bench.sh.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PERF=${PERF:-$ROOT/../shared/perf}
+DATA=${BENCH_DATA_DIR:-/tmp/webboard-bench}
+THREADS=${THREADS:-100000}
+PORT=${PORT:-8031}
+export DURATION=${DURATION:-20} WARMUP=${WARMUP:-5} CONNS=${CONNS:-"16 64"} REPEAT=1
+OUT=${OUT:-/tmp/webboard-bench-results}
+mkdir -p "$OUT"
+
+if [ "${RESEED:-0}" = 1 ] || [ ! -s "$DATA/urls.txt" ]; then
+  "$ROOT/.venv/bin/python" "$ROOT/benchmarks/seed_board.py" --data-dir "$DATA" --threads "$THREADS" > "$DATA.urls.tmp"
+  mkdir -p "$DATA" && mv "$DATA.urls.tmp" "$DATA/urls.txt"
+fi
+# shellcheck disable=SC1090
+source "$DATA/urls.txt"
+
+# 1. The ceiling app, same scale (100k topics x 10 posts), same machine, same run.
+CEILING_DB=${CEILING_DB:-/tmp/perf-ceiling/ceiling100k.sqlite} TOPICS=$THREADS LABEL=ceiling \
+  OUTDIR="$OUT/ceiling" bash "$PERF/run_ceiling.sh" | tee "$OUT/ceiling.txt"
+
+# 2. The board, served as `webboard serve` does (Granian, two workers).
+WEBBOARD_DATA_DIR="$DATA" "$ROOT/.venv/bin/webboard" serve --port "$PORT" --workers 2 > "$OUT/board-server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.5; done
+LABEL=board-list OUTDIR="$OUT/board-list" bash "$PERF/bench.sh" "http://127.0.0.1:$PORT" "$FIRST_PAGE" "$PAGE_1000" | tee "$OUT/board-list.txt"
+LABEL=board-thread OUTDIR="$OUT/board-thread" bash "$PERF/bench.sh" "http://127.0.0.1:$PORT" "$THREAD_PAGE" "/" | tee "$OUT/board-thread.txt"
+echo "results in $OUT"
