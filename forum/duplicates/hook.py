@@ -3,11 +3,13 @@ app keeps its per-process index."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from litestar import Litestar
 from litestar.datastructures import State
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
@@ -56,19 +58,48 @@ def live_index(state: State) -> LiveIndex:
     return state[STATE_KEY]
 
 
-async def build_index_on_startup(app: Litestar) -> None:
-    """Builds this process's index from the database before the first request (a short-lived
-    engine of its own; the request sessions keep it fresh afterwards)."""
-    from ..db import create_engine
+# Up to this many threads the start-up build finishes before the first request; a larger board
+# builds in the background (Thai segmentation costs about 1 ms a thread) and suggests nothing
+# until it is done, rather than holding the server's start for minutes.
+BLOCKING_BUILD_UP_TO = 20_000
 
+
+async def build_index_on_startup(app: Litestar) -> None:
+    """Builds this process's index from the database (a short-lived engine of its own; the
+    request sessions keep it fresh afterwards)."""
     settings: Any = app.state.get("settings")
     if settings is None:
         return
+    try:
+        size = await _count_threads(settings)
+    except Exception:  # an unmigrated database, say: the first query builds it instead
+        log.warning("duplicate index not built at start-up; it will be built on first use", exc_info=True)
+        return
+    if size <= BLOCKING_BUILD_UP_TO:
+        await _build(app, settings)
+    else:
+        app.state["duplicate_index_build"] = asyncio.create_task(_build(app, settings))
+
+
+async def _count_threads(settings: Any) -> int:
+    from ..db import create_engine
+
+    engine = create_engine(settings.db)
+    try:
+        async with AsyncSession(engine) as session:
+            return await session.scalar(select(func.count()).select_from(m.Thread)) or 0
+    finally:
+        await engine.dispose()
+
+
+async def _build(app: Litestar, settings: Any) -> None:
+    from ..db import create_engine
+
     engine = create_engine(settings.db)
     try:
         async with AsyncSession(engine) as session:
             await live_index(app.state).sync(session)
-    except Exception:  # an unmigrated database, say: the first query builds it instead
+    except Exception:
         log.warning("duplicate index not built at start-up; it will be built on first use", exc_info=True)
     finally:
         await engine.dispose()

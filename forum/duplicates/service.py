@@ -138,7 +138,10 @@ class LiveIndex:
 
     async def sync(self, session: AsyncSession) -> None:
         """Brings the index up to date with the database: one indexed query when nothing
-        changed, plus one read of the changed threads when something did."""
+        changed, plus one read of the changed threads when something did. While a background
+        build is running it returns at once, and the index stays not `ready`."""
+        if not self.ready and self._lock.locked():
+            return
         async with self._lock:
             if not self.ready:
                 await self._build(session)
@@ -299,6 +302,8 @@ class DuplicateService:
         if not title and not body:
             return []
         await self.live.sync(self.session)
+        if not self.live.ready:  # a large board's start-up build is still running
+            return []
         if min_score is None:
             min_score = (await load_settings(self.session)).suggest_threshold
         hidden = await hidden_category_ids(self.session, viewer)
