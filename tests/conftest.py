@@ -33,19 +33,43 @@ from forum.settings import DatabaseSettings, Settings  # noqa: E402
 from .factories import Factory  # noqa: E402
 
 POSTGRES_URL = os.environ.get("WEBBOARD_TEST_POSTGRES_URL")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ... when the suite runs in parallel
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 
 
 def backend_url(backend: str) -> str:
     if backend == "postgresql":
         assert POSTGRES_URL
-        return POSTGRES_URL
+        return _worker_database(POSTGRES_URL) if XDIST_WORKER else POSTGRES_URL
     return f"sqlite+aiosqlite:///{_DATA_DIR}/test.db"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests last: they are the slowest, and a failure elsewhere shows sooner."""
     items.sort(key=lambda item: "tests/e2e/" in str(item.path).replace("\\", "/"))
+
+
+def _worker_database(url: str) -> str:
+    """Each parallel worker gets its own PostgreSQL database, made on first use."""
+    base, _, name = url.rpartition("/")
+    worker_url = f"{base}/{name}_{XDIST_WORKER}"
+
+    async def ensure() -> None:
+        import asyncpg
+
+        admin_dsn = f"{base}/postgres".replace("postgresql+asyncpg://", "postgresql://")
+        conn = await asyncpg.connect(admin_dsn)
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", f"{name}_{XDIST_WORKER}"):
+                await conn.execute(f'CREATE DATABASE "{name}_{XDIST_WORKER}"')
+        finally:
+            await conn.close()
+
+    import asyncio
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, ensure()).result()
+    return worker_url
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -55,7 +55,7 @@ def live_server() -> Iterator[str]:
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed before the worker goes on to async tests
 def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
