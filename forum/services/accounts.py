@@ -63,7 +63,7 @@ class AccountService:
             errors["email"] = N_("Enter a valid e-mail address.")
         if problem := password_problem(form.password or "", login_id):
             errors["password"] = problem
-        born = _parse_date(form.date_of_birth)
+        born = membership.parse_date(form.date_of_birth)
         if born is None:
             errors["date_of_birth"] = N_("Enter your date of birth (YYYY-MM-DD).")
         elif born > today or born.year < 1900:
@@ -151,12 +151,3 @@ class AccountService:
         user.email_consent = False
         user.real_name = None
         await events.emit("membership.ended", self.session, user=user, reason="resigned")
-
-
-def _parse_date(value: str | dt.date | None) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None

@@ -327,7 +327,7 @@ async def apply_for_gold(session: AsyncSession, user: m.User, form: VehicleForm,
         errors["vin_last6"] = N_("Enter the last 6 characters of the VIN (letters and digits; no I, O or Q).")
     if not 2 <= len(dealer) <= 100:
         errors["dealer"] = N_("Enter the dealer where it was bought or serviced.")
-    bought = _parse_date(form.purchased_on)
+    bought = parse_date(form.purchased_on)
     if bought is None or bought.year < 1950 or bought > local_date(now):
         errors["purchased_on"] = N_("Enter the purchase date (YYYY-MM-DD), not in the future.")
     if errors:
@@ -501,7 +501,7 @@ async def publish_terms(session: AsyncSession, admin: m.User, *, version: str, b
     for name, body in (("body_th", body_th), ("body_en", body_en)):
         if not body or len(body) > 100_000:
             errors[name] = N_("Enter the text of the terms (up to 100,000 characters).")
-    day = _parse_date(effective_on)
+    day = parse_date(effective_on)
     latest = await session.scalar(select(func.max(m.TermsVersion.effective_on)))
     if day is None:
         errors["effective_on"] = N_("Enter the effective date (YYYY-MM-DD).")
@@ -800,7 +800,8 @@ async def set_category_access(session: AsyncSession, category_id: int, access: s
     return category
 
 
-def _parse_date(value: str | dt.date | None) -> dt.date | None:
+def parse_date(value: str | dt.date | None) -> dt.date | None:
+    """A date from a form or API field (ISO format), or None."""
     if isinstance(value, dt.date):
         return value
     try:

@@ -18,7 +18,7 @@ from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from .. import events
 from ..rendering import render_markdown
-from ..settings import Settings
+from ..settings import BoardSettings, Settings
 from ..text import search_terms
 from .accounts import utcnow
 from .membership import check_posting
@@ -214,22 +214,7 @@ class PostingService:
             raise Forbidden(reason)
 
     def _validate(self, title: str | None, body: str, *, with_title: bool) -> tuple[str | None, str]:
-        board = self.settings.board
-        errors: dict[str, str] = {}
-        if with_title:
-            title = " ".join((title or "").split())
-            if not title:
-                errors["title"] = N_("The title is empty.")
-            elif len(title) > board.title_max:
-                errors["title"] = N_("The title is longer than 200 characters.")
-        body = (body or "").strip()
-        if not body:
-            errors["body"] = N_("The message is empty.")
-        elif len(body) > board.body_max:
-            errors["body"] = N_("The message is longer than 20,000 characters.")
-        if errors:
-            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-        return title, body
+        return validate_text(self.settings.board, title, body, with_title=with_title)
 
     async def _check_rate(self, author: m.User, action: Literal["thread", "reply"], now: dt.datetime) -> None:
         board = self.settings.board
@@ -266,3 +251,21 @@ class PostingService:
         if draft.action != "edit":
             await events.emit("post.created", self.session, post=post, thread=draft.thread, draft=draft)
 
+
+def validate_text(board: BoardSettings, title: str | None, body: str, *, with_title: bool) -> tuple[str | None, str]:
+    """The title and body rules every post obeys (trimmed; empty and too long refused)."""
+    errors: dict[str, str] = {}
+    if with_title:
+        title = " ".join((title or "").split())
+        if not title:
+            errors["title"] = N_("The title is empty.")
+        elif len(title) > board.title_max:
+            errors["title"] = N_("The title is longer than 200 characters.")
+    body = (body or "").strip()
+    if not body:
+        errors["body"] = N_("The message is empty.")
+    elif len(body) > board.body_max:
+        errors["body"] = N_("The message is longer than 20,000 characters.")
+    if errors:
+        raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+    return title, body

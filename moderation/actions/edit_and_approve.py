@@ -5,8 +5,7 @@ as a clean example."""
 from __future__ import annotations
 
 import models as m
-from forum.errors import ValidationFailed
-from forum.i18n import N_
+from forum.services.posting import validate_text
 from forum.rendering import render_markdown
 from forum.text import search_terms
 from moderation import audit, notices
@@ -15,24 +14,7 @@ from moderation.actions.approve import tell_author, undo
 
 
 def check_text(ctx: ActionContext, target: Target, title: str | None, body: str | None) -> tuple[str | None, str]:
-    board = ctx.posting.settings.board
-    errors: dict[str, str] = {}
-    if target.post.is_opening:
-        title = " ".join((title or "").split())
-        if not title:
-            errors["title"] = N_("The title is empty.")
-        elif len(title) > board.title_max:
-            errors["title"] = N_("The title is longer than 200 characters.")
-    else:
-        title = None
-    body = (body or "").strip()
-    if not body:
-        errors["body"] = N_("The message is empty.")
-    elif len(body) > board.body_max:
-        errors["body"] = N_("The message is longer than 20,000 characters.")
-    if errors:
-        raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-    return title, body
+    return validate_text(ctx.posting.settings.board, title, body or "", with_title=target.post.is_opening)
 
 
 def _text(target: Target) -> dict:
