@@ -12,13 +12,10 @@ from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.datastructures import State
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
-from litestar.stores.base import Store
-from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 import guru
@@ -38,6 +35,7 @@ from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
 from .notices import NoticesPlugin
 from .services.posting import PostHook
+from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
 from .web import error_text, field_errors, format_time, locale_middleware
 
@@ -54,14 +52,6 @@ def jinja_environment() -> Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["format_time"] = format_time
     return env
-
-
-def session_store(settings: Settings) -> Store:
-    if settings.security.redis_url:
-        from litestar.stores.redis import RedisStore
-
-        return RedisStore.with_client(url=settings.security.redis_url, namespace="webboard-sessions")
-    return FileStore(settings.security.session_dir, create_directories=True)
 
 
 def is_api(request: Request) -> bool:
@@ -112,7 +102,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     settings = settings or get_settings()
     engine = create_engine(settings.db)
     template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment()))
-    session_config = ServerSideSessionConfig(
+    session_config = QuietSessionConfig(
         key="session", max_age=settings.security.session_max_age, httponly=True, samesite="lax",
         secure=settings.security.https, store="sessions",
     )

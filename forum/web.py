@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .errors import DomainError, RateLimited
+from .sessions import USER_KEY
 from .services import notifications
 from .services.membership import TermsAcceptanceRequired, terms_pending
 from .i18n import LOCALE_COOKIE, current_locale, gettext, pick_locale
 
-SESSION_USER_KEY = "user_id"
+SESSION_USER_KEY = USER_KEY
 FLASH_KEY = "_messages"
 ENDED = (m.MemberStatus.REVOKED, m.MemberStatus.RESIGNED)
 

@@ -1,0 +1,79 @@
+"""Server-side sessions that touch the store only when there is something to keep, and get a new
+ID whenever the logged-in member changes.
+
+Litestar's stock backend deletes a freshly made-up session ID from the store and sets an expired
+cookie on every response to a visitor without a session, and rewrites the whole session on every
+response to a member: with a file store, a file operation per page view. Here a visitor without
+a session costs nothing, and an unchanged session is written again only once it is an hour old,
+which keeps sliding expiry without a write per page. Logging in or out issues a fresh session ID
+(the old one is deleted), so an ID known before login is worthless after it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.types import Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
+
+from .settings import Settings
+
+USER_KEY = "user_id"  # the logged-in member's id in the session
+RENEWED_KEY = "_renewed"  # when the session was last written (epoch seconds)
+LOADED_STATE_KEY = "_session_loaded"  # (serialised session as read, its member id)
+RENEW_AFTER_SECONDS = 3600
+
+
+class QuietSessionBackend(ServerSideSessionBackend):
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        loaded = (self.serialize_data(data), data.get(USER_KEY)) if data else (None, None)
+        connection.scope.setdefault("state", {})[LOADED_STATE_KEY] = loaded  # type: ignore[typeddict-item]
+        return data
+
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        scope = connection.scope
+        store = self.config.get_store_from_app(scope["app"])
+        headers = MutableScopeHeaders.from_message(message)
+        cookie_params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        cookie_id = connection.cookies.get(self.config.key)
+        cookie_id = None if cookie_id in (None, "", "null") else cookie_id
+        data = scope_session if isinstance(scope_session, dict) and scope_session else None
+
+        if data is None:
+            if cookie_id:  # logged out or emptied: forget it in the store and the browser
+                await self.delete(cookie_id, store=store)
+                headers.add("Set-Cookie", Cookie(value="null", key=self.config.key, expires=0, **cookie_params).to_header(header=""))
+            return
+
+        loaded, loaded_user = scope.get("state", {}).get(LOADED_STATE_KEY, (None, None))
+        member_changed = cookie_id is not None and loaded_user != data.get(USER_KEY)
+        fresh = time.time() - float(data.get(RENEWED_KEY) or 0) < RENEW_AFTER_SECONDS
+        if cookie_id and not member_changed and fresh and loaded == self.serialize_data(data, scope):
+            return
+        if member_changed:
+            await self.delete(cookie_id, store=store)  # type: ignore[arg-type]
+        session_id = cookie_id if cookie_id and not member_changed else self.generate_session_id()
+        data[RENEWED_KEY] = int(time.time())
+        await self.set(session_id=session_id, data=self.serialize_data(data, scope), store=store)
+        headers.add("Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header=""))
+
+
+@dataclass
+class QuietSessionConfig(ServerSideSessionConfig):
+    _backend_class = QuietSessionBackend
+
+
+def session_store(settings: Settings) -> Store:
+    """Redis when configured (several machines), else files in the data dir (survive a restart)."""
+    if settings.security.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(url=settings.security.redis_url, namespace="webboard-sessions")
+    return FileStore(settings.security.session_dir, create_directories=True)
