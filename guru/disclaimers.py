@@ -4,6 +4,7 @@ overwrite one), the version a new answer gets, and the notes the webboard shows 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -69,7 +70,7 @@ async def publish(session: AsyncSession, admin: m.User, *, text_th: str, text_en
     return version
 
 
-def as_fields(disclaimer: m.GuruDisclaimer, locale: str | None = None) -> dict[str, Any]:
+def as_fields(disclaimer: Any, locale: str | None = None) -> dict[str, Any]:
     """The disclaimer as API fields: both texts, the reader's, and the version."""
     locale = locale or current_locale.get()
     return {"version": disclaimer.version, "text": disclaimer.text(locale), "text_th": disclaimer.text_th,
@@ -89,13 +90,34 @@ async def for_posts(session: AsyncSession, post_ids: Iterable[int]) -> dict[int,
     return {post_id: disclaimer for post_id, disclaimer in rows.all()}
 
 
+# Columns a thread page's post rows carry (forum.services.reading.THREAD_POST_ROW).
+RECORDED_FIELDS = frozenset({"guru_disclaimer_version", "guru_disclaimer_th", "guru_disclaimer_en"})
+
+
+@dataclass(frozen=True)
+class RecordedDisclaimer:
+    """A disclaimer version read along with the post it was recorded with."""
+
+    version: int
+    text_th: str
+    text_en: str
+
+    def text(self, locale: str) -> str:
+        return self.text_en if locale == "en" else self.text_th
+
+
 @post_notes.provider
 async def webboard_notes(session: AsyncSession, posts: Sequence[Any]) -> dict[int, list[post_notes.PostNote]]:
     """Under every post recorded as a guru answer its own version; under any other post by a
     current guru (written before the role was granted, or an opening post) the current one."""
-    recorded = await for_posts(session, (p.id for p in posts))
+    recorded: dict[int, Any]
+    if all(RECORDED_FIELDS <= set(getattr(p, "_fields", ())) for p in posts):
+        recorded = {p.id: RecordedDisclaimer(p.guru_disclaimer_version, p.guru_disclaimer_th, p.guru_disclaimer_en)
+                    for p in posts if p.guru_disclaimer_version is not None}
+    else:  # rows of another shape: look the recorded versions up
+        recorded = await for_posts(session, (p.id for p in posts))
     notes: dict[int, list[post_notes.PostNote]] = {}
-    latest: m.GuruDisclaimer | None = None
+    latest: Any = None
     for p in posts:
         disclaimer = recorded.get(p.id)
         if disclaimer is None and getattr(p, "author_role", None) == m.Role.GURU:

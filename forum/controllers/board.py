@@ -81,7 +81,7 @@ class BoardController(Controller):
         header = await reading.thread_header(db_session, thread_id)
         if header is None or not _visible(header, user):
             raise NotFoundException()
-        if (gate := await thread_gate(request, db_session, header.category_id, user)) is not None:
+        if (gate := await thread_gate(request, db_session, header, user)) is not None:
             return gate
         posts, next_after = await reading.thread_posts(
             db_session, thread_id, user, limit=settings.board.posts_per_page, after=after

@@ -66,8 +66,12 @@ def gate_page(request: Request, category: m.Category, user: m.User | None) -> Te
                   access=category.access.value)
 
 
-async def thread_gate(request: Request, session: AsyncSession, category_id: int, user: m.User | None) -> Template | None:
-    category = await session.get(m.Category, category_id)
+async def thread_gate(request: Request, session: AsyncSession, header: Any, user: m.User | None) -> Template | None:
+    """The gate for a thread page, from its header row (`reading.thread_header`): the category
+    is read only when the viewer is kept out."""
+    if access_problem(header.category_access, user) is None:
+        return None
+    category = await session.get(m.Category, header.category_id)
     return gate_page(request, category, user) if category is not None else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
@@ -13,6 +13,9 @@ from ..i18n import N_
 from ..errors import Conflict, NotFound, ValidationFailed
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+# Built once: the board's pages read these on every request.
+ALL_CATEGORIES = select(m.Category).order_by(m.Category.position, m.Category.id)
+CATEGORY_BY_SLUG = select(m.Category).where(m.Category.slug == bindparam("slug"))
 
 
 class CategoryService:
@@ -20,10 +23,10 @@ class CategoryService:
         self.session = session
 
     async def list(self) -> list[m.Category]:
-        return list((await self.session.scalars(select(m.Category).order_by(m.Category.position, m.Category.id))).all())
+        return list((await self.session.scalars(ALL_CATEGORIES)).all())
 
     async def by_slug(self, slug: str) -> m.Category:
-        category = await self.session.scalar(select(m.Category).where(m.Category.slug == slug))
+        category = await self.session.scalar(CATEGORY_BY_SLUG, {"slug": slug})
         if category is None:
             raise NotFound("Category not found.")
         return category
