@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from . import sqlite_driver
 from .settings import DatabaseSettings
 
 
@@ -27,7 +28,10 @@ def configure_engine(engine: AsyncEngine | Engine) -> None:
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
-    engine = create_async_engine(settings.url, echo=settings.echo, pool_pre_ping=not settings.is_sqlite)
+    options: dict = {"pool_pre_ping": not settings.is_sqlite}
+    if settings.url.startswith("sqlite+aiosqlite"):
+        options["module"] = sqlite_driver.dbapi()
+    engine = create_async_engine(settings.url, echo=settings.echo, **options)
     configure_engine(engine)
     return engine
 
