@@ -37,7 +37,7 @@ from .notices import NoticesPlugin
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
-from .web import error_text, field_errors, format_time, locale_middleware
+from .web import author_label, error_text, field_errors, format_time, locale_middleware, tier_badge
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -50,7 +50,7 @@ def jinja_environment() -> Environment:
         auto_reload=False, trim_blocks=True, lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["format_time"] = format_time
+    env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge)
     return env
 
 

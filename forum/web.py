@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from litestar import Request
+from markupsafe import Markup, escape
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -117,6 +118,21 @@ def format_time(moment: dt.datetime | None) -> str:
         return ""
     bangkok = dt.timezone(dt.timedelta(hours=7))
     return moment.astimezone(bangkok).strftime("%Y-%m-%d %H:%M") + " (GMT+7)"
+
+
+# Template helpers (globals of the Jinja environment): plain functions, since a Jinja macro call
+# costs several times more and these run once per post on a thread page.
+def author_label(name: str | None, status: m.MemberStatus | None) -> Markup:
+    """A post's author as shown: resigned members are "former member"."""
+    if status == m.MemberStatus.RESIGNED:
+        return Markup("<em>%s</em>") % gettext("former member")
+    return escape(name or "")
+
+
+def tier_badge(tier: m.Tier | str | None) -> Markup:
+    if (tier.value if isinstance(tier, m.Tier) else tier) != m.Tier.GOLD.value:
+        return Markup("")
+    return Markup('<span class="gold-badge" title="%s">%s</span>') % (gettext("Verified Gold member"), gettext("Gold"))
 
 
 def client_ip(request: Request) -> str:
