@@ -84,6 +84,12 @@ CANDIDATES = 100  # rows rescored exactly per query
 POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
+# Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
+STATE_FORMAT = 1
+# The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
+_ROW_ARRAYS = {"cat": np.int16, "alive": np.bool_, "counted": np.bool_, "inv_norm": np.float32,
+               "script": np.int8}
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -115,6 +121,13 @@ class _Grow:
         self._reserve(self.size + len(values))
         self.array[self.size : self.size + len(values)] = values
         self.size += len(values)
+
+    @classmethod
+    def of(cls, values: np.ndarray, dtype, fill=0) -> "_Grow":
+        """A _Grow holding a copy of `values` (from a saved state)."""
+        grow = cls(dtype, capacity=max(1024, len(values)), fill=fill)
+        grow.extend(np.asarray(values, dtype=dtype))
+        return grow
 
     @property
     def view(self) -> np.ndarray:
@@ -292,6 +305,94 @@ class DuplicateIndex:
         """The best match if it passes the near-certain-duplicate threshold."""
         limit = self.threshold if threshold is None else threshold
         return matches[0] if matches and matches[0].score >= limit else None
+
+    def ids(self) -> list[Hashable]:
+        """The ids of the threads in the index (removed ones left out)."""
+        with self._lock:
+            return list(self._row_of)
+
+    # ------------------------------------------------------------------ saving and loading
+    def to_state(self) -> dict[str, Any]:
+        """Everything `from_state` needs to rebuild this index exactly (same query results),
+        as plain containers and numpy arrays: no analyzer, no lock. The arrays that later adds
+        modify in place are copied; frozen segments are immutable and shared."""
+        with self._lock:
+            tail_lengths = np.fromiter((len(t) for t, _ in self._tail), dtype=np.int64, count=len(self._tail))
+            return {
+                "format": STATE_FORMAT,
+                "threshold": self.threshold,
+                "tail_size": self.tail_size,
+                "terms": list(self._vocab),  # insertion order is term-id order
+                "df": self._df.view.copy(),
+                "df_docs": self._df_docs,
+                "ids": list(self._ids),
+                "authors": dict(self._authors),
+                "category_names": list(self._category_names),
+                **{name: getattr(self, f"_{name}").view.copy() for name in _ROW_ARRAYS},
+                "cptr": self._cptr.view.copy(),
+                "cids": self._cids.view.copy(),
+                "cw": self._cw.view.copy(),
+                "segments": [(s.start, s.n, s.ncols, s.indptr, s.indices, s.data) for s in self._segments],
+                "tail_lengths": tail_lengths,
+                "tail_tids": np.concatenate([t for t, _ in self._tail]) if self._tail else np.zeros(0, np.int32),
+                "tail_tfs": np.concatenate([w for _, w in self._tail]) if self._tail else np.zeros(0, np.float32),
+                "n_alive": self._n_alive,
+            }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], analyzer: Analyzer | None = None) -> "DuplicateIndex":
+        """The index saved by `to_state`. Raises ValueError when the state is not one this code
+        wrote (another format, or arrays that do not fit together)."""
+        if state.get("format") != STATE_FORMAT:
+            raise ValueError(f"index state format {state.get('format')!r}, expected {STATE_FORMAT}")
+        index = cls(analyzer, threshold=state["threshold"], tail_size=state["tail_size"])
+        terms = state["terms"]
+        index._vocab = dict(zip(terms, range(len(terms))))
+        if len(index._vocab) != len(terms):
+            raise ValueError("repeated terms in index state")
+        for tid, term in enumerate(terms):
+            if is_concept(term):
+                name = term[1:]
+                index._concept_kind[tid] = name.split(".", 1)[0]
+                index._concept_name[tid] = name
+        index._df = _Grow.of(state["df"], np.int32)
+        index._df_docs = int(state["df_docs"])
+        index._ids = list(state["ids"])
+        index._row_of = {thread_id: row for row, thread_id in enumerate(index._ids) if thread_id is not None}
+        index._authors = dict(state["authors"])
+        index._category_names = list(state["category_names"])
+        index._categories = {name: code for code, name in enumerate(index._category_names)}
+        for name, dtype in _ROW_ARRAYS.items():
+            setattr(index, f"_{name}", _Grow.of(state[name], dtype, fill=-1 if name == "script" else 0))
+        index._cptr = _Grow.of(state["cptr"], np.int64)
+        index._cids = _Grow.of(state["cids"], np.int32)
+        index._cw = _Grow.of(state["cw"], np.float32)
+        index._n_alive = int(state["n_alive"])
+        rows = len(index._ids)
+        segments, start = [], 0
+        for seg_start, n, ncols, indptr, indices, data in state["segments"]:
+            if seg_start != start or len(indptr) != ncols + 1 or len(indices) != len(data) or ncols > len(terms):
+                raise ValueError("index state segments do not fit together")
+            segment = _Segment.__new__(_Segment)
+            segment.start, segment.n, segment.ncols = int(seg_start), int(n), int(ncols)
+            segment.indptr = np.asarray(indptr)
+            segment.indices = np.asarray(indices, dtype=np.int32)
+            segment.data = np.asarray(data, dtype=np.float32)
+            segments.append(segment)
+            start += int(n)
+        index._segments = segments
+        lengths = np.asarray(state["tail_lengths"], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        tids = np.asarray(state["tail_tids"], dtype=np.int32)
+        tfs = np.asarray(state["tail_tfs"], dtype=np.float32)
+        index._tail = [(tids[a:b], tfs[a:b]) for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+        if (start + len(lengths) != rows or offsets[-1] != len(tids) or len(tfs) != len(tids)
+                or len(index._df.view) != len(terms) or len(index._cptr.view) != rows + 1
+                or any(len(getattr(index, f"_{name}").view) != rows for name in _ROW_ARRAYS)
+                or len(index._cids.view) != index._cptr.view[-1] or len(index._cw.view) != len(index._cids.view)
+                or index._n_alive != len(index._row_of)):
+            raise ValueError("index state arrays do not fit together")
+        return index
 
     def memory_bytes(self) -> int:
         """Approximate size of the numeric index structures (excludes Python dicts of ids)."""
