@@ -1,8 +1,9 @@
-"""Batch interface: ``webboard duplicates check`` and ``webboard duplicates evaluate``.
+"""Batch interface: ``webboard duplicates check``, ``evaluate`` and ``rebuild``.
 
 Also runnable without the console script: ``python -m forum.duplicates.cli check ...``.
-Needs no database: threads come from a JSONL file and are indexed with the same
-``DuplicateIndex`` the board uses.
+``check`` and ``evaluate`` need no database: threads come from a JSONL file and are indexed with
+the same ``DuplicateIndex`` the board uses. ``rebuild`` builds the board's index from the
+database and writes the snapshot that server processes load at start.
 """
 
 from __future__ import annotations
@@ -169,6 +170,46 @@ def evaluate(threads_path, queries_path, threshold, split, show_errors) -> None:
             for q, ms in r["false_alarms"]:
                 click.echo(f"  FALSE ALARM {q['id']} {q['title']!r} -> {ms[0].id} ({titles[ms[0].id]}) "
                            f"{ms[0].score:.2f}")
+
+
+def get_settings():  # the board's settings (a function so tests can point the command elsewhere)
+    from ..settings import get_settings as board_settings
+
+    return board_settings()
+
+
+@duplicates.command()
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+def rebuild(progress: bool) -> None:
+    """Build the board's duplicate index from the database and write its snapshot to the data
+    dir, so that server processes load it at start instead of analysing every thread. Waits
+    while a server process is building one."""
+    import asyncio
+    import time
+
+    from tqdm import tqdm
+
+    from .hook import rebuild_snapshot
+
+    settings = get_settings()
+    bars: list[tqdm] = []
+
+    def total(n: int) -> None:  # told the number of threads before the first batch
+        bars.append(tqdm(total=n, disable=not progress, desc="indexing threads", unit="thread", file=sys.stderr))
+
+    started = time.perf_counter()
+    try:
+        live = asyncio.run(rebuild_snapshot(settings, progress=lambda n: bars[0].update(n), total=total))
+    except Exception as error:
+        raise click.ClickException(f"could not build the duplicate index: {error}") from None
+    finally:
+        for bar in bars:
+            bar.close()
+    snapshot = live.snapshot
+    if snapshot is None:
+        raise click.ClickException("the index was built but its snapshot could not be written (see the log)")
+    click.echo(f"Indexed {len(live.index)} threads in {time.perf_counter() - started:.1f} s; "
+               f"snapshot {snapshot['path']} ({snapshot['bytes'] / 1e6:.1f} MB).")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""The duplicate check on the one posting path (`forum.app.default_post_hooks`), and where the
-app keeps its per-process index."""
+"""The duplicate check on the one posting path (`forum.app.default_post_hooks`), where the app
+keeps its per-process index, and the start-up that builds it (or loads the snapshot)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar
@@ -16,6 +17,7 @@ import models as m
 
 from ..services.posting import Draft
 from .service import DuplicateService, LiveIndex
+from .snapshot import SnapshotStore
 
 log = logging.getLogger(__name__)
 STATE_KEY = "duplicate_index"
@@ -60,16 +62,30 @@ def live_index(state: State) -> LiveIndex:
 
 # Up to this many threads the start-up build finishes before the first request; a larger board
 # builds in the background (Thai segmentation costs about 1 ms a thread) and suggests nothing
-# until it is done, rather than holding the server's start for minutes.
+# until it is done, rather than holding the server's start for minutes. With a snapshot in the
+# data dir (written by the first process to build, or by `webboard duplicates rebuild`) the
+# start-up work is a load of a few seconds at most, whichever way it runs.
 BLOCKING_BUILD_UP_TO = 20_000
 
 
+def snapshot_store(settings: Any) -> SnapshotStore | None:
+    try:
+        return SnapshotStore.for_settings(settings)
+    except Exception:  # a database URL we cannot read, say: run without snapshots
+        log.warning("duplicate index snapshots are off", exc_info=True)
+        return None
+
+
 async def build_index_on_startup(app: Litestar) -> None:
-    """Builds this process's index from the database (a short-lived engine of its own; the
-    request sessions keep it fresh afterwards)."""
+    """Builds this process's index, from the snapshot in the data dir when there is a good one,
+    else from the database (a short-lived engine of its own; the request sessions keep it fresh
+    afterwards)."""
     settings: Any = app.state.get("settings")
     if settings is None:
         return
+    live = live_index(app.state)
+    if live.store is None:
+        live.store = snapshot_store(settings)
     try:
         size = await _count_threads(settings)
     except Exception:  # an unmigrated database, say: the first query builds it instead
@@ -79,6 +95,15 @@ async def build_index_on_startup(app: Litestar) -> None:
         await _build(app, settings)
     else:
         app.state["duplicate_index_build"] = asyncio.create_task(_build(app, settings))
+
+
+async def save_index_on_shutdown(app: Litestar) -> None:
+    """An `on_shutdown` hook: writes the snapshot if the index changed since it was written or
+    loaded, so the next start reads as little as possible again. (Skipped while another process
+    holds the lock: that one is writing a snapshot of the same database.)"""
+    live = live_index(app.state)
+    if live.changes:
+        await live.save_snapshot(wait=False)
 
 
 async def _count_threads(settings: Any) -> int:
@@ -103,3 +128,26 @@ async def _build(app: Litestar, settings: Any) -> None:
         log.warning("duplicate index not built at start-up; it will be built on first use", exc_info=True)
     finally:
         await engine.dispose()
+
+
+async def rebuild_snapshot(settings: Any, progress: Callable[[int], Any] | None = None,
+                           total: Callable[[int], Any] | None = None) -> LiveIndex:
+    """`webboard duplicates rebuild`: builds the index from the database and writes the snapshot
+    (waiting for a server process that is building one). `total` is told the number of threads
+    first, `progress` the threads analysed after each batch."""
+    from ..db import create_engine
+
+    store = SnapshotStore.for_settings(settings)
+    live = LiveIndex(store=store)
+    engine = create_engine(settings.db)
+    try:
+        async with AsyncSession(engine) as session:
+            if total is not None:
+                total(await session.scalar(
+                    select(func.count()).select_from(m.Thread)
+                    .where(m.Thread.visibility == m.Visibility.PUBLISHED, m.Thread.duplicate_of_id.is_(None))
+                ) or 0)
+            await live.rebuild(session, progress=progress)
+    finally:
+        await engine.dispose()
+    return live

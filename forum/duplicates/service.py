@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from typing import Any, Literal
 
+import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,6 +37,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..i18n import N_
 from .features import Analyzer
 from .index import DUPLICATE_THRESHOLD, DuplicateIndex
+from .snapshot import SnapshotStore, Versions, analyzer_version, micros
 
 log = logging.getLogger(__name__)
 
@@ -119,21 +124,42 @@ def shared_analyzer() -> Analyzer:
 
 class LiveIndex:
     """A `DuplicateIndex` of the published threads, built from the database and refreshed from
-    it before each query (`sync`). One per app, i.e. per server process."""
+    it before each query (`sync`). One per app, i.e. per server process.
+
+    With a `SnapshotStore` (the app sets one at start-up, see `hook.build_index_on_startup`) the
+    first build is saved to the data dir and later starts load it instead of analysing every
+    thread again: the processes take turns on the store's lock, the first one builds (or loads)
+    and writes, the others wait and load. A loaded index is reconciled with the database (threads
+    whose `updated_at` differs from the version in the snapshot are read again, threads no longer
+    published are dropped) and then caught up by the normal sync. The snapshot is written again
+    now and then (`SNAPSHOT_*` below) so that restarts stay cheap."""
 
     # Rows whose updated_at is this close to the watermark are read again at each sync: a
     # transaction that flushed before the watermark but committed after it is not missed.
     OVERLAP = dt.timedelta(seconds=30)
     FINGERPRINTS = 20_000  # threads whose indexed text is remembered (replies skip re-analysis)
     REFRESH_NORMS_UP_TO = 10_000
+    # The snapshot is written again (in the background, by whichever process gets the lock) once
+    # this many threads were re-indexed or dropped since it was written or loaded, at most every
+    # SNAPSHOT_MIN_SECONDS; and after SNAPSHOT_MAX_SECONDS when anything changed at all.
+    SNAPSHOT_EVERY_CHANGES = 1000
+    SNAPSHOT_MIN_SECONDS = 300.0
+    SNAPSHOT_MAX_SECONDS = 1800.0
 
-    def __init__(self, analyzer: Analyzer | None = None) -> None:
+    def __init__(self, analyzer: Analyzer | None = None, store: SnapshotStore | None = None) -> None:
         self.index = DuplicateIndex(analyzer or shared_analyzer())
         self.ready = False
         self.watermark: dt.datetime | None = None
         self.recent: dict[int, dt.datetime] = {}  # id -> updated_at, rows inside the overlap
         self.fingerprints: OrderedDict[int, int] = OrderedDict()
         self.built_at: dt.datetime | None = None
+        self.store = store
+        self.versions = Versions()  # id -> updated_at of the row whose text is indexed
+        self.changes = 0  # threads re-indexed or dropped since the snapshot was written or loaded
+        self.snapshot: dict[str, Any] | None = None  # header of the last snapshot written or loaded
+        self.loaded_from_snapshot = False
+        self._snapshot_clock = time.monotonic()
+        self._snapshot_task: asyncio.Task[Any] | None = None
         self._lock = asyncio.Lock()
 
     async def sync(self, session: AsyncSession) -> None:
@@ -144,43 +170,88 @@ class LiveIndex:
             return
         async with self._lock:
             if not self.ready:
-                await self._build(session)
-                return
-            assert self.watermark is not None
-            since = self.watermark - self.OVERLAP
-            rows = (await session.execute(
-                select(m.Thread.id, m.Thread.updated_at).where(m.Thread.updated_at >= since)
-            )).all()
-            changed = [row.id for row in rows if self.recent.get(row.id) != row.updated_at]
-            for start in range(0, len(changed), 500):
-                await self._apply(session, changed[start:start + 500])
-            if changed and len(self.index) <= self.REFRESH_NORMS_UP_TO:
-                # Rows added one by one keep the norm computed with the IDF of that moment; on a
-                # small board the IDF still moves a lot, so refresh them (milliseconds at this size).
-                self.index.optimize()
-            for row in rows:
-                self.recent[row.id] = row.updated_at
-                if row.updated_at > self.watermark:
-                    self.watermark = row.updated_at
-            floor = self.watermark - self.OVERLAP
-            self.recent = {i: at for i, at in self.recent.items() if at >= floor}
+                await self._start(session)
+            await self._catch_up(session)
+        self._maybe_refresh_snapshot()
 
-    async def rebuild(self, session: AsyncSession) -> None:
+    async def _catch_up(self, session: AsyncSession) -> None:
+        assert self.watermark is not None
+        since = self.watermark - self.OVERLAP
+        rows = (await session.execute(
+            select(m.Thread.id, m.Thread.updated_at).where(m.Thread.updated_at >= since)
+        )).all()
+        changed = [row.id for row in rows if self.recent.get(row.id) != row.updated_at]
+        for start in range(0, len(changed), 500):
+            await self._apply(session, changed[start:start + 500])
+        self._refresh_norms(bool(changed))
+        for row in rows:
+            self.recent[row.id] = row.updated_at
+            if row.updated_at > self.watermark:
+                self.watermark = row.updated_at
+        floor = self.watermark - self.OVERLAP
+        self.recent = {i: at for i, at in self.recent.items() if at >= floor}
+
+    def _refresh_norms(self, changed: bool) -> None:
+        if changed and len(self.index) <= self.REFRESH_NORMS_UP_TO:
+            # Rows added one by one keep the norm computed with the IDF of that moment; on a
+            # small board the IDF still moves a lot, so refresh them (milliseconds at this size).
+            self.index.optimize()
+
+    async def rebuild(self, session: AsyncSession, progress: Callable[[int], Any] | None = None) -> None:
+        """Builds the index from the database again (and writes the snapshot, with a store).
+        `progress` is called with the number of threads analysed after each batch."""
         async with self._lock:
-            self.index = DuplicateIndex(self.index.analyzer, threshold=self.index.threshold)
-            self.ready = False
-            self.fingerprints.clear()
-            await self._build(session)
+            self._reset()
+            if self.store is None:
+                await self._build(session, progress=progress)
+                return
+            async with self.store.lock():
+                await self._build(session, progress=progress)
+                await self._save_now()
 
-    async def _build(self, session: AsyncSession, chunk: int = 5000) -> None:
+    def _reset(self) -> None:
+        self.index = DuplicateIndex(self.index.analyzer, threshold=self.index.threshold)
+        self.ready = False
+        self.fingerprints.clear()
+        self.versions = Versions()
+        self.changes = 0
+        self.loaded_from_snapshot = False
+
+    async def _start(self, session: AsyncSession) -> None:
+        """The first build of this process: from the snapshot when there is a good one, else
+        from the database (then saved for the next processes)."""
+        if self.store is None or not self.store.usable():
+            await self._build(session)
+            return
+        async with self.store.lock():  # another process building? wait here, then load its work
+            try:
+                if await self._load(session):
+                    if self.changes >= self.SNAPSHOT_EVERY_CHANGES:  # an old snapshot: save the catch-up
+                        await self._save_now()
+                    return
+            except Exception:
+                log.warning("duplicate index snapshot could not be applied; building from the database",
+                            exc_info=True)
+                self._reset()
+            await self._build(session)
+            await self._save_now()
+
+    async def _build(self, session: AsyncSession, chunk: int = 5000,
+                     progress: Callable[[int], Any] | None = None) -> None:
+        started = time.perf_counter()
         newest = await session.scalar(select(func.max(m.Thread.updated_at)))
         self.watermark = newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        floor = self.watermark - self.OVERLAP
         query = (
-            select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Post.body_raw, m.Thread.author_id)
+            select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Post.body_raw, m.Thread.author_id,
+                   m.Thread.updated_at)
             .join(m.Post, (m.Post.thread_id == m.Thread.id) & m.Post.is_opening.is_(True))
             .where(m.Thread.visibility == PUBLISHED, m.Thread.duplicate_of_id.is_(None))
             .order_by(m.Thread.id)
         )
+        ids: list[int] = []
+        versions: list[int] = []
+        self.recent = {}
         last_id = 0
         while True:  # keyset batches: no server-side cursor held across the analysis
             batch = (await session.execute(query.where(m.Thread.id > last_id).limit(chunk))).all()
@@ -189,18 +260,27 @@ class LiveIndex:
             rows = [(r.id, str(r.category_id), r.title, (r.body_raw or "")[:QUERY_BODY_CHARS], r.author_id)
                     for r in batch]
             await asyncio.to_thread(self.index.build, rows, False)
+            for r in batch:
+                ids.append(r.id)
+                versions.append(micros(r.updated_at))
+                if r.updated_at >= floor:
+                    # the version just read, not a later one: an edit committed during the build
+                    # is then read again by the next sync
+                    self.recent[r.id] = r.updated_at
             last_id = batch[-1].id
-        recent = (await session.execute(
-            select(m.Thread.id, m.Thread.updated_at).where(m.Thread.updated_at >= self.watermark - self.OVERLAP)
-        )).all()
-        self.recent = {row.id: row.updated_at for row in recent}
+            if progress is not None:
+                progress(len(batch))
+        self.versions = Versions(np.array(ids, dtype=np.int64), np.array(versions, dtype=np.int64))
+        self.changes = 0
         self.ready = True
         self.built_at = dt.datetime.now(dt.timezone.utc)
+        log.info("duplicate index: built from the database, %d threads in %.1f s", len(self.index),
+                 time.perf_counter() - started)
 
     async def _apply(self, session: AsyncSession, ids: list[int]) -> None:
         rows = (await session.execute(
             select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Thread.author_id, m.Thread.visibility,
-                   m.Thread.duplicate_of_id, m.Post.body_raw)
+                   m.Thread.duplicate_of_id, m.Thread.updated_at, m.Post.body_raw)
             .outerjoin(m.Post, (m.Post.thread_id == m.Thread.id) & m.Post.is_opening.is_(True))
             .where(m.Thread.id.in_(ids))
         )).all()
@@ -209,10 +289,12 @@ class LiveIndex:
             seen.add(row.id)
             if row.visibility == PUBLISHED and row.duplicate_of_id is None and row.body_raw is not None:
                 body = row.body_raw[:QUERY_BODY_CHARS]
-                fingerprint = hash((row.category_id, row.author_id, row.title, body))
+                fingerprint = _fingerprint(row.category_id, row.author_id, row.title, body)
+                self.versions.set(row.id, row.updated_at)
                 if self.fingerprints.get(row.id) == fingerprint and row.id in self.index:
                     continue
                 self.index.add(row.id, str(row.category_id), row.title, body, author_id=row.author_id)
+                self.changes += 1
                 self.fingerprints[row.id] = fingerprint
                 self.fingerprints.move_to_end(row.id)
                 while len(self.fingerprints) > self.FINGERPRINTS:
@@ -223,12 +305,174 @@ class LiveIndex:
             self._forget(thread_id)
 
     def _forget(self, thread_id: int) -> None:
-        self.index.remove(thread_id)
+        if self.index.remove(thread_id):
+            self.changes += 1
         self.fingerprints.pop(thread_id, None)
+        self.versions.drop(thread_id)
+
+    # -- the snapshot --------------------------------------------------------------------------
+    def version(self) -> str:
+        """The snapshot version this process writes and accepts (analysis code and vocabulary)."""
+        return analyzer_version(self.index.analyzer, body_chars=QUERY_BODY_CHARS)
+
+    def _expected(self) -> dict[str, Any]:
+        return {"threshold": self.index.threshold}
+
+    async def _load(self, session: AsyncSession) -> bool:
+        """Loads the snapshot and reconciles it with the database; False if there is none fit
+        for use (nothing is changed then)."""
+        assert self.store is not None
+        started = time.perf_counter()
+        found = await asyncio.to_thread(self.store.read, self.version(), self._expected())
+        if found is None:
+            return False
+        header, payload = found
+        try:
+            index = await asyncio.to_thread(DuplicateIndex.from_state, payload["index"], self.index.analyzer)
+            versions = Versions(*payload["versions"])
+            watermark, recent = payload["watermark"], dict(payload["recent"])
+            fingerprints = OrderedDict(payload["fingerprints"])
+        except Exception as error:
+            log.warning("duplicate index snapshot ignored: %s", error)
+            return False
+        if index.threshold != self.index.threshold or not isinstance(watermark, dt.datetime):
+            return False
+        self.index, self.versions, self.watermark, self.recent = index, versions, watermark, recent
+        self.fingerprints = fingerprints
+        self.changes = 0
+        loaded = time.perf_counter()
+        changed, dropped = await self._reconcile(session)
+        self.ready = True
+        self.loaded_from_snapshot = True
+        self.built_at = dt.datetime.now(dt.timezone.utc)
+        self.snapshot = header
+        self._snapshot_clock = time.monotonic()
+        log.info("duplicate index: loaded %d threads from %s in %.2f s; %d threads read again and %d dropped "
+                 "in %.2f s", len(self.index), self.store.path(self.version()), loaded - started, changed, dropped,
+                 time.perf_counter() - loaded)
+        return True
+
+    async def _reconcile(self, session: AsyncSession) -> tuple[int, int]:
+        """Compares the loaded index with the database in one query: published threads whose
+        version differs (edited, added, republished, or committed late with an older timestamp)
+        are read again; indexed threads no longer published, or deleted outright, are dropped."""
+        rows = (await session.execute(
+            select(m.Thread.id, m.Thread.updated_at)
+            .where(m.Thread.visibility == PUBLISHED, m.Thread.duplicate_of_id.is_(None))
+        )).all()
+        db_ids = np.fromiter((r.id for r in rows), dtype=np.int64, count=len(rows))
+        db_at = np.fromiter((micros(r.updated_at) for r in rows), dtype=np.int64, count=len(rows))
+        ids, at = self.versions.arrays()
+        same = np.zeros(len(rows), dtype=bool)
+        if len(ids):
+            pos = np.minimum(np.searchsorted(ids, db_ids), len(ids) - 1)
+            same = (ids[pos] == db_ids) & (at[pos] == db_at)
+        indexed = np.fromiter(self.index.ids(), dtype=np.int64)
+        gone = np.setdiff1d(indexed, db_ids, assume_unique=True).tolist()
+        for thread_id in gone:
+            self._forget(thread_id)
+        changed = db_ids[~same].tolist()
+        for start in range(0, len(changed), 500):
+            await self._apply(session, changed[start:start + 500])
+        self._refresh_norms(bool(changed or gone))
+        assert self.watermark is not None
+        newest = await session.scalar(select(func.max(m.Thread.updated_at)))
+        if newest is not None and newest < self.watermark:  # the database went back (restored): follow it
+            self.watermark = newest
+        floor = self.watermark - self.OVERLAP
+        for row in rows:  # now known to be current: the catch-up need not read them again
+            if row.updated_at >= floor:
+                self.recent[row.id] = row.updated_at
+        return len(changed), len(gone)
+
+    def _capture(self) -> tuple[dict[str, Any], dict[str, Any], int]:
+        """What a snapshot holds, copied (the caller holds the lock): header, payload, and the
+        change count it covers."""
+        self.versions.compact()
+        payload = {
+            "index": self.index.to_state(),
+            "versions": (self.versions.ids, self.versions.at),
+            "watermark": self.watermark,
+            "recent": dict(self.recent),
+            "fingerprints": list(self.fingerprints.items()),
+        }
+        assert self.watermark is not None
+        header = {"threads": len(self.index), "threshold": self.index.threshold,
+                  "watermark": self.watermark.isoformat()}
+        return header, payload, self.changes
+
+    async def _write(self, header: dict[str, Any], payload: dict[str, Any], covered: int) -> dict[str, Any] | None:
+        assert self.store is not None
+        started = time.perf_counter()
+        try:
+            path, size = await asyncio.to_thread(self.store.write, self.version(), header, payload)
+        except Exception:
+            log.warning("duplicate index snapshot not written", exc_info=True)
+            return None
+        self.changes = max(0, self.changes - covered)
+        self._snapshot_clock = time.monotonic()
+        self.snapshot = {**header, "path": str(path), "bytes": size}
+        log.info("duplicate index: snapshot of %d threads written to %s (%.1f MB) in %.2f s", header["threads"],
+                 path, size / 1e6, time.perf_counter() - started)
+        return self.snapshot
+
+    async def _save_now(self) -> dict[str, Any] | None:
+        """Writes the snapshot; the caller holds this index's lock and the store's."""
+        return await self._write(*self._capture())
+
+    async def save_snapshot(self, *, wait: bool = False) -> dict[str, Any] | None:
+        """Writes the snapshot unless another process holds the lock (wait=False) or the file
+        already covers this index's watermark; returns the header written, or None."""
+        if self.store is None or not self.ready or not self.store.usable():
+            return None
+        async with self._lock:
+            async with self.store.lock(wait=wait) as acquired:
+                if not acquired or not self.ready:
+                    return None
+                on_disk = await asyncio.to_thread(self.store.read_header, self.version())
+                if on_disk is not None and self._covers(on_disk):
+                    self.changes, self._snapshot_clock = 0, time.monotonic()
+                    return None
+                captured = self._capture()
+        return await self._write(*captured)  # pickling and writing outside the locks
+
+    def _covers(self, header: dict[str, Any]) -> bool:
+        """Whether a snapshot on disk already holds what this process would write."""
+        assert self.store is not None
+        try:
+            watermark = dt.datetime.fromisoformat(header["watermark"])
+            return (self.watermark is not None and header.get("database") == self.store.database
+                    and header.get("threshold") == self.index.threshold and watermark >= self.watermark)
+        except (KeyError, TypeError, ValueError):
+            return False
+
+    def _maybe_refresh_snapshot(self) -> None:
+        if self.store is None or not self.ready or self.changes == 0:
+            return
+        if self._snapshot_task is not None and not self._snapshot_task.done():
+            return
+        elapsed = time.monotonic() - self._snapshot_clock
+        if ((self.changes >= self.SNAPSHOT_EVERY_CHANGES and elapsed >= self.SNAPSHOT_MIN_SECONDS)
+                or elapsed >= self.SNAPSHOT_MAX_SECONDS):
+            self._snapshot_task = asyncio.get_running_loop().create_task(self._refresh_snapshot())
+
+    async def _refresh_snapshot(self) -> None:
+        try:
+            await self.save_snapshot()
+        except Exception:  # a full disk, say: the index itself is fine, try again later
+            self._snapshot_clock = time.monotonic()
+            log.warning("duplicate index snapshot not written", exc_info=True)
 
     def stats(self) -> dict[str, Any]:
         return {"threads": len(self.index), "memory_bytes": self.index.memory_bytes(), "ready": self.ready,
-                "built_at": self.built_at, "watermark": self.watermark}
+                "built_at": self.built_at, "watermark": self.watermark,
+                "loaded_from_snapshot": self.loaded_from_snapshot, "snapshot": self.snapshot}
+
+
+def _fingerprint(category_id: Any, author_id: Any, title: str, body: str) -> int:
+    """The indexed text of a thread, hashed the same way in every process (saved in snapshots)."""
+    data = "\x1f".join((str(category_id), str(author_id), title or "", body)).encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 # -- suggestions and the verdict -----------------------------------------------------------
