@@ -30,7 +30,7 @@ from .controllers.notifications import NotificationApiController, NotificationCo
 from .controllers.deps import DEPENDENCIES
 from .controllers.duplicates import DuplicateApiController, DuplicateController
 from .controllers import membership as membership_web
-from .duplicates.hook import DuplicateHook, build_index_on_startup
+from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_on_shutdown
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
 from .notices import NoticesPlugin
@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
                         DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static],
         on_startup=[moderation_web.on_startup, build_index_on_startup],
+        on_shutdown=[save_index_on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, session_config.middleware],

@@ -113,11 +113,15 @@ def field_errors(error: DomainError) -> dict[str, str]:
     return {name: gettext(text) for name, text in error.field_errors.items()}
 
 
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
+
+
 def format_time(moment: dt.datetime | None) -> str:
+    """Bangkok time, as every page shows it (runs for each row of a list: no strftime)."""
     if moment is None:
         return ""
-    bangkok = dt.timezone(dt.timedelta(hours=7))
-    return moment.astimezone(bangkok).strftime("%Y-%m-%d %H:%M") + " (GMT+7)"
+    t = moment.astimezone(BANGKOK)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d} (GMT+7)"
 
 
 # Template helpers (globals of the Jinja environment): plain functions, since a Jinja macro call
