@@ -1,5 +1,7 @@
 """ASGI entry point for the server processes."""
 
 from .app import create_app
+from .duplicates.hook import FREEZE_AFTER_START_KEY
 
 app = create_app()
+app.state[FREEZE_AFTER_START_KEY] = True  # long-lived objects leave the GC's sight once the index is built

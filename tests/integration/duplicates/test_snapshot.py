@@ -272,3 +272,26 @@ async def test_without_a_usable_snapshot_directory_the_index_is_still_built(db, 
     await live.sync(db)
     assert live.ready and len(live.index) == 5 and live.snapshot is None
     assert await found(db, live, "Revo brake squeal") == [board["brakes"].id]
+
+
+async def test_the_server_process_freezes_its_start_up_objects_once_the_index_is_built(settings, monkeypatch):
+    from litestar.datastructures import State
+
+    from forum.duplicates import hook
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(hook, "freeze_long_lived_objects", lambda: frozen.append(True))
+    app_like = type("AppLike", (), {})()
+    app_like.state = State({"settings": settings})
+    await hook._build(app_like, settings)
+    assert frozen == []  # apps made in tests keep their objects collectable
+    app_like.state[hook.FREEZE_AFTER_START_KEY] = True
+    await hook._build(app_like, settings)
+    assert frozen == [True]
+
+
+def test_the_asgi_entry_point_asks_for_the_freeze():
+    from forum import asgi
+    from forum.duplicates.hook import FREEZE_AFTER_START_KEY
+
+    assert asgi.app.state.get(FREEZE_AFTER_START_KEY) is True
