@@ -31,6 +31,10 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     options: dict = {"pool_pre_ping": not settings.is_sqlite}
     if settings.url.startswith("sqlite+aiosqlite"):
         options["module"] = sqlite_driver.dbapi()
+        # A request keeps its connection until it has rendered: with SQLAlchemy's default of 5,
+        # a worker under load opened and closed overflow connections (a thread, a file handle
+        # and the pragmas each) on most requests. Idle SQLite connections cost next to nothing.
+        options.update(pool_size=20, max_overflow=20)
     engine = create_async_engine(settings.url, echo=settings.echo, **options)
     configure_engine(engine)
     return engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import State
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,22 +25,26 @@ from .membership import gate_page, gated_error_page, thread_gate
 
 
 class BoardController(Controller):
+    """The reading pages (home, category, thread) take only `user` (which brings the session) and
+    read settings from the app state: Litestar resolves independent dependencies concurrently,
+    spawning a task group per request, which costs more than these pages' own logic."""
+
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, request: Request, user: m.User | None, categories: CategoryService) -> Template:
-        return render(request, "home.html", categories=await categories.list())
+    async def home(self, request: Request, user: m.User | None, db_session: AsyncSession) -> Template:
+        return render(request, "home.html", categories=await CategoryService(db_session).list())
 
     @get("/c/{slug:str}", name="category")
     async def category(
-        self, request: Request, slug: str, user: m.User | None, categories: CategoryService, db_session: AsyncSession,
-        settings: Settings, after: str | None = None, before: str | None = None,
+        self, request: Request, state: State, slug: str, user: m.User | None, db_session: AsyncSession,
+        after: str | None = None, before: str | None = None,
     ) -> Template:
-        category = await _category_or_404(categories, slug)
+        category = await _category_or_404(CategoryService(db_session), slug)
         if (gate := gate_page(request, category, user)) is not None:
             return gate
         page = await reading.category_threads(
-            db_session, category.id, limit=settings.board.threads_per_page, after=after, before=before
+            db_session, category.id, limit=state.settings.board.threads_per_page, after=after, before=before
         )
         return render(request, "category.html", category=category, page=page)
 
@@ -75,9 +80,10 @@ class BoardController(Controller):
 
     @get("/t/{thread_id:int}", name="thread")
     async def thread(
-        self, request: Request, thread_id: int, user: m.User | None, db_session: AsyncSession, settings: Settings,
+        self, request: Request, state: State, thread_id: int, user: m.User | None, db_session: AsyncSession,
         after: int | None = None,
     ) -> Template:
+        settings = state.settings
         header = await reading.thread_header(db_session, thread_id)
         if header is None or not _visible(header, user):
             raise NotFoundException()
