@@ -11,6 +11,7 @@ Events and their payloads (keyword arguments after the session):
 - "guru.answer_posted": answer (models.Post), question (models.Thread), guru (models.User)
 - "guru.answer_accepted": answer (models.Post), question (models.Thread), asker (User), answerer (User)
 - "guru.answer_marked_helpful": answer (models.Post), marker (User), answerer (User)
+- "thread.closed_as_duplicate": thread, original (models.Thread), actor (User), moved_post_ids (list[int])
 """
 
 from __future__ import annotations

@@ -1,18 +1,19 @@
 """Ask Guru listening to the board: every post a guru writes is recorded as a guru answer at
 the moment it is written (so the disclaimer stays after a revoked role), a held answer is
-announced once it is published, and a membership's end removes the guru profile."""
+announced once it is published, answers follow their posts when an admin closes a question as a
+duplicate and moves its replies, and a membership's end removes the guru profile."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 from forum import events
 
-from .services import answer_visibility_changed, record_answer
+from .services import answer_visibility_changed, record_answer, refresh_counts
 
 
 @events.subscribe("post.created")
@@ -32,3 +33,27 @@ async def on_membership_ended(session: AsyncSession, *, user: m.User, **_: Any) 
     """The profile (chosen name, bio, areas) is personal data; the answers stay, as a former member's."""
     await session.execute(delete(m.GuruArea).where(m.GuruArea.user_id == user.id))
     await session.execute(delete(m.GuruProfile).where(m.GuruProfile.user_id == user.id))
+
+
+@events.subscribe("thread.closed_as_duplicate")
+async def on_closed_as_duplicate(session: AsyncSession, *, thread: m.Thread, original: m.Thread,
+                                 moved_post_ids: list[int], **_: Any) -> None:
+    """Moved guru answers belong to the original from now on. The original keeps its own accepted
+    answer if it has one (one per question); otherwise a moved accepted answer stays accepted."""
+    if not moved_post_ids:
+        return
+    answers = list((await session.scalars(select(m.GuruAnswer).where(m.GuruAnswer.post_id.in_(moved_post_ids)))).all())
+    if not answers:
+        return
+    original_has_accepted = await session.scalar(select(m.GuruAnswer.id).where(
+        m.GuruAnswer.thread_id == original.id, m.GuruAnswer.is_accepted.is_(True)).limit(1)) is not None
+    keep_accepted = not original_has_accepted
+    for answer in sorted(answers, key=lambda a: not a.is_accepted):
+        if answer.is_accepted and not keep_accepted:
+            answer.is_accepted = False
+        keep_accepted = keep_accepted and not answer.is_accepted
+        answer.thread_id = original.id
+    await session.flush()
+    gurus = {answer.guru_id for answer in answers}
+    await refresh_counts(session, thread.id, gurus)
+    await refresh_counts(session, original.id, gurus)

@@ -161,3 +161,29 @@ async def test_a_deleted_accepted_answer_stops_being_accepted(db, settings, memb
     assert question.accepted_post_id is None and question.answer_count == 0
     profile = await db.scalar(select(m.GuruProfile))
     assert (profile.answer_count, profile.accepted_count) == (0, 0)
+
+
+async def test_guru_answers_follow_their_posts_when_a_question_is_closed_as_a_duplicate(
+        client, db, settings, factory, member, other_member, admin, guru, category):
+    original = await ask(db, settings, member, category, "แอร์ไม่เย็นตอนรถติด")
+    kept = await answer(db, settings, guru, original, "เช็คพัดลมหม้อน้ำครับ")
+    copy = await ask(db, settings, other_member, category, "Aircon not cold in traffic")
+    moved = await answer(db, settings, guru, copy, "Check the condenser fan first")
+    for asker, post in ((member, kept), (other_member, moved)):
+        await login(client, asker)
+        assert (await api(client, "POST", f"/api/guru/answers/{post.id}/accept")).status_code == 200
+    await login(client, admin)
+    response = await post_form(client, f"/t/{copy.id}/close-duplicate", {"original_id": original.id, "move_replies": "1"})
+    assert response.status_code == 200
+    rows = dict((await db.execute(select(m.GuruAnswer.post_id, m.GuruAnswer.thread_id)
+                                  .execution_options(populate_existing=True))).all())
+    assert rows == {kept.id: original.id, moved.id: original.id}
+    accepted = (await db.scalars(select(m.GuruAnswer.post_id).where(m.GuruAnswer.is_accepted.is_(True))
+                                 .execution_options(populate_existing=True))).all()
+    assert accepted == [kept.id]  # the original keeps its own accepted answer: one per question
+    questions = {q.thread_id: q for q in (await db.scalars(select(m.GuruQuestion)
+                                                           .execution_options(populate_existing=True))).all()}
+    assert (questions[original.id].answer_count, questions[original.id].accepted_post_id) == (2, kept.id)
+    assert (questions[copy.id].answer_count, questions[copy.id].accepted_post_id) == (0, None)
+    body = (await client.get(f"/api/guru/questions/{original.id}")).json()
+    assert {a["id"] for a in body["answers"]} == {kept.id, moved.id}
