@@ -71,3 +71,25 @@ async def test_a_member_asks_in_thai_a_guru_answers_and_the_asker_accepts_and_is
     assert [q["id"] for q in listing["questions"]] == [thread.id]
     profile = (await client.get(f"/api/guru/gurus/{guru.id}")).json()
     assert (profile["answer_count"], profile["accepted_count"]) == (1, 1)
+
+
+async def test_asking_a_question_already_asked_shows_the_match_and_posts_once_the_difference_is_given(
+        client, db, member, category):
+    await login(client, member)
+    question = {"area_id": category.id, "title": "Yaris battery flat every morning",
+                "body": "My 2018 Yaris needs a jump start every morning. The battery is one year old."}
+    first = await post_form(client, "/guru/ask", question, follow_redirects=False)
+    assert first.status_code == 303
+    original = await db.scalar(select(m.Thread))
+    again = await post_form(client, "/guru/ask", question | {"title": "แบตยาริสหมดทุกเช้าเลย",
+                                                             "body": "ต้องพ่วงแบตทุกวัน ทำไงดีครับ"})
+    assert again.status_code == 409
+    assert 'id="similar-heading"' in again.text and f'href="/t/{original.id}"' in again.text  # the match itself
+    assert 'name="distinct_reason"' in again.text and f'name="distinct_from_id" value="{original.id}"' in again.text
+    assert len((await db.scalars(select(m.Thread))).all()) == 1
+    confirmed = await post_form(client, "/guru/ask", question | {
+        "title": "แบตยาริสหมดทุกเช้าเลย", "body": "ต้องพ่วงแบตทุกวัน ทำไงดีครับ",
+        "distinct_from_id": original.id, "distinct_reason": "This time it is a new battery, changed last week"},
+        follow_redirects=False)
+    assert confirmed.status_code == 303
+    assert len((await db.scalars(select(m.Thread))).all()) == 2
