@@ -14,7 +14,7 @@ import models as m
 
 from .. import post_notes
 from ..errors import DomainError, NotFound
-from ..i18n import gettext
+from ..i18n import N_, gettext
 from ..services import reading
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
@@ -75,7 +75,7 @@ class BoardController(Controller):
                 all_categories=await categories.list(), form=form, error=error_text(error),
                 errors=field_errors(error), problem=error,
             )
-        message = "Your thread is awaiting review." if thread.visibility == m.Visibility.HELD else "Thread posted."
+        message = N_("Your thread is awaiting review.") if thread.visibility == m.Visibility.HELD else N_("Thread posted.")
         return redirect(request, f"/t/{thread.id}", message)
 
     @get("/t/{thread_id:int}", name="thread")
@@ -113,8 +113,10 @@ class BoardController(Controller):
             return render(request, "thread.html", status_code=error.status_code, thread=header, posts=posts,
                           next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error),
                           post_notes=await post_notes.for_posts(db_session, posts))
-        message = "Your reply is awaiting review." if post_row.visibility == m.Visibility.HELD else "Reply posted."
-        return redirect(request, f"/t/{thread_id}?after={post_row.id - 1}#p{post_row.id}", message)
+        message = N_("Your reply is awaiting review.") if post_row.visibility == m.Visibility.HELD else N_("Reply posted.")
+        after = await reading.page_ending_with(db_session, thread_id, post_row.id, member,
+                                               limit=settings.board.posts_per_page)
+        return redirect(request, f"/t/{thread_id}" + (f"?after={after}" if after else "") + f"#p{post_row.id}", message)
 
     @get("/p/{post_id:int}/edit", name="edit_post")
     async def edit_form(self, request: Request, post_id: int, member: m.User, db_session: AsyncSession) -> Template:

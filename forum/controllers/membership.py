@@ -318,7 +318,7 @@ class MembershipAdminController(Controller):
         except DomainError as error:
             return await self._gold_page(request, db_session, "pending", 1, status_code=error.status_code,
                                          error=error_text(error), failed_id=application_id, form=form)
-        message = "Application approved." if form.get("decision") == "approve" else "Application rejected."
+        message = N_("Application approved.") if form.get("decision") == "approve" else N_("Application rejected.")
         return redirect(request, "/admin/gold", message)
 
     @get("/terms", name="admin_terms")

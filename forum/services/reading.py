@@ -185,6 +185,28 @@ async def thread_posts(
     return found[:limit], next_after
 
 
+@cache
+def _page_start_statement(viewer_kind: str) -> Any:
+    viewer = None if viewer_kind == "guest" else _KindOnly(viewer_kind == "admin")
+    return (
+        select(m.Post.id)
+        .where(m.Post.thread_id == bindparam("thread_id"), _visible_posts_clause(viewer), m.Post.id < bindparam("post_id"))  # type: ignore[arg-type]
+        .order_by(m.Post.id.desc()).offset(bindparam("before")).limit(1)
+    )
+
+
+async def page_ending_with(session: AsyncSession, thread_id: int, post_id: int, viewer: m.User | None, *,
+                           limit: int) -> int | None:
+    """The `after` cursor of the thread page whose last post is `post_id` (None: the first page
+    holds it), so a new reply is shown below the posts it answers."""
+    kind = _viewer_kind(viewer)
+    params: dict[str, Any] = {"thread_id": thread_id, "post_id": post_id, "before": limit - 1}
+    if kind == "member":
+        params["viewer_id"] = viewer.id  # type: ignore[union-attr]
+    row = await first_row(session, _page_start_statement(kind), params)
+    return row.id if row is not None else None
+
+
 THREAD_HEADER = THREAD_ROW.add_columns(
     m.Thread.visibility, m.Thread.author_id, m.Category.slug.label("category_slug"),
     m.Category.name_th.label("category_name_th"), m.Category.name_en.label("category_name_en"),

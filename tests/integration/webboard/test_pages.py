@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ...factories import post_form
+from ...factories import login, post_form
 
 
 async def test_category_pages_use_keyset_cursors_and_cover_every_thread_once(client, factory, member, category):
@@ -71,3 +71,28 @@ async def test_unknown_pages_get_a_friendly_404(client):
 async def test_openapi_schema_is_served(client):
     schema = (await client.get("/api/schema/openapi.json")).json()
     assert "/api/threads" in schema["paths"]
+
+
+async def test_after_replying_the_member_sees_the_reply_below_the_posts_it_answers(
+        client, db, factory, member, other_member, category, settings):
+    import models as m
+    from forum.rendering import render_markdown
+
+    thread = await factory.thread(category, other_member, "Brake squeal on a new car", "opening words")
+    await login(client, member)
+    short = await post_form(client, f"/t/{thread.id}/reply", {"body": "first reply"}, follow_redirects=False)
+    assert short.status_code == 303 and short.headers["location"].startswith(f"/t/{thread.id}#p")
+    page = await client.get(short.headers["location"])
+    assert "opening words" in page.text and "first reply" in page.text and "ตอบกระทู้แล้ว" in page.text
+    per_page = settings.board.posts_per_page
+    for index in range(per_page + 3):
+        db.add(m.Post(thread_id=thread.id, author_id=other_member.id, body_raw=f"filler-{index}",
+                      body_html=render_markdown(f"filler-{index}")))
+    await db.commit()
+    long = await post_form(client, f"/t/{thread.id}/reply", {"body": "latest reply"}, follow_redirects=False)
+    location = long.headers["location"]
+    assert "?after=" in location
+    page = await client.get(location)
+    bodies = [f"filler-{index}" for index in range(per_page + 3)]
+    shown = [body for body in bodies if f"<p>{body}</p>" in page.text]
+    assert "latest reply" in page.text and shown == bodies[-(per_page - 1):]  # a full page ending with the reply
