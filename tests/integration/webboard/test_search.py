@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import models as m
 
-from ...factories import api, login
+from ...factories import api, login, post_form
 
 
 async def test_thai_words_are_found_inside_unspaced_thai_text(client, factory, member, category):
@@ -15,14 +15,19 @@ async def test_thai_words_are_found_inside_unspaced_thai_text(client, factory, m
     assert len(body_hit) == 1
 
 
-async def test_english_and_mixed_queries(client, factory, member, category):
-    await factory.thread(category, member, "Battery drains overnight", "My Fortuner battery dies")
+async def test_english_and_mixed_queries(client, db, factory, member, category):
+    drains = await factory.thread(category, member, "Battery drains overnight", "My Fortuner battery dies")
     await factory.thread(category, member, "แบตเตอรี่ Fortuner หมดเร็ว", "ขับน้อย")
     assert len((await client.get("/api/search?q=fortuner")).json()["results"]) == 2
     assert len((await client.get("/api/search?q=BATTERY drains")).json()["results"]) == 1
     assert len((await client.get("/api/search?q=Fortuner แบตเตอรี่")).json()["results"]) == 1
     page = await client.get("/search?q=fortuner")
-    assert "Battery drains overnight" in page.text
+    assert "Battery drains overnight" in page.text and "0 คำตอบ" in page.text
+    drains.reply_count = 1
+    await db.commit()
+    await post_form(client, "/lang", {"lang": "en", "next": "/"})
+    english = await client.get("/search?q=fortuner")
+    assert "1 reply ·" in english.text and "0 replies" in english.text and "1 replies" not in english.text
 
 
 async def test_search_operators_typed_by_members_are_plain_words(client, factory, member, category):
