@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from functools import partial
 from typing import Any
 
@@ -119,7 +120,9 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         if kw.get("async_fallback") or kw.get("async_creator_fn"):
             return super().connect(*arg, **kw)
         connection = self.aiosqlite.connect(*arg, **kw)
-        connection._thread.daemon = True  # as SQLAlchemy's adapter does: never hold up interpreter exit
+        # As SQLAlchemy's adapter does: the worker thread never holds up interpreter exit (before
+        # aiosqlite 0.22 the connection object was the thread itself).
+        (connection if isinstance(connection, threading.Thread) else connection._thread).daemon = True
         return OneHopConnection(self, await_only(connection))
 
 
