@@ -47,11 +47,11 @@ async def on_closed_as_duplicate(session: AsyncSession, *, thread: m.Thread, ori
         return
     original_has_accepted = await session.scalar(select(m.GuruAnswer.id).where(
         m.GuruAnswer.thread_id == original.id, m.GuruAnswer.is_accepted.is_(True)).limit(1)) is not None
-    keep_accepted = not original_has_accepted
-    for answer in sorted(answers, key=lambda a: not a.is_accepted):
-        if answer.is_accepted and not keep_accepted:
-            answer.is_accepted = False
-        keep_accepted = keep_accepted and not answer.is_accepted
+    has_accepted = original_has_accepted
+    for answer in answers:
+        if answer.is_accepted:
+            answer.is_accepted = not has_accepted
+            has_accepted = True
         answer.thread_id = original.id
     await session.flush()
     gurus = {answer.guru_id for answer in answers}

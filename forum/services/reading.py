@@ -143,41 +143,39 @@ THREAD_POST_ROW = (
 )
 
 
-def _visible_posts_clause(viewer: m.User | None):
-    if viewer is None:
+def _visible_posts_clause(viewer_kind: str):
+    """Posts a viewer of this kind may see; a member's own held posts through :viewer_id."""
+    if viewer_kind == "guest":
         return m.Post.visibility == PUBLISHED
-    if viewer.is_admin:
+    if viewer_kind == "admin":
         return m.Post.visibility != m.Visibility.DELETED
     return or_(m.Post.visibility == PUBLISHED,
                and_(m.Post.visibility == m.Visibility.HELD, m.Post.author_id == bindparam("viewer_id")))
 
 
-def _viewer_kind(viewer: m.User | None) -> str:
-    return "guest" if viewer is None else "admin" if viewer.is_admin else "member"
+def _viewer(viewer: m.User | None) -> tuple[str, dict[str, Any]]:
+    """The viewer's kind (one prepared statement each) and the parameters that kind needs."""
+    if viewer is None:
+        return "guest", {}
+    if viewer.is_admin:
+        return "admin", {}
+    return "member", {"viewer_id": viewer.id}
 
 
 @cache
 def _thread_posts_statement(viewer_kind: str, paged: bool) -> Any:
-    viewer = None if viewer_kind == "guest" else _KindOnly(viewer_kind == "admin")
-    query = THREAD_POST_ROW.where(m.Post.thread_id == bindparam("thread_id"), _visible_posts_clause(viewer))  # type: ignore[arg-type]
+    query = THREAD_POST_ROW.where(m.Post.thread_id == bindparam("thread_id"), _visible_posts_clause(viewer_kind))
     if paged:
         query = query.where(m.Post.id > bindparam("after"))
     return query.order_by(m.Post.id).limit(bindparam("limit"))
-
-
-@dataclass(frozen=True)
-class _KindOnly:
-    is_admin: bool
 
 
 async def thread_posts(
     session: AsyncSession, thread_id: int, viewer: m.User | None, *, limit: int, after: int | None = None
 ) -> tuple[list[Any], int | None]:
     """Posts of a thread in order, the opening post first; keyset on post id."""
-    kind = _viewer_kind(viewer)
-    params: dict[str, Any] = {"thread_id": thread_id, "limit": limit + 1}
-    if kind == "member":
-        params["viewer_id"] = viewer.id  # type: ignore[union-attr]
+    kind, params = _viewer(viewer)
+    params.update(thread_id=thread_id, limit=limit + 1)
     if after:
         params["after"] = after
     found = await rows(session, _thread_posts_statement(kind, bool(after)), params)
@@ -187,10 +185,10 @@ async def thread_posts(
 
 @cache
 def _page_start_statement(viewer_kind: str) -> Any:
-    viewer = None if viewer_kind == "guest" else _KindOnly(viewer_kind == "admin")
     return (
         select(m.Post.id)
-        .where(m.Post.thread_id == bindparam("thread_id"), _visible_posts_clause(viewer), m.Post.id < bindparam("post_id"))  # type: ignore[arg-type]
+        .where(m.Post.thread_id == bindparam("thread_id"), _visible_posts_clause(viewer_kind),
+               m.Post.id < bindparam("post_id"))
         .order_by(m.Post.id.desc()).offset(bindparam("before")).limit(1)
     )
 
@@ -199,10 +197,8 @@ async def page_ending_with(session: AsyncSession, thread_id: int, post_id: int, 
                            limit: int) -> int | None:
     """The `after` cursor of the thread page whose last post is `post_id` (None: the first page
     holds it), so a new reply is shown below the posts it answers."""
-    kind = _viewer_kind(viewer)
-    params: dict[str, Any] = {"thread_id": thread_id, "post_id": post_id, "before": limit - 1}
-    if kind == "member":
-        params["viewer_id"] = viewer.id  # type: ignore[union-attr]
+    kind, params = _viewer(viewer)
+    params.update(thread_id=thread_id, post_id=post_id, before=limit - 1)
     row = await first_row(session, _page_start_statement(kind), params)
     return row.id if row is not None else None
 
