@@ -39,10 +39,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from .features import Analysis, Analyzer, is_concept
+from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
 # the thread).  Chosen on the tuning part of the dev set; an admin setting can override it.
-DUPLICATE_THRESHOLD = 0.6
+DUPLICATE_THRESHOLD = 0.58
 
 # Matches scoring below this are not suggested at all (query() default, override with
 # min_score=): at that level the shared words are incidental (a model name, "price").
@@ -62,6 +63,8 @@ CONSISTENCY = {
     "intent": (0.7, 0.95),
     # when it happens: at a cold start vs in traffic vs uphill vs after a wash vs reversing
     "cond": (0.8, 0.95),
+    # front vs rear, left vs right
+    "side": (0.65, 0.9),
 }
 # Query names a symptom/problem and the thread names none: probably another question.
 MISSING_SYMPTOM = 0.85
@@ -85,10 +88,17 @@ POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
+# inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
+# with the fixed reference weights, which the score uses (it never changes once computed).
 _ROW_ARRAYS = {"cat": np.int16, "alive": np.bool_, "counted": np.bool_, "inv_norm": np.float32,
-               "script": np.int8}
+               "finv_norm": np.float32, "script": np.int8}
+
+# Concept kinds that say which car a post is about, not what it asks: a thread that shares only
+# these with the query (the same model, nothing about the question) is not similar at all.
+IDENTITY_KINDS = frozenset({"model", "brand", "variant", "fuel", "side", "word"})
+IDENTITY_ONLY = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +181,10 @@ class DuplicateIndex:
     """Incremental near-duplicate index of threads (see module docstring)."""
 
     def __init__(self, analyzer: Analyzer | None = None, *, threshold: float = DUPLICATE_THRESHOLD,
-                 tail_size: int = TAIL_SIZE):
+                 tail_size: int = TAIL_SIZE, weights: ReferenceWeights | None = None):
         self.analyzer = analyzer or Analyzer()
+        self.weights = weights or ReferenceWeights.default()
+        self._fidf = _Grow(np.float32)  # fixed reference idf per term id
         self.threshold = threshold
         self.tail_size = tail_size
         self._lock = threading.RLock()
@@ -190,6 +202,7 @@ class DuplicateIndex:
         self._alive = _Grow(np.bool_)
         self._counted = _Grow(np.bool_)  # row still counted in _df / _df_docs
         self._inv_norm = _Grow(np.float32)  # 1/|doc|, 0 for removed rows
+        self._finv_norm = _Grow(np.float32)  # 1/|doc| with the fixed weights, 0 for removed rows
         self._cptr = _Grow(np.int64)
         self._cptr.append(0)
         self._cids = _Grow(np.int32)  # concept term ids per row
@@ -228,6 +241,7 @@ class DuplicateIndex:
             self._ids[row] = None
             self._alive.array[row] = False
             self._inv_norm.array[row] = 0.0
+            self._finv_norm.array[row] = 0.0
             self._authors.pop(row, None)
             self._n_alive -= 1
             return True
@@ -356,6 +370,8 @@ class DuplicateIndex:
                 index._concept_kind[tid] = name.split(".", 1)[0]
                 index._concept_name[tid] = name
         index._df = _Grow.of(state["df"], np.int32)
+        index._fidf = _Grow.of(np.fromiter((index.weights.idf(t) for t in terms), dtype=np.float32,
+                                           count=len(terms)), np.float32)
         index._df_docs = int(state["df_docs"])
         index._ids = list(state["ids"])
         index._row_of = {thread_id: row for row, thread_id in enumerate(index._ids) if thread_id is not None}
@@ -398,8 +414,8 @@ class DuplicateIndex:
         """Approximate size of the numeric index structures (excludes Python dicts of ids)."""
         with self._lock:
             total = sum(s.nbytes() for s in self._segments)
-            for grow in (self._df, self._cat, self._alive, self._inv_norm, self._cptr, self._cids, self._cw,
-                         self._script):
+            for grow in (self._df, self._cat, self._alive, self._inv_norm, self._finv_norm, self._fidf, self._cptr,
+                         self._cids, self._cw, self._script):
                 total += grow.nbytes()
             return total
 
@@ -409,6 +425,7 @@ class DuplicateIndex:
         if tid is None:
             tid = self._vocab[term] = len(self._vocab)
             self._df.append(0)
+            self._fidf.append(self.weights.idf(term))
             if is_concept(term):
                 name = term[1:]
                 self._concept_kind[tid] = name.split(".", 1)[0]
@@ -441,6 +458,8 @@ class DuplicateIndex:
         self._cptr.append(self._cids.size)
         self._n_alive += 1
         self._inv_norm.append(0.0)
+        fnorm = float(np.sqrt(np.sum((tfs.astype(np.float64) * self._fidf.array[tids]) ** 2)))
+        self._finv_norm.append(1.0 / fnorm if fnorm > 0 else 0.0)
         return tids, tfs
 
     def _add_analysis(self, thread_id, category, analysis: Analysis, author_id) -> None:
@@ -527,20 +546,24 @@ class DuplicateIndex:
         if self._n_alive == 0 or k <= 0:
             return []
         known = [(self._vocab[t], w) for t, w in analysis.weights.items() if t in self._vocab]
-        unknown = [w for t, w in analysis.weights.items() if t not in self._vocab]
         if not known:
             return []
+        known_terms = [t for t in analysis.weights if t in self._vocab]
+        weights = self.weights
         tids = np.array([t for t, _ in known], dtype=np.int64)
         qtf = np.array([w for _, w in known], dtype=np.float64)
-        idf = self._idf(tids)
-        idf0 = math.log(self._df_docs + 1.0) + 1.0
-        qnorm = math.sqrt(float(np.sum((qtf * idf) ** 2)) + sum((w * idf0) ** 2 for w in unknown))
-        coef = (qtf * idf * idf / qnorm).astype(np.float32)
+        fidf = self._fidf.array[tids].astype(np.float64)
+        # The query's norm counts every term, also those no thread has (with their fixed weight).
+        qnorm = math.sqrt(float(np.sum((qtf * fidf) ** 2)) + sum(
+            (w * weights.idf(t)) ** 2 for t, w in analysis.weights.items() if t not in self._vocab))
+        coef = (qtf * fidf * fidf / qnorm).astype(np.float32)
+        # Phase one: the rarest terms on this board (up to the postings budget) score every row
+        # that has them; the board's document frequencies decide only what is cheap to scan.
         df = self._df.array[tids]
         order = np.argsort(df, kind="stable")
         cum = np.cumsum(df[order])
         n_first = max(1, int(np.searchsorted(cum, POSTINGS_BUDGET, side="right")))
-        first, rest = order[:n_first], order[n_first:]
+        first = order[:n_first]
 
         segments = list(self._segments)
         tail = self._current_tail_segment()
@@ -557,7 +580,7 @@ class DuplicateIndex:
                 a, b = seg.indptr[t], seg.indptr[t + 1]
                 if a != b:
                     view[seg.indices[a:b]] += coef[i] * seg.data[a:b]
-        scores *= self._inv_norm.array[:total]
+        scores *= self._finv_norm.array[:total]
         if category is not None:
             code = self._categories.get(category)
             if code is None:
@@ -573,33 +596,54 @@ class DuplicateIndex:
         if len(hits) > CANDIDATES:
             hits = hits[np.argpartition(scores[hits], -CANDIDATES)[-CANDIDATES:]]
         hits.sort()
-        cos = scores[hits].astype(np.float64)
-        if len(rest):
-            starts = np.array([s.start for s in segments])
-            seg_of = np.searchsorted(starts, hits, side="right") - 1
-            inv = self._inv_norm.array[hits]
-            for si in np.unique(seg_of):
-                seg = segments[si]
-                sel = np.flatnonzero(seg_of == si)
-                local = hits[sel] - seg.start
-                for i in rest:
-                    t = tids[i]
-                    if t >= seg.ncols:
-                        continue
-                    a, b = seg.indptr[t], seg.indptr[t + 1]
-                    if a == b:
-                        continue
-                    rows = seg.indices[a:b]
-                    pos = np.searchsorted(rows, local)
-                    ok = pos < len(rows)
-                    ok[ok] = rows[pos[ok]] == local[ok]
-                    cos[sel[ok]] += coef[i] * seg.data[a + pos[ok]] * inv[sel[ok]]
+        # Phase two: each candidate's weight for every query term, then the pairwise score.
+        tf = self._gather(segments, hits, tids)
+        cos = (tf @ coef.astype(np.float64)) * self._finv_norm.array[hits]
         if analysis.script is not None:
             cos = self._cross_script(analysis, hits, cos, qnorm)
-        final = np.minimum(cos, 1.0) * np.array([self._consistency(analysis, r) for r in hits.tolist()])
+        factor = np.array([self._consistency(analysis, r) for r in hits.tolist()])
+        # Only car identity (model, brand) in common: the thread is about something else.
+        content = np.fromiter((self._concept_kind.get(t) not in IDENTITY_KINDS and not term.isdigit()
+                               for t, term in zip(tids.tolist(), known_terms)), dtype=bool, count=len(tids))
+        about_same = (tf[:, content] > 0).any(axis=1) | self._shared_content_concepts(analysis, hits)
+        final = np.minimum(cos, 1.0) * factor * np.where(about_same, 1.0, IDENTITY_ONLY)
         best = np.argsort(-final, kind="stable")[:k]
-        return [Match(self._ids[hits[j]], round(float(max(final[j], 0.0)), 4))
+        return [Match(self._ids[hits[j]], round(float(final[j]), 4))
                 for j in best if final[j] > 0 and final[j] >= min_score]
+
+    def _gather(self, segments: list[_Segment], hits: np.ndarray, tids: np.ndarray) -> np.ndarray:
+        """tf weights of the query's terms (columns) in the candidate rows `hits` (sorted)."""
+        out = np.zeros((len(hits), len(tids)), dtype=np.float64)
+        starts = np.array([s.start for s in segments])
+        seg_of = np.searchsorted(starts, hits, side="right") - 1
+        for si in np.unique(seg_of).tolist():
+            seg = segments[si]
+            sel = np.flatnonzero(seg_of == si)
+            local = hits[sel] - seg.start
+            for i, t in enumerate(tids.tolist()):
+                if t >= seg.ncols:
+                    continue
+                a, b = seg.indptr[t], seg.indptr[t + 1]
+                if a == b:
+                    continue
+                rows = seg.indices[a:b]
+                pos = np.searchsorted(rows, local)
+                ok = pos < len(rows)
+                ok[ok] = rows[pos[ok]] == local[ok]
+                out[sel[ok], i] = seg.data[a + pos[ok]]
+        return out
+
+    def _shared_content_concepts(self, analysis: Analysis, hits: np.ndarray) -> np.ndarray:
+        """Whether each candidate names a concept of the query other than car identity (through
+        implied concepts too, which are stored as terms of their own)."""
+        wanted = {n for kind, names in analysis.concepts.items() if kind not in IDENTITY_KINDS for n in names}
+        ids = {self._vocab[f"@{n}"] for n in wanted if f"@{n}" in self._vocab}
+        if not ids:
+            return np.zeros(len(hits), dtype=bool)
+        a, b = self._cptr.array[hits], self._cptr.array[hits + 1]
+        cids = self._cids.array
+        return np.fromiter((any(c in ids for c in cids[x:y].tolist()) for x, y in zip(a.tolist(), b.tolist())),
+                           dtype=bool, count=len(hits))
 
     def _cross_script(self, analysis: Analysis, hits: np.ndarray, cos: np.ndarray, qnorm: float) -> np.ndarray:
         """For candidates whose plain words are in the other script: the better of the cosine and
@@ -616,9 +660,9 @@ class DuplicateIndex:
         qw = np.fromiter(q.values(), dtype=np.float64, count=len(q))
         order = np.argsort(qt)
         qt, qw = qt[order], qw[order]
-        q_idf = self._idf(qt)
-        idf0 = math.log(self._df_docs + 1.0) + 1.0  # concepts no thread has still count in the norm
-        unknown = sum((w * idf0) ** 2 for t, w in analysis.weights.items() if is_concept(t) and t not in self._vocab)
+        q_idf = self._fidf.array[qt].astype(np.float64)
+        unknown = sum((w * self.weights.idf(t)) ** 2 for t, w in analysis.weights.items()
+                      if is_concept(t) and t not in self._vocab)
         qn = math.sqrt(float(np.sum((qw * q_idf) ** 2)) + unknown)
         rows = hits[cross]
         a, b = self._cptr.array[rows], self._cptr.array[rows + 1]
@@ -628,7 +672,7 @@ class DuplicateIndex:
         flat = np.repeat(a - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
         owner = np.repeat(np.arange(len(rows)), lengths)
         dt = self._cids.array[flat].astype(np.int64)
-        dw = self._cw.array[flat].astype(np.float64) * self._idf(dt)
+        dw = self._cw.array[flat].astype(np.float64) * self._fidf.array[dt]
         dn = np.sqrt(np.bincount(owner, weights=dw * dw, minlength=len(rows)))
         pos = np.minimum(np.searchsorted(qt, dt), len(qt) - 1)
         shared = qt[pos] == dt

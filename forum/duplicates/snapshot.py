@@ -38,7 +38,7 @@ from .features import Analyzer, Vocabulary
 log = logging.getLogger(__name__)
 
 MAGIC = b"WEBBOARD-DUPLICATE-INDEX\n"
-SNAPSHOT_FORMAT = 1  # bump when the payload's layout or meaning changes
+SNAPSHOT_FORMAT = 2  # bump when the payload's layout or meaning changes (2: fixed reference weights)
 MAX_HEADER_BYTES = 64 * 1024
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _MICROSECOND = dt.timedelta(microseconds=1)
@@ -54,13 +54,15 @@ def micros(value: dt.datetime) -> int:
 # -- what a snapshot must match -------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """The code that turns text into index rows: analysis, segmentation, index layout."""
+    """The code that turns text into index rows: analysis, segmentation, index layout, and the
+    fixed reference weights the rows' norms are computed with."""
     from .. import text
-    from . import features, index
+    from . import features, index, weights
 
     digest = hashlib.sha256()
-    for module in (features, text, index):
+    for module in (features, text, index, weights):
         digest.update(Path(module.__file__).read_bytes())
+    digest.update((Path(weights.__file__).parent / "data" / weights.WEIGHTS_FILE).read_bytes())
     try:
         digest.update(metadata.version("pythainlp").encode())
     except metadata.PackageNotFoundError:  # pragma: no cover
