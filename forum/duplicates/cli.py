@@ -1,4 +1,4 @@
-"""Batch interface: ``webboard duplicates check``, ``evaluate`` and ``rebuild``.
+"""Batch interface: ``webboard duplicates check``, ``evaluate``, ``rebuild`` and ``weights``.
 
 Also runnable without the console script: ``python -m forum.duplicates.cli check ...``.
 ``check`` and ``evaluate`` need no database: threads come from a JSONL file and are indexed with
@@ -170,6 +170,21 @@ def evaluate(threads_path, queries_path, threshold, split, show_errors) -> None:
             for q, ms in r["false_alarms"]:
                 click.echo(f"  FALSE ALARM {q['id']} {q['title']!r} -> {ms[0].id} ({titles[ms[0].id]}) "
                            f"{ms[0].score:.2f}")
+
+
+@duplicates.command()
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the table (default: the shipped data/reference_weights.txt).")
+def weights(output: str | None) -> None:
+    """Rebuild the fixed reference weights of the duplicate score from the reference corpus (the
+    dev threads, the tune/holdout queries, the clean posts of the moderation corpus). Run it after
+    changing the vocabulary; the index snapshot is rebuilt when the table changes."""
+    from .weights import WEIGHTS_FILE, build_weights, reference_texts
+
+    table = build_weights(reference_texts())
+    path = Path(output) if output else _dev_file(WEIGHTS_FILE)
+    path.write_text(table.dump(), encoding="utf-8")
+    click.echo(f"{len(table.df)} terms from {table.docs} reference documents -> {path}")
 
 
 def get_settings():  # the board's settings (a function so tests can point the command elsewhere)

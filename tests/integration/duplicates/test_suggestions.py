@@ -172,3 +172,22 @@ async def test_threads_in_categories_hidden_from_the_viewer_are_never_suggested(
     assert f"/t/{log.id}" not in fragment.text
     await login(client, admin)
     assert ids(await similar(client, **query))[0] == log.id
+
+
+async def test_the_live_box_leaves_out_a_thread_that_shares_only_the_car(client, factory, category, member,
+                                                                        other_member):
+    # The demo board once offered a member's self-introduction (she drives a Yaris Ativ) for an
+    # oil question about a Yaris: suggestions must be about the question, not only the car.
+    intro = await factory.thread(category, other_member, "แนะนำตัวค่ะ สมาชิกใหม่จากขอนแก่น",
+                                 "สวัสดีค่ะ เพิ่งออกรถ Yaris Ativ มาเดือนที่แล้ว ฝากตัวด้วยนะคะ")
+    oil = await factory.thread(category, other_member, "น้ำมันเครื่องควรเปลี่ยนทุกกี่กิโลครับ Yaris 2020",
+                               "ใช้น้ำมันเครื่องสังเคราะห์แท้ ขับในเมือง ศูนย์บอกทุก 10,000 กม.")
+    await login(client, member)
+    for title in ("น้ำมันเครื่อง Yaris เปลี่ยนกี่โล", "oil change interval for my Yaris Ativ"):
+        fragment = await client.get("/threads/similar", params={"title": title})
+        assert fragment.status_code == 200
+        assert f"/t/{oil.id}" in fragment.text
+        assert f"/t/{intro.id}" not in fragment.text
+        assert ids(await similar(client, title)) == [oil.id]
+    # asking about the car alone suggests nothing at all
+    assert (await similar(client, "Yaris Ativ"))["threads"] == []
