@@ -1,13 +1,19 @@
 """In-memory, incremental duplicate-thread index.
 
-Scoring is TF-IDF cosine over the features of ``forum.duplicates.features`` (words segmented
-with PyThaiNLP, plus bilingual concept tokens), multiplied by a consistency factor that lowers
+Scoring is a weighted cosine over the features of ``forum.duplicates.features`` (words segmented
+with PyThaiNLP, plus bilingual concept tokens).  The weights are fixed (``weights.py``: document
+frequencies over a shipped reference corpus), not the board's own IDF, so the score of a pair of
+texts is the same on a board of 200 threads and on one of 1,000,000 and one threshold serves
+both; the board's document frequencies only decide which terms are cheap to scan first.  The
+cosine is multiplied by a consistency factor that lowers
 the score when the query and a thread name different car models, parts, symptoms, conditions
 (cold start vs in traffic) or question intents (cost vs interval vs how-to vs where to buy):
 "the same question about another model, or a neighbouring symptom, is a new topic".  When the
 plain words of the two texts are in different scripts (a Thai post and its English twin share
 no words, only concepts) the cosine of the concept tokens alone is blended in
-(``CROSS_CONCEPT_WEIGHT``).  Matches under ``SUGGESTION_MIN_SCORE`` are not suggested.
+(``CROSS_CONCEPT_WEIGHT``).  A thread that shares nothing with the query but the car (model,
+brand, variant, fuel, side) scores ``IDENTITY_ONLY`` times less.  Matches under
+``SUGGESTION_MIN_SCORE`` are not suggested.
 
 Data structures, chosen so a query only touches threads that share a term with it:
 
@@ -17,12 +23,12 @@ Data structures, chosen so a query only touches threads that share a term with i
   a segment, and segments of similar size are merged (like an LSM tree: O(log n) segments,
   each thread re-merged O(log n) times).  So ``add()`` costs microseconds plus analysis, and a
   thread is findable by the very next query.
-* Document frequencies are kept incrementally (``_df``), so IDF is always current; the query
-  vector carries idf^2 and per-row norms (computed with the IDF at freeze/merge time) finish
-  the cosine.
+* Document frequencies are kept incrementally (``_df``); they order the query's terms from
+  rare to common.  Each row's norm under the fixed weights (``_finv_norm``) is computed once,
+  when the row is added.
 * Two phases per query: rare terms (up to a postings budget) score all rows that contain
-  them; the best ``CANDIDATES`` rows then get the exact contribution of the common terms by
-  binary search in those terms' postings.  Cost is bounded by the budget, not by the corpus.
+  them; the best ``CANDIDATES`` rows then get every query term's weight by binary search in
+  its postings, and the exact pairwise score.  Cost is bounded by the budget, not by the corpus.
 * ``remove()`` clears a row's alive flag at once (it is never suggested again); its postings
   are dropped when its segment is next merged (or by ``optimize()``).
 """
@@ -42,7 +48,9 @@ from .features import Analysis, Analyzer, is_concept
 from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
-# the thread).  Chosen on the tuning part of the dev set; an admin setting can override it.
+# the thread).  Calibrated on the `fresh` and `fresh2` splits, which nothing was tuned on: the
+# lowest value (0.025 steps) whose false-alarm rate stays <= 5% alone and among 100,000 synthetic
+# threads (docs/BENCHMARKS.md).  An admin setting can override it.
 DUPLICATE_THRESHOLD = 0.58
 
 # Matches scoring below this are not suggested at all (query() default, override with
