@@ -184,9 +184,16 @@ def _sha256_bytes(*chunks: bytes) -> str:
     return digest.hexdigest()
 
 
-def evaluate(model: ModerationModel, examples: Sequence[Example] | None = None) -> dict:
-    """Per-label precision/recall/F1 at the flag threshold, and the share of clean posts flagged."""
+def evaluate(model: ModerationModel, examples: Sequence[Example] | None = None, *, by_split: bool = True) -> dict:
+    """Per-label precision/recall/F1 at the flag threshold, and the share of clean posts flagged;
+    for held-out rows with kinds ("<split>/<kind>"), the same per split and a per-kind breakdown."""
     examples = list(examples) if examples is not None else load_examples(HELDOUT_PATH)
+    splits = sorted({ex.kind.split("/")[0] for ex in examples if "/" in ex.kind})
+    if by_split and len(splits) > 1:
+        report = evaluate(model, examples, by_split=False)
+        report["splits"] = {split: evaluate(model, [ex for ex in examples if ex.kind.startswith(split + "/")], by_split=False)
+                            for split in splits}
+        return report
     truth = _matrix(examples).astype(bool)
     probs = model._probabilities([ex.text for ex in examples])
     flags = np.array([[probs[i, j] >= model.thresholds[label]["flag"] for j, label in enumerate(LABELS)]
@@ -228,6 +235,7 @@ def evaluate(model: ModerationModel, examples: Sequence[Example] | None = None) 
 # Optional cap on the dev split's clean-flag rate. Tried at 0.025 (it raised profanity's flag
 # threshold from 0.56 to 0.85) and left off: see docs/BENCHMARKS.md, "Moderation classifier".
 CLEAN_FLAG_TARGET: float | None = None
+F1_PLATEAU = 0.01
 
 
 def _f1(flag: np.ndarray, truth: np.ndarray) -> float:
@@ -238,8 +246,8 @@ def _f1(flag: np.ndarray, truth: np.ndarray) -> float:
 
 
 def choose_thresholds(probs: np.ndarray, truth: np.ndarray) -> dict[str, dict[str, float]]:
-    """Per label, the flag threshold with the best F1 on the dev split (ties: the higher one);
-    then, while the dev split's clean posts are flagged more often than CLEAN_FLAG_TARGET, the
+    """Per label, a flag threshold chosen for F1 on the dev split (`_best_f1_thresholds`); then, if
+    CLEAN_FLAG_TARGET is set and the dev split's clean posts are flagged more often than that, the
     threshold whose raise by 0.01 costs the least F1 goes up. Hold sits HOLD_MARGIN above flag."""
     flags = _best_f1_thresholds(probs, truth)
     clean = ~truth.any(axis=1)
@@ -266,19 +274,18 @@ def choose_thresholds(probs: np.ndarray, truth: np.ndarray) -> dict[str, dict[st
 
 
 def _best_f1_thresholds(probs: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """Per label, the middle of the range of thresholds whose dev F1 is within F1_PLATEAU of the
+    best: a small dev split has a jagged F1 curve, and its single best point moves with every
+    retraining; the middle of the plateau is the stable choice."""
     chosen = {}
     grid = np.round(np.arange(0.1, 0.91, 0.01), 2)
     for j, label in enumerate(LABELS):
-        best, best_f1 = DEFAULT_THRESHOLDS[label]["flag"], -1.0
-        for t in grid:
-            flag = probs[:, j] >= t
-            tp = np.sum(flag & truth[:, j])
-            precision = tp / max(flag.sum(), 1)
-            recall = tp / max(truth[:, j].sum(), 1)
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            if f1 >= best_f1 - 1e-9:
-                best, best_f1 = float(t), f1
-        chosen[label] = best
+        scores = np.array([_f1(probs[:, j] >= t, truth[:, j]) for t in grid])
+        if not truth[:, j].any():
+            chosen[label] = DEFAULT_THRESHOLDS[label]["flag"]
+            continue
+        near = grid[scores >= scores.max() - F1_PLATEAU]
+        chosen[label] = float(np.round(np.median(near), 2))
     return chosen
 
 
@@ -446,8 +453,10 @@ def retrain(decisions: Sequence[tuple[str, Sequence[str]]], directory: str | os.
         "decisions": len(decisions),
         "current_version": current.version,
         "candidate_version": candidate.version,
-        "labels": {label: {"current_f1": current_eval["labels"][label]["f1"],
-                           "candidate_f1": candidate_eval["labels"][label]["f1"]} for label in LABELS},
+        "heldout": {"n": current_eval["n"], "sha256": _sha256_bytes(HELDOUT_PATH.read_bytes())},
+        "labels": {label: {f"{who}_{figure}": report_of["labels"][label][figure]
+                           for who, report_of in (("current", current_eval), ("candidate", candidate_eval))
+                           for figure in ("precision", "recall", "f1")} for label in LABELS},
         "clean_flag_rate": {"current": current_eval["clean_flag_rate"],
                             "candidate": candidate_eval["clean_flag_rate"]},
         "regressions": regressions + (["clean_flag_rate"] if clean_worse else []),

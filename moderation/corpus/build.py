@@ -266,10 +266,13 @@ def evade(text: str, rng: random.Random) -> str:
     return text[:target.start()] + new + text[target.end():]
 
 
+FRESH_SPLITS = ("fresh", "fresh2")
+
+
 def read_fresh() -> list[tuple[str, list[str], str]]:
-    """The fresh held-out split: (text, labels, kind), labels written on every line."""
+    """The fresh held-out splits: (text, labels, "<split>/<kind>"), labels written on every line."""
     rows = []
-    for path in sorted((HERE / "src" / "fresh").glob("*.txt")):
+    for path in sorted(p for split in FRESH_SPLITS for p in (HERE / "src" / split).glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if not line or line.startswith("#"):
@@ -279,7 +282,7 @@ def read_fresh() -> list[tuple[str, list[str], str]]:
                 continue  # README lines
             labels = [l.strip() for l in match.group(1).split(",") if l.strip()]
             assert all(l in LABELS for l in labels), (path, line)
-            rows.append((line[match.end():], labels, path.stem))
+            rows.append((line[match.end():], labels, f"{path.parent.name}/{path.stem}"))
     return rows
 
 
@@ -341,13 +344,13 @@ def build() -> dict[str, int]:
     held_texts = {t for t, _ in heldout} | {t for t, _ in dev}
     train = [(t, l) for t, l in train if t not in held_texts]  # a template may produce a dev line
     # The issue-13 templates were written after the fresh held-out split: drop any training row
-    # that is a near copy of a held-out line, so the split stays unseen in substance too.
-    train, near = _drop_near_copies(train, [t for t, _ in heldout])
+    # that is a near copy of a held-out (or dev) line, so those splits stay unseen in substance too.
+    train, near = _drop_near_copies(train, [t for t, _ in heldout] + [t for t, _ in dev])
     dev_texts = {t for t, _ in dev}
     overlap = [t for t, _ in heldout if t in dev_texts]
     assert not overlap, f"held-out lines also in dev: {overlap[:5]}"
     rng.shuffle(train)
-    counts = {"dropped_near_heldout": len(near)}
+    counts = {"dropped_near_heldout_or_dev": len(near)}
     kinds = [kind for _, _, kind in fresh]
     for name, rows in (("train", train), ("dev", dev), ("heldout", heldout)):
         with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as handle:
