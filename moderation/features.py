@@ -218,7 +218,39 @@ _LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
     ("medical", r"หมอ|เจ็บ|ปวด|ให้นม|ปั๊มนม|หน้าอก|(?<![a-z])(?:breastfe|doctor|pain|chest|groin|injur)"),
     ("mechanical", r"ลูกหมาก|หัวนม(?:เบรก)?|ท่อยาง|หม้อน้ำ|(?<![a-z])(?:nipple|ball joint|hose clamp|male and female|cv boot|connector|radiator|caliper)"),
 )
-_LEXICON = tuple((name, re.compile(pattern)) for name, pattern in _LEXICON_SOURCES)
+
+
+def _split_alternatives(pattern: str) -> tuple[list[str], list[str]]:
+    """Top-level alternatives of `pattern`, split into those that start with a Thai letter and
+    the rest (Latin words, emoji, punctuation)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "\\":
+            continue
+        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1
+        elif ch == ")" and pattern[i - 1] != "\\":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    thai, other = [], []
+    for part in parts:
+        body = re.sub(r"^\(\?<?[!=][^)]*\)", "", part).lstrip("(?:")
+        (thai if body[:1] and "\u0e00" <= body[0] <= "\u0e7f" else other).append(part)
+    return thai, other
+
+
+def _compile_half(parts: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(parts)) if parts else None
+
+
+# Each family is searched as two patterns: its Thai words over the Thai runs of the text only,
+# its other words over the rest; scanning the shorter strings halves the lexicon's cost.
+_LEXICON = tuple((name, *map(_compile_half, _split_alternatives(pattern))) for name, pattern in _LEXICON_SOURCES)
+_NOT_THAI = re.compile(rf"[^{_T}]+")
+_THAI_RUNS = re.compile(rf"[{_T}][{_T} ]*")
 _CONJUNCTIONS = (
     ("royal&neg", "royal", ("neg_en", "neg_th", "royal_defile")),
     ("organisation&neg", "organisation", ("neg_en", "neg_th")),
@@ -227,13 +259,16 @@ _CONJUNCTIONS = (
     ("double&innuendo", "double_word", ("innuendo", "sex_emoji")),
     ("clip&sexual", "clip", ("sexual",)),
 )
-LEXICON_NAMES = tuple(name for name, _ in _LEXICON) + tuple(name for name, _, _ in _CONJUNCTIONS)
+LEXICON_NAMES = tuple(name for name, _, _ in _LEXICON) + tuple(name for name, _, _ in _CONJUNCTIONS)
 
 
 def lexicon(cleaned: str) -> list[float]:
     """Binary lexicon features of a de-obfuscated text (`deobfuscate`)."""
-    hits = {name: bool(pattern.search(cleaned)) for name, pattern in _LEXICON}
-    values = [1.0 if hits[name] else 0.0 for name, _ in _LEXICON]
+    thai = " ".join(_THAI_RUNS.findall(cleaned))
+    other = " ".join(_NOT_THAI.findall(cleaned)) if len(thai) < len(cleaned) else ""
+    hits = {name: bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
+            for name, th, ot in _LEXICON}
+    values = [1.0 if hits[name] else 0.0 for name, _, _ in _LEXICON]
     values += [1.0 if hits[a] and any(hits[b] for b in others) else 0.0 for _, a, others in _CONJUNCTIONS]
     return values
 
