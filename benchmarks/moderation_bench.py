@@ -1,6 +1,6 @@
 """Moderation classifier benchmark: model load, single-post latency, batch throughput.
 
-    .venv/bin/python benchmarks/moderation_bench.py [--posts 10000] [--model-dir DIR]
+    .venv/bin/python benchmarks/moderation_bench.py [--posts 10000] [--model-dir DIR] [--sentences FILE]
 
 Runs on one core (BLAS threads pinned to 1). Posts are distinct: sentences of the shipped corpus
 joined in random pairs, and the word-segmentation cache is cleared before each timed phase, so
@@ -28,9 +28,12 @@ from forum import text as forum_text  # noqa: E402
 from moderation import classifier  # noqa: E402
 
 
-def distinct_posts(n: int, seed: int = 7) -> list[str]:
-    sentences = [e.text for e in classifier.load_examples(classifier.TRAIN_PATH)]
-    sentences += [e.text for e in classifier.load_examples(classifier.HELDOUT_PATH)]
+def distinct_posts(n: int, seed: int = 7, sentences_from: Path | None = None) -> list[str]:
+    if sentences_from is not None:  # the same sentences for two models' runs (an A/B)
+        sentences = [e.text for e in classifier.load_examples(sentences_from)]
+    else:
+        sentences = [e.text for e in classifier.load_examples(classifier.TRAIN_PATH)]
+        sentences += [e.text for e in classifier.load_examples(classifier.HELDOUT_PATH)]
     rng = random.Random(seed)
     posts = set()
     while len(posts) < n:
@@ -43,6 +46,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--single", type=int, default=1_000)
     parser.add_argument("--model-dir", type=Path, default=classifier.DEFAULT_MODEL_DIR)
+    parser.add_argument("--sentences", type=Path, default=None,
+                        help="JSON lines {text, labels} to build the posts from (default: the shipped corpus)")
     args = parser.parse_args()
 
     classifier.load_or_train(args.model_dir)  # make sure an artifact exists (not timed)
@@ -59,7 +64,7 @@ def main() -> None:
     model = holder["model"]
     warmup = timed(lambda: model.score("warm up: ขอบคุณครับ"))  # loads PyThaiNLP's dictionary
 
-    posts = distinct_posts(args.posts + args.single)
+    posts = distinct_posts(args.posts + args.single, sentences_from=args.sentences)
     batch, singles = posts[: args.posts], posts[args.posts:]
 
     forum_text._segment_thai.cache_clear()

@@ -93,6 +93,15 @@ def evaluate(model_dir: Path, as_json: bool) -> None:
         return
     click.echo(f"model {model.version} on {report['n']} held-out posts")
     _print_evaluation(report)
+    for split, part in report.get("splits", {}).items():
+        click.echo(f"\nsplit {split} ({part['n']} posts)")
+        _print_evaluation(part)
+    kinds = report.get("kinds") or {}
+    if kinds:
+        click.echo(f"\n{'kind':<28}{'n':>5}{'exact':>8}{'recall':>8}{'extra':>7}")
+        for kind, row in kinds.items():
+            recall = "-" if row["label_recall"] is None else f"{row['label_recall']:.2f}"
+            click.echo(f"{kind:<28}{row['n']:>5}{row['exact']:>8.2f}{recall:>8}{row['extra_labels']:>7}")
 
 
 @moderation.command()

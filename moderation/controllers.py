@@ -156,7 +156,7 @@ class AdminDashboardController(Controller):
     async def dashboard(self, request: Request, admin: m.User, queue: QueueService,
                         moderation_model: Model) -> Template:
         return render(request, "moderation_dashboard.html", counts=await queue.counts(utcnow()),
-                      **_common(moderation_model))
+                      figures=await queue.decision_figures(), **_common(moderation_model))
 
 
 class ModerationController(Controller):

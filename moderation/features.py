@@ -57,6 +57,66 @@ _SPACES = re.compile(r"\s+")
 _DOUBLE_LATIN = re.compile(r"([a-z])\1+")
 
 
+# --- masked letters ---------------------------------------------------------------------------
+# A letter replaced by a mask ("f*ck", "st*pid", "เห*ย", a Latin letter inside a Thai word
+# "คxย") cannot be undone by deleting the mask: the word is restored when exactly the words of
+# this lexicon fit; otherwise the mask is dropped as before (an inserted symbol: "เหี้*ย").
+MASKABLE_EN = (
+    "fuck", "fucking", "fucker", "fucked", "shit", "shitty", "bitch", "bitches", "asshole", "bastard", "bastards",
+    "idiot", "idiots", "stupid", "moron", "morons", "dick", "dickhead", "cunt", "pussy", "slut", "whore", "damn",
+    "crap", "piss", "cock", "tits", "boobs", "nude", "nudes", "naked", "porn", "sex", "sexy", "horny", "king",
+    "queen", "royal", "royals", "monarchy", "palace", "crown", "prince", "dumbass", "jerk", "loser", "scum",
+    "retard", "twat", "wanker", "bollocks", "hell",
+)
+MASKABLE_TH = (
+    "ควย", "ควาย", "เหี้ย", "เหี้ยย", "สัส", "สัด", "สัตว์", "แม่ง", "มึง", "กู", "เย็ด", "หี", "ส้นตีน", "ตีน",
+    "กะหรี่", "ดอก", "อีดอก", "ร่าน", "เงี่ยน", "นม", "จู๋", "จิ๋ม", "หำ", "ห่า", "ชิบหาย", "ฉิบหาย", "เชี่ย",
+    "โง่", "ปัญญาอ่อน", "เวร", "ระยำ", "ในหลวง", "กษัตริย์", "สถาบัน", "ราชวงศ์", "พวกเจ้า", "เจ้าฟ้า",
+    "ขาย", "โป๊", "เสียว", "ตูด", "แรด", "ชาติหมา", "ไอ้", "อี",
+)
+_MASK_EN = re.compile(r"(?<![a-z])[a-z]*[*#_?%]+[a-z*#_?%]*(?![a-z])")
+_MASK_RUN = re.compile(r"[*#_?%]+")
+_MASK_TH = re.compile(rf"(?<=[{_T}])(?:[*#_?%]+|[a-z])(?=[{_T}])")
+
+
+def _unmask_en(match: re.Match[str]) -> str:
+    token = match.group()
+    if not re.search("[a-z]", token):
+        return token
+    pattern = re.compile("".join("[a-z]{1,2}" if part and part[0] in "*#_?%" else re.escape(part)
+                                 for part in re.split(r"([*#_?%]+)", token)))
+    for word in MASKABLE_EN:
+        if pattern.fullmatch(word):
+            return word
+    return token
+
+
+def _unmask_th(text: str) -> str:
+    """Each mask (or a lone Latin letter) between Thai letters: dropped when a lexicon word reads
+    across it (an inserted character, "ควxาย"), replaced by the letter it hides when a lexicon word
+    fits with it ("คxย"), else dropped."""
+    out = text
+    for _ in range(4):  # a handful of masks per post at most
+        match = _MASK_TH.search(out)
+        if match is None:
+            return out
+        i, j = match.span()
+        out = out[:i] + _hidden_letter(out, i, j) + out[j:]
+    return out
+
+
+def _hidden_letter(text: str, i: int, j: int) -> str:
+    for word in MASKABLE_TH:  # inserted: the word reads across the mask
+        for k in range(1, len(word)):
+            if text[i - k:i] == word[:k] and text[j:j + len(word) - k] == word[k:]:
+                return ""
+    for word in MASKABLE_TH:  # substituted: one letter of the word is hidden
+        for k in range(1, len(word)):
+            if text[i - k:i] == word[:k] and text[j:j + len(word) - k - 1] == word[k + 1:]:
+                return word[k]
+    return ""
+
+
 def _join_spaced(match: re.Match[str]) -> str:
     letters = re.sub(r"[^a-z0-9@$!]", "", match.group())
     return letters if re.search(r"[a-z]", letters) else match.group()
@@ -83,9 +143,14 @@ def _deobfuscate_normalized(text: str) -> str:
     text = _fold_lookalikes(text)
     if _HAS_ACCENT.search(text):
         text = _ACCENTS.sub("", unicodedata.normalize("NFD", text))
+    if _MASK_TH.search(text):
+        text = _unmask_th(text)
     text = _SYMBOL_INSIDE_THAI.sub("", text)
     text = _SEPARATOR_INSIDE_THAI.sub("", text)
+    if _MASK_TH.search(text):  # separators removed above may have hidden a mask
+        text = _unmask_th(text)
     text = _SPACED.sub(_join_spaced, text)
+    text = _MASK_EN.sub(_unmask_en, text)
     text = _SYMBOL_INSIDE_LATIN.sub("", text)
     text = _LEET_TOKEN.sub(_fold_leet, text)
     # Folding may have created new repetitions ("fuuuck" is collapsed by normalize; "f.u.u.u.ck" here).
@@ -112,6 +177,100 @@ _SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 SIGNAL_NAMES = tuple(name for name, _ in _SIGNALS)
+
+
+# --- lexicon views (issue 13) --------------------------------------------------------------------
+# Word families matched on the de-obfuscated text. Each is one binary feature; a few conjunctions
+# (a royal referent together with a disparaging word, an organisation or a group together with an
+# insult) let the linear model see what neither word says alone. They are weighted features of the
+# trained model, never rules.
+_NEG_EN = (r"idiot|moron|stupid|dumb|fuck|shit|bastard|asshole|bitch|clown|crook|thie(?:f|ves)|scam|parasite|leech"
+           r"|trash|scum|loser|brainless|brain-dead|muppet|con artist|liar|lying|corrupt|joke|propaganda|abolish"
+           r"|fraud|rob|pathetic|spoiled|playboy|disgrace|useless|worthless|disgusting|creepy|cult|sheep|brainwashed"
+           r"|extortion|incompetent|chimp|snake|menace|senile|subhuman|rotten|shameful|arrogant|ego|leeches|slimy")
+_NEG_TH = (r"ควาย|เหี้ย|สัส|สัด|ส้นตีน|ตีน|ปัญญาอ่อน|ระยำ|เวร|ชาติหมา|ห่า|ตอแหล|สวะ|กาก|กระจอก|สันดาน|เปรต|ควย|แม่ง"
+           r"|มึง|โง่|ปรสิต|ผลาญ|สร้างภาพ|ไร้ค่า|ยกเลิก|โกง|ขโมย|ตัวตลก|หลอก|ต้มตุ๋น|โจร|รีดไถ|ไร้|ขยะ|เลว|น่าสมเพช"
+           r"|สมอง|มาเฟีย|ขี้เกียจ|หน้าเลือด|มงกุฎ|ปากหมา|เน่า|ดูดเลือด|กอบโกย|ฮุบ|เสวยสุข|เทวดา|ภาระ|ไม่คู่ควร|ไม่สมควร"
+           r"|น่ารังเกียจ|เชื้อโรค|ไร้การศึกษา|งมงาย|โรคจิต|บ้า")
+_LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
+    ("neg_en", rf"(?<![a-z])(?:{_NEG_EN})"),
+    ("neg_th", _NEG_TH),
+    ("animal_insult", r"(?:ไอ้|อี|หน้า|ลูก|สมอง|ปัญญา)(?:หมา|ควาย|เหี้ย|ลิง|หมู|แรด|ปลวก|เห็บ|จิ้งจก|ตัวเงินตัวทอง|เต่า|วัว|ไส้เดือน|กิ้งก่า|สัตว์|จิ้งเหลน)"),
+    ("body_insult", r"หัวควย|หน้าหี|ส้นตีน|หน้าตูด|ปากตูด|ตีนผี|หน้าตีน|หัวขวด|ขี้ข้า|หน้าตัวเมีย"),
+    ("slur_women", r"อีดอก|ดอกทอง|กะหรี่|อีร่าน|อีตัว|อีแรด|สำส่อน|ชะนีร่าน|อีบ้า|อีผี|อีเมียน้อย|(?<![a-z])(?:slut|whore|bitch)"),
+    ("curse_wish", r"ขอให้.{0,30}(?:แตก|คว่ำ|พัง|ตาย|ชิบหาย|ฉิบหาย|โดนชน|ไฟไหม้|หลุด|โดนขโมย|ตกเหว|เสีย|โดนใบสั่ง)|ไปตาย|ตายห่า|พ่อมึงตาย|แม่มึงตาย|may your|hope you crash|hope your"),
+    ("second_person", r"มึง|(?<![a-z])(?:you|your|you're)(?![a-z])|คุณ|ท่าน|ไอ้|พวกแก|แก(?=[ ]|$)"),
+    ("sarcasm", r"อัจฉริยะ|ปรบมือ|ภูมิใจไว้|นับถือ|ขอคารวะ|ฉลาดเป็นกรด|ประชด|ผู้เชี่ยวชาญ|โนเบล|ผู้รู้|ฉลาดล้ำ|(?<![a-z])(?:genius|brilliant|bravo|well done|slow clap|thanks for nothing|congrats|legend|top tier|einstein|professor|enlighten|gift to|so proud|lucky draw|gene pool|oh sure|wow)"),
+    ("organisation", r"ศูนย์|ตำรวจ|กรม|ขนส่ง|ประกัน|ร้านยาง|อู่|เต็นท์|ปั๊ม|กระทรวง|ดีลเลอร์|โชว์รูม|เทศบาล|กทม|การทาง|บริษัท|(?<![a-z])(?:dealer|tyre shop|tire shop|police|cops|ministry|department|insurance|insurer|garage|showroom|council|service centre|service center|call centre)"),
+    ("group", r"ผู้หญิง|แท็กซี่|เด็กแว้น|บิ๊กไบค์|คนแก่|สลิ่ม|ควายแดง|สามกีบ|รถตู้|คนต่างจังหวัด|แฟนบอย|คนอีสาน|คนเหนือ|คนใต้|ฝรั่ง|เสื้อเหลือง|เสื้อแดง|(?<![a-z])(?:women|woman|royalists|loyalists|taxi drivers|old people|bikers|fanboys|foreigners|teenagers|yellow shirts|red shirts|boomers|asian|owners are)"),
+    ("royal", r"ในหลวง|กษัตริย์|พวกเจ้า|ราชวงศ์|สถาบัน|เจ้าฟ้า|ราชินี|เบื้องสูง|ในวัง|รั้ววัง|พระบรม|ฉายาลักษณ์|สรรเสริญ|เสด็จ|โครงการหลวง|พระราชดำริ|ประจำพระองค์|ธงเหลือง|ธงฟ้า|แบงก์|เหรียญ|ทรัพย์สินส่วนพระองค์|(?<![a-z])(?:king|queen|royal|palace|crown|monarch|loyalist|royalist|anthem|portrait|majesty|prince|princess|banknote|yellow flag|institution)"),
+    ("royal_respect", r"ทรงพระเจริญ|ถวายพระพร|จงรักภักดี|พระมหากรุณาธิคุณ|ยืนตรง|ยืนเคารพ|เคารพ|(?<![a-z])(?:long live|best wishes|good health|respect)"),
+    ("royal_defile", r"ไม่ยืน|วาดหนวด|เช็ดรถ|เช็ดล้อ|ขยำ|ผ้าขี้ริ้ว|ห้องน้ำ|ลูกดอก|กดแตรใส่|(?<![a-z])(?:refuse to stand|won't stand|rag|tear down|tore down|eggs|clown nose|laughed at|coffee cup on)"),
+    ("sexual", r"เย็ด|เสียว|โป๊|นู้ด|เงี่ยน|(?<![ก-ฮ])หี|จู๋|จิ๋ม|ขย่ม|คราง|ม่านรูด|ขยำ|เอากัน|ชักว่าว|ถอดหมด|(?<![a-z])(?:sex|porn|nude|naked|horny|tits|boobs|blowjob|hookup|sugar baby|onlyfans|fucked|bang her|xxx)|18\+"),
+    ("innuendo", r"ไม่ได้หมายถึง|รู้กันนะ|ส่วนตัว|สองต่อสอง|ถึงใจ|ฟิน|เปียก|(?<![a-z])(?:if you know what i mean|i don't mean|wink|private time|;\)|no strings|discreet)"),
+    ("double_word", r"สายยาง|เป่า|ท่อ|เสียบ|รู|นั่งตัก|เบาะหลัง|คันเกียร์|ช่วงล่าง|เขย่า|ขัดเงา|(?<![a-z])(?:hose|stick|dipstick|back ?seat|ride|riding|gear knob|suspension|exhaust|back door|pump)"),
+    ("sex_emoji", "[\U0001F346\U0001F351\U0001F4A6\U0001F60F\U0001F975\U0001F445\U0001F352]"),
+    ("sex_emoji_2", "[\U0001F346\U0001F351\U0001F4A6\U0001F60F\U0001F975\U0001F445\U0001F352].*[\U0001F346\U0001F351\U0001F4A6\U0001F60F\U0001F975\U0001F445\U0001F352]"),
+    ("meet", r"เหงา|ค้างคืน|ห้องเดียว|ม่านรูด|พี่เลี้ยง|มาคนเดียว|หาน้อง|หาสาว|(?<![a-z])(?:lonely|discreet|no strings|meet me|bring nothing|sugar|ladies|single girls|seeks lady)"),
+    ("clip", r"คลิป|รูป|ไลฟ์|(?<![a-z])(?:clip|video|pics|tape|cam|photos|live show)"),
+    ("rule_talk", r"กฎ|ห้าม|เตือน|คำว่า|แอดมิน|ผิดกฎ|(?<![a-z])(?:rule|mods?|banned|reminder|the word|don't call|please don't)"),
+    ("self_deprecate", r"ผม(?:นี่|มัน)?โง่|โง่เอง|ตัวเอง|คำถามโง่|ถามโง่|(?<![a-z])(?:my (?:dumb|stupid)|i'm (?:such )?an? idiot|i'm the idiot|genius me|my bad)"),
+    ("medical", r"หมอ|เจ็บ|ปวด|ให้นม|ปั๊มนม|หน้าอก|(?<![a-z])(?:breastfe|doctor|pain|chest|groin|injur)"),
+    ("mechanical", r"ลูกหมาก|หัวนม(?:เบรก)?|ท่อยาง|หม้อน้ำ|(?<![a-z])(?:nipple|ball joint|hose clamp|male and female|cv boot|connector|radiator|caliper)"),
+)
+
+
+def _split_alternatives(pattern: str) -> tuple[list[str], list[str]]:
+    """Top-level alternatives of `pattern`, split into those that start with a Thai letter and
+    the rest (Latin words, emoji, punctuation)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "\\":
+            continue
+        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1
+        elif ch == ")" and pattern[i - 1] != "\\":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    thai, other = [], []
+    for part in parts:
+        body = re.sub(r"^\(\?<?[!=][^)]*\)", "", part).lstrip("(?:")
+        (thai if body[:1] and "\u0e00" <= body[0] <= "\u0e7f" else other).append(part)
+    return thai, other
+
+
+def _compile_half(parts: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(parts)) if parts else None
+
+
+# Each family is searched as two patterns: its Thai words over the Thai runs of the text only,
+# its other words over the rest; scanning the shorter strings halves the lexicon's cost.
+_LEXICON = tuple((name, *map(_compile_half, _split_alternatives(pattern))) for name, pattern in _LEXICON_SOURCES)
+_NOT_THAI = re.compile(rf"[^{_T}]+")
+_THAI_RUNS = re.compile(rf"[{_T}][{_T} ]*")
+_CONJUNCTIONS = (
+    ("royal&neg", "royal", ("neg_en", "neg_th", "royal_defile")),
+    ("organisation&neg", "organisation", ("neg_en", "neg_th")),
+    ("group&neg", "group", ("neg_en", "neg_th")),
+    ("sarcasm&you", "sarcasm", ("second_person",)),
+    ("double&innuendo", "double_word", ("innuendo", "sex_emoji")),
+    ("clip&sexual", "clip", ("sexual",)),
+)
+LEXICON_NAMES = tuple(name for name, _, _ in _LEXICON) + tuple(name for name, _, _ in _CONJUNCTIONS)
+
+
+def lexicon(cleaned: str) -> list[float]:
+    """Binary lexicon features of a de-obfuscated text (`deobfuscate`)."""
+    thai = " ".join(_THAI_RUNS.findall(cleaned))
+    other = " ".join(_NOT_THAI.findall(cleaned)) if len(thai) < len(cleaned) else ""
+    hits = {name: bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
+            for name, th, ot in _LEXICON}
+    values = [1.0 if hits[name] else 0.0 for name, _, _ in _LEXICON]
+    values += [1.0 if hits[a] and any(hits[b] for b in others) else 0.0 for _, a, others in _CONJUNCTIONS]
+    return values
 
 
 def signal_view(text: str) -> str:
@@ -182,11 +341,12 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
     """Character n-grams + word tokens + trading signals, as one sparse matrix."""
 
     def __init__(self, char_ngrams=(2, 4), char_max_features=60000, word_max_features=20000,
-                 signal_weight=1.0):
+                 signal_weight=1.0, lexicon_weight=0.5):
         self.char_ngrams = char_ngrams
         self.char_max_features = char_max_features
         self.word_max_features = word_max_features
         self.signal_weight = signal_weight
+        self.lexicon_weight = lexicon_weight
 
     def _views(self, texts):
         normalized = [normalize(t) for t in texts]
@@ -195,7 +355,8 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         words = [tokenize(c, normalized=True) for c in cleaned]
         sig = np.asarray([_signals_of_view(_signal_view_normalized(n)) for n in normalized],
                          dtype=np.float64).reshape(len(texts), len(_SIGNALS)) * self.signal_weight
-        return chars, words, sig
+        lex = np.asarray([lexicon(c) for c in cleaned], dtype=np.float64).reshape(len(texts), len(LEXICON_NAMES))
+        return chars, words, np.hstack([sig, lex * self.lexicon_weight])
 
     def fit(self, texts, y=None):
         self.fit_transform(texts)
@@ -252,7 +413,8 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         char_docs: list[int] = []
         word_ids: list[int] = []
         word_docs: list[int] = []
-        sig = np.zeros((n, len(_SIGNALS)))
+        n_signals = len(_SIGNALS)
+        sig = np.zeros((n, n_signals + len(LEXICON_NAMES)))
         for doc, text in enumerate(texts):
             normalized = normalize(text)
             cleaned = _deobfuscate_normalized(normalized)
@@ -262,21 +424,25 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
             ids = [i for i in map(word_get, tokenize(cleaned, normalized=True)) if i is not None]
             word_ids += ids
             word_docs += [doc] * len(ids)
-            sig[doc] = _signals_of_view(_signal_view_normalized(normalized))
+            sig[doc, :n_signals] = _signals_of_view(_signal_view_normalized(normalized))
+            sig[doc, n_signals:] = lexicon(cleaned)
         blocks = [
             _tfidf_block(char_docs, char_ids, char_idf, n, word_offset, 0),
             _tfidf_block(word_docs, word_ids, word_idf, n, signal_offset - word_offset, word_offset),
         ]
+        sig[:, :n_signals] *= self.signal_weight
+        sig[:, n_signals:] *= self.lexicon_weight
         sig_rows, sig_cols = np.nonzero(sig)
-        blocks.append((sig_rows, sig_cols + signal_offset, np.full(sig_rows.size, float(self.signal_weight))))
+        blocks.append((sig_rows, sig_cols + signal_offset, sig[sig_rows, sig_cols]))
         rows = np.concatenate([b[0] for b in blocks])
         cols = np.concatenate([b[1] for b in blocks])
         values = np.concatenate([b[2] for b in blocks])
-        return sp.csr_matrix((values, (rows, cols)), shape=(n, signal_offset + len(_SIGNALS)))
+        return sp.csr_matrix((values, (rows, cols)), shape=(n, signal_offset + n_signals + len(LEXICON_NAMES)))
 
     def feature_names(self) -> list[str]:
         return (
             [f"c:{n}" for n in self.char_vectorizer_.get_feature_names_out()]
             + [f"w:{n}" for n in self.word_vectorizer_.get_feature_names_out()]
             + [f"s:{n}" for n in SIGNAL_NAMES]
+            + [f"l:{n}" for n in LEXICON_NAMES]
         )

@@ -402,6 +402,18 @@ class QueueService:
         return await load_target(self.session, item)
 
     # -- learning ----------------------------------------------------------------------------
+    async def decision_figures(self) -> dict[str, dict[str, Any]]:
+        """Per label, the classifier's precision and recall as the moderators' decisions judge it
+        (see `figures_from_decisions`)."""
+        rows = (await self.session.execute(
+            select(m.ReviewItem.flagged, m.ReviewItem.labels, m.ModerationDecision.decision,
+                   m.ModerationDecision.labels.label("decided"))
+            .join(m.ModerationDecision, m.ModerationDecision.item_id == m.ReviewItem.id)
+        )).all()
+        return figures_from_decisions(
+            (set(row.labels.split()) & set(LABELS) if row.flagged else set(), row.decision, set(row.decided or ()))
+            for row in rows)
+
     async def decisions(self) -> list[tuple[str, list[str]]]:
         """Admins' decisions as (text, labels) training pairs: approvals as clean, deletions
         under a rule the classifier knows as that label. Deletions for other rules (a duplicate,
@@ -412,3 +424,28 @@ class QueueService:
         )).all()
         return [(row.text, list(row.labels)) for row in rows if row.decision == "approved" or row.labels]
 
+
+
+def figures_from_decisions(rows) -> dict[str, dict[str, Any]]:
+    """Per label {tp, fp, fn, precision, recall} from (flagged labels, decision, decided labels)
+    triples. An approval makes every flagged label a false positive; a deletion makes the flagged
+    labels it was decided under true positives, the other flagged labels false positives, and the
+    decided labels the classifier had not flagged (a member's report upheld) misses. A deletion
+    under a rule the classifier has no label for (a duplicate) says nothing about the labels."""
+    counts = {label: {"tp": 0, "fp": 0, "fn": 0} for label in LABELS}
+    for flagged, decision, decided in rows:
+        if decision == "approved":
+            for label in flagged:
+                counts[label]["fp"] += 1
+        elif decision == "deleted" and decided:
+            for label in flagged & decided:
+                counts[label]["tp"] += 1
+            for label in flagged - decided:
+                counts[label]["fp"] += 1
+            for label in decided - flagged:
+                if label in counts:
+                    counts[label]["fn"] += 1
+    for row in counts.values():
+        row["precision"] = row["tp"] / (row["tp"] + row["fp"]) if row["tp"] + row["fp"] else None
+        row["recall"] = row["tp"] / (row["tp"] + row["fn"]) if row["tp"] + row["fn"] else None
+    return counts

@@ -59,8 +59,11 @@ def on_startup(app: Litestar) -> None:
     """Litestar start-up hook: load the model and hand it to the moderation post hook."""
     from moderation.hook import ModerationHook
 
+    from moderation import thresholds
+
     model = app.state.get("moderation_model") or model_for(app.state.settings.moderation.model_dir)
     app.state.moderation_model = model
+    thresholds.use_model_defaults(getattr(model, "metadata", {}).get("thresholds"))
     for hook in app.state.post_hooks:
         if isinstance(hook, ModerationHook) and hook.model is None:
             hook.model = model

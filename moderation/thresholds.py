@@ -1,5 +1,6 @@
 """Per-label hold and flag thresholds: an admin setting (models.SiteSetting), defaulting to the
-classifier's DEFAULT_THRESHOLDS. Above `hold` a post is hidden until reviewed; above `flag` it
+thresholds the running model was calibrated with (its metadata, chosen on the dev split), or the
+classifier's DEFAULT_THRESHOLDS before a model is loaded. Above `hold` a post is hidden until reviewed; above `flag` it
 is published and queued."""
 
 from __future__ import annotations
@@ -25,8 +26,24 @@ _FALLBACK = {"flag": 0.5, "hold": 0.9}
 Thresholds = dict[str, dict[str, float]]
 
 
+_model_defaults: dict[str, dict[str, float]] = {}
+
+
+def use_model_defaults(values: Mapping[str, Any] | None) -> None:
+    """The running model's calibrated thresholds become the defaults (set at start-up)."""
+    _model_defaults.clear()
+    for label in LABELS:
+        try:
+            levels = {level: float(values[label][level]) for level in LEVELS}  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            continue
+        if all(0.0 <= v <= 1.0 for v in levels.values()) and levels["flag"] <= levels["hold"]:
+            _model_defaults[label] = levels
+    forget()
+
+
 def defaults() -> Thresholds:
-    return {label: dict(DEFAULT_THRESHOLDS.get(label, _FALLBACK)) for label in LABELS}
+    return {label: dict(_model_defaults.get(label) or DEFAULT_THRESHOLDS.get(label, _FALLBACK)) for label in LABELS}
 
 
 def _merge(stored: Mapping[str, Any] | None) -> Thresholds:

@@ -350,3 +350,28 @@ async def test_of_two_admins_claiming_an_item_at_the_same_moment_exactly_one_win
         await second.rollback()
     async with session_maker() as check:
         assert (await check.get(m.ReviewItem, item_id)).version == version + 1
+
+
+async def test_the_dashboard_shows_precision_and_recall_from_the_moderators_decisions(
+        client, db, member, other_member, admin, category):
+    # A held trading post deleted as trading (true positive), a flagged insult approved (false
+    # positive), and a clean post reported for profanity and deleted (a miss).
+    right = await post_thread(client, member, category, "Wheels clearance", HELD_TEXT)
+    wrong = await post_thread(client, member, category, "Brand loyalty", FLAGGED_TEXT)
+    missed = await post_thread(client, member, category, "Engine oil interval", CLEAN_TEXT)
+    await login(client, other_member)
+    assert (await api(client, "POST", f"/api/posts/{missed['post_id']}/reports", {"rule": "profanity"})).status_code in (200, 201)
+    await logout(client)
+    await login(client, admin)
+    for created, action, body in ((right, "delete", {"rule": "trading"}), (wrong, "approve", {}),
+                                  (missed, "delete", {"rule": "profanity"})):
+        item = await item_for(db, created["post_id"])
+        response = await api(client, "POST", f"/api/moderation/items/{item.id}/{action}", {"version": item.version, **body})
+        assert response.status_code == 200, response.text
+    page = await client.get("/admin")
+    assert page.status_code == 200
+    trading = page.text.split('data-label="trading"')[1].split("</tr>")[0]
+    profanity = page.text.split('data-label="profanity"')[1].split("</tr>")[0]
+    assert 'data-figure="precision">100%<' in trading and 'data-figure="recall">100%<' in trading
+    # profanity: one approved flag (precision 0 of 1) and one miss (recall 0 of 1)
+    assert 'data-figure="precision">0%<' in profanity and 'data-figure="recall">0%<' in profanity

@@ -122,6 +122,10 @@ def test_retrain_promotes_only_without_regression(trained_dir, tmp_path, monkeyp
     before = classifier.load(directory).version
     promoted, report = classifier.retrain([("ขายกระจกมองข้าง 500 บาท ทักมา", ["trading"])], directory)
     assert set(report["labels"]) == set(LABELS)
+    # before/after figures on the held-out split, per label
+    assert set(report["labels"]["trading"]) == {f"{who}_{figure}" for who in ("current", "candidate")
+                                                for figure in ("precision", "recall", "f1")}
+    assert report["heldout"]["n"] == len(classifier.load_examples(classifier.HELDOUT_PATH))
     assert promoted == (not report["regressions"])
     # A candidate that is worse on the held-out split is not promoted.
     real_train = classifier.train
