@@ -14,6 +14,7 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import KwargDefinition
+from litestar.routes import HTTPRoute
 
 from .settings import BODY_MAX, TITLE_MAX
 
@@ -89,3 +90,20 @@ def document_errors(app: Litestar) -> None:
             for status in error_statuses(handler, route.path):
                 declared.setdefault(status, ResponseSpec(data_container=ErrorBody, description=DESCRIPTIONS[status]))
             handler.responses = declared
+
+
+def fix_options_allow(app: Litestar) -> None:
+    """Litestar 2 answers OPTIONS with the methods of the first handler registered for a path
+    (its automatic OPTIONS handler keeps the route object it was made with, and a path served by
+    several handlers gets a new route object). Points each automatic handler at its final route,
+    so `Allow` lists every method of the path."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            fn = getattr(handler.fn, "__func__", handler.fn)
+            if handler.http_methods != {"OPTIONS"} or getattr(fn, "__name__", "") != "options_handler":
+                continue
+            for cell in fn.__closure__ or ():
+                if isinstance(cell.cell_contents, HTTPRoute):
+                    cell.cell_contents = route

@@ -33,7 +33,7 @@ from .controllers.duplicates import DuplicateApiController, DuplicateController
 from .controllers import membership as membership_web
 from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_on_shutdown
 from .db import create_engine, plugin_config
-from .api_schema import ErrorBody, document_errors
+from .api_schema import ErrorBody, document_errors, fix_options_allow
 from .errors import DomainError, RateLimited
 from .observability import configure_logging, current_request_id, log_unhandled
 from . import observability
@@ -148,6 +148,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         debug=settings.debug,
     )
     document_errors(app)
+    fix_options_allow(app)
     return app
 
 
