@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from ..api_schema import Int64
 from ..errors import DomainError, NotFound
 from ..i18n import N_
 from ..settings import Settings
@@ -69,7 +70,7 @@ def page_json(page: Any, shape: Any) -> dict[str, Any]:
 
 
 class RedeemData(Struct):
-    quantity: int = 1
+    quantity: Int64 = 1
 
 
 class AddressData(Struct):
@@ -83,8 +84,8 @@ class AddressData(Struct):
 class PrizeData(Struct):
     name_th: str
     name_en: str
-    price: int
-    stock: int
+    price: Int64
+    stock: Int64
     description_th: str = ""
     description_en: str = ""
     picture_url: str | None = None
@@ -94,8 +95,8 @@ class PrizeData(Struct):
 class PrizePatch(Struct):
     name_th: str | None = None
     name_en: str | None = None
-    price: int | None = None
-    stock: int | None = None
+    price: Int64 | None = None
+    stock: Int64 | None = None
     description_th: str | None = None
     description_en: str | None = None
     picture_url: str | None = None
@@ -103,22 +104,22 @@ class PrizePatch(Struct):
 
 
 class ShipData(Struct):
-    ids: list[int]
+    ids: list[Int64]
 
 
 class AdjustData(Struct):
-    amount: int
+    amount: Int64
     note: str
 
 
 class RulesData(Struct):
-    thread: int
-    reply: int
-    guru_answer: int
-    answer_accepted: int
-    accepted_an_answer: int
-    helpful: int
-    daily_cap: int
+    thread: Int64
+    reply: Int64
+    guru_answer: Int64
+    answer_accepted: Int64
+    accepted_an_answer: Int64
+    helpful: Int64
+    daily_cap: Int64
 
 
 def _struct_dict(data: Struct) -> dict[str, Any]:
