@@ -19,11 +19,14 @@ from litestar.routes import HTTPRoute
 from .settings import BODY_MAX, TITLE_MAX
 
 API_PREFIX = "/api"
-BIGINT_MAX = 2**63 - 1  # the databases' integer columns hold no more
-
-# An integer in a request body: ids, counts and amounts all go to 64-bit columns, so a larger
-# number is refused when the body is read (400) instead of failing in the database (500).
-Int64 = Annotated[int, msgspec.Meta(ge=-BIGINT_MAX, le=BIGINT_MAX)]
+# Integers in request bodies are bounded by the columns they go to, so a larger number is
+# refused when the body is read (400) instead of failing in the database (500). Row ids are
+# 64-bit; the schema states bounds as JSON numbers (doubles), so the id bound is the largest
+# double below 2**63 and says exactly what is accepted.
+ID_MAX = 2**63 - 1024
+INT_MAX = 2**31 - 1  # counts, amounts, years, minutes: 32-bit columns on PostgreSQL
+Id = Annotated[int, msgspec.Meta(ge=-ID_MAX, le=ID_MAX)]  # a row id
+Int32 = Annotated[int, msgspec.Meta(ge=-INT_MAX, le=INT_MAX)]  # any other integer
 
 
 class ErrorBody(msgspec.Struct, omit_defaults=True, kw_only=True):
@@ -63,18 +66,20 @@ DESCRIPTIONS = {
 }
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _LOGIN_DEPENDENCIES = {"member", "admin", "guru_user"}
+_RESERVED = {"request", "state", "scope", "headers", "cookies", "socket"}
 
 
 def error_statuses(handler: HTTPRouteHandler, path: str) -> list[int]:
     """The error statuses an /api operation can answer, from what it takes: any input can be
     malformed (400); a login dependency gives 401; path ids can be unknown (404); writes need
     a CSRF token (403) and can conflict or be rate limited (409, 429)."""
-    params = handler.parsed_fn_signature.parameters
+    params = handler.parsed_fn_signature.parameters.keys()
+    dependencies = handler.resolve_dependencies().keys()
     writes = bool(handler.http_methods & _UNSAFE)
     statuses = {403, 500, 503}  # category gates and terms reach readers too; any route may fail or be closed
-    if writes or len(params) > 0:
+    if writes or params - dependencies - _RESERVED:  # path, query or body input
         statuses.add(400)
-    if _LOGIN_DEPENDENCIES & params.keys():
+    if _LOGIN_DEPENDENCIES & dependencies & params:
         statuses.add(401)
     if "{" in path or writes:
         statuses.add(404)

@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         on_shutdown=[save_index_on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
-        middleware=[*observability.middleware(settings), locale_middleware, session_config.middleware],
+        middleware=[locale_middleware, session_config.middleware],
         stores={"sessions": session_store(settings)},
         csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,
                                cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     )
     document_errors(app)
     fix_options_allow(app)
+    app.asgi_handler = observability.wrap(app.asgi_handler, settings)
     return app
 
 

@@ -47,7 +47,7 @@ def new_request_id() -> str:
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Outermost: gives the request its id (for the error handlers and the response header)."""
+    """Gives the request its id (for the error handlers, the log and the response header)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,9 +95,13 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def middleware(settings: Settings) -> list[ASGIApp]:
-    """The middleware of this module, outermost first (the access log only when it is on)."""
-    return [request_id_middleware, *([access_log_middleware] if settings.log.access_log else [])]  # type: ignore[list-item]
+def wrap(asgi_handler: ASGIApp, settings: Settings) -> ASGIApp:
+    """Puts the request id and the access log around Litestar's whole handler, outside its
+    app-level exception handling, so errors raised by middleware (a refused CSRF token) get
+    the id and the log line too. The access log only when it is on."""
+    if settings.log.access_log:
+        asgi_handler = access_log_middleware(asgi_handler)
+    return request_id_middleware(asgi_handler)
 
 
 def log_unhandled(error: BaseException, method: str, path: str) -> str:

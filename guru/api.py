@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 from forum.i18n import LOCALES, current_locale
-from forum.api_schema import BODY, TITLE, Int64
+from forum.api_schema import BODY, TITLE, Id, Int32
 from forum.settings import Settings
 
 from . import disclaimers, queries
@@ -23,14 +23,14 @@ from .services import GuruService, QuestionExtras
 
 
 class QuestionCreate(Struct):
-    area_id: Int64
+    area_id: Id
     title: Annotated[str, TITLE]
     body: Annotated[str, BODY]
     car_model: str | None = None
-    car_year: Int64 | None = None
-    mileage_km: Int64 | None = None
+    car_year: Int32 | None = None
+    mileage_km: Int32 | None = None
     distinct_reason: str | None = None
-    distinct_from_id: Int64 | None = None
+    distinct_from_id: Id | None = None
 
 
 class BodyData(Struct):
@@ -40,12 +40,12 @@ class BodyData(Struct):
 class ProfileData(Struct):
     display_name: str
     bio: str = ""
-    area_ids: list[Int64] = []
+    area_ids: list[Id] = []
 
 
 class GrantData(Struct):
-    user_id: Int64
-    area_ids: list[Int64] | None = None
+    user_id: Id
+    area_ids: list[Id] | None = None
 
 
 class DisclaimerData(Struct):

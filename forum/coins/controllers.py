@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
-from ..api_schema import Int64
+from ..api_schema import Id, Int32
 from ..errors import DomainError, NotFound
 from ..i18n import N_
 from ..settings import Settings
@@ -70,7 +70,7 @@ def page_json(page: Any, shape: Any) -> dict[str, Any]:
 
 
 class RedeemData(Struct):
-    quantity: Int64 = 1
+    quantity: Int32 = 1
 
 
 class AddressData(Struct):
@@ -84,8 +84,8 @@ class AddressData(Struct):
 class PrizeData(Struct):
     name_th: str
     name_en: str
-    price: Int64
-    stock: Int64
+    price: Int32
+    stock: Int32
     description_th: str = ""
     description_en: str = ""
     picture_url: str | None = None
@@ -95,8 +95,8 @@ class PrizeData(Struct):
 class PrizePatch(Struct):
     name_th: str | None = None
     name_en: str | None = None
-    price: Int64 | None = None
-    stock: Int64 | None = None
+    price: Int32 | None = None
+    stock: Int32 | None = None
     description_th: str | None = None
     description_en: str | None = None
     picture_url: str | None = None
@@ -104,22 +104,22 @@ class PrizePatch(Struct):
 
 
 class ShipData(Struct):
-    ids: list[Int64]
+    ids: list[Id]
 
 
 class AdjustData(Struct):
-    amount: Int64
+    amount: Int32
     note: str
 
 
 class RulesData(Struct):
-    thread: Int64
-    reply: Int64
-    guru_answer: Int64
-    answer_accepted: Int64
-    accepted_an_answer: Int64
-    helpful: Int64
-    daily_cap: Int64
+    thread: Int32
+    reply: Int32
+    guru_answer: Int32
+    answer_accepted: Int32
+    accepted_an_answer: Int32
+    helpful: Int32
+    daily_cap: Int32
 
 
 def _struct_dict(data: Struct) -> dict[str, Any]:

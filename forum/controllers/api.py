@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .. import post_notes
-from ..api_schema import BODY, TITLE, Int64
+from ..api_schema import BODY, TITLE, Id, Int32
 from ..access import require_category
 from ..errors import NotFound
 from ..services import reading
@@ -25,11 +25,11 @@ from ..web import SESSION_USER_KEY, client_ip
 
 
 class ThreadCreate(Struct):
-    category_id: Int64
+    category_id: Id
     title: Annotated[str, TITLE]
     body: Annotated[str, BODY]
     distinct_reason: str | None = None
-    distinct_from_id: Int64 | None = None
+    distinct_from_id: Id | None = None
 
 
 class ReplyCreate(Struct):
@@ -62,7 +62,7 @@ class CategoryData(Struct):
     name_en: str
     description_th: str = ""
     description_en: str = ""
-    position: Int64 = 0
+    position: Int32 = 0
 
 
 def category_json(c: m.Category) -> dict[str, Any]:

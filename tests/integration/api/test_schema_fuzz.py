@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import httpx
 
@@ -37,17 +38,18 @@ def credentials(base: str, login_id: str | None) -> list[str]:
     return ["-H", f"Cookie: {cookies}", "-H", f"x-csrftoken: {token}"]
 
 
-def schemathesis(base: str, auth: list[str]) -> subprocess.CompletedProcess[str]:
+def schemathesis(base: str, auth: list[str], workdir: Path) -> subprocess.CompletedProcess[str]:
     command = [str(BIN / "st"), "run", f"{base}/api/schema/openapi.json", "--max-examples", EXAMPLES, "--seed", "12",
                "--max-time", MAX_SECONDS, "--exclude-checks", ",".join(NOT_SCHEMA_CHECKS), "--no-color",
                "--request-timeout", "20", *[arg for path in SESSION_CHANGING for arg in ("--exclude-path", path)],
                *auth]
-    return subprocess.run(command, capture_output=True, text=True, timeout=int(MAX_SECONDS) * 3 + 60)
+    return subprocess.run(command, capture_output=True, text=True, timeout=int(MAX_SECONDS) * 3 + 60,
+                          cwd=workdir)  # its .schemathesis/ cache goes with the server's data dir
 
 
 async def test_the_api_answers_as_its_schema_says_to_guests_and_members(db_url, db, factory, member, category):
     await factory.thread(category, member, "Oil change intervals for a city car", "Every 10,000 km?")
     with live_server(db_url, workers=1, env={"WEBBOARD_ACCESS_LOG": "0"}) as (base, log):
         for who, login_id in (("guest", None), ("member", member.login_id)):
-            run = schemathesis(base, credentials(base, login_id))
+            run = schemathesis(base, credentials(base, login_id), log.parent)
             assert run.returncode == 0, f"as {who}:\n{run.stdout[-6000:]}\n{run.stderr[-2000:]}"
