@@ -34,10 +34,9 @@ def configure_logging(settings: Settings) -> None:
     `webboard` commands configure nothing for them), unless the host application already did."""
     root = logging.getLogger("webboard")
     root.setLevel(settings.log.level)
-    if not any(getattr(h, "_webboard", False) for h in root.handlers) and not root.handlers:
+    if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler._webboard = True  # type: ignore[attr-defined]
         root.addHandler(handler)
         root.propagate = False  # the server's root logger would print every line twice
 
