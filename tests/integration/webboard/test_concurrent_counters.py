@@ -44,8 +44,8 @@ async def test_counters_equal_their_counts_after_concurrent_posting_on_two_worke
     await db.commit()
 
     with live_server(db_url, workers=2) as (base, _log):
-        clients = [await logged_in(base, u.login_id) for u in members]
-        guru_clients = [await logged_in(base, u.login_id) for u in gurus]
+        clients = list(await asyncio.gather(*(logged_in(base, u.login_id) for u in members)))
+        guru_clients = list(await asyncio.gather(*(logged_in(base, u.login_id) for u in gurus)))
         try:
             asked = await clients[1].post("/api/guru/questions", json={
                 "area_id": category.id, "title": "Car pulls to the left when braking", "body": "Since last week."})
