@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -32,7 +33,10 @@ from .controllers.duplicates import DuplicateApiController, DuplicateController
 from .controllers import membership as membership_web
 from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_on_shutdown
 from .db import create_engine, plugin_config
+from .api_schema import ErrorBody, document_errors, fix_options_allow
 from .errors import DomainError, RateLimited
+from .observability import configure_logging, current_request_id, log_unhandled
+from . import observability
 from .notices import NoticesPlugin
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
@@ -58,27 +62,32 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
+def api_error(status_code: int, message: str, *, headers: dict[str, str] | None = None, **more: Any) -> Response:
+    """The JSON error answer under /api: an `ErrorBody` (plus an error's own keys)."""
+    known = {k: more.pop(k) for k in ("fields", "retry_at", "extra") if more.get(k) is not None}
+    body = ErrorBody(error=message, status_code=status_code, request_id=current_request_id.get(), **known).to_dict()
+    for key, value in more.items():  # e.g. a refused duplicate's matches (JSON-ready values)
+        body.setdefault(key, value)
+    return Response(body, status_code=status_code, headers=headers)
+
+
 def domain_error_handler(request: Request, error: DomainError) -> Response:
     if is_api(request):
-        body: dict[str, Any] = {"error": error_text(error), "status_code": error.status_code}
-        if error.field_errors:
-            body["fields"] = field_errors(error)
-        for key, value in error.extra.items():  # e.g. a refused duplicate's matches (JSON-ready values)
-            body.setdefault(key, value)
         headers = {}
+        retry_at = None
         if isinstance(error, RateLimited):
-            body["retry_at"] = error.retry_at.isoformat()
-            headers["Retry-After"] = str(max(1, int((error.retry_at - __import__("datetime").datetime.now(error.retry_at.tzinfo)).total_seconds())))
-        return Response(body, status_code=error.status_code, headers=headers)
+            retry_at = error.retry_at.isoformat()
+            headers["Retry-After"] = str(max(1, int((error.retry_at - datetime.datetime.now(error.retry_at.tzinfo)).total_seconds())))
+        return api_error(error.status_code, error_text(error), headers=headers,
+                         fields=field_errors(error) if error.field_errors else None, retry_at=retry_at, **error.extra)
     return error_page(request, error.status_code, error_text(error))
 
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:
+    request_id = log_unhandled(error, request.method, request.url.path) if error.status_code >= 500 else None
     if is_api(request):
-        body = {"error": error.detail, "status_code": error.status_code}
-        if getattr(error, "extra", None):
-            body["extra"] = error.extra
-        return Response(body, status_code=error.status_code, headers=getattr(error, "headers", None))
+        return api_error(error.status_code, error.detail, headers=getattr(error, "headers", None),
+                         extra=getattr(error, "extra", None) or None)
     if isinstance(error, NotAuthorizedException):
         return Redirect(f"/login?next={request.url.path}", status_code=303)
     detail = error.detail
@@ -86,20 +95,31 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
         detail = i18n.gettext("Page not found.")
     elif error.status_code == 403 and "CSRF" in str(detail):
         detail = i18n.gettext("Your form expired. Go back, reload the page and try again.")
-    return error_page(request, error.status_code, detail)
+    return error_page(request, error.status_code, detail, request_id=request_id)
 
 
-def error_page(request: Request, status_code: int, message: str) -> Response:
+def unhandled_error_handler(request: Request, error: Exception) -> Response:
+    """Any other exception: logged with its traceback and request id, answered with a 500 that
+    shows the id (and nothing of the error itself)."""
+    request_id = log_unhandled(error, request.method, request.url.path)
+    message = i18n.gettext("Something went wrong on our side. Please try again later.")
+    if is_api(request):
+        return api_error(500, message)
+    return error_page(request, 500, message, request_id=request_id)
+
+
+def error_page(request: Request, status_code: int, message: str, request_id: str | None = None) -> Response:
     return Template(
         template_name="error.html",
         context={"status_code": status_code, "message": message, "user": request.state.get("user"),
-                 "lang": i18n.current_locale.get()},
+                 "lang": i18n.current_locale.get(), "request_id": request_id},
         status_code=status_code,
     )  # type: ignore[return-value]
 
 
 def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] | None = None) -> Litestar:
     settings = settings or get_settings()
+    configure_logging(settings)
     engine = create_engine(settings.db)
     template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment()))
     session_config = QuietSessionConfig(
@@ -108,7 +128,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     )
     hooks = list(post_hooks) if post_hooks is not None else default_post_hooks(settings)
     static = [create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)] if STATIC_DIR.exists() else []
-    return Litestar(
+    app = Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
                         DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static],
@@ -123,10 +143,14 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         template_config=template_config,
         openapi_config=OpenAPIConfig(title="Club webboard API", version="1.0.0", path="/api/schema"),
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
-                            **membership_web.EXCEPTION_HANDLERS},
+                            Exception: unhandled_error_handler, **membership_web.EXCEPTION_HANDLERS},
         state=State({"post_hooks": hooks, "settings": settings}),
         debug=settings.debug,
     )
+    document_errors(app)
+    fix_options_allow(app)
+    app.asgi_handler = observability.wrap(app.asgi_handler, settings)
+    return app
 
 
 def default_post_hooks(settings: Settings) -> list[PostHook]:

@@ -57,14 +57,20 @@ class SecuritySettings:
     login_window_seconds: int = 15 * 60
 
 
+# Lengths a post's title and body may have; the posting service checks them and the API schema
+# states them (forum/api_schema.py), so both read these.
+TITLE_MAX = 200
+BODY_MAX = 20_000
+
+
 @dataclass(frozen=True)
 class BoardSettings:
     terms_version: str = "2026-01"
     minimum_age: int = 13
     threads_per_page: int = 20
     posts_per_page: int = 20
-    title_max: int = 200
-    body_max: int = 20_000
+    title_max: int = TITLE_MAX
+    body_max: int = BODY_MAX
     # Posting limits: (threads, replies) per window, stricter on an account's first day.
     new_account_threads_per_day: int = 3
     new_account_replies_per_day: int = 10
@@ -77,6 +83,13 @@ class ServerSettings:
     host: str = field(default_factory=lambda: _env("WEBBOARD_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(_env("WEBBOARD_PORT", "8000")))
     workers: int = field(default_factory=lambda: int(_env("WEBBOARD_WORKERS", "2")))
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    # One access-log line per request on the `webboard.access` logger; WEBBOARD_ACCESS_LOG=0 turns it off.
+    access_log: bool = field(default_factory=lambda: _env("WEBBOARD_ACCESS_LOG", "1") != "0")
+    level: str = field(default_factory=lambda: _env("WEBBOARD_LOG_LEVEL", "INFO").upper())
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,7 @@ class Settings:
     board: BoardSettings = field(default_factory=BoardSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    log: LogSettings = field(default_factory=LogSettings)
     debug: bool = field(default_factory=lambda: _env("WEBBOARD_DEBUG", "0") == "1")
 
 

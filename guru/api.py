@@ -3,7 +3,7 @@ carries its disclaimer as fields (version, text_th, text_en, and text in the req
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, patch, post
 from litestar.exceptions import NotFoundException
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 from forum.i18n import LOCALES, current_locale
+from forum.api_schema import BODY, TITLE, Id, Int32
 from forum.settings import Settings
 
 from . import disclaimers, queries
@@ -22,29 +23,29 @@ from .services import GuruService, QuestionExtras
 
 
 class QuestionCreate(Struct):
-    area_id: int
-    title: str
-    body: str
+    area_id: Id
+    title: Annotated[str, TITLE]
+    body: Annotated[str, BODY]
     car_model: str | None = None
-    car_year: int | None = None
-    mileage_km: int | None = None
+    car_year: Int32 | None = None
+    mileage_km: Int32 | None = None
     distinct_reason: str | None = None
-    distinct_from_id: int | None = None
+    distinct_from_id: Id | None = None
 
 
 class BodyData(Struct):
-    body: str
+    body: Annotated[str, BODY]
 
 
 class ProfileData(Struct):
     display_name: str
     bio: str = ""
-    area_ids: list[int] = []
+    area_ids: list[Id] = []
 
 
 class GrantData(Struct):
-    user_id: int
-    area_ids: list[int] | None = None
+    user_id: Id
+    area_ids: list[Id] | None = None
 
 
 class DisclaimerData(Struct):

@@ -319,10 +319,17 @@ async def answer_visibility_changed(session: AsyncSession, post: m.Post, thread:
 
 async def refresh_counts(session: AsyncSession, thread_id: int, guru_ids: set[int]) -> None:
     """Recounts a question's published guru answers and accepted answer, and the gurus' totals
-    over Ask Guru questions (recounting keeps them right after moderation and deletions)."""
+    over Ask Guru questions (recounting keeps them right after moderation and deletions).
+    The question's and the profiles' rows are locked first (PostgreSQL; SQLite's writer holds
+    the database), so two answers saved at once count each other instead of both writing a
+    count taken before the other committed."""
     await session.flush()
     published = and_(m.Post.id == m.GuruAnswer.post_id, m.Post.visibility == m.Visibility.PUBLISHED)
-    question = await session.scalar(select(m.GuruQuestion).where(m.GuruQuestion.thread_id == thread_id))
+    question = await session.scalar(select(m.GuruQuestion).where(m.GuruQuestion.thread_id == thread_id)
+                                    .with_for_update().execution_options(populate_existing=True))
+    if guru_ids:  # in one order, so two requests never wait on each other's locks
+        await session.execute(select(m.GuruProfile.user_id).where(m.GuruProfile.user_id.in_(sorted(guru_ids)))
+                              .order_by(m.GuruProfile.user_id).with_for_update())
     if question is not None:
         question.answer_count = await session.scalar(
             select(func.count()).select_from(m.GuruAnswer).join(m.Post, published).where(m.GuruAnswer.thread_id == thread_id)
@@ -331,7 +338,7 @@ async def refresh_counts(session: AsyncSession, thread_id: int, guru_ids: set[in
             select(m.GuruAnswer.post_id).join(m.Post, published)
             .where(m.GuruAnswer.thread_id == thread_id, m.GuruAnswer.is_accepted.is_(True))
         )
-    for guru_id in guru_ids:
+    for guru_id in sorted(guru_ids):
         user = await session.get(m.User, guru_id)
         if user is None:
             continue

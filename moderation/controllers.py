@@ -17,6 +17,7 @@ from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
+from forum.api_schema import Id, Int32
 from forum.errors import DomainError, NotFound, ValidationFailed
 from forum.i18n import N_, gettext
 from forum.services.accounts import utcnow
@@ -311,11 +312,11 @@ async def _reportable(db_session: AsyncSession, post_id: int, member: m.User) ->
 
 # -- JSON API --------------------------------------------------------------------------------
 class ActionData(Struct):
-    version: int
+    version: Int32
     rule: str | None = None  # delete: the rule broken
     reason: str | None = None  # delete: told to the author; suspend/revoke: a note for the records
     terms: str | None = None  # suspend/revoke: the reason under the terms (membership.REASONS)
-    days: int | None = None
+    days: Int32 | None = None
     body: str | None = None
     title: str | None = None
 
@@ -324,8 +325,8 @@ class ActionData(Struct):
 
 
 class BulkItem(Struct):
-    id: int
-    version: int
+    id: Id
+    version: Int32
 
 
 class BulkData(Struct):

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from ..api_schema import Id, Int32
 from ..errors import DomainError, NotFound
 from ..i18n import N_
 from ..settings import Settings
@@ -69,7 +70,7 @@ def page_json(page: Any, shape: Any) -> dict[str, Any]:
 
 
 class RedeemData(Struct):
-    quantity: int = 1
+    quantity: Int32 = 1
 
 
 class AddressData(Struct):
@@ -83,8 +84,8 @@ class AddressData(Struct):
 class PrizeData(Struct):
     name_th: str
     name_en: str
-    price: int
-    stock: int
+    price: Int32
+    stock: Int32
     description_th: str = ""
     description_en: str = ""
     picture_url: str | None = None
@@ -94,8 +95,8 @@ class PrizeData(Struct):
 class PrizePatch(Struct):
     name_th: str | None = None
     name_en: str | None = None
-    price: int | None = None
-    stock: int | None = None
+    price: Int32 | None = None
+    stock: Int32 | None = None
     description_th: str | None = None
     description_en: str | None = None
     picture_url: str | None = None
@@ -103,22 +104,22 @@ class PrizePatch(Struct):
 
 
 class ShipData(Struct):
-    ids: list[int]
+    ids: list[Id]
 
 
 class AdjustData(Struct):
-    amount: int
+    amount: Int32
     note: str
 
 
 class RulesData(Struct):
-    thread: int
-    reply: int
-    guru_answer: int
-    answer_accepted: int
-    accepted_an_answer: int
-    helpful: int
-    daily_cap: int
+    thread: Int32
+    reply: Int32
+    guru_answer: Int32
+    answer_accepted: Int32
+    accepted_an_answer: Int32
+    helpful: Int32
+    daily_cap: Int32
 
 
 def _struct_dict(data: Struct) -> dict[str, Any]:

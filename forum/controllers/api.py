@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.exceptions import NotFoundException
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .. import post_notes
+from ..api_schema import BODY, TITLE, Id, Int32
 from ..access import require_category
 from ..errors import NotFound
 from ..services import reading
@@ -24,20 +25,20 @@ from ..web import SESSION_USER_KEY, client_ip
 
 
 class ThreadCreate(Struct):
-    category_id: int
-    title: str
-    body: str
+    category_id: Id
+    title: Annotated[str, TITLE]
+    body: Annotated[str, BODY]
     distinct_reason: str | None = None
-    distinct_from_id: int | None = None
+    distinct_from_id: Id | None = None
 
 
 class ReplyCreate(Struct):
-    body: str
+    body: Annotated[str, BODY]
 
 
 class PostUpdate(Struct):
-    body: str
-    title: str | None = None
+    body: Annotated[str, BODY]
+    title: Annotated[str, TITLE] | None = None
 
 
 class LoginData(Struct):
@@ -61,7 +62,7 @@ class CategoryData(Struct):
     name_en: str
     description_th: str = ""
     description_en: str = ""
-    position: int = 0
+    position: Int32 = 0
 
 
 def category_json(c: m.Category) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from ..duplicates.hook import live_index
 from ..duplicates.service import (
     MAX_SUGGESTIONS, SETTING_LABELS, DuplicateFound, DuplicateService, load_settings, parse_settings, save_settings,
 )
+from ..api_schema import Id
 from ..errors import DomainError, NotFound
 from ..i18n import N_, current_locale
 from ..services import reading
@@ -138,7 +139,7 @@ class DuplicateController(Controller):
 
 
 class CloseAsDuplicate(Struct):
-    original_id: int
+    original_id: Id
     move_replies: bool = True
 
 

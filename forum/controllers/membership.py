@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from ..access import CategoryGated, access_problem, require_category
+from ..api_schema import Int32
 from ..errors import DomainError, ValidationFailed
 from ..i18n import N_, gettext
 from ..rendering import render_markdown
@@ -418,7 +419,7 @@ class StatusData(Struct):
     action: str
     reason: str | None = None
     with_notice: bool = False
-    days: int | None = None
+    days: Int32 | None = None
     note: str | None = None
 
 

@@ -35,6 +35,7 @@ from .. import events
 from ..access import hidden_category_ids
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..i18n import N_
+from ..services.posting import bump_reply_count
 from .features import Analyzer
 from .index import DUPLICATE_THRESHOLD, DuplicateIndex
 from .snapshot import SnapshotStore, Versions, analyzer_version, micros
@@ -673,8 +674,9 @@ class DuplicateService:
             update(m.Post).where(m.Post.id.in_(ids)).values(thread_id=original.id)
             .execution_options(synchronize_session="fetch")
         )
-        thread.reply_count = max(0, thread.reply_count - published)
-        original.reply_count += published
+        if published:  # in SQL: replies posted to the original meanwhile keep their counts
+            await bump_reply_count(self.session, thread, -published)
+            await bump_reply_count(self.session, original, +published)
         for target in (thread, original):
             last = (await self.session.execute(
                 select(m.Post.created_at, m.Post.author_id)

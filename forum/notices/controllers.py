@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
+from ..api_schema import Id, Int32
 from ..errors import DomainError, NotFound
 from ..i18n import current_locale
 from ..rendering import render_markdown
@@ -247,11 +248,11 @@ class NoticeData(Struct):
     starts_at: str | None | UnsetType = UNSET
     ends_at: str | None | UnsetType = UNSET
     functions: list[str] | UnsetType = UNSET
-    recovers_id: int | None | UnsetType = UNSET
+    recovers_id: Id | None | UnsetType = UNSET
 
 
 class Extension(Struct):
-    minutes: int
+    minutes: Int32
 
 
 def notice_json(n: m.Notice, now: dt.datetime, related: m.Notice | None = None) -> dict[str, Any]:

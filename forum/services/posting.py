@@ -11,6 +11,7 @@ from typing import Any, Literal, Protocol, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 import models as m
 
@@ -130,7 +131,7 @@ class PostingService:
         await self.session.flush()
         draft.post = post
         if draft.visibility == m.Visibility.PUBLISHED:
-            thread.reply_count += 1
+            await bump_reply_count(self.session, thread, +1)
             thread.last_activity_at = now
             thread.last_author_id = author.id
         await self._after_save(draft, post)
@@ -188,7 +189,7 @@ class PostingService:
             if (before == published) != (visibility == published):
                 await self._bump_category(thread.category_id, +1 if visibility == published else -1)
         elif (before == published) != (visibility == published):
-            thread.reply_count += 1 if visibility == published else -1
+            await bump_reply_count(self.session, thread, +1 if visibility == published else -1)
             last = await self.session.execute(
                 select(m.Post.created_at, m.Post.author_id)
                 .where(m.Post.thread_id == thread.id, m.Post.visibility == published)
@@ -250,6 +251,16 @@ class PostingService:
             await hook.after_save(self.session, draft, post)
         if draft.action != "edit":
             await events.emit("post.created", self.session, post=post, thread=draft.thread, draft=draft)
+
+
+async def bump_reply_count(session: AsyncSession, thread: m.Thread, delta: int) -> None:
+    """Adds `delta` to a thread's reply count in one UPDATE and keeps the loaded thread in step.
+    (`thread.reply_count += 1` read the count before the write: concurrent replies lost counts.)"""
+    count = await session.scalar(
+        update(m.Thread).where(m.Thread.id == thread.id).values(reply_count=m.Thread.reply_count + delta)
+        .returning(m.Thread.reply_count).execution_options(synchronize_session=False)
+    )
+    set_committed_value(thread, "reply_count", count)
 
 
 def validate_text(board: BoardSettings, title: str | None, body: str, *, with_title: bool) -> tuple[str | None, str]:

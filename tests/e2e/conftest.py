@@ -29,7 +29,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     data_dir = tempfile.mkdtemp(prefix="webboard-e2e-")
-    env = {**os.environ, "WEBBOARD_DATA_DIR": data_dir, "WEBBOARD_SECRET_KEY": "e2e-secret"}
+    # No access log: the server's output goes to a pipe nobody reads, which would fill and stall it.
+    env = {**os.environ, "WEBBOARD_DATA_DIR": data_dir, "WEBBOARD_SECRET_KEY": "e2e-secret", "WEBBOARD_ACCESS_LOG": "0"}
     env.pop("DATABASE_URL", None)
     subprocess.run([str(BIN / "webboard"), "seed-demo"], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
