@@ -33,6 +33,8 @@ from .controllers import membership as membership_web
 from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_on_shutdown
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
+from .headers import security_headers
+from .inputs import input_guard
 from .notices import NoticesPlugin
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
@@ -116,7 +118,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         on_shutdown=[save_index_on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
-        middleware=[locale_middleware, session_config.middleware],
+        middleware=[locale_middleware, input_guard, session_config.middleware],
         stores={"sessions": session_store(settings)},
         csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,
                                cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
                             **membership_web.EXCEPTION_HANDLERS},
         state=State({"post_hooks": hooks, "settings": settings}),
+        before_send=[security_headers(settings.security.https)],  # CSP and friends on every response
         debug=settings.debug,
     )
 
