@@ -27,9 +27,9 @@ def endpoints(app: Litestar) -> Iterator[Endpoint]:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
-        for method, handler in sorted(route.route_handler_map.items()):
+        for method, entry in sorted(route.route_handler_map.items()):
             if method not in SKIPPED_METHODS:
-                yield Endpoint(method, route.path, handler)
+                yield Endpoint(method, route.path, entry[0] if isinstance(entry, tuple) else entry)
 
 
 def fill(path: str, values: dict[str, Any]) -> str:
