@@ -61,3 +61,37 @@ async def require_category(session: AsyncSession, viewer: m.User | None, categor
     access = await session.scalar(select(m.Category.access).where(m.Category.id == category_id))
     if access is not None and (reason := access_problem(access, viewer, today)):
         raise CategoryGated(reason, access=access.value)
+
+
+def thread_visible(thread: m.Thread | object, viewer: m.User | None) -> bool:
+    """Whether a thread's moderation state lets this viewer see it: published threads to everyone,
+    held ones to their author and admins, deleted ones to nobody. (The category gate is separate:
+    `can_read_thread` asks both.)"""
+    visibility = getattr(thread, "visibility")
+    if visibility == m.Visibility.PUBLISHED:
+        return True
+    if visibility == m.Visibility.HELD and viewer is not None:
+        return viewer.is_admin or viewer.id == getattr(thread, "author_id")
+    return False
+
+
+async def can_read_thread(session: AsyncSession, viewer: m.User | None, thread: m.Thread,
+                          today: dt.date | None = None) -> bool:
+    """Whether this viewer may read the thread: its moderation state and its category's gate.
+    Every path that shows or acts on a post by id (reports, helpful marks, accepting) asks here, so
+    a gated post is never reachable by guessing its sequential id."""
+    if not thread_visible(thread, viewer):
+        return False
+    access = await session.scalar(select(m.Category.access).where(m.Category.id == thread.category_id))
+    return access is None or access_problem(access, viewer, today) is None
+
+
+async def can_read_post(session: AsyncSession, viewer: m.User | None, post: m.Post, thread: m.Thread,
+                        today: dt.date | None = None) -> bool:
+    """A post inside a readable thread: published, or held and the viewer's own (or an admin)."""
+    if post.visibility == m.Visibility.HELD:
+        if viewer is None or not (viewer.is_admin or post.author_id == viewer.id):
+            return False
+    elif post.visibility != m.Visibility.PUBLISHED:
+        return False
+    return await can_read_thread(session, viewer, thread, today)

@@ -37,6 +37,8 @@ from .api_schema import ErrorBody, document_errors, fix_options_allow
 from .errors import DomainError, RateLimited
 from .observability import configure_logging, current_request_id, log_unhandled
 from . import observability
+from .headers import security_headers
+from .inputs import input_guard
 from .notices import NoticesPlugin
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
@@ -136,7 +138,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         on_shutdown=[save_index_on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
-        middleware=[locale_middleware, session_config.middleware],
+        middleware=[locale_middleware, input_guard, session_config.middleware],
         stores={"sessions": session_store(settings)},
         csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,
                                cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
@@ -145,6 +147,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
                             Exception: unhandled_error_handler, **membership_web.EXCEPTION_HANDLERS},
         state=State({"post_hooks": hooks, "settings": settings}),
+        before_send=[security_headers(settings.security.https)],  # CSP and friends on every response
         debug=settings.debug,
     )
     document_errors(app)

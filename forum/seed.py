@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import models as m
 
 from .db import create_engine
+from .i18n import gettext
 from .rendering import render_markdown
 from .security import hash_password, password_problem
+from .services.membership import clean_display_name
 from .settings import get_settings
 from .text import search_terms
 
@@ -76,6 +78,10 @@ async def create_admin(login_id: str, display_name: str, email: str, password: s
     async with session:
         user = await session.scalar(select(m.User).where(m.User.login_id == login_id))
         if user is None:
+            display_name, problem = await clean_display_name(session, display_name, None)
+            if problem:  # the same name rule as registration (club rule 6 holds for admins too)
+                await engine.dispose()
+                raise ValueError(gettext(problem))
             user = _user(login_id, display_name, m.Role.ADMIN, password, email)
             session.add(user)
         else:

@@ -15,6 +15,7 @@ from forum.services.posting import PostingService
 from forum.web import provide_member
 
 from .services import GuruService
+from forum.inputs import parse_id
 
 
 def provide_guru_service(db_session: AsyncSession, posting: PostingService) -> GuruService:
@@ -36,10 +37,7 @@ GURU_DEPENDENCIES: dict[str, Any] = {
 
 
 def parse_int(value: Any, default: int | None = None) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    return parse_id(value, default)  # out of 64-bit range counts as not a number
 
 
 def parse_ids(values: Any) -> list[int]:

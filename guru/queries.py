@@ -17,6 +17,7 @@ from forum.access import hidden_category_ids
 from forum.services.reading import POST_ROW, Cursor, Page
 
 from . import disclaimers
+from forum.inputs import in_range
 
 STATUSES: tuple[str, ...] = ("unanswered", "answered", "accepted")
 PUBLISHED = m.Visibility.PUBLISHED
@@ -103,6 +104,8 @@ class InboxCursor:
         try:
             answered, at, ident = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode().split("|")
             stamp = dt.datetime.fromisoformat(at)
+            if not (in_range(int(ident)) and in_range(int(answered))):
+                return None
             return cls(int(answered), stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc), int(ident))
         except (ValueError, UnicodeDecodeError):
             return None

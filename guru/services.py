@@ -20,7 +20,9 @@ from forum.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forum.i18n import N_
 from forum.services import notifications
 from forum.services.accounts import utcnow
-from forum.services.posting import PostingService
+from forum.services.membership import clean_display_name
+from forum.access import can_read_post, can_read_thread
+from forum.services.posting import PostingService, can_post
 
 from . import disclaimers
 
@@ -121,13 +123,15 @@ class GuruService:
             select(m.Thread, m.GuruQuestion).join(m.GuruQuestion, m.GuruQuestion.thread_id == m.Thread.id)
             .where(m.Thread.id == thread_id)
         )).first()
-        if row is None or not PostingService.thread_visible_to(row[0], viewer):
+        if row is None or not await can_read_thread(self.session, viewer, row[0]):
             raise NotFound("Question not found.")
         return row[0], row[1]
 
     # -- accepting and helpful marks ---------------------------------------------------
     async def accept(self, asker: m.User, post_id: int, now: dt.datetime | None = None) -> m.GuruAnswer:
         """Marks one guru answer as the accepted one; accepting another moves the mark."""
+        if reason := can_post(asker, now or utcnow()):
+            raise Forbidden(reason)
         answer, post, thread = await self._published_answer(post_id, asker)
         if thread.kind != m.ThreadKind.QUESTION:
             raise NotFound("Answer not found.")
@@ -169,6 +173,8 @@ class GuruService:
         return answer
 
     async def mark_helpful(self, marker: m.User, post_id: int, now: dt.datetime | None = None) -> m.GuruAnswer:
+        if reason := can_post(marker, now or utcnow()):  # suspended or ended: no marks either
+            raise Forbidden(reason)
         answer, post, _ = await self._published_answer(post_id, marker)
         if post.author_id == marker.id:
             raise Forbidden("You cannot mark your own answer as helpful.")
@@ -195,8 +201,9 @@ class GuruService:
             select(m.GuruAnswer, m.Post, m.Thread).join(m.Post, m.Post.id == m.GuruAnswer.post_id)
             .join(m.Thread, m.Thread.id == m.GuruAnswer.thread_id).where(m.GuruAnswer.post_id == post_id)
         )).first()
-        if row is None or row[1].visibility != m.Visibility.PUBLISHED or not PostingService.thread_visible_to(row[2], viewer):
-            raise NotFound("Answer not found.")
+        if (row is None or row[1].visibility != m.Visibility.PUBLISHED
+                or not await can_read_post(self.session, viewer, row[1], row[2])):
+            raise NotFound("Answer not found.")  # a gated answer is "not found", like one that is not there
         return row[0], row[1], row[2]
 
     # -- the guru role and profile -----------------------------------------------------
@@ -227,16 +234,18 @@ class GuruService:
     async def update_profile(self, guru: m.User, *, display_name: str, bio: str, area_ids: list[int]) -> m.GuruProfile:
         if not guru.is_guru:
             raise Forbidden("Only gurus have a guru profile.")
-        name = " ".join((display_name or "").split())
+        profile = await profile_for(self.session, guru)
+        # The same name rule as registration and /profile (club rule 6: no one else's real name).
+        name, name_problem = await clean_display_name(self.session, display_name, guru.id,
+                                                      current=profile.display_name)
         bio = (bio or "").strip()
         errors = {}
-        if not 2 <= len(name) <= 60:
-            errors["display_name"] = N_("Display name: 2-60 characters.")
+        if name_problem:
+            errors["display_name"] = name_problem
         if len(bio) > BIO_MAX:
             errors["bio"] = N_("The bio is longer than 1,000 characters.")
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-        profile = await profile_for(self.session, guru)
         profile.display_name, profile.bio = name, bio
         await self._set_areas(guru.id, area_ids)
         return profile

@@ -34,6 +34,7 @@ from moderation.queue import ACTIONS, AGES, BULK_ACTIONS, Filters, ItemDetail, Q
 from moderation.reports import already_reported, report_post, reportable_post
 from moderation.rules import LABEL_NAMES, RULES
 from moderation.runtime import model_for
+from forum.inputs import parse_id
 
 HISTORY_PAGE = 50
 # A ModerationModel; typed loosely because dependency values are validated against their types and
@@ -141,10 +142,8 @@ def _selected(values: list[str]) -> list[tuple[int, str]]:
     items = []
     for value in values:
         ident, _, version = value.partition(":")
-        try:
-            items.append((int(ident), version))
-        except ValueError:
-            continue
+        if (number := parse_id(ident)) is not None:
+            items.append((number, version))
     return items
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 from forum.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forum.i18n import N_
-from forum.services.posting import PostingService, can_post
+from forum.access import can_read_post
+from forum.services.posting import can_post
 from moderation import audit
 from moderation.queue import open_item, report_priority
 from moderation.rules import RULES
@@ -25,19 +26,11 @@ async def reportable_post(session: AsyncSession, post_id: int, member: m.User) -
     """The post, if this member may see it and report it."""
     post = await session.get(m.Post, post_id)
     thread = await session.get(m.Thread, post.thread_id) if post is not None else None
-    if post is None or thread is None or not _visible(post, thread, member):
-        raise NotFound("Post not found.")
+    if post is None or thread is None or not await can_read_post(session, member, post, thread):
+        raise NotFound("Post not found.")  # a gated post is "not found", like any post one cannot read
     if post.author_id == member.id:
         raise Forbidden("You cannot report your own post.")
     return post, thread
-
-
-def _visible(post: m.Post, thread: m.Thread, member: m.User) -> bool:
-    if not PostingService.thread_visible_to(thread, member):
-        return False
-    if post.visibility == m.Visibility.PUBLISHED:
-        return True
-    return post.visibility == m.Visibility.HELD and (member.is_admin or post.author_id == member.id)
 
 
 async def already_reported(session: AsyncSession, post_id: int, member: m.User) -> bool:

@@ -22,6 +22,7 @@ from ..settings import Settings
 from ..web import error_text, field_errors, redirect, render
 from ..access import CategoryGated
 from .membership import gate_page, gated_error_page, thread_gate
+from ..inputs import parse_id
 
 
 class BoardController(Controller):
@@ -149,7 +150,7 @@ class BoardController(Controller):
     @get("/search", name="search")
     async def search(self, request: Request, user: m.User | None, db_session: AsyncSession, q: str = "") -> Template:
         results = await reading.search_threads(db_session, q, viewer=user) if q.strip() else []
-        return render(request, "search.html", q=q, results=results)
+        return render(request, "search.html", q=q, site_q=q, results=results)  # site_q: the header box
 
 
 async def _category_or_404(categories: CategoryService, slug: str) -> m.Category:
@@ -177,7 +178,4 @@ def _visible(header: Any, user: m.User | None) -> bool:
 
 
 def _int(value: Any, default: int | None) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    return parse_id(value, default)  # out of 64-bit range counts as not a number

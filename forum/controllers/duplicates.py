@@ -30,6 +30,7 @@ from ..i18n import N_, current_locale
 from ..services import reading
 from ..services.categories import CategoryService
 from ..web import error_text, field_errors, redirect, render
+from ..inputs import parse_id
 
 
 def provide_duplicates(db_session: AsyncSession, state: State) -> DuplicateService:
@@ -41,7 +42,7 @@ DUPLICATE_DEPENDENCIES = {"duplicates": Provide(provide_duplicates, sync_to_thre
 
 def _int(value: Any) -> int | None:
     try:
-        return int(str(value).strip().lstrip("#").rsplit("/t/", 1)[-1].split("?")[0].split("#")[0])
+        return parse_id(str(value).strip().lstrip("#").rsplit("/t/", 1)[-1].split("?")[0].split("#")[0])
     except (TypeError, ValueError):
         return None
 

@@ -33,6 +33,7 @@ from ..services import membership
 from ..services.membership import ACTION_LABELS, REASONS, TermsAcceptanceRequired, VehicleForm, utcnow
 from ..settings import Settings
 from ..web import error_text, field_errors, redirect, render
+from ..inputs import parse_id
 
 EXEMPT = {"terms_exempt": True}
 PAGE = 30
@@ -137,10 +138,7 @@ async def _member_or_404(session: AsyncSession, user_id: int) -> m.User:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def _vehicle_form(form: dict[str, Any]) -> VehicleForm:

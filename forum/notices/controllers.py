@@ -23,6 +23,7 @@ from ..rendering import render_markdown
 from ..web import error_text, field_errors, redirect, render
 from .board import Banner
 from .clock import provide_now
+from ..inputs import parse_id
 from .gate import OPEN, OPT_KEY, SAFE_METHODS, board_of, current_banner
 from .service import (
     FUNCTION_LABELS, KIND_LABELS, NoticeInput, NoticePage, NoticeService, local_input, window_state,
@@ -222,10 +223,7 @@ def _raw(form: Any) -> dict[str, Any]:
 
 
 def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return parse_id(value, 0) or 0
 
 
 async def _notice_or_404(notices: NoticeService, notice_id: int) -> m.Notice:

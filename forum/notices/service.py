@@ -17,6 +17,7 @@ import models as m
 from ..errors import NotFound, ValidationFailed
 from ..i18n import N_
 from .clock import BANGKOK
+from ..inputs import in_range
 
 PER_PAGE = 10
 FEED_SIZE = 20
@@ -89,6 +90,8 @@ class NoticeInput:
         recovers_id = data.get("recovers_id")
         try:
             recovers_id = int(recovers_id) if recovers_id not in (None, "") else None
+            if recovers_id is not None and not in_range(recovers_id):
+                raise ValueError(recovers_id)
         except (TypeError, ValueError):
             errors["recovers_id"] = N_("Choose the outage this notice recovers from.")
             recovers_id = None

@@ -46,16 +46,14 @@ class AccountService:
         today = today or utcnow().date()
         errors: dict[str, str] = {}
         login_id = (form.login_id or "").strip().casefold()
-        display_name = " ".join((form.display_name or "").split())
+        display_name, name_problem = await membership.clean_display_name(self.session, form.display_name, None)
         email = (form.email or "").strip()
         if not LOGIN_ID_PATTERN.match(login_id):
             errors["login_id"] = N_("Login ID: 3-40 characters, letters a-z, digits, dot, dash or underscore.")
         elif await self.session.scalar(select(m.User.id).where(m.User.login_id == login_id)):
             errors["login_id"] = N_("This login ID is taken.")
-        if not 2 <= len(display_name) <= 60:
-            errors["display_name"] = N_("Display name: 2-60 characters.")
-        elif problem := await membership.impersonation_problem(self.session, display_name, None):
-            errors["display_name"] = problem
+        if name_problem:
+            errors["display_name"] = name_problem
         real_name, problem = membership.clean_real_name(form.real_name)
         if problem:
             errors["real_name"] = problem
@@ -122,12 +120,10 @@ class AccountService:
                              real_name: str | None = None) -> m.User:
         """`real_name` None leaves it as it is; an empty string removes it."""
         errors: dict[str, str] = {}
-        display_name = " ".join((display_name or "").split())
-        if not 2 <= len(display_name) <= 60:
-            errors["display_name"] = N_("Display name: 2-60 characters.")
-        elif display_name != user.display_name and (
-                problem := await membership.impersonation_problem(self.session, display_name, user.id)):
-            errors["display_name"] = problem
+        display_name, name_problem = await membership.clean_display_name(self.session, display_name, user.id,
+                                                                         current=user.display_name)
+        if name_problem:
+            errors["display_name"] = name_problem
         cleaned_real_name, problem = membership.clean_real_name(real_name)
         if problem:
             errors["real_name"] = problem

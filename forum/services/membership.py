@@ -554,6 +554,29 @@ _EXPORTED = {"users", "threads", "posts", "post_revisions", "notifications", "te
              "terms_versions", "categories"}
 
 
+# Whose row it is, for tables with more than one column pointing at a member: only the owner's
+# rows are theirs to export (a ledger row's `actor_id` is the member who caused another member's
+# earning; that row, with its balance, belongs to the earner). None: operators' records about
+# other people's posts, exported to nobody as personal data.
+OWNER_COLUMNS: dict[str, str | None] = {
+    "coin_ledger": "user_id", "coin_redemptions": "user_id", "moderation_items": "author_id",
+    "moderation_history": "target_user_id", "moderation_decisions": None,
+}
+
+
+def owner_column(table: Any) -> Any:
+    """The column naming the member a row belongs to, or None when the table holds nobody's
+    personal data. A table with several member columns must be declared in OWNER_COLUMNS (a
+    test checks), so a new table never leaks other members' rows into an export."""
+    if table.name in OWNER_COLUMNS:
+        name = OWNER_COLUMNS[table.name]
+        return table.c[name] if name else None
+    columns = [c for c in table.columns if any(fk.column.table.name == "users" for fk in c.foreign_keys)]
+    if len(columns) > 1:
+        raise LookupError(f"declare the owner column of {table.name} in OWNER_COLUMNS")
+    return columns[0] if columns else None
+
+
 async def export_data(session: AsyncSession, user: m.User, now: dt.datetime) -> dict[str, Any]:
     """Everything the board holds about the member, as one JSON-ready document: profile, posts,
     notifications, acceptances and history, plus every other table's rows that point at them
@@ -573,8 +596,10 @@ async def export_data(session: AsyncSession, user: m.User, now: dt.datetime) -> 
         "threads": [_row(t, skip=("search_terms",)) for t in (await session.scalars(
             select(m.Thread).where(m.Thread.author_id == uid).order_by(m.Thread.id))).all()],
         "posts": [_row(p) | {"thread_title": title, "category_id": category_id} for p, title, category_id in posts.all()],
+        # Earlier versions of the member's own posts (an admin's edit of someone else's post is theirs).
         "post_revisions": [_row(r) for r in (await session.scalars(
-            select(m.PostRevision).where(m.PostRevision.editor_id == uid).order_by(m.PostRevision.id))).all()],
+            select(m.PostRevision).join(m.Post, m.Post.id == m.PostRevision.post_id)
+            .where(m.Post.author_id == uid).order_by(m.PostRevision.id))).all()],
         "notifications": [_row(n) | {"text": " ".join(notifications.render(n.kind, n.params))} for n in (
             await session.scalars(select(m.Notification).where(m.Notification.user_id == uid).order_by(m.Notification.id))).all()],
         "terms_acceptances": [_row(a) for a in (await session.scalars(
@@ -593,10 +618,10 @@ async def export_data(session: AsyncSession, user: m.User, now: dt.datetime) -> 
     for table in m.metadata.sorted_tables:
         if table.name in _EXPORTED:
             continue
-        columns = [c for c in table.columns if any(fk.column.table.name == "users" for fk in c.foreign_keys)]
-        if not columns:
+        owner = owner_column(table)
+        if owner is None:
             continue
-        rows = (await session.execute(select(table).where(or_(*(c == uid for c in columns))).order_by(*table.primary_key))).all()
+        rows = (await session.execute(select(table).where(owner == uid).order_by(*table.primary_key))).all()
         if rows:
             document["other"][table.name] = [{k: _json_value(v) for k, v in row._mapping.items()} for row in rows]
     return document
@@ -742,6 +767,23 @@ async def impersonation_problem(session: AsyncSession, display_name: str, user_i
         if key in whole or len(key) >= RESERVED_MIN_CONTAINED:
             return N_("This name is a real person's name. Using another person's name is not allowed (club rule 6); choose another.")
     return None
+
+
+DISPLAY_NAME_MIN, DISPLAY_NAME_MAX = 2, 60
+
+
+async def clean_display_name(session: AsyncSession, display_name: str | None, user_id: int | None,
+                             current: str | None = None) -> tuple[str, str | None]:
+    """The one rule for every name a member is shown under (registration, /profile, the guru
+    profile, the admin command): spacing collapsed, 2-60 characters, and not another person's
+    real or protected name (club rule 6). A name left as it is (`current`) is not re-judged.
+    Returns (the cleaned name, a problem msgid or None)."""
+    name = " ".join((display_name or "").split())
+    if not DISPLAY_NAME_MIN <= len(name) <= DISPLAY_NAME_MAX:
+        return name, N_("Display name: 2-60 characters.")
+    if name != current and (problem := await impersonation_problem(session, name, user_id)):
+        return name, problem
+    return name, None
 
 
 def clean_real_name(real_name: str | None) -> tuple[str | None, str | None]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 import models as m
 
+from ..access import thread_visible
 from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from .. import events
@@ -203,11 +204,7 @@ class PostingService:
 
     @staticmethod
     def thread_visible_to(thread: m.Thread, user: m.User | None) -> bool:
-        if thread.visibility == m.Visibility.PUBLISHED:
-            return True
-        if thread.visibility == m.Visibility.HELD and user is not None:
-            return user.is_admin or user.id == thread.author_id
-        return False
+        return thread_visible(thread, user)  # decided in forum.access, with the category gates
 
     # -- internals ---------------------------------------------------------------------
     def _check_author(self, author: m.User, now: dt.datetime) -> None:

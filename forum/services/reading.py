@@ -17,6 +17,7 @@ import models as m
 
 from ..access import hidden_category_ids
 from ..text import tokenize
+from ..inputs import in_range
 
 starter = aliased(m.User, name="starter")
 last_author = aliased(m.User, name="last_author")
@@ -67,7 +68,7 @@ class Cursor:
             stamp = dt.datetime.fromisoformat(at)
             if stamp.tzinfo is None:
                 stamp = stamp.replace(tzinfo=dt.timezone.utc)
-            return cls(stamp, int(ident))
+            return cls(stamp, int(ident)) if in_range(int(ident)) else None
         except (ValueError, UnicodeDecodeError):
             return None
 

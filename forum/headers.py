@@ -1,0 +1,68 @@
+"""Browser security headers on every response (pages, JSON, static files, error pages and the
+router's own 404/405), added by one before-send hook at the app level.
+
+The Content-Security-Policy allows scripts, styles, fonts and fetches from the board itself
+only: no inline script, no inline style, no `eval`, no plug-ins, no framing by other sites, forms
+posting only back to the board. Images may also come over https (prize pictures are given as web
+addresses). The OpenAPI viewer under /api/schema is a third-party page that loads its code from a
+CDN with inline bootstrapping; it holds no member content and gets a policy of its own.
+"""
+
+from __future__ import annotations
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' https: data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+DOCS_CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com",
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com https://fonts.googleapis.com",
+    "font-src 'self' https://fonts.gstatic.com https://cdn.jsdelivr.net",
+    "img-src 'self' https: data:",
+    "worker-src 'self' blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+))
+DOCS_PREFIX = "/api/schema"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), accelerometer=(), gyroscope=(), magnetometer=()"
+HSTS = "max-age=31536000; includeSubDomains"
+
+BASE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def security_headers(https: bool):  # noqa: ANN201  (a Litestar before-send hook)
+    """The hook for `Litestar(before_send=[...])`; HSTS only when the board is served over HTTPS
+    (`WEBBOARD_HTTPS=1`), since a browser would otherwise refuse plain-HTTP development."""
+    fixed = dict(BASE_HEADERS, **({"Strict-Transport-Security": HSTS} if https else {}))
+
+    async def add_security_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in fixed.items():
+            if name not in headers:
+                headers[name] = value
+        if "Content-Security-Policy" not in headers:
+            docs = scope.get("path", "").startswith(DOCS_PREFIX)
+            headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
+
+    return add_security_headers
