@@ -427,6 +427,21 @@ async def seed_coins(ctx: DemoContext) -> None:
     await coins.redeem(nok, prizes[0].id, 1, now=ctx.now)
 
 
+async def seed_terms(ctx: DemoContext) -> None:
+    """A revision of the terms announced for two weeks ahead: members are told (a notification
+    linking to the new text) and will be asked to accept it on its effective date."""
+    from .services.membership import publish_terms
+
+    if await ctx.session.scalar(select(m.TermsVersion.id).limit(1)):
+        return
+    await publish_terms(
+        ctx.session, ctx.users["admin"], version="2027-01", effective_on=(ctx.now + dt.timedelta(days=14)).date(),
+        body_th="ข้อตกลงการใช้งานฉบับปรับปรุง: เพิ่มข้อกำหนดเรื่องเหรียญรางวัลและการแลกของรางวัล "
+                "และย้ำว่าคำตอบของกูรูเป็นความคิดเห็นส่วนตัว ไม่ใช่คำแนะนำของบริษัท",
+        body_en="Revised terms of use: adds the rules for reward coins and prizes, and restates that gurus' answers "
+                "are their personal opinion, not advice from the company.", now=ctx.now)
+
+
 # The seed runs these in order. Other features add their own step here (e.g. a few photos).
 SEED_STEPS: list[SeedStep] = [
     seed_categories,
@@ -436,6 +451,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_moderation,
     seed_notices,
     seed_coins,
+    seed_terms,
 ]
 
 
