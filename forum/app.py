@@ -22,7 +22,8 @@ from litestar.template.config import TemplateConfig
 import guru
 import moderation.web as moderation_web
 
-from . import coins, i18n
+from . import coins, i18n, ui
+from .controllers.assets import favicon
 from .controllers.accounts import AccountController
 from .controllers.admin import AdminCategoryController
 from .controllers.api import AuthApiController, BoardApiController
@@ -57,6 +58,7 @@ def jinja_environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge)
+    env.globals.update(ui.GLOBALS)  # label (translated enum values), icon, avatar
     return env
 
 
@@ -133,7 +135,8 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     app = Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
-                        DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static],
+                        DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static,
+                        favicon],
         on_startup=[moderation_web.on_startup, build_index_on_startup],
         on_shutdown=[save_index_on_shutdown],
         dependencies=DEPENDENCIES,

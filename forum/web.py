@@ -136,7 +136,8 @@ def author_label(name: str | None, status: m.MemberStatus | None) -> Markup:
 def tier_badge(tier: m.Tier | str | None) -> Markup:
     if (tier.value if isinstance(tier, m.Tier) else tier) != m.Tier.GOLD.value:
         return Markup("")
-    return Markup('<span class="gold-badge" title="%s">%s</span>') % (gettext("Verified Gold member"), gettext("Gold"))
+    return Markup('<span class="gold-badge" title="%s"><svg class="icon" aria-hidden="true" focusable="false">'
+                  '<use href="/static/icons.svg#i-gold"></use></svg>%s</span>') % (gettext("Verified Gold member"), gettext("Gold"))
 
 
 def client_ip(request: Request) -> str:

@@ -55,9 +55,9 @@ class GuruController(Controller):
 
     @get("/ask", name="guru_ask")
     async def ask_form(self, request: Request, member: m.User, db_session: AsyncSession, categories: CategoryService,
-                       area: str | None = None) -> Template:
+                       guru_service: GuruService, area: str | None = None) -> Template:
         return render(request, "guru/ask.html", areas=await areas_for(db_session, categories, member),
-                      form={"area_id": area or ""})
+                      form={"area_id": area or ""}, allowance=await guru_service.posting.allowance(member))
 
     @post("/ask", name="guru_create_question")
     async def ask(self, request: Request, member: m.User, guru_service: GuruService, db_session: AsyncSession,
@@ -75,7 +75,8 @@ class GuruController(Controller):
         except DomainError as error:
             return render(request, "guru/ask.html", status_code=error.status_code,
                           areas=await areas_for(db_session, categories, member), form=form, error=error_text(error),
-                          errors=field_errors(error), problem=error)
+                          errors=field_errors(error), problem=error,
+                          allowance=await guru_service.posting.allowance(member))
         held = thread.visibility == m.Visibility.HELD
         message = N_("Your question is awaiting review.") if held else N_("Question posted.")
         return redirect(request, question_link(thread.id), message)

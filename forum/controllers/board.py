@@ -50,11 +50,13 @@ class BoardController(Controller):
         return render(request, "category.html", category=category, page=page)
 
     @get("/c/{slug:str}/new", name="new_thread")
-    async def new_thread(self, request: Request, slug: str, member: m.User, categories: CategoryService) -> Template:
+    async def new_thread(self, request: Request, slug: str, member: m.User, categories: CategoryService,
+                         posting: PostingService) -> Template:
         category = await _category_or_404(categories, slug)
         if (gate := gate_page(request, category, member)) is not None:
             return gate
-        return render(request, "thread_form.html", category=category, all_categories=await categories.list(), form={})
+        return render(request, "thread_form.html", category=category, all_categories=await categories.list(), form={},
+                      allowance=await posting.allowance(member))
 
     @post("/c/{slug:str}/new", name="create_thread")
     async def create_thread(
@@ -74,7 +76,7 @@ class BoardController(Controller):
             return render(
                 request, "thread_form.html", status_code=error.status_code, category=category,
                 all_categories=await categories.list(), form=form, error=error_text(error),
-                errors=field_errors(error), problem=error,
+                errors=field_errors(error), problem=error, allowance=await posting.allowance(member),
             )
         message = N_("Your thread is awaiting review.") if thread.visibility == m.Visibility.HELD else N_("Thread posted.")
         return redirect(request, f"/t/{thread.id}", message)

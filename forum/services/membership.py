@@ -520,7 +520,7 @@ async def publish_terms(session: AsyncSession, admin: m.User, *, version: str, b
     if members:
         params = {"version": version, "effective_on": day.isoformat()}
         await session.execute(insert(m.Notification), [
-            {"user_id": uid, "kind": "membership.terms_revised", "params": params, "link": f"/terms/{version}"}
+            {"user_id": uid, "kind": "membership.terms_revised", "params": params, "link": f"/terms/v/{version}"}
             for uid in members])
     return terms
 

@@ -50,6 +50,17 @@ class Draft:
         return f"{self.title}\n{self.body}" if self.title else self.body
 
 
+@dataclass(frozen=True)
+class Allowance:
+    """A member's remaining posting allowance: `left` of `limit` in the current window (the
+    first day for a new account, else the last hour); `retry_at` when none is left."""
+
+    limit: int
+    left: int
+    new_account: bool
+    retry_at: dt.datetime | None = None
+
+
 class PostHook(Protocol):
     async def before_save(self, session: AsyncSession, draft: Draft) -> None: ...
 
@@ -214,7 +225,11 @@ class PostingService:
     def _validate(self, title: str | None, body: str, *, with_title: bool) -> tuple[str | None, str]:
         return validate_text(self.settings.board, title, body, with_title=with_title)
 
-    async def _check_rate(self, author: m.User, action: Literal["thread", "reply"], now: dt.datetime) -> None:
+    async def allowance(self, author: m.User, action: Literal["thread", "reply"] = "thread",
+                        now: dt.datetime | None = None) -> Allowance:
+        """How many more threads (Ask Guru questions count) or replies the member may post now,
+        by the same count that refuses the next one; forms show it before the member writes."""
+        now = now or utcnow()
         board = self.settings.board
         new_account = author.created_at is not None and now - author.created_at < dt.timedelta(days=1)
         if new_account:
@@ -228,11 +243,19 @@ class PostingService:
             m.Post.author_id == author.id, m.Post.created_at > since, m.Post.is_opening.is_(action == "thread")
         ).order_by(m.Post.created_at).limit(limit)
         recent = (await self.session.scalars(query)).all()
+        retry_at = None
         if len(recent) >= limit:
             retry_at = recent[0] + window
             if new_account:
                 retry_at = min(retry_at, author.created_at + window)
-            raise RateLimited("You have reached the posting limit. You can post again at {time}.", retry_at=retry_at)
+        return Allowance(limit=limit, left=max(0, limit - len(recent)), new_account=new_account, retry_at=retry_at)
+
+    async def _check_rate(self, author: m.User, action: Literal["thread", "reply"], now: dt.datetime) -> None:
+        allowance = await self.allowance(author, action, now)
+        if allowance.left == 0:
+            assert allowance.retry_at is not None
+            raise RateLimited("You have reached the posting limit. You can post again at {time}.",
+                              retry_at=allowance.retry_at)
 
     async def _bump_category(self, category_id: int, delta: int) -> None:
         await self.session.execute(

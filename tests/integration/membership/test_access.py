@@ -124,7 +124,7 @@ async def test_replying_into_a_gated_thread_through_the_form_is_refused_without_
 
 async def test_the_home_page_marks_gated_areas_with_a_lock(client, gold_area, adult_area, category):
     page = await client.get("/")
-    assert page.text.count("🔒") == 2
+    assert page.text.count("icons.svg#i-lock") == 2  # the lock icon (was an emoji)
     assert f'href="/c/{gold_area.slug}"' in page.text
 
 
