@@ -25,6 +25,7 @@ from typing import Any, Iterator
 from urllib.parse import parse_qsl
 
 from litestar.exceptions import NotFoundException
+from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import ValidationFailed
@@ -213,4 +214,6 @@ def input_guard(app: ASGIApp) -> ASGIApp:
 
         await app(scope, replay, send)
 
-    return middleware
+    # A refusal is answered here, inside the locale middleware, so its message is in the
+    # member's language (the app-level handler runs after the locale is reset).
+    return ExceptionHandlerMiddleware(app=middleware, debug=None)
