@@ -16,6 +16,7 @@ title match ranks above a body match (FTS5 columns; PostgreSQL weights A and D).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,6 +84,30 @@ def _forms_by_concept() -> dict[str, tuple[str, ...]]:
         for name in _expanded(target):
             forms.setdefault(name, set()).add(form)
     return {name: tuple(sorted(found, key=len, reverse=True)) for name, found in forms.items()}
+
+
+@lru_cache(maxsize=1)
+def _sorted_forms() -> tuple[str, ...]:
+    vocabulary = _vocabulary()
+    return tuple(sorted(f for f, target in vocabulary.form_to_concept.items() if isinstance(target, str)))
+
+
+@lru_cache(maxsize=4096)
+def completions(prefix: str, limit: int = 3) -> tuple[str, ...]:
+    """Concepts whose vocabulary forms start with a word typed half-way ("fortun" ->
+    model.fortuner, "headl" -> part.headlight); the most general of them when one implies another
+    (the index carries implied concepts too). Nothing when the prefix is short or too vague."""
+    if len(prefix) < 3 or prefix in _STOP:
+        return ()
+    vocabulary = _vocabulary()
+    forms = _sorted_forms()
+    names: set[str] = set()
+    for i in range(bisect.bisect_left(forms, prefix), len(forms)):
+        if not forms[i].startswith(prefix):
+            break
+        names.add(vocabulary.form_to_concept[forms[i]])
+    general = {n for n in names if not any(o != n and o in vocabulary.expand(n) for o in names)}
+    return tuple(sorted(general)) if len(general) <= limit else ()
 
 
 # ---------------------------------------------------------------- index side
@@ -189,21 +214,25 @@ def _stem(word: str) -> str:
 
 
 def _thai_run_units(run: str) -> list[Unit]:
-    """Units of a Thai run the vocabulary did not recognise. A run typed half-way through a
-    word ("น้ำมันเครื่") segments into junk at its end, so then the last pieces are also tried
-    joined back together (as a prefix), and the whole run as one prefix."""
+    """The unit of a Thai run the vocabulary did not recognise. Its segmentation may be wrong
+    when the run is part of a longer word ("ไฟแนน" -> "ไฟ" "แนน"), so the whole run as one
+    prefix is an alternative to all its words; and a run typed half-way through a word
+    ("น้ำมันเครื่" -> "น้ำมัน" "เค" "รื่") also has its last pieces joined back together."""
     tokens = [t for t in tokenize(run, normalized=True) if t.strip()]
     meaningful = [t for t in tokens if t not in _STOP] or tokens
-    if len(tokens) <= 1 or tokens[-1] in _thai_dictionary():
-        return [Unit((Term((t,)),), (t,)) for t in meaningful]
-    alternatives: list[Term | AllOf] = [Term((run,))]
-    for joined in (2, 3):
-        if len(tokens) >= joined:
-            head = [t for t in tokens[:-joined] if t not in _STOP]
-            terms = tuple(Term((t,)) for t in (*head, "".join(tokens[-joined:])))
-            alternatives.append(terms[0] if len(terms) == 1 else AllOf(terms))
+    completed = [Term((concept_token(n),), prefix=False) for n in completions(run)]
+    marks = tuple(form for n in completions(run) for form in _forms_by_concept().get(n, ()))
+    if len(tokens) <= 1:
+        return [Unit((Term((t,)), *completed), (t, *marks)) for t in meaningful]
+    alternatives: list[Term | AllOf] = [Term((run,)), *completed]
+    if tokens[-1] not in _thai_dictionary():
+        for joined in (2, 3):
+            if len(tokens) >= joined:
+                head = [t for t in tokens[:-joined] if t not in _STOP]
+                terms = tuple(Term((t,)) for t in (*head, "".join(tokens[-joined:])))
+                alternatives.append(terms[0] if len(terms) == 1 else AllOf(terms))
     alternatives.append(AllOf(tuple(Term((t,)) for t in meaningful)) if len(meaningful) > 1 else Term((meaningful[0],)))
-    return [Unit(tuple(dict.fromkeys(alternatives)), (run, *meaningful))]
+    return [Unit(tuple(dict.fromkeys(alternatives)), (run, *meaningful, *marks))]
 
 
 def parse_query(query_text: str) -> ParsedQuery:
@@ -225,7 +254,8 @@ def parse_query(query_text: str) -> ParsedQuery:
             word = _word_forms(token)[0]
             alternatives: list[Term | AllOf] = [Term((_stem(word),))]
             marks = [token, _stem(word)]
-            if token.isalpha() and (concept := vocabulary.fuzzy(token)):
+            concepts = [concept] if token.isalpha() and (concept := vocabulary.fuzzy(token)) else completions(word)
+            for concept in concepts:
                 alternatives.append(Term((concept_token(concept),), prefix=False))
                 marks.extend(forms.get(concept, ()))
             target.append(Unit(tuple(alternatives), tuple(marks)))
