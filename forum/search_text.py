@@ -66,12 +66,13 @@ def concept_token(name: str) -> str:
     return CONCEPT_PREFIX + re.sub(r"[^a-z0-9]", "x", name.lower())
 
 
-def _expanded(target) -> set[str]:
+@lru_cache(maxsize=4096)
+def _expanded(target: str | tuple[str, ...]) -> frozenset[str]:
     vocabulary = _vocabulary()
     names: set[str] = set()
     for name in target if isinstance(target, tuple) else (target,):
         names.update(vocabulary.expand(name))
-    return names
+    return frozenset(names)
 
 
 @lru_cache(maxsize=1)

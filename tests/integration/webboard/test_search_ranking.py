@@ -89,7 +89,7 @@ async def test_filters_by_category_and_ask_guru_status(client, db, factory, memb
     assert ids(await search(client, q="แบตเตอรี่", category="no-such-category")) == []
     page = await client.get("/search", params={"q": "แบตเตอรี่", "guru": "unanswered", "category": category.slug})
     assert "แบตเตอรี่หมดบ่อย" in page.text and "แบตเตอรี่บวม" not in page.text
-    assert f'<option value="{category.slug}" selected>' in page.text
+    assert f'<option value="{category.slug}" selected>' in page.text and "รอกูรูตอบ" in page.text  # Thai labels
 
 
 async def test_snippets_highlight_matched_words_and_stay_html_safe(client, factory, member, category):
