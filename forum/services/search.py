@@ -1,11 +1,13 @@
 """Thread search: the engine's own full-text index (SQLite FTS5 or PostgreSQL tsvector) over
 the words `forum.search_text` stores, ranked and filtered in one SQL statement.
 
-Ranking: the engine's text score (title weighted over body: FTS5 bm25 column weights,
-PostgreSQL weights A/D), raised for answered threads (an accepted guru answer most) and lowered
+Ranking: a text score (SQLite: a title match over a body-only one; PostgreSQL: ts_rank with the
+title weighted A and the body D), raised for answered threads (an accepted guru answer most) and lowered
 with age since the last activity. Everything that must stay out (held, deleted, categories the
-viewer may not read) is filtered in the same statement, before the LIMIT. A second statement
-loads the page's rows with the opening post for the snippet.
+viewer may not read) and the filters are applied in the same statement, before any LIMIT. When a
+query matches more than CANDIDATES threads, the newest CANDIDATES of them are ranked (a word
+found in most threads would otherwise be scored on every one of them per search). A second
+statement loads the page's rows with the opening post for the snippet.
 
 Every unit of the query must match; when that finds nothing, the search is broadened to any of
 them (the page says so).
@@ -30,7 +32,7 @@ from .reading import THREAD_ROW, rows
 
 PER_PAGE = 20
 MAX_PAGE = 50
-TITLE_WEIGHT = 5.0  # FTS5 bm25 column weight of the title against the body's 1.0
+TITLE_BONUS = 4.0  # SQLite: a title match scores 1 + this, a body-only match 1
 ANSWERED_BOOST = 0.3  # per answer level: 1 answered, 2 accepted guru answer
 AGE_HALF_DAYS = 365.0  # score halves at a year since the last activity
 
@@ -46,22 +48,33 @@ GURU_FILTERS: dict[str, str] = {
 _ANSWER_LEVEL = ("(CASE WHEN gq.accepted_post_id IS NOT NULL THEN 2 "
                  "WHEN gq.answer_count > 0 THEN 1 "
                  "WHEN gq.id IS NULL AND threads.reply_count > 0 THEN 1 ELSE 0 END)")
+# The newest CANDIDATES visible matches are ranked (found in the index's id order, which the
+# engines walk without sorting); a word in nearly every thread would otherwise have every one
+# of them scored on each search. Filters apply before that limit too.
+CANDIDATES = 2000
+# SQLite: FTS5's bm25() first counts every row matching each phrase (its IDF), a full pass over
+# the matches of a common word on every search; so the candidates are taken in id order without
+# it, and the text score is whether the title matches (looked up within the candidates' id range).
 _SQLITE_RANKED = (
-    "SELECT threads.id AS id, bm25(thread_search, {title_weight}, 1.0) * (1.0 + {boost} * {level}) "
-    "/ (1.0 + MAX(julianday(:now) - julianday(threads.last_activity_at), 0) / {half}) AS score "
+    "WITH c AS MATERIALIZED ("
+    "SELECT threads.id AS id, threads.last_activity_at AS at, {level} AS level "
     "FROM thread_search JOIN threads ON threads.id = thread_search.rowid "
     "LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
     "WHERE thread_search MATCH :match AND threads.visibility = 'published'{where} "
-    "ORDER BY score, threads.id DESC LIMIT :limit OFFSET :offset"
+    "ORDER BY thread_search.rowid DESC LIMIT :candidates) "
+    "SELECT c.id AS id, (1.0 + {title_bonus} * (c.id IN (SELECT rowid FROM thread_search "
+    "WHERE thread_search MATCH :title_match AND rowid >= (SELECT min(id) FROM c)))) "
+    "* (1.0 + {boost} * c.level) / (1.0 + MAX(julianday(:now) - julianday(c.at), 0) / {half}) AS score "
+    "FROM c ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset"
 )
 _POSTGRES_RANKED = (
-    "SELECT threads.id AS id, ts_rank(threads.search_vector, query) * (1.0 + {boost} * {level}) "
-    "/ (1.0 + GREATEST(EXTRACT(EPOCH FROM (CAST(:now AS timestamptz) - threads.last_activity_at)), 0) / 86400.0 / {half})"
-    " AS score "
-    "FROM threads CROSS JOIN to_tsquery('simple', :match) AS query "
-    "LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
-    "WHERE threads.search_vector @@ query AND threads.visibility = 'published'{where} "
-    "ORDER BY score DESC, threads.id DESC LIMIT :limit OFFSET :offset"
+    "SELECT c.id AS id, ts_rank(c.v, query) * (1.0 + {boost} * c.level) "
+    "/ (1.0 + GREATEST(EXTRACT(EPOCH FROM (CAST(:now AS timestamptz) - c.at)), 0) / 86400.0 / {half}) AS score "
+    "FROM (SELECT threads.id AS id, threads.search_vector AS v, threads.last_activity_at AS at, {level} AS level "
+    "FROM threads LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
+    "WHERE threads.search_vector @@ to_tsquery('simple', :match) AND threads.visibility = 'published'{where} "
+    "ORDER BY threads.id DESC LIMIT :candidates) AS c CROSS JOIN to_tsquery('simple', :match) AS query "
+    "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset"
 )
 
 opening = aliased(m.Post, name="opening")
@@ -119,7 +132,7 @@ class SearchResults:
 
 def _ranked_sql(dialect: str, where: str) -> Any:
     template = _SQLITE_RANKED if dialect == "sqlite" else _POSTGRES_RANKED
-    return text(template.format(title_weight=TITLE_WEIGHT, boost=ANSWERED_BOOST, level=_ANSWER_LEVEL,
+    return text(template.format(title_bonus=TITLE_BONUS, boost=ANSWERED_BOOST, level=_ANSWER_LEVEL,
                                 half=AGE_HALF_DAYS, where=where))
 
 
@@ -147,13 +160,13 @@ async def search_threads(
     statement = _ranked_sql(dialect, "".join(f" AND {c}" for c in conditions))
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     params = {"now": moment.isoformat(sep=" ") if dialect == "sqlite" else moment,
-              "limit": per_page + 1, "offset": (results.page - 1) * per_page}
+              "limit": per_page + 1, "offset": (results.page - 1) * per_page, "candidates": CANDIDATES}
     ranked: list[Any] = []
     if not broaden:
-        ranked = await rows(session, statement, {**params, "match": _expression(dialect, parsed, any_unit=False)})
+        ranked = await rows(session, statement, {**params, **_match(dialect, parsed, any_unit=False)})
     if broaden or (broaden is None and not ranked and results.page == 1 and len(parsed.units) > 1):
         results.broadened = True
-        ranked = await rows(session, statement, {**params, "match": _expression(dialect, parsed, any_unit=True)})
+        ranked = await rows(session, statement, {**params, **_match(dialect, parsed, any_unit=True)})
     results.has_next = len(ranked) > per_page and results.page < MAX_PAGE
     ranked = ranked[:per_page]
     if not ranked:
@@ -168,10 +181,11 @@ async def search_threads(
     return results
 
 
-def _expression(dialect: str, parsed: ParsedQuery, *, any_unit: bool) -> str:
+def _match(dialect: str, parsed: ParsedQuery, *, any_unit: bool) -> dict[str, str]:
     if dialect == "sqlite":
-        return fts5_expression(parsed, any_unit=any_unit)
-    return tsquery_expression(parsed, any_unit=any_unit)
+        expression = fts5_expression(parsed, any_unit=any_unit)
+        return {"match": expression, "title_match": f"title : ({expression})"}
+    return {"match": tsquery_expression(parsed, any_unit=any_unit)}
 
 
 async def search_page(session: AsyncSession, viewer: m.User | None, *, q: str = "", category: str = "",
