@@ -70,9 +70,6 @@ def _stamp(value: str) -> dt.datetime:
 async def copy_to_postgres(db_path: Path, url: str) -> None:
     import asyncpg
 
-    from forum.migrate import upgrade
-
-    upgrade(url)
     con = sqlite3.connect(db_path)
     pg = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
@@ -161,6 +158,7 @@ def main() -> int:
     parser.add_argument("--data-dir", default="/tmp/wb-search-bench")
     parser.add_argument("--postgres")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--postgres-only", action="store_true", help="skip the SQLite measurement")
     args = parser.parse_args()
     db_path = Path(args.data_dir) / "webboard.db"
     if not db_path.exists():
@@ -176,8 +174,10 @@ def main() -> int:
     con.close()
     workload = queries()
     print(f"{threads:,} threads, {len(workload)} queries x {args.rounds} rounds")
-    report("SQLite FTS5", asyncio.run(measure(url, workload, args.rounds)))
+    if not args.postgres_only:
+        report("SQLite FTS5", asyncio.run(measure(url, workload, args.rounds)))
     if args.postgres:
+        upgrade(args.postgres)
         asyncio.run(copy_to_postgres(db_path, args.postgres))
         report("PostgreSQL tsvector", asyncio.run(measure(args.postgres, workload, args.rounds)))
     return 0

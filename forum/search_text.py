@@ -271,7 +271,9 @@ def parse_query(query_text: str) -> ParsedQuery:
         # A form standing for several concepts ("battery drains") needs all of them.
         concepts = tuple(Term((concept_token(n),), prefix=False) for n in names)
         alternatives: list[Term | AllOf] = [concepts[0] if len(concepts) == 1 else AllOf(concepts)]
-        if words:
+        # Text holding a multi-word form is tagged with its concept, so the phrase would add
+        # nothing but an expensive position check; a one-word form also matches as a prefix.
+        if len(words) == 1:
             alternatives.insert(0, Term(words))
         marks = [surface, *(form for n in names for form in forms.get(n, ()))]
         required = not all(n.startswith("intent.") for n in names)

@@ -157,6 +157,10 @@ async def search_threads(
         conditions.append(f"threads.category_id = {int(category_id)}")
     if guru_status in GURU_FILTERS:
         conditions.append(GURU_FILTERS[guru_status])
+        if guru_status != "discussion":
+            # Questions are few: let the engine look them up rather than walk every match.
+            column = "thread_search.rowid" if dialect == "sqlite" else "threads.id"
+            conditions.append(f"{column} IN (SELECT thread_id FROM guru_questions)")
     statement = _ranked_sql(dialect, "".join(f" AND {c}" for c in conditions))
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     params = {"now": moment.isoformat(sep=" ") if dialect == "sqlite" else moment,
