@@ -72,8 +72,8 @@ _POSTGRES_RANKED = (
     "/ (1.0 + GREATEST(EXTRACT(EPOCH FROM (CAST(:now AS timestamptz) - c.at)), 0) / 86400.0 / {half}) AS score "
     "FROM (SELECT threads.id AS id, threads.search_vector AS v, threads.last_activity_at AS at, {level} AS level "
     "FROM threads LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
-    "WHERE threads.search_vector @@ to_tsquery('simple', :match) AND threads.visibility = 'published'{where} "
-    "ORDER BY threads.id DESC LIMIT :candidates) AS c CROSS JOIN to_tsquery('simple', :match) AS query "
+    "WHERE threads.search_vector @@ to_tsquery('simple', {match}) AND threads.visibility = 'published'{where} "
+    "ORDER BY threads.id DESC LIMIT :candidates) AS c CROSS JOIN to_tsquery('simple', {match}) AS query "
     "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset"
 )
 
@@ -130,10 +130,16 @@ class SearchResults:
         return bool(self.hits)
 
 
-def _ranked_sql(dialect: str, where: str) -> Any:
-    template = _SQLITE_RANKED if dialect == "sqlite" else _POSTGRES_RANKED
-    return text(template.format(title_bonus=TITLE_BONUS, boost=ANSWERED_BOOST, level=_ANSWER_LEVEL,
-                                half=AGE_HALF_DAYS, where=where))
+def _ranked_sql(dialect: str, where: str, match: str = "") -> Any:
+    """PostgreSQL gets the tsquery as a literal: a prepared statement with it as a parameter
+    soon runs on a generic plan, which cannot know whether the words are rare (walk the GIN
+    index) or common (walk threads newest first and stop), and picks one for all of them."""
+    if dialect == "sqlite":
+        return text(_SQLITE_RANKED.format(title_bonus=TITLE_BONUS, boost=ANSWERED_BOOST, level=_ANSWER_LEVEL,
+                                          half=AGE_HALF_DAYS, where=where))
+    literal = "'" + match.replace("\\", "").replace("'", "''").replace(":", "\\:") + "'"
+    return text(_POSTGRES_RANKED.format(boost=ANSWERED_BOOST, level=_ANSWER_LEVEL, half=AGE_HALF_DAYS, where=where,
+                                        match=literal))
 
 
 async def search_threads(
@@ -161,16 +167,16 @@ async def search_threads(
             # Questions are few: let the engine look them up rather than walk every match.
             column = "thread_search.rowid" if dialect == "sqlite" else "threads.id"
             conditions.append(f"{column} IN (SELECT thread_id FROM guru_questions)")
-    statement = _ranked_sql(dialect, "".join(f" AND {c}" for c in conditions))
+    where = "".join(f" AND {c}" for c in conditions)
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     params = {"now": moment.isoformat(sep=" ") if dialect == "sqlite" else moment,
               "limit": per_page + 1, "offset": (results.page - 1) * per_page, "candidates": CANDIDATES}
     ranked: list[Any] = []
     if not broaden:
-        ranked = await rows(session, statement, {**params, **_match(dialect, parsed, any_unit=False)})
+        ranked = await _ranked(session, dialect, where, parsed, params, any_unit=False)
     if broaden or (broaden is None and not ranked and results.page == 1 and len(parsed.units) > 1):
         results.broadened = True
-        ranked = await rows(session, statement, {**params, **_match(dialect, parsed, any_unit=True)})
+        ranked = await _ranked(session, dialect, where, parsed, params, any_unit=True)
     results.has_next = len(ranked) > per_page and results.page < MAX_PAGE
     ranked = ranked[:per_page]
     if not ranked:
@@ -185,11 +191,13 @@ async def search_threads(
     return results
 
 
-def _match(dialect: str, parsed: ParsedQuery, *, any_unit: bool) -> dict[str, str]:
+async def _ranked(session: AsyncSession, dialect: str, where: str, parsed: ParsedQuery, params: dict[str, Any], *,
+                  any_unit: bool) -> list[Any]:
     if dialect == "sqlite":
         expression = fts5_expression(parsed, any_unit=any_unit)
-        return {"match": expression, "title_match": f"title : ({expression})"}
-    return {"match": tsquery_expression(parsed, any_unit=any_unit)}
+        return await rows(session, _ranked_sql(dialect, where),
+                          {**params, "match": expression, "title_match": f"title : ({expression})"})
+    return await rows(session, _ranked_sql(dialect, where, tsquery_expression(parsed, any_unit=any_unit)), params)
 
 
 async def search_page(session: AsyncSession, viewer: m.User | None, *, q: str = "", category: str = "",
