@@ -11,11 +11,15 @@ from .settings import PROJECT_ROOT, get_settings
 # Made by the migrations, not by a model: SQLite's FTS5 table (and its shadow tables) and
 # PostgreSQL's full-text expression index.
 UNMODELLED_TABLE_PREFIX = "thread_search"
-UNMODELLED_INDEXES = frozenset({"ix_threads_search_terms"})
+UNMODELLED_INDEXES = frozenset({"ix_threads_search_terms", "ix_threads_search_vector"})
+# PostgreSQL's generated tsvector of threads.search_terms (revision 0012).
+UNMODELLED_COLUMNS = frozenset({"search_vector"})
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     if type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIX):
+        return False
+    if type_ == "column" and name in UNMODELLED_COLUMNS and compare_to is None:
         return False
     return not (type_ == "index" and name in UNMODELLED_INDEXES)
 

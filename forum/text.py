@@ -71,5 +71,9 @@ def strip_thai_tone_marks(text: str) -> str:
 
 
 def search_terms(text: str) -> str:
-    """Space-separated tokens, the form stored in and queried against the full-text index."""
-    return " ".join(tokenize(text))
+    """The stored form of `threads.search_terms` for "<title>\n<body>": see forum.search_text
+    (title and body kept apart, compound parts and vocabulary concepts added)."""
+    from .search_text import index_terms
+
+    title, _, body = text.partition("\n")
+    return index_terms(title, body)

@@ -16,7 +16,7 @@ from .. import post_notes
 from ..api_schema import BODY, TITLE, Id, Int32
 from ..access import require_category
 from ..errors import NotFound
-from ..services import reading
+from ..services import reading, search
 from ..services.accounts import AccountService, Registration
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
@@ -179,6 +179,12 @@ class BoardApiController(Controller):
         return {"id": post_id, "deleted": True}
 
     @get("/search")
-    async def search(self, user: m.User | None, db_session: AsyncSession, q: str = "") -> dict[str, Any]:
-        rows = await reading.search_threads(db_session, q, viewer=user) if q.strip() else []
-        return {"q": q, "results": [thread_json(r) for r in rows]}
+    async def search(self, user: m.User | None, db_session: AsyncSession, q: str = "", category: str = "",
+                     guru: str = "", page: int = 1, broad: bool = False) -> dict[str, Any]:
+        found = await search.search_page(db_session, user, q=q, category=category, guru=guru, page=page, broad=broad)
+        results = found["results"]
+        return {"q": q, "category": found["category"] or None, "guru": found["guru"] or None, "page": results.page,
+                "has_next": results.has_next, "broadened": results.broadened,
+                "results": [{**thread_json(hit), "category_slug": hit.category_slug, "guru_status": hit.guru_status,
+                             "title_html": str(hit.title_html), "snippet_html": str(hit.snippet_html)}
+                            for hit in results]}

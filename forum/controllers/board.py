@@ -15,7 +15,7 @@ import models as m
 from .. import post_notes
 from ..errors import DomainError, NotFound
 from ..i18n import N_, gettext
-from ..services import reading
+from ..services import reading, search
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
 from ..settings import Settings
@@ -150,9 +150,10 @@ class BoardController(Controller):
         return redirect(request, f"/t/{thread.id}", "Post deleted.")
 
     @get("/search", name="search")
-    async def search(self, request: Request, user: m.User | None, db_session: AsyncSession, q: str = "") -> Template:
-        results = await reading.search_threads(db_session, q, viewer=user) if q.strip() else []
-        return render(request, "search.html", q=q, site_q=q, results=results)  # site_q: the header box
+    async def search(self, request: Request, user: m.User | None, db_session: AsyncSession, q: str = "",
+                     category: str = "", guru: str = "", page: int = 1, broad: bool = False) -> Template:
+        found = await search.search_page(db_session, user, q=q, category=category, guru=guru, page=page, broad=broad)
+        return render(request, "search.html", **found)
 
 
 async def _category_or_404(categories: CategoryService, slug: str) -> m.Category:

@@ -9,21 +9,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, column, or_, select, table, text, tuple_
+from sqlalchemy import Integer, and_, bindparam, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 import models as m
 
-from ..access import hidden_category_ids
-from ..text import tokenize
 from ..inputs import in_range
 
 starter = aliased(m.User, name="starter")
 last_author = aliased(m.User, name="last_author")
 PUBLISHED = m.Visibility.PUBLISHED
-# SQLite FTS5 index over threads.search_terms, made by the migrations (not a model).
-THREAD_SEARCH = table("thread_search", column("rowid"), column("rank"))
 
 async def rows(session: AsyncSession, statement: Any, params: dict[str, Any] | None = None) -> list[Any]:
     """Plain rows through the session's connection: the same transaction, without the ORM's
@@ -215,35 +211,9 @@ async def thread_header(session: AsyncSession, thread_id: int) -> Any | None:
     return await first_row(session, THREAD_HEADER, {"thread_id": thread_id})
 
 
-def fts_query(words: list[str]) -> str:
-    # Each word quoted, so FTS5 operators typed by a member are plain text.
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
-
-
 async def search_threads(session: AsyncSession, query_text: str, *, limit: int = 20, viewer: m.User | None = None,
                          today: dt.date | None = None) -> list[Any]:
-    """Published threads whose title or opening post has every word of the query, in the
-    categories `viewer` may read (None: a guest). Thai is segmented the same way on both sides,
-    since neither FTS5 nor PostgreSQL segments it."""
-    words = [w for w in tokenize(query_text) if w.strip()][:12]
-    if not words:
-        return []
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    base = THREAD_ROW.add_columns(m.Category.slug.label("category_slug"), m.Category.name_th.label("category_name_th"),
-                                  m.Category.name_en.label("category_name_en")).join(
-        m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.visibility == PUBLISHED)
-    if hidden := await hidden_category_ids(session, viewer, today):
-        base = base.where(m.Thread.category_id.not_in(hidden))  # in SQL, before the LIMIT
-    if dialect == "sqlite":
-        query = (
-            base.join(THREAD_SEARCH, THREAD_SEARCH.c.rowid == m.Thread.id)
-            .where(text("thread_search MATCH :q").bindparams(q=fts_query(words)))
-            .order_by(THREAD_SEARCH.c.rank)
-            .limit(limit)
-        )
-    else:
-        tsquery = " & ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
-        query = base.where(
-            text("to_tsvector('simple', threads.search_terms) @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsquery)
-        ).order_by(m.Thread.last_activity_at.desc()).limit(limit)
-    return list((await session.execute(query)).all())
+    """The first `limit` results of a search (see forum.services.search, which has the rest)."""
+    from .search import search_threads as search
+
+    return list(await search(session, query_text, viewer=viewer, per_page=limit, today=today))
