@@ -69,7 +69,6 @@ def test_a_member_finds_a_thread_with_the_search_box(browser, live_server, width
         context.close()
 
 
-@pytest.mark.xfail(strict=False, reason="partial-word Thai search lands with branch h-search; passes from then on")
 def test_a_member_finds_a_thread_by_a_partial_thai_word(browser, live_server):
     context, tab = new_tab(browser, live_server, PHONE)
     try:
