@@ -34,6 +34,7 @@ from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_o
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
 from .notices import NoticesPlugin
+from .photos import web as photos_web
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
@@ -111,9 +112,9 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     return Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
-                        DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static],
-        on_startup=[moderation_web.on_startup, build_index_on_startup],
-        on_shutdown=[save_index_on_shutdown],
+                        DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *photos_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static],
+        on_startup=[moderation_web.on_startup, build_index_on_startup, photos_web.on_startup],
+        on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, session_config.middleware],
