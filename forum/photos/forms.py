@@ -47,7 +47,7 @@ async def read(request: Request, member: m.User, now: dt.datetime | None = None)
     """The form's photos, processed and stored, in slot order. Problems raise ValidationFailed
     on the `photos` field after keeping the good ones staged, so the form comes back with them."""
     content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/"):
+    if not content_type.startswith(("multipart/", "application/x-www-form-urlencoded")):
         return []
     settings: Settings = request.app.state.settings
     config = settings.photos

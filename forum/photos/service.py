@@ -29,13 +29,14 @@ from ..errors import ValidationFailed
 from ..i18n import N_, gettext
 from ..settings import PhotoSettings, Settings
 from .image import SIZES, PhotoRefused, Processed, fit, process
-from .storage import Storage, StorageError, digest_of, key_for
+from .storage import TMP_PREFIX, Storage, StorageError, digest_of, key_for
 
 NOTE_HELD = "photos.held"
 TOKEN_TTL = dt.timedelta(hours=6)  # a staged photo (form sent back with an error) stays usable this long
 ORPHAN_GRACE = TOKEN_TTL + dt.timedelta(hours=1)  # the sweep leaves younger unreferenced files alone
 URL_DIGEST = 32  # hex characters of the digest in a photo's URL: unguessable, and the name changes with the bytes
 HOLD_PRIORITY = 15
+TMP_GRACE = dt.timedelta(hours=1)  # no single write takes this long
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,10 @@ async def sweep(session: AsyncSession, storage: Storage, config: PhotoSettings, 
     grace = now - ORPHAN_GRACE
     stale = []
     async for obj in storage.iter_objects():
+        if obj.key.rsplit("/", 1)[-1].startswith(TMP_PREFIX):  # a write that died midway
+            if obj.modified < now - TMP_GRACE:
+                stale.append(obj.key)
+            continue
         digest = digest_of(obj.key)
         if digest is not None and digest in known:
             continue
@@ -300,7 +305,7 @@ async def sweep(session: AsyncSession, storage: Storage, config: PhotoSettings, 
         # A digest may have been attached since `known` was read; check again just before deleting.
         recheck = set((await session.scalars(select(m.Photo.digest).where(
             m.Photo.digest.in_({d for k in stale if (d := digest_of(k))})))).all())
-        stale = [k for k in stale if digest_of(k) not in recheck]
+        stale = [k for k in stale if digest_of(k) not in recheck or k.rsplit("/", 1)[-1].startswith(TMP_PREFIX)]
         await storage.delete(stale)
         result.deleted_files += len(stale)
     await session.commit()
