@@ -80,10 +80,11 @@ class PhotoController(Controller):
         try:
             await photo_moderation.report_photo(db_session, member, photo_id, note=form.get("note"), now=utcnow())
         except DomainError as error:
-            view = service.photo_view(photo)
-            await db_session.rollback()
+            await db_session.rollback()  # nothing half-done; read again what the page shows
             await db_session.refresh(member)
-            return render(request, "photos_report.html", status_code=error.status_code, photo=view, post=post_obj,
+            photo, post_obj, thread = await _reportable(db_session, photo_id, member)
+            return render(request, "photos_report.html", status_code=error.status_code, photo=service.photo_view(photo),
+                          post=post_obj,
                           thread=thread, form=form, error=error_text(error), errors=field_errors(error),
                           already=await photo_moderation.already_reported(db_session, photo_id, member))
         return redirect(request, f"/t/{thread.id}#p{post_obj.id}", N_("Thank you. The admins will review this photo."))
