@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import models as m
 
 from .db import create_engine
+from .photos.seed import seed_demo_photos
 from .rendering import render_markdown
 from .security import hash_password, password_problem
 from .settings import get_settings
@@ -124,6 +125,7 @@ async def seed_demo() -> list[str]:
                 thread.reply_count += 1
                 thread.last_activity_at, thread.last_author_id = reply_at, who.id
             categories[slug].thread_count += 1
+        await seed_demo_photos(session)
         await session.commit()
     await engine.dispose()
     return ["Demo board ready. Accounts:", *lines]
