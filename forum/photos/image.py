@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 import pillow_heif
 
@@ -105,30 +106,30 @@ def process(data: bytes, *, max_bytes: int, max_pixels: int) -> Processed:
                            mp=max_pixels // 1_000_000) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise PhotoRefused(N_("This photo could not be read; the file may be damaged.")) from None
-    image = upright_rgb(image)
-    return encode_all(image)
+    image, orientation = flat_rgb(image)
+    return encode_all(image, orientation)
 
 
-def upright_rgb(image: Image.Image) -> Image.Image:
-    """Applies the EXIF orientation, takes the first frame, and flattens to RGB (transparent
-    areas on white)."""
+# EXIF orientation -> the transpose that makes the image upright.
+UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+           5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+           8: Image.Transpose.ROTATE_90}
+
+
+def flat_rgb(image: Image.Image) -> tuple[Image.Image, int]:
+    """The first frame as RGB (transparent areas on white), and its EXIF orientation."""
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
+    orientation = image.getexif().get(0x0112, 1)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         image = Image.new("RGB", rgba.size, (255, 255, 255))
         image.paste(rgba, mask=rgba.getchannel("A"))
-        image.info["exif"] = rgba.info.get("exif", b"")
     elif image.mode != "RGB":
-        converted = image.convert("RGB")
-        converted.info.update(image.info)
-        image = converted
-    orientation = image.getexif().get(0x0112, 1)
-    if orientation in (2, 3, 4, 5, 6, 7, 8):
-        image = ImageOps.exif_transpose(image) or image
+        image = image.convert("RGB")
     # Nothing of the decoded file's `info` (EXIF, XMP, ICC, text chunks) may reach the encoder.
     image.info = {}
-    return image
+    return image, orientation if orientation in UPRIGHT else 1
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
@@ -139,21 +140,37 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 
 def _shrink(image: Image.Image, target: tuple[int, int]) -> Image.Image:
-    # A box reduction by a whole factor first (cheap), then a Lanczos pass over the rest.
+    # A box reduction by a whole factor first (cheap), then a bicubic pass over the rest.
     factor = int(min(image.width / target[0], image.height / target[1]))
     if factor >= 2:
         image = image.reduce(factor)
-    return image.resize(target, Image.Resampling.LANCZOS) if image.size != target else image
+    return image.resize(target, Image.Resampling.BICUBIC) if image.size != target else image
 
 
-def encode_all(image: Image.Image) -> Processed:
-    width, height = image.size
-    renditions = []
-    source = image
-    for size in ("original", "display", "thumb"):  # each smaller size from the previous one: faster
-        target = fit(width, height, SIZES[size])
-        if target != source.size:
-            source = _shrink(source, target)
-        renditions.append(Rendition(size, _jpeg(source, QUALITY[size]), *source.size))
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    return image.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else image
+
+
+def _full_size(image: Image.Image, orientation: int) -> bytes:
+    return _jpeg(_upright(image, orientation), QUALITY["original"])
+
+
+def encode_all(image: Image.Image, orientation: int = 1) -> Processed:
+    """The three sizes, upright. The full-size turn-and-encode runs beside the smaller sizes
+    (Pillow releases the GIL while it transposes, resamples and encodes); the smaller sizes are
+    shrunk before they are turned, which is cheaper."""
+    sideways = orientation in (5, 6, 7, 8)
+    width, height = (image.height, image.width) if sideways else image.size
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        original = pool.submit(_full_size, image, orientation)
+        smaller, source = [], image
+        for size in ("display", "thumb"):  # each from the previous one
+            target = fit(width, height, SIZES[size])
+            raw_target = (target[1], target[0]) if sideways else target
+            if raw_target != source.size:
+                source = _shrink(source, raw_target)
+            upright = _upright(source, orientation)
+            smaller.append(Rendition(size, _jpeg(upright, QUALITY[size]), *upright.size))
+        renditions = (Rendition("original", original.result(), width, height), *smaller)
     digest = hashlib.sha256(renditions[0].data).hexdigest()
-    return Processed(digest, width, height, tuple(renditions))
+    return Processed(digest, width, height, renditions)
