@@ -17,13 +17,12 @@ from litestar import Request
 import models as m
 
 from ..errors import ValidationFailed
-from ..i18n import gettext
+from ..i18n import N_, gettext
 from ..services.accounts import utcnow
 from ..settings import Settings
 from .image import PhotoRefused
 from .service import PreparedPhoto, clean_caption, prepare, refused_text
 from .storage import StorageError, storage_for
-from ..i18n import N_
 
 STATE_KEY = "photo_staged"
 

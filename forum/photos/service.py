@@ -18,18 +18,17 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
-from .. import events
 from ..access import access_problem
 from ..errors import ValidationFailed
 from ..i18n import N_, gettext
 from ..settings import PhotoSettings, Settings
 from .image import SIZES, PhotoRefused, Processed, fit, process
-from .storage import TMP_PREFIX, Storage, StorageError, digest_of, key_for
+from .storage import TMP_PREFIX, Storage, digest_of, key_for
 
 NOTE_HELD = "photos.held"
 TOKEN_TTL = dt.timedelta(hours=6)  # a staged photo (form sent back with an error) stays usable this long

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 from typing import Any, Sequence
 
 from litestar import Controller, Litestar, Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,7 +19,7 @@ import models as m
 
 from .. import events, post_notes
 from ..errors import DomainError, NotFound
-from ..i18n import N_, gettext
+from ..i18n import N_
 from ..services.accounts import utcnow
 from ..web import error_text, field_errors, redirect, render
 from . import moderation as photo_moderation
@@ -211,4 +210,4 @@ async def _sweep_forever(app: Litestar, interval: int) -> None:
 
 
 ROUTE_HANDLERS = [PhotoController]
-__all__ = ("ROUTE_HANDLERS", "STATE_KEY", "on_shutdown", "on_startup", "gettext")
+__all__ = ("ROUTE_HANDLERS", "STATE_KEY", "on_shutdown", "on_startup")

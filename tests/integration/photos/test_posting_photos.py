@@ -4,7 +4,6 @@ error; the served files carry no metadata and long immutable cache headers."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 
@@ -64,7 +63,7 @@ async def test_a_reply_with_a_photo(client, db, member, other_member, category, 
     thread = await factory.thread(category, other_member, "ยางสึกแบบนี้ปกติไหม")
     await login(client, member)
     response = await post_files(client, f"/t/{thread.id}/reply", {"body": "ของผมเป็นแบบนี้"},
-                                [("photo_file_1", jpeg("tyre.png" and "tyre.jpg"))])
+                                [("photo_file_1", jpeg("tyre.jpg"))])
     assert response.status_code == 200
     reply = await db.scalar(select(m.Post).where(m.Post.is_opening.is_(False)))
     photo = await db.scalar(select(m.Photo))
