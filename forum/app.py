@@ -41,6 +41,7 @@ from . import observability
 from .headers import security_headers
 from .inputs import input_guard
 from .notices import NoticesPlugin
+from .photos import web as photos_web
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
@@ -135,10 +136,10 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
     app = Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
-                        DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static,
+                        DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *photos_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static,
                         favicon],
-        on_startup=[moderation_web.on_startup, build_index_on_startup],
-        on_shutdown=[save_index_on_shutdown],
+        on_startup=[moderation_web.on_startup, build_index_on_startup, photos_web.on_startup],
+        on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, input_guard, session_config.middleware],

@@ -75,7 +75,7 @@ def seed_demo() -> None:
 
 # Feature command groups live with their features.
 for module_name, attribute in (("moderation.commands", "moderation"), ("forum.duplicates.cli", "duplicates"),
-                               ("forum.membership_cli", "members")):
+                               ("forum.membership_cli", "members"), ("forum.photos.cli", "photos")):
     main.add_command(getattr(importlib.import_module(module_name), attribute))
 
 

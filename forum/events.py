@@ -11,6 +11,8 @@ Events and their payloads (keyword arguments after the session):
 - "guru.answer_posted": answer (models.Post), question (models.Thread), guru (models.User)
 - "guru.answer_accepted": answer (models.Post), question (models.Thread), asker (User), answerer (User)
 - "guru.answer_marked_helpful": answer (models.Post), marker (User), answerer (User)
+- "membership.gold_decided": application (models.GoldApplication), admin (User)
+- "post.photos_changed": post, thread, actor (User): a photo was taken down; the post's visibility is unchanged
 - "thread.closed_as_duplicate": thread, original (models.Thread), actor (User), moved_post_ids (list[int])
 """
 

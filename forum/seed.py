@@ -21,6 +21,7 @@ import models as m
 
 from .db import create_engine
 from .i18n import gettext
+from .photos.seed import seed_demo_photos
 from .security import hash_password, password_problem
 from .services.membership import clean_display_name
 from .settings import Settings, get_settings
@@ -449,6 +450,11 @@ async def seed_terms(ctx: DemoContext) -> None:
 
 
 # The seed runs these in order. Other features add their own step here (e.g. a few photos).
+async def seed_photos(ctx: DemoContext) -> None:
+    """Photos drawn by the seeder on a few opening posts (no downloaded images)."""
+    await seed_demo_photos(ctx.session)
+
+
 SEED_STEPS: list[SeedStep] = [
     seed_categories,
     seed_accounts,
@@ -458,6 +464,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_notices,
     seed_coins,
     seed_terms,
+    seed_photos,
 ]
 
 

@@ -101,6 +101,30 @@ class ModerationSettings:
 
 
 @dataclass(frozen=True)
+class PhotoSettings:
+    """Photos in posts (forum.photos): limits, the hold policy and where the files live."""
+
+    max_file_bytes: int = field(default_factory=lambda: int(_env("WEBBOARD_PHOTO_MAX_BYTES", str(15 * 1024 * 1024))))
+    max_pixels: int = field(default_factory=lambda: int(_env("WEBBOARD_PHOTO_MAX_PIXELS", str(50_000_000))))
+    per_post: int = 10
+    daily_bytes: int = field(default_factory=lambda: int(_env("WEBBOARD_PHOTO_DAILY_BYTES", str(200 * 1024 * 1024))))
+    caption_max: int = 200
+    # Held for review: photos from members in their first `hold_days` or with fewer than
+    # `hold_min_posts` published posts (no image model offline, so the policy is explicit).
+    hold_days: int = field(default_factory=lambda: int(_env("WEBBOARD_PHOTO_HOLD_DAYS", "7")))
+    hold_min_posts: int = field(default_factory=lambda: int(_env("WEBBOARD_PHOTO_HOLD_MIN_POSTS", "5")))
+    # "local" (files under data_dir/photos) or "s3" (any S3-compatible store).
+    backend: str = field(default_factory=lambda: _env("WEBBOARD_PHOTO_STORE", "local"))
+    s3_bucket: str = field(default_factory=lambda: _env("WEBBOARD_PHOTO_S3_BUCKET", ""))
+    s3_endpoint: str | None = field(default_factory=lambda: os.environ.get("WEBBOARD_PHOTO_S3_ENDPOINT") or None)
+    s3_region: str = field(default_factory=lambda: _env("WEBBOARD_PHOTO_S3_REGION", "us-east-1"))
+    s3_prefix: str = field(default_factory=lambda: _env("WEBBOARD_PHOTO_S3_PREFIX", "photos/"))
+    # Deleted posts' photos are purged after this many days (an admin may restore the post first).
+    purge_after_days: int = 30
+    sweep_interval_seconds: int = field(default_factory=lambda: int(_env("WEBBOARD_PHOTO_SWEEP_SECONDS", "900")))
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=_data_dir)
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -109,6 +133,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
     log: LogSettings = field(default_factory=LogSettings)
+    photos: PhotoSettings = field(default_factory=PhotoSettings)
     debug: bool = field(default_factory=lambda: _env("WEBBOARD_DEBUG", "0") == "1")
 
 

@@ -18,6 +18,8 @@ from forum.i18n import N_
 from forum.services.categories import CategoryService
 from forum.services.posting import PostingService
 from forum.settings import Settings
+from forum.photos import forms as photo_forms
+from forum.photos import service as photo_service
 from forum.web import error_text, field_errors, redirect, render
 
 from . import disclaimers, queries
@@ -59,11 +61,12 @@ class GuruController(Controller):
         return render(request, "guru/ask.html", areas=await areas_for(db_session, categories, member),
                       form={"area_id": area or ""}, allowance=await guru_service.posting.allowance(member))
 
-    @post("/ask", name="guru_create_question")
+    @post("/ask", name="guru_create_question", request_max_body_size=photo_forms.request_limit())
     async def ask(self, request: Request, member: m.User, guru_service: GuruService, db_session: AsyncSession,
                   categories: CategoryService) -> Template | Redirect:
         form = dict(await request.form())
         try:
+            photos = await photo_forms.read(request, member)
             area_id = parse_int(form.get("area_id"))
             if area_id is None or area_id in await hidden_category_ids(db_session, member):
                 raise ValidationFailed("Please correct the marked fields.", field_errors={"area_id": N_("Choose an area.")})
@@ -71,6 +74,7 @@ class GuruController(Controller):
                 member, area_id=area_id, title=form.get("title", ""), body=form.get("body", ""),
                 extras=QuestionExtras(form.get("car_model"), form.get("car_year"), form.get("mileage_km")),
                 distinct_reason=form.get("distinct_reason"), distinct_from_id=parse_int(form.get("distinct_from_id")),
+                photos=photos,
             )
         except DomainError as error:
             return render(request, "guru/ask.html", status_code=error.status_code,
@@ -87,13 +91,14 @@ class GuruController(Controller):
         row = await visible_question(db_session, thread_id, user)
         return await self._question_page(request, row, user, db_session, settings, after=after)
 
-    @post("/q/{thread_id:int}/answer", name="guru_answer")
+    @post("/q/{thread_id:int}/answer", name="guru_answer", request_max_body_size=photo_forms.request_limit())
     async def answer(self, request: Request, thread_id: int, member: m.User, guru_service: GuruService,
                      db_session: AsyncSession, settings: Settings) -> Template | Redirect:
         form = dict(await request.form())
         row = await visible_question(db_session, thread_id, member)
         try:
-            post_obj, _ = await guru_service.answer(member, thread_id, form.get("body", ""))
+            photos = await photo_forms.read(request, member)
+            post_obj, _ = await guru_service.answer(member, thread_id, form.get("body", ""), photos=photos)
         except NotFound:
             raise NotFoundException() from None
         except DomainError as error:
@@ -182,7 +187,9 @@ class GuruController(Controller):
                              settings: Settings, *, after: int | None = None, status_code: int = 200,
                              **context: Any) -> Template:
         page = await queries.question_page(db_session, row, user, limit=settings.board.posts_per_page, after=after)
+        post_ids = [p.id for p in [page.opening, *(i["post"] for i in page.answers), *page.comments] if p is not None]
         return render(request, "guru/question.html", status_code=status_code, q=page.question, page=page, after=after,
+                      photos=await photo_service.for_posts(db_session, post_ids),
                       current_disclaimer=disclaimers.as_fields(await disclaimers.current(db_session)), **context)
 
 

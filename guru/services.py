@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -88,13 +89,14 @@ class GuruService:
     async def ask(
         self, asker: m.User, *, area_id: int, title: str, body: str, extras: QuestionExtras | None = None,
         distinct_reason: str | None = None, distinct_from_id: int | None = None, now: dt.datetime | None = None,
+        photos: Sequence[Any] = (),
     ) -> tuple[m.Thread, m.GuruQuestion]:
         """A question is a thread of kind QUESTION in the area's category, made by the posting
         service (duplicate check, moderation); its car details go in guru_questions."""
         model, year, mileage = parse_extras(extras or QuestionExtras(), (now or utcnow()).date())
         thread, _ = await self.posting.create_thread(
             asker, category_id=area_id, title=title, body=body, kind=m.ThreadKind.QUESTION,
-            distinct_reason=distinct_reason, distinct_from_id=distinct_from_id,
+            distinct_reason=distinct_reason, distinct_from_id=distinct_from_id, photos=photos,
         )
         question = m.GuruQuestion(thread_id=thread.id, car_model=model, car_year=year, mileage_km=mileage,
                                   asked_at=now or thread.created_at or utcnow(), answer_count=0)
@@ -102,13 +104,14 @@ class GuruService:
         await self.session.flush()
         return thread, question
 
-    async def answer(self, guru: m.User, thread_id: int, body: str) -> tuple[m.Post, m.GuruAnswer]:
+    async def answer(self, guru: m.User, thread_id: int, body: str,
+                     photos: Sequence[Any] = ()) -> tuple[m.Post, m.GuruAnswer]:
         """A guru's answer: a reply made by the posting service, recorded as a guru answer with
         the current disclaimer in the same transaction."""
         if not guru.is_guru:
             raise Forbidden("Only gurus can answer questions.")
         thread, _ = await self.question(thread_id, guru)
-        post = await self.posting.create_reply(guru, thread_id=thread.id, body=body)
+        post = await self.posting.create_reply(guru, thread_id=thread.id, body=body, photos=photos)
         answer = await record_answer(self.session, post, thread, guru)
         assert answer is not None
         return post, answer

@@ -10,6 +10,7 @@ from .membership import (DataAccess, DeletionRequest, GoldApplication, GoldStatu
 from .notification import Notification, OutboxEmail
 from .notice import BoardFunction, Notice, NoticeKind
 from .moderation import ModerationDecision, Report, ReviewHistory, ReviewItem, ReviewStatus
+from .photos import Photo, PhotoBlock, PhotoPurpose, PhotoReport, PhotoStatus
 from .setting import SiteSetting
 from .thread import Post, PostRevision, Thread, ThreadKind, Visibility
 from .user import LoginAttempt, MemberStatus, Role, TermsAcceptance, Tier, User
@@ -51,6 +52,11 @@ __all__ = (
     "ReviewHistory",
     "ReviewItem",
     "ReviewStatus",
+    "Photo",
+    "PhotoBlock",
+    "PhotoPurpose",
+    "PhotoReport",
+    "PhotoStatus",
     "Post",
     "PostRevision",
     "Role",

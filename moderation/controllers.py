@@ -24,6 +24,7 @@ from forum.services.accounts import utcnow
 from forum.services import membership
 from forum.services.categories import CategoryService
 from forum.services.posting import PostingService
+from forum.photos import moderation as photo_moderation
 from forum.web import error_text, field_errors, redirect, render
 from moderation import thresholds
 from moderation.actions.suspend import DEFAULT_REASON
@@ -181,7 +182,8 @@ class ModerationController(Controller):
             text = f"{row.thread_title}\n{row.body_raw}" if row.is_opening else row.body_raw
             words = [w for label in row.ReviewItem.label_list if label in LABELS for w in model.explain(text, label)]
             rows.append({"row": row, "excerpt": highlight(_excerpt(row.body_raw), words)})
-        return render(request, "moderation_queue.html", status_code=status_code, page=result, rows=rows,
+        photo_map = await photo_moderation.for_review(queue.session, [r.ReviewItem.post_id for r in result.rows])
+        return render(request, "moderation_queue.html", status_code=status_code, page=result, rows=rows, photo_map=photo_map,
                       filters=filters, ages=list(AGES), categories=await categories.list(),
                       counts=await queue.counts(now), bulk_actions=BULK_ACTIONS, **_common(model), **context)
 
@@ -215,7 +217,8 @@ class ModerationController(Controller):
             raise NotFoundException() from None
         limits = await thresholds.current(queue.session, fresh=True)
         context.setdefault("form", {})
-        return render(request, "moderation_item.html", status_code=status_code, detail=detail,
+        review_photos = (await photo_moderation.for_review(queue.session, [detail.post.id])).get(detail.post.id, [])
+        return render(request, "moderation_item.html", status_code=status_code, detail=detail, review_photos=review_photos,
                       marked=highlight(detail.text, _words(detail)), thresholds=limits, **_common(model), **context)
 
     @post("/{item_id:int}/{action:str}", name="moderation_act")

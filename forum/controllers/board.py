@@ -21,6 +21,7 @@ from ..services.posting import PostingService
 from ..settings import Settings
 from ..web import error_text, field_errors, redirect, render
 from ..access import CategoryGated
+from ..photos import forms as photo_forms
 from .membership import gate_page, gated_error_page, thread_gate
 from ..inputs import parse_id
 
@@ -58,7 +59,7 @@ class BoardController(Controller):
         return render(request, "thread_form.html", category=category, all_categories=await categories.list(), form={},
                       allowance=await posting.allowance(member))
 
-    @post("/c/{slug:str}/new", name="create_thread")
+    @post("/c/{slug:str}/new", name="create_thread", request_max_body_size=photo_forms.request_limit())
     async def create_thread(
         self, request: Request, slug: str, member: m.User, categories: CategoryService, posting: PostingService
     ) -> Template | Redirect:
@@ -67,10 +68,11 @@ class BoardController(Controller):
             return gate
         form = dict(await request.form())
         try:
+            photos = await photo_forms.read(request, member)
             thread, _ = await posting.create_thread(
                 member, category_id=_int(form.get("category_id"), category.id), title=form.get("title", ""),
                 body=form.get("body", ""), distinct_reason=form.get("distinct_reason"),
-                distinct_from_id=_int(form.get("distinct_from_id"), None),
+                distinct_from_id=_int(form.get("distinct_from_id"), None), photos=photos,
             )
         except DomainError as error:
             return render(
@@ -98,14 +100,15 @@ class BoardController(Controller):
         return render(request, "thread.html", thread=header, posts=posts, next_after=next_after, after=after,
                       post_notes=await post_notes.for_posts(db_session, posts))
 
-    @post("/t/{thread_id:int}/reply", name="reply")
+    @post("/t/{thread_id:int}/reply", name="reply", request_max_body_size=photo_forms.request_limit())
     async def reply(
         self, request: Request, thread_id: int, member: m.User, posting: PostingService, db_session: AsyncSession,
         settings: Settings,
     ) -> Template | Redirect:
         form = dict(await request.form())
         try:
-            post_row = await posting.create_reply(member, thread_id=thread_id, body=form.get("body", ""))
+            photos = await photo_forms.read(request, member)
+            post_row = await posting.create_reply(member, thread_id=thread_id, body=form.get("body", ""), photos=photos)
         except NotFound:
             raise NotFoundException() from None
         except CategoryGated as error:

@@ -27,6 +27,7 @@ from ..duplicates.service import (
 from ..api_schema import Id
 from ..errors import DomainError, NotFound
 from ..i18n import N_, current_locale
+from ..photos import forms as photo_forms
 from ..services import reading
 from ..services.categories import CategoryService
 from ..web import error_text, field_errors, redirect, render
@@ -65,7 +66,7 @@ class DuplicateController(Controller):
             "similar": [s.json(user) for s in similar], "user": user, "lang": current_locale.get(), "live": True,
         })
 
-    @post("/c/{slug:str}/new/review", name="review_thread")
+    @post("/c/{slug:str}/new/review", name="review_thread", request_max_body_size=photo_forms.request_limit())
     async def review(self, request: Request, slug: str, member: m.User, categories: CategoryService,
                      duplicates: DuplicateService) -> Template | Redirect:
         """Where the compose form posts when the page's script did not run: similar threads are
@@ -78,6 +79,12 @@ class DuplicateController(Controller):
         form = dict(await request.form())
         title, body = str(form.get("title", "")), str(form.get("body", ""))
         category_id = _int(form.get("category_id")) or category.id
+        try:  # photos processed here come back with the form as tokens
+            await photo_forms.read(request, member)
+        except DomainError as error:
+            return render(request, "thread_form.html", status_code=error.status_code, category=category,
+                          all_categories=await categories.list(), form=form, error=error_text(error),
+                          errors=field_errors(error))
         try:
             verdict, _ = await duplicates.check_new_thread(
                 member, title, body, category_id, form.get("distinct_reason"), _int(form.get("distinct_from_id")))

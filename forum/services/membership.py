@@ -420,6 +420,7 @@ async def decide_gold(session: AsyncSession, admin: m.User, application_id: int,
         await _tell(session, member, "membership.gold_approved", params, "/membership/gold")
     else:
         await _tell(session, member, "membership.gold_rejected", params, "/membership/gold")
+    await events.emit("membership.gold_decided", session, application=application, admin=admin)
     return application
 
 

@@ -44,6 +44,7 @@ class Draft:
     distinct_from_id: int | None = None
     visibility: m.Visibility = m.Visibility.PUBLISHED
     notes: dict[str, Any] = field(default_factory=dict)
+    photos: Sequence[Any] = ()  # forum.photos.service.PreparedPhoto: re-encoded and stored, not yet attached
 
     @property
     def text(self) -> str:
@@ -93,6 +94,7 @@ class PostingService:
         kind: m.ThreadKind = m.ThreadKind.DISCUSSION,
         distinct_reason: str | None = None,
         distinct_from_id: int | None = None,
+        photos: Sequence[Any] = (),
     ) -> tuple[m.Thread, m.Post]:
         now = utcnow()
         self._check_author(author, now)
@@ -104,6 +106,7 @@ class PostingService:
         draft = Draft(
             action="thread", author=author, title=title, body=body, category_id=category_id, kind=kind,
             distinct_reason=(distinct_reason or "").strip()[:500] or None, distinct_from_id=distinct_from_id,
+            photos=photos,
         )
         await self._before_save(draft)
         thread = m.Thread(
@@ -124,7 +127,7 @@ class PostingService:
         await self._after_save(draft, post)
         return thread, post
 
-    async def create_reply(self, author: m.User, *, thread_id: int, body: str) -> m.Post:
+    async def create_reply(self, author: m.User, *, thread_id: int, body: str, photos: Sequence[Any] = ()) -> m.Post:
         now = utcnow()
         self._check_author(author, now)
         thread = await self.session.get(m.Thread, thread_id)
@@ -135,7 +138,8 @@ class PostingService:
             raise Forbidden("This thread is closed to new replies.")
         _, body = self._validate(None, body, with_title=False)
         await self._check_rate(author, "reply", now)
-        draft = Draft(action="reply", author=author, body=body, thread=thread, category_id=thread.category_id)
+        draft = Draft(action="reply", author=author, body=body, thread=thread, category_id=thread.category_id,
+                      photos=photos)
         await self._before_save(draft)
         post = m.Post(thread_id=thread.id, author_id=author.id, body_raw=body, body_html=render_markdown(body),
                       visibility=draft.visibility)
@@ -263,10 +267,19 @@ class PostingService:
         )
 
     async def _before_save(self, draft: Draft) -> None:
+        if draft.photos:  # limits and the photo hold policy, before the moderation hooks see the draft
+            from ..photos import service as photos
+
+            if await photos.check(self.session, self.settings, draft.author, draft.photos, utcnow()):
+                draft.visibility, draft.notes[photos.NOTE_HELD] = m.Visibility.HELD, True
         for hook in self.hooks:
             await hook.before_save(self.session, draft)
 
     async def _after_save(self, draft: Draft, post: m.Post) -> None:
+        if draft.photos:
+            from ..photos import service as photos
+
+            await photos.attach(self.session, post, draft.photos, utcnow(), held=bool(draft.notes.get(photos.NOTE_HELD)))
         for hook in self.hooks:
             await hook.after_save(self.session, draft, post)
         if draft.action != "edit":
