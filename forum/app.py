@@ -34,6 +34,7 @@ from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_o
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
 from .notices import NoticesPlugin
+from .page_cache import PageCache
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         secure=settings.security.https, store="sessions",
     )
     hooks = list(post_hooks) if post_hooks is not None else default_post_hooks(settings)
+    page_cache = PageCache.from_settings(settings)  # guests' pages; None when WEBBOARD_PAGE_CACHE=0
     static = [create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)] if STATIC_DIR.exists() else []
     return Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
@@ -116,7 +118,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         on_shutdown=[save_index_on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
-        middleware=[locale_middleware, session_config.middleware],
+        middleware=[locale_middleware, *([page_cache.middleware] if page_cache else []), session_config.middleware],
         stores={"sessions": session_store(settings)},
         csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,
                                cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
@@ -124,7 +126,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         openapi_config=OpenAPIConfig(title="Club webboard API", version="1.0.0", path="/api/schema"),
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
                             **membership_web.EXCEPTION_HANDLERS},
-        state=State({"post_hooks": hooks, "settings": settings}),
+        state=State({"post_hooks": hooks, "settings": settings, "page_cache": page_cache}),
         debug=settings.debug,
     )
 
