@@ -34,6 +34,7 @@ from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_o
 from .db import create_engine, plugin_config
 from .errors import DomainError, RateLimited
 from .notices import NoticesPlugin
+from .member_cache import MemberCache
 from .page_cache import PageCache
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
@@ -126,7 +127,8 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         openapi_config=OpenAPIConfig(title="Club webboard API", version="1.0.0", path="/api/schema"),
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
                             **membership_web.EXCEPTION_HANDLERS},
-        state=State({"post_hooks": hooks, "settings": settings, "page_cache": page_cache}),
+        state=State({"post_hooks": hooks, "settings": settings, "page_cache": page_cache,
+                     "member_cache": MemberCache(page_cache.generations) if page_cache else None}),
         debug=settings.debug,
     )
 

@@ -52,6 +52,8 @@ from litestar.utils.scope.state import ScopeState
 from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
 import models as m
 
@@ -63,6 +65,8 @@ log = logging.getLogger(__name__)
 ALL = "all"  # categories, member names/tiers/status: on every page
 NOTICES = "notices"  # the banner and the home page's notices
 HOME = "home"  # the category list with thread counts
+TERMS = "terms"  # terms versions (forum.member_cache)
+ALL_NOTIFICATIONS = "n:all"  # notifications changed for members not known (forum.member_cache)
 STATE_KEY = "page_cache"
 CACHED_ROUTES = frozenset({"home", "category", "thread", "guru_question"})
 SESSION_COOKIE = b"session="
@@ -77,6 +81,14 @@ def thread_tag(thread_id: int) -> str:
 
 def category_tag(category_id: int) -> str:
     return f"c:{category_id}"
+
+
+def user_tag(user_id: int) -> str:
+    return f"u:{user_id}"
+
+
+def notifications_tag(user_id: int) -> str:
+    return f"n:{user_id}"
 
 
 # --- generations ---------------------------------------------------------------------------------
@@ -218,8 +230,14 @@ def tags_of_flush(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[An
     tags: set[str] = set()
     for obj, kind in [*((o, "new") for o in new), *((o, "dirty") for o in dirty), *((o, "deleted") for o in deleted)]:
         if isinstance(obj, m.User):
+            if kind != "new" and obj.id is not None:
+                tags.add(user_tag(obj.id))  # the member's own row (forum.member_cache)
             if kind == "dirty" and _changed(obj, USER_COLUMNS) or kind == "deleted":
                 tags.add(ALL)
+        elif isinstance(obj, m.Notification):
+            tags.update(notifications_tag(u) for u in _old_and_new(obj, "user_id"))
+        elif isinstance(obj, m.TermsVersion):
+            tags.add(TERMS)
         elif isinstance(obj, m.Category):
             # a new category's own page is not cached yet; but the home list and the slug map change
             tags.add(ALL)
@@ -235,7 +253,7 @@ def tags_of_flush(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[An
                 tags.add(HOME)  # counts on the home page
         elif isinstance(obj, m.Post):
             tags.update(thread_tag(t) for t in _old_and_new(obj, "thread_id"))
-        elif (thread_id := getattr(obj, "thread_id", None)) is not None and not isinstance(obj, m.Notification):
+        elif (thread_id := getattr(obj, "thread_id", None)) is not None:
             tags.add(thread_tag(thread_id))  # guru answers and questions, duplicate marks...
         elif isinstance(obj, m.GuruHelpfulMark | m.GuruDisclaimer):
             pass  # shown through guru.answer_marked_helpful below; disclaimers are versioned, never edited
@@ -245,17 +263,36 @@ def tags_of_flush(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[An
 # Bulk statements (session.execute(update(...))) the unit of work does not see. Tables whose bulk
 # changes a domain event announces (with the thread they touch) are left to that event.
 ANNOUNCED_BULK = frozenset({"guru_answers", "duplicate_answer_marks", "guru_helpful_marks"})
-SHOWN_TABLES = frozenset({"users", "categories", "threads", "posts", "notices", "guru_questions"})
+SHOWN_TABLES = frozenset({"users", "categories", "threads", "posts", "notices", "guru_questions", "guru_profiles",
+                          "notifications", "terms_versions"})
 
 
-def tags_of_bulk(table: str, columns: Iterable[str]) -> set[str]:
+def tags_of_bulk(table: str, columns: Iterable[str], users: set[int] | None = None) -> set[str]:
     if table in ANNOUNCED_BULK or table not in SHOWN_TABLES:
         return set()
+    if table == "notifications":  # "mark all as read": the member's own count
+        return {notifications_tag(u) for u in users} if users else {ALL_NOTIFICATIONS}
+    if table == "terms_versions":
+        return {TERMS}
     if table == "categories" and set(columns) <= {"thread_count", "updated_at"}:
         return {HOME}
     if table == "notices":
         return {NOTICES}
     return {ALL}  # not attributable to one page: every page
+
+
+def _bound_user_ids(statement: Any) -> set[int] | None:
+    """The user ids a bulk statement's WHERE pins with `user_id == value` (None: not pinned)."""
+    where = getattr(statement, "whereclause", None)
+    if where is None:
+        return None
+    found: set[int] = set()
+    for node in visitors.iterate(where):
+        if isinstance(node, BinaryExpression) and node.operator is operators.eq:
+            left, right = node.left, node.right
+            if getattr(left, "key", None) == "user_id" and isinstance(right, BindParameter) and isinstance(right.value, int):
+                found.add(right.value)
+    return found or None
 
 
 def _add(session: Session, tags: Iterable[str]) -> None:
@@ -275,7 +312,7 @@ def _on_execute(state: Any) -> None:
     statement = state.statement
     table = getattr(getattr(statement, "table", None), "name", None)
     columns = [getattr(key, "key", str(key)) for key in (getattr(statement, "_values", None) or {})]
-    if table and (tags := tags_of_bulk(table, columns)):
+    if table and (tags := tags_of_bulk(table, columns, _bound_user_ids(statement))):
         _add(state.session, tags)
 
 

@@ -270,3 +270,30 @@ async def test_two_app_instances_sharing_redis_see_each_others_changes(settings,
         await login(writer, member)
         await post_form(writer, f"/t/{thread.id}/reply", {"body": "ออกเดินทางวันศุกร์"})
         assert "ออกเดินทางวันศุกร์" in (await reader.get(f"/t/{thread.id}")).text
+
+
+async def test_a_members_kept_row_and_unread_count_follow_every_change(app, client, db, factory, member, category):
+    """forum.member_cache: the member's row, unread count and terms are kept between requests and
+    read again as soon as any of them changes."""
+    category.access = m.CategoryAccess.GOLD
+    await db.commit()
+    await login(client, member)
+    assert (await client.get(f"/c/{category.slug}")).status_code == 403
+    cache = app.state.member_cache
+    hits = cache.hits
+    assert (await client.get("/")).status_code == 200 and cache.hits == hits + 1  # kept, no query for the row
+    member.tier = m.Tier.GOLD  # an admin's decision, committed elsewhere
+    await db.commit()
+    assert (await client.get(f"/c/{category.slug}")).status_code == 200
+    db.add(m.Notification(user_id=member.id, kind="test", params={}))
+    await db.commit()
+    assert 'class="badge"' in (await client.get("/")).text
+    await post_form(client, "/notifications/read")  # one bulk UPDATE for the member's notifications
+    assert 'class="badge"' not in (await client.get("/")).text
+    db.add(m.TermsVersion(version="2027-01", effective_on=dt.date(2026, 1, 1), body_th="x", body_en="x"))
+    await db.commit()
+    assert (await client.get("/", follow_redirects=False)).status_code in (302, 303)  # to the terms page
+    member.status = m.MemberStatus.REVOKED
+    await db.commit()
+    page = await client.get(f"/c/{category.slug}")
+    assert page.status_code == 403 and client.cookies.get("session") in (None, "null")  # logged out at once
