@@ -91,6 +91,10 @@ def notifications_tag(user_id: int) -> str:
     return f"n:{user_id}"
 
 
+def session_tag(session_id: str) -> str:
+    return f"s:{session_id}"
+
+
 # --- generations ---------------------------------------------------------------------------------
 
 
