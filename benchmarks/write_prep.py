@@ -37,13 +37,12 @@ async def set_passwords(members: int, staff: int) -> None:
     await engine.dispose()
 
 
-async def log_in(client: httpx.AsyncClient, base: str, user_id: int) -> str:
-    jar = httpx.Cookies()
-    page = await client.get(f"{base}/login", cookies=jar)
-    token = page.cookies["csrftoken"]
-    jar.set("csrftoken", token)
-    done = await client.post(f"{base}/login", cookies=jar, follow_redirects=False,
-                             data={"_csrf_token": token, "login_id": f"user{user_id}", "password": PASSWORD})
+async def log_in(_client: httpx.AsyncClient, base: str, user_id: int) -> str:
+    async with httpx.AsyncClient(timeout=60) as client:  # a browser of its own (cookie jar)
+        page = await client.get(f"{base}/login")
+        token = page.cookies["csrftoken"]
+        done = await client.post(f"{base}/login", follow_redirects=False,
+                                 data={"_csrf_token": token, "login_id": f"user{user_id}", "password": PASSWORD})
     session = done.cookies.get("session")
     if done.status_code != 303 or not session:
         raise SystemExit(f"login of user{user_id} failed: HTTP {done.status_code}")
