@@ -42,6 +42,8 @@ from .headers import security_headers
 from .inputs import input_guard
 from .notices import NoticesPlugin
 from .photos import web as photos_web
+from .member_cache import MemberCache
+from .page_cache import PageCache
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
@@ -132,6 +134,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         secure=settings.security.https, store="sessions",
     )
     hooks = list(post_hooks) if post_hooks is not None else default_post_hooks(settings)
+    page_cache = PageCache.from_settings(settings)  # guests' pages; None when WEBBOARD_PAGE_CACHE=0
     static = [create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)] if STATIC_DIR.exists() else []
     app = Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
@@ -142,7 +145,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
-        middleware=[locale_middleware, input_guard, session_config.middleware],
+        middleware=[locale_middleware, input_guard, *([page_cache.middleware] if page_cache else []), session_config.middleware],
         stores={"sessions": session_store(settings)},
         csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,
                                cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
@@ -150,7 +153,8 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         openapi_config=OpenAPIConfig(title="Club webboard API", version="1.0.0", path="/api/schema"),
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
                             Exception: unhandled_error_handler, **membership_web.EXCEPTION_HANDLERS},
-        state=State({"post_hooks": hooks, "settings": settings}),
+        state=State({"post_hooks": hooks, "settings": settings, "page_cache": page_cache,
+                     "member_cache": MemberCache(page_cache.generations) if page_cache else None}),
         before_send=[security_headers(settings.security.https)],  # CSP and friends on every response
         debug=settings.debug,
     )

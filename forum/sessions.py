@@ -11,6 +11,7 @@ which keeps sliding expiry without a write per page. Logging in or out issues a 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +23,15 @@ from litestar.stores.file import FileStore
 from litestar.types import Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from .page_cache import bump, session_tag
 from .settings import Settings
 
 USER_KEY = "user_id"  # the logged-in member's id in the session
 RENEWED_KEY = "_renewed"  # when the session was last written (epoch seconds)
 LOADED_STATE_KEY = "_session_loaded"  # (serialised session as read, its member id)
 RENEW_AFTER_SECONDS = 3600
+KEEP_SECONDS = 60  # a session read from the store is kept in the process at most this long
+KEEP_MAX = 100_000
 
 
 class QuietSessionBackend(ServerSideSessionBackend):
@@ -39,10 +43,44 @@ class QuietSessionBackend(ServerSideSessionBackend):
         return None if cookie_id in (None, "", "null") else cookie_id
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
-        data = await super().load_from_connection(connection)
+        data: dict[str, Any] = {}
+        if session_id := self.get_session_id(connection):
+            raw = await self._kept_or_read(connection, session_id)
+            if raw is not None:
+                data = self.deserialize_data(raw)
         loaded = (self.serialize_data(data), data.get(USER_KEY)) if data else (None, None)
         connection.scope.setdefault("state", {})[LOADED_STATE_KEY] = loaded  # type: ignore[typeddict-item]
         return data
+
+    async def _kept_or_read(self, connection: ASGIConnection, session_id: str) -> bytes | None:
+        """The stored session, kept in this process while its generation (bumped by every write
+        or delete of it, in any process: forum.page_cache) is unchanged, and at most a minute (so
+        an expiry in the store is seen). A member's page read a session file on every request."""
+        app = connection.scope["app"]
+        store = self.config.get_store_from_app(app)
+        page_cache = app.state.get("page_cache")
+        if page_cache is None:
+            return await self.get(session_id, store=store)
+        kept = self.__dict__.setdefault("_kept", OrderedDict())
+        generations = await page_cache.generations.values((session_tag(session_id),))
+        now = time.monotonic()
+        found = kept.get(session_id)
+        if found is not None and found[0] == generations and now - found[1] < KEEP_SECONDS:
+            return found[2]
+        raw = await self.get(session_id, store=store)
+        kept[session_id] = (generations, now, raw)
+        kept.move_to_end(session_id)
+        while len(kept) > KEEP_MAX:
+            kept.popitem(last=False)
+        return raw
+
+    async def set(self, session_id: str, data: bytes, store: Store) -> None:
+        await super().set(session_id, data, store)
+        bump([session_tag(session_id)])
+
+    async def delete(self, session_id: str, store: Store) -> None:
+        await super().delete(session_id, store)
+        bump([session_tag(session_id)])
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         scope = connection.scope

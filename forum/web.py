@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .errors import DomainError, RateLimited
+from . import member_cache
 from .sessions import USER_KEY
 from .services import notifications
 from .services.membership import TermsAcceptanceRequired, terms_pending
@@ -51,13 +52,14 @@ async def provide_user(request: Request, db_session: AsyncSession) -> m.User | N
         return request.state.user
     user = None
     user_id = request.session.get(SESSION_USER_KEY) if request.scope.get("session") else None
+    cache = member_cache.of(request)  # per-process copies checked against shared generations
     if user_id is not None:
-        user = await db_session.get(m.User, user_id)
+        user, unread = await cache.user(request, db_session, user_id) if cache else (await db_session.get(m.User, user_id), None)
         if user is None or user.status in ENDED:
             request.clear_session()
             user = None
         else:
-            request.state.unread_notifications = await notifications.unread_count(db_session, user.id)
+            request.state.unread_notifications = await notifications.unread_count(db_session, user.id) if unread is None else unread
         if user is not None and (user.last_seen_at is None or dt.datetime.now(dt.timezone.utc) - user.last_seen_at > dt.timedelta(hours=12)):
             user.last_seen_at = dt.datetime.now(dt.timezone.utc)
     request.state.user = user
@@ -65,7 +67,7 @@ async def provide_user(request: Request, db_session: AsyncSession) -> m.User | N
     # posting service refuses writes, so a reply being typed is not lost to a redirect.
     exempt = (getattr(request.scope.get("route_handler"), "opt", None) or {}).get("terms_exempt")
     if user is not None and request.method in ("GET", "HEAD") and not exempt:
-        if pending := await terms_pending(db_session, user):
+        if pending := await (cache.terms_pending(db_session, user) if cache else terms_pending(db_session, user)):
             raise TermsAcceptanceRequired(pending.version)
     return user
 

@@ -1,0 +1,69 @@
+"""CPU per page in one process (no server, no network): the thread page for a guest and for a
+logged-in Silver member, guru and admin, on the seeded benchmark board, through the whole ASGI app
+(middleware, session, dependencies, queries, template). CPU time, not wall time, so the figure
+holds on a busy machine; run it with WEBBOARD_PAGE_CACHE=0 for the figures without the caches.
+
+    WEBBOARD_DATA_DIR=/tmp/webboard-bench python benchmarks/page_cpu.py [--requests 300]"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("WEBBOARD_DATA_DIR", "/tmp/webboard-bench")
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--path", default="/t/50000")
+    args = parser.parse_args()
+    from litestar.testing import AsyncTestClient
+    from sqlalchemy import update
+
+    import models as m
+    from forum.app import create_app
+    from forum.db import create_engine
+    from forum.duplicates.hook import build_index_on_startup
+    from forum.security import hash_password
+    from forum.settings import get_settings
+
+    settings = get_settings()
+    engine = create_engine(settings.db)
+    async with engine.begin() as conn:  # ids 1901-1903: a Silver member, a guru, an admin
+        await conn.execute(update(m.User).where(m.User.id.in_([1901, 1902, 1903])).values(password_hash=hash_password("pw-bench")))
+        await conn.execute(update(m.User).where(m.User.id == 1902).values(role=m.Role.GURU))
+        await conn.execute(update(m.User).where(m.User.id == 1903).values(role=m.Role.ADMIN))
+    await engine.dispose()
+    app = create_app(settings, post_hooks=[])
+    app.on_startup.remove(build_index_on_startup)  # reading pages do not use the duplicate index
+    results = {}
+    for who, user_id in (("guest", None), ("silver", 1901), ("guru", 1902), ("admin", 1903)):
+        async with AsyncTestClient(app=app) as client:
+            if user_id:
+                page = await client.get("/login")
+                done = await client.post("/login", data={"_csrf_token": client.cookies["csrftoken"],
+                                                         "login_id": f"user{user_id}", "password": "pw-bench"})
+                assert "session" in client.cookies, done.status_code
+            for _ in range(20):
+                assert (await client.get(args.path)).status_code == 200
+            times = []
+            for _ in range(args.requests):
+                start = time.process_time()
+                await client.get(args.path)
+                times.append((time.process_time() - start) * 1000)
+            results[who] = statistics.median(times)
+    cache = "on" if os.environ.get("WEBBOARD_PAGE_CACHE", "1") not in ("0", "false", "off") else "off"
+    print(f"caches {cache}: " + ", ".join(f"{who} {ms:.2f} ms" for who, ms in results.items())
+          + f" (median CPU per request through the test client, {args.requests} requests, {args.path})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

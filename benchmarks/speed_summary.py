@@ -1,0 +1,107 @@
+"""Summaries for benchmarks/speed_bench.sh.
+
+    python benchmarks/speed_summary.py wrkline LABEL PATH WRK_OUTPUT SERVER_TICKS DB_TICKS   # one result line
+    python benchmarks/speed_summary.py report RESULTS                                        # Markdown tables
+
+Read cells: median over rounds of requests/s, p50, p99, and the ratio to the bare page's matching
+page (thread page -> ceiling topic page, category -> ceiling forum list) measured in the same run.
+Write cells: posts/s and submit latency. CPU: server and database ticks (1/100 s) over a cell."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrkline(label: str, path: str, out: str, server_ticks: str, db_ticks: str) -> None:
+    text = open(out, encoding="utf-8", errors="replace").read()
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    print(f"{label} path={path} req/s={rps.group(1) if rps else 'NA'} p50={to_ms(p50.group(1)) if p50 else 'NA'}ms "
+          f"p99={to_ms(p99.group(1)) if p99 else 'NA'}ms non2xx={non2xx.group(1) if non2xx else 0} "
+          f"server_ticks={server_ticks} db_ticks={db_ticks}")
+
+
+READ = re.compile(r"^(?P<w>[\w-]+)\|(?P<round>r\d+|busy)\|(?P<who>\w+)\|(?P<page>\w+) path=(?P<path>\S+) req/s=(?P<rps>[\d.]+) "
+                  r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms non2xx=(?P<non2xx>\d+) server_ticks=(?P<st>\d+) db_ticks=(?P<dt>\d+)")
+CEIL = re.compile(r"^ceiling rep=\d+ page=(?P<page>[ab]) path=(?P<path>\S+) c=(?P<c>\d+) req/s=(?P<rps>[\d.]+) "
+                  r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms")
+WRITE = re.compile(r"^(?P<w>[\w-]+)\|write\|(?P<kind>\w+) WRITE posts=(?P<posts>\d+) seconds=(?P<secs>[\d.]+) "
+                   r"posts/s=(?P<pps>[\d.]+) p50=(?P<p50>[\d.]+)ms p95=(?P<p95>[\d.]+)ms p99=(?P<p99>[\d.]+)ms "
+                   r"max=(?P<max>[\d.]+)ms statuses=(?P<statuses>\S*)(?: server_ticks=(?P<st>\d+) db_ticks=(?P<dt>\d+))?")
+CEILING_OF = {"thread": "b", "category": "a", "page1000": "a"}
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(path: str) -> None:
+    reads: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    busy: dict[tuple[str, str, str], dict] = {}
+    ceiling: dict[str, list[dict]] = defaultdict(list)
+    writes: list[dict] = []
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if match := READ.match(line):
+            row = {k: (float(v) if k in ("rps", "p50", "p99", "non2xx", "st", "dt") else v) for k, v in match.groupdict().items()}
+            if row["round"] == "busy":
+                busy[(row["w"], row["who"], row["page"])] = row
+            else:
+                reads[(row["w"], row["who"], row["page"])].append(row)
+        elif match := CEIL.match(line):
+            ceiling[match["page"]].append({k: float(match[k]) for k in ("rps", "p50", "p99")})
+        elif match := WRITE.match(line):
+            writes.append(match.groupdict())
+    print("| run | viewer | page | rounds | req/s (median) | p50 ms | p99 ms | ratio to bare page | server CPU ms/req | DB CPU share |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, page in (("ceiling topic page", "b"), ("ceiling thread list", "a")):
+        if runs := ceiling.get(page):
+            print(f"| bare page | guest | {name} | {len(runs)} | {med([r['rps'] for r in runs]):,.0f} | "
+                  f"{med([r['p50'] for r in runs]):.1f} | {med([r['p99'] for r in runs]):.1f} | 1.00 | | |")
+    for (w, who, page), runs in reads.items():
+        rps = med([r["rps"] for r in runs])
+        base = ceiling.get(CEILING_OF[page])
+        ratio = f"{rps / med([r['rps'] for r in base]):.2f}" if base else ""
+        cpu = med([r["st"] * 10 / (r["rps"] * DURATION_GUESS) for r in runs if r["rps"]])
+        share = med([r["dt"] / (r["dt"] + r["st"]) for r in runs if r["dt"] + r["st"]]) if any(r["dt"] for r in runs) else None
+        print(f"| {w} | {who} | {page} `{runs[0]['path'][:30]}` | {len(runs)} | {rps:,.0f} | {med([r['p50'] for r in runs]):.1f} | "
+              f"{med([r['p99'] for r in runs]):.1f} | {ratio} | {cpu:.2f} | {'' if share is None else f'{share:.0%}'} |")
+    if busy:
+        print()
+        print("| run | viewer | page | idle req/s (median) | req/s while 16 paced posters post | ratio to idle | p99 ms while posting |")
+        print("|---|---|---|---|---|---|---|")
+        for (w, who, page), row in busy.items():
+            idle = med([r["rps"] for r in reads.get((w, who, page), [])])
+            print(f"| {w} | {who} | {page} | {idle:,.0f} | {row['rps']:,.0f} | {row['rps'] / idle:.2f} | {row['p99']:.1f} |")
+    if writes:
+        print()
+        print("| run | posters | posts | posts/s | p50 ms | p95 ms | p99 ms | max ms | HTTP statuses | DB CPU share |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for row in writes:
+            share = ""
+            if row.get("dt") and row.get("st") and int(row["dt"]) + int(row["st"]):
+                share = f"{int(row['dt']) / (int(row['dt']) + int(row['st'])):.0%}" if int(row["dt"]) else ""
+            print(f"| {row['w']} | 16 {row['kind']} | {row['posts']} | {float(row['pps']):,.1f} | {row['p50']} | {row['p95']} | "
+                  f"{row['p99']} | {row['max']} | {row['statuses']} | {share} |")
+
+
+DURATION_GUESS = 10.0
+
+if __name__ == "__main__":
+    if sys.argv[1] == "wrkline":
+        wrkline(*sys.argv[2:7])
+    else:
+        import os
+
+        DURATION_GUESS = float(os.environ.get("DURATION", "10"))
+        report(sys.argv[2])

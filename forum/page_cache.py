@@ -1,0 +1,565 @@
+"""A page cache for guests: the home, category, thread and Ask Guru question pages rendered once and served to every
+visitor without a session until something they show changes.
+
+What makes it safe:
+- Only requests without a session cookie use it (a member, or a guest with a flash message, a
+  draft or anything else in a session, always gets a fresh page), only GET, only those three
+  routes, only 200 responses that set no cookie of their own.
+- The key is the path with its query, the UI language and the notice banner as evaluated at
+  this request's time (so a maintenance window opening or closing changes the key on the second).
+- The CSRF token of the page's forms (the language switch) is the visitor's own: the stored body
+  is split where the first visitor's token was and joined with this visitor's token on a hit
+  (a new visitor gets a fresh token and its cookie, as Litestar's CSRF middleware would).
+- Invalidation is by tag generations. Every page depends on a few tags ("all", "notices" and one
+  of "home", "c:<category id>", "t:<thread id>"); an entry records the generation of each tag
+  read *before* the page was rendered, and is served only while they are unchanged. Writes bump
+  the tags they change *after* their transaction commits (`track_sessions`, below), so a render
+  that raced a write is stored under the old generation and never served.
+- The generations are shared by every server process: a memory-mapped file in the data dir (one
+  machine; the session store is in the data dir too unless Redis is configured), or Redis when
+  `REDIS_URL` is set. A write in one process is seen by the others on their next request.
+  Pages are kept in each process's memory and, with Redis, in Redis too (so a page rendered by
+  one process serves the others).
+
+Which writes bump which tags is decided in one place, `tags_of_flush`, from what the unit of work
+flushed (posts, threads, categories, notices, display-relevant member columns, guru answers...),
+plus the domain events whose changes are bulk statements the unit of work does not see
+(`forum.events`: an accepted or helpful guru answer, a thread closed as a duplicate).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import mmap
+import os
+import random
+import re
+import weakref
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.middleware.csrf import generate_csrf_token
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+
+import models as m
+
+from . import events
+from .i18n import current_locale
+
+log = logging.getLogger(__name__)
+
+ALL = "all"  # categories, member names/tiers/status: on every page
+NOTICES = "notices"  # the banner and the home page's notices
+HOME = "home"  # the category list with thread counts
+TERMS = "terms"  # terms versions (forum.member_cache)
+ALL_NOTIFICATIONS = "n:all"  # notifications changed for members not known (forum.member_cache)
+STATE_KEY = "page_cache"
+CACHED_ROUTES = frozenset({"home", "category", "thread", "guru_question"})
+SESSION_COOKIE = b"session="
+TOKEN = re.compile(r"^[0-9a-f]{128}$")  # Litestar's CSRF token (64 hex + 64 hex HMAC)
+USER_COLUMNS = ("display_name", "status", "tier", "role", "date_of_birth")  # what pages show or gate on
+SESSION_TAGS = "page_cache_tags"
+
+
+def thread_tag(thread_id: int) -> str:
+    return f"t:{thread_id}"
+
+
+def category_tag(category_id: int) -> str:
+    return f"c:{category_id}"
+
+
+def user_tag(user_id: int) -> str:
+    return f"u:{user_id}"
+
+
+def notifications_tag(user_id: int) -> str:
+    return f"n:{user_id}"
+
+
+def session_tag(session_id: str) -> str:
+    return f"s:{session_id}"
+
+
+# --- generations ---------------------------------------------------------------------------------
+
+
+class LocalGenerations:
+    """Generations in a memory-mapped file shared by the processes of one machine. A tag hashes
+    to one of `slots` 64-bit counters (two tags sharing a slot only invalidate each other more
+    often). A bump writes a fresh random value, not an increment, so two processes bumping the
+    same slot at once cannot both write the same "next" value and hide one of the changes."""
+
+    def __init__(self, path: Path, slots: int = 1 << 16) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        size = slots * 8
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < size:
+                os.ftruncate(fd, size)
+            self._map = mmap.mmap(fd, size)
+        finally:
+            os.close(fd)
+        self._values = memoryview(self._map).cast("Q")
+        self.slots = slots
+        self.identity = f"file:{path.resolve()}"
+
+    def _slot(self, tag: str) -> int:
+        return zlib.crc32(tag.encode()) % self.slots
+
+    async def values(self, tags: tuple[str, ...]) -> tuple[int, ...]:
+        return self.read(tags)
+
+    def read(self, tags: tuple[str, ...]) -> tuple[int, ...]:
+        values = self._values
+        return tuple(values[self._slot(tag)] for tag in tags)
+
+    def bump(self, tags: Iterable[str]) -> None:
+        for tag in set(tags):
+            self._values[self._slot(tag)] = random.getrandbits(63) + 1
+
+
+class RedisGenerations:
+    """Generations as Redis counters (several machines). Reads go through the asyncio client on
+    the request's loop; bumps run in the writer's commit hook, which is synchronous, so they use
+    a small blocking client (a write costs one round trip more)."""
+
+    def __init__(self, url: str, prefix: str | None = None) -> None:
+        self.url, self.prefix = url, prefix or os.environ.get("WEBBOARD_PAGE_CACHE_PREFIX", "webboard-pc")
+        self.identity = f"redis:{url}:{prefix}"
+        self._clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # a client per event loop
+        self._sync: Any = None
+
+    def _key(self, tag: str) -> str:
+        return f"{self.prefix}:gen:{tag}"
+
+    @property
+    def client(self) -> Any:
+        loop = asyncio.get_running_loop()
+        if (client := self._clients.get(loop)) is None:
+            from redis.asyncio import Redis
+
+            client = self._clients[loop] = Redis.from_url(self.url)
+        return client
+
+    async def values(self, tags: tuple[str, ...]) -> tuple[int, ...]:
+        found = await self.client.mget([self._key(tag) for tag in tags])
+        return tuple(int(value or 0) for value in found)
+
+    def bump(self, tags: Iterable[str]) -> None:
+        if self._sync is None:
+            from redis import Redis
+
+            self._sync = Redis.from_url(self.url)
+        pipe = self._sync.pipeline(transaction=False)
+        for tag in set(tags):
+            pipe.incr(self._key(tag))
+        pipe.execute()
+
+    async def get_page(self, key: str) -> bytes | None:
+        return await self.client.get(f"{self.prefix}:page:{key}")
+
+    async def set_page(self, key: str, value: bytes, ttl: int) -> None:
+        await self.client.set(f"{self.prefix}:page:{key}", value, ex=ttl)
+
+
+Generations = LocalGenerations | RedisGenerations
+
+# Every generation store of this process: a commit anywhere in the process (a request, a CLI
+# command, a test's own session) bumps them all.
+_stores: dict[str, Generations] = {}
+
+
+def register(store: Generations) -> Generations:
+    return _stores.setdefault(store.identity, store)
+
+
+def store_for(data_dir: Path, redis_url: str | None) -> Generations:
+    if redis_url:
+        return register(RedisGenerations(redis_url))
+    return register(LocalGenerations(Path(data_dir) / "page-cache.gen"))
+
+
+def _default_stores() -> list[Generations]:
+    """A process that made no app (a CLI command) still tells the servers what it changed."""
+    if not _stores:
+        from .settings import get_settings
+
+        settings = get_settings()
+        store_for(settings.data_dir, settings.security.redis_url)
+    return list(_stores.values())
+
+
+def bump(tags: Iterable[str]) -> None:
+    tags = set(tags)
+    if not tags:
+        return
+    for store in _default_stores():
+        try:
+            store.bump(tags)
+        except Exception:  # noqa: BLE001 - a store that cannot be told must not serve: drop all
+            log.exception("page cache: could not bump %s; clearing this process's pages", sorted(tags))
+            for cache in list(_caches):
+                cache.clear()
+
+
+# --- what a write changes ------------------------------------------------------------------------
+
+
+def _changed(obj: Any, names: Iterable[str]) -> bool:
+    state = sa_inspect(obj)
+    return any(name in state.attrs and state.attrs[name].history.has_changes() for name in names)
+
+
+def _old_and_new(obj: Any, name: str) -> set[Any]:
+    history = sa_inspect(obj).attrs[name].history
+    return {value for value in (*history.deleted, *history.unchanged, *history.added) if value is not None}
+
+
+def tags_of_flush(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any]) -> set[str]:
+    tags: set[str] = set()
+    for obj, kind in [*((o, "new") for o in new), *((o, "dirty") for o in dirty), *((o, "deleted") for o in deleted)]:
+        if isinstance(obj, m.User):
+            if kind != "new" and obj.id is not None:
+                tags.add(user_tag(obj.id))  # the member's own row (forum.member_cache)
+            if kind == "dirty" and _changed(obj, USER_COLUMNS) or kind == "deleted":
+                tags.add(ALL)
+        elif isinstance(obj, m.Notification):
+            tags.update(notifications_tag(u) for u in _old_and_new(obj, "user_id"))
+        elif isinstance(obj, m.TermsVersion):
+            tags.add(TERMS)
+        elif isinstance(obj, m.Category):
+            # a new category's own page is not cached yet; but the home list and the slug map change
+            tags.add(ALL)
+        elif isinstance(obj, m.GuruProfile):
+            tags.add(ALL)  # a guru's shown name on every answer
+        elif isinstance(obj, m.Notice):
+            tags.add(NOTICES)
+        elif isinstance(obj, m.Thread):
+            if obj.id is not None:
+                tags.add(thread_tag(obj.id))
+            tags.update(category_tag(c) for c in _old_and_new(obj, "category_id"))
+            if kind != "dirty" or _changed(obj, ("category_id", "visibility")):
+                tags.add(HOME)  # counts on the home page
+        elif isinstance(obj, m.Post):
+            tags.update(thread_tag(t) for t in _old_and_new(obj, "thread_id"))
+        elif (thread_id := getattr(obj, "thread_id", None)) is not None:
+            tags.add(thread_tag(thread_id))  # guru answers and questions, duplicate marks...
+        elif isinstance(obj, m.GuruHelpfulMark | m.GuruDisclaimer):
+            pass  # shown through guru.answer_marked_helpful below; disclaimers are versioned, never edited
+    return tags
+
+
+# Bulk statements (session.execute(update(...))) the unit of work does not see. Tables whose bulk
+# changes a domain event announces (with the thread they touch) are left to that event.
+ANNOUNCED_BULK = frozenset({"guru_answers", "duplicate_answer_marks", "guru_helpful_marks"})
+SHOWN_TABLES = frozenset({"users", "categories", "threads", "posts", "notices", "guru_questions", "guru_profiles",
+                          "notifications", "terms_versions"})
+
+
+def tags_of_bulk(table: str, columns: Iterable[str], users: set[int] | None = None) -> set[str]:
+    if table in ANNOUNCED_BULK or table not in SHOWN_TABLES:
+        return set()
+    if table == "notifications":  # "mark all as read": the member's own count
+        return {notifications_tag(u) for u in users} if users else {ALL_NOTIFICATIONS}
+    if table == "terms_versions":
+        return {TERMS}
+    if table == "categories" and set(columns) <= {"thread_count", "updated_at"}:
+        return {HOME}
+    if table == "notices":
+        return {NOTICES}
+    return {ALL}  # not attributable to one page: every page
+
+
+def _bound_user_ids(statement: Any) -> set[int] | None:
+    """The user ids a bulk statement's WHERE pins with `user_id == value` (None: not pinned)."""
+    where = getattr(statement, "whereclause", None)
+    if where is None:
+        return None
+    found: set[int] = set()
+    for node in visitors.iterate(where):
+        if isinstance(node, BinaryExpression) and node.operator is operators.eq:
+            left, right = node.left, node.right
+            if getattr(left, "key", None) == "user_id" and isinstance(right, BindParameter) and isinstance(right.value, int):
+                found.add(right.value)
+    return found or None
+
+
+def _add(session: Session, tags: Iterable[str]) -> None:
+    session.info.setdefault(SESSION_TAGS, set()).update(tags)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    if tags := tags_of_flush(session.new, session.dirty, session.deleted):
+        _add(session, tags)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: Any) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    statement = state.statement
+    table = getattr(getattr(statement, "table", None), "name", None)
+    columns = [getattr(key, "key", str(key)) for key in (getattr(statement, "_values", None) or {})]
+    if table and (tags := tags_of_bulk(table, columns, _bound_user_ids(statement))):
+        _add(state.session, tags)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if tags := session.info.pop(SESSION_TAGS, None):
+        bump(tags)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(SESSION_TAGS, None)
+
+
+def _sync(session: Any) -> Session:
+    return getattr(session, "sync_session", session)
+
+
+@events.subscribe("guru.answer_accepted")
+@events.subscribe("guru.answer_posted")
+async def _guru_answer(session: Any, *, question: m.Thread, **_: Any) -> None:
+    _add(_sync(session), {thread_tag(question.id)})
+
+
+@events.subscribe("guru.answer_marked_helpful")
+async def _helpful(session: Any, *, answer: m.Post, **_: Any) -> None:
+    _add(_sync(session), {thread_tag(answer.thread_id)})
+
+
+@events.subscribe("thread.closed_as_duplicate")
+async def _closed_as_duplicate(session: Any, *, thread: m.Thread, original: m.Thread, **_: Any) -> None:
+    _add(_sync(session), {thread_tag(thread.id), thread_tag(original.id), category_tag(thread.category_id),
+                          category_tag(original.category_id), HOME})
+
+
+@events.subscribe("post.visibility_changed")
+async def _visibility(session: Any, *, post: m.Post, thread: m.Thread, **_: Any) -> None:
+    _add(_sync(session), {thread_tag(thread.id), category_tag(thread.category_id), HOME})
+
+
+@events.subscribe("post.created")
+async def _created(session: Any, *, thread: m.Thread, **_: Any) -> None:
+    _add(_sync(session), {thread_tag(thread.id), category_tag(thread.category_id)})
+
+
+@events.subscribe("membership.ended")
+async def _ended(session: Any, **_: Any) -> None:
+    _add(_sync(session), {ALL})  # "former member" on their posts
+
+
+# --- the cache -----------------------------------------------------------------------------------
+
+
+class Entry(msgspec.Struct, array_like=True):
+    parts: list[bytes]  # the body split where the rendering visitor's CSRF token was
+    headers: list[tuple[bytes, bytes]]
+    tags: tuple[str, ...]
+    generations: tuple[int, ...]
+
+
+_caches: list[PageCache] = []
+
+
+@dataclass
+class Stats:
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+
+
+class PageCache:
+    def __init__(self, generations: Generations, *, max_entries: int = 20_000, redis_ttl: int = 3600) -> None:
+        self.generations = generations
+        self.max_entries = max_entries
+        self.redis_ttl = redis_ttl
+        self.shared = isinstance(generations, RedisGenerations)
+        self._entries: collections.OrderedDict[str, Entry] = collections.OrderedDict()
+        self._slugs: dict[str, int] | None = None
+        self._slugs_generation: int | None = None
+        self._notices_generation: int | None = None
+        self.stats = Stats()
+        _caches.append(self)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> PageCache | None:
+        if os.environ.get("WEBBOARD_PAGE_CACHE", "1") in ("0", "false", "off"):
+            return None
+        return cls(store_for(settings.data_dir, settings.security.redis_url))
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._slugs = self._slugs_generation = None
+
+    # The middleware (inside the locale middleware, outside the session middleware).
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        async def page_cache(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http" or scope["method"] != "GET" or _has_session(scope):
+                await app(scope, receive, send)
+                return
+            handler = scope.get("route_handler")
+            if getattr(handler, "name", None) not in CACHED_ROUTES:
+                await app(scope, receive, send)
+                return
+            await self._serve(app, scope, receive, send)
+
+        return page_cache
+
+    async def _serve(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        litestar_app = scope["app"]
+        token = _visitor_token(scope, litestar_app)
+        if token is False:
+            await app(scope, receive, send)
+            return
+        name = scope["route_handler"].name
+        params = scope.get("path_params") or {}
+        while True:
+            tags = self._page_tags(name, params)
+            generations = await self.generations.values(tags or (ALL, NOTICES))
+            if name != "category" or self._slugs_generation == generations[0]:
+                break
+            await self._load_slugs(litestar_app, generations[0])  # a category changed since the map was read
+        if self._notices_generation != generations[1]:  # a notice changed (maybe in another process)
+            if (board := litestar_app.state.get("notices_board")) is not None:
+                board.invalidate()
+            self._notices_generation = generations[1]
+        key = await self._key(scope) if tags is not None else None
+        if key is None:
+            await app(scope, receive, send)
+            return
+        entry = self._entries.get(key)
+        if entry is None and self.shared:
+            raw = await self.generations.get_page(key)  # type: ignore[union-attr]
+            entry = msgspec.msgpack.decode(raw, type=Entry) if raw else None
+        if entry is not None and entry.tags == tags and entry.generations == generations:
+            self.stats.hits += 1
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            await self._send_entry(entry, token, litestar_app, send)
+            return
+        self.stats.misses += 1
+        await self._render_and_store(app, scope, receive, send, key, tags, generations)
+
+    def _page_tags(self, name: str, params: dict[str, Any]) -> tuple[str, ...] | None:
+        if name in ("thread", "guru_question"):
+            return (ALL, NOTICES, thread_tag(params["thread_id"]))
+        if name == "home":
+            return (ALL, NOTICES, HOME)
+        category_id = (self._slugs or {}).get(params.get("slug"))
+        return None if category_id is None else (ALL, NOTICES, category_tag(category_id))
+
+    async def _load_slugs(self, litestar_app: Any, all_generation: int) -> None:
+        """Category slugs to ids (a category page's tag), read again after any category change."""
+        from .notices.gate import _session_maker
+
+        async with _session_maker(litestar_app)() as session:
+            rows = await session.execute(select(m.Category.slug, m.Category.id))
+            self._slugs = {row.slug: row.id for row in rows}
+        self._slugs_generation = all_generation
+
+    async def _key(self, scope: Scope) -> str | None:
+        from .notices.gate import BANNER_KEY, current_banner
+
+        scope.setdefault("state", {})
+        banner = await current_banner(ASGIConnection(scope))  # kept in the request state for the gate
+        if banner is not None and any(w.whole_board for w in banner.active):
+            return None  # the gate answers
+        fingerprint = "" if banner is None else "|".join(
+            ",".join(str(n.id) for n in group) for group in (banner.active, banner.upcoming, banner.outages, banner.important))
+        scope["state"][BANNER_KEY] = banner
+        query = scope.get("query_string", b"").decode("latin-1")
+        return f"{current_locale.get()}|{fingerprint}|{scope['path']}?{query}"
+
+    async def _send_entry(self, entry: Entry, token: str | None, litestar_app: Any, send: Send) -> None:
+        headers = list(entry.headers)
+        if token is None:  # a first visit: a CSRF token and its cookie, as the CSRF middleware gives
+            config = litestar_app.csrf_config
+            token = generate_csrf_token(secret=config.secret)
+            cookie = Cookie(key=config.cookie_name, value=token, path=config.cookie_path, secure=config.cookie_secure,
+                            httponly=config.cookie_httponly, samesite=config.cookie_samesite, domain=config.cookie_domain)
+            headers.append((b"set-cookie", cookie.to_header(header="").encode("latin-1")))
+        body = token.encode().join(entry.parts)
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    async def _render_and_store(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
+                                tags: tuple[str, ...], generations: tuple[int, ...]) -> None:
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await app(scope, receive, capture)
+        if start.get("status") != 200:
+            return
+        headers: list[tuple[bytes, bytes]] = []
+        csrf_cookie = (scope["app"].csrf_config.cookie_name + "=").encode()
+        for name, value in start.get("headers", ()):
+            name = bytes(name).lower()
+            if name == b"set-cookie":
+                if not bytes(value).startswith(csrf_cookie):
+                    return  # the page set a cookie of its own (a session): not shareable
+                continue
+            headers.append((name, bytes(value)))
+        body = b"".join(chunks)
+        token = ScopeState.from_scope(scope).csrf_token
+        parts = body.split(token.encode()) if isinstance(token, str) and TOKEN.match(token) else [body]
+        entry = Entry(parts, headers, tags, generations)
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        self.stats.stored += 1
+        if self.shared:
+            await self.generations.set_page(key, msgspec.msgpack.encode(entry), self.redis_ttl)  # type: ignore[union-attr]
+
+
+def _has_session(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie" and SESSION_COOKIE in value:
+            for part in value.split(b";"):
+                key, _, val = part.strip().partition(b"=")
+                if key == b"session" and val not in (b"", b"null"):
+                    return True
+    return False
+
+
+def _visitor_token(scope: Scope, litestar_app: Any) -> str | None | bool:
+    """The visitor's CSRF token (their cookie), None for a first visit, False for a cookie that
+    is not a token this app could have made (left to the app)."""
+    config = litestar_app.csrf_config
+    if config is None:
+        return False
+    name = config.cookie_name.encode()
+    for header, value in scope.get("headers", ()):
+        if header == b"cookie" and name in value:
+            for part in value.split(b";"):
+                key, _, val = part.strip().partition(b"=")
+                if key == name:
+                    text = val.decode("latin-1")
+                    return text if TOKEN.match(text) else False
+    return None
