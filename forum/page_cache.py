@@ -357,6 +357,7 @@ async def _visibility(session: Any, *, post: m.Post, thread: m.Thread, **_: Any)
     _add(_sync(session), {thread_tag(thread.id), category_tag(thread.category_id), HOME})
 
 
+@events.subscribe("post.photos_changed")  # a moderator removed one photo; the post stays
 @events.subscribe("post.created")
 async def _created(session: Any, *, thread: m.Thread, **_: Any) -> None:
     _add(_sync(session), {thread_tag(thread.id), category_tag(thread.category_id)})
