@@ -17,7 +17,11 @@ the independent set found missing, each with its hard negatives) and src/train/*
   * dev.jsonl: the older hand-written held-out lines (src/heldout/) plus every fifth hand-written
     issue-13 line; thresholds are chosen on it;
   * heldout.jsonl: src/fresh/, written before any model was trained on the new corpus, one file
-    per kind (the kind is kept in each row for the per-kind breakdown). Nothing is tuned on it.
+    per kind (the kind is kept in each row for the per-kind breakdown), then src/fresh2/ and
+    src/fresh3/, each written before the next change was scored. Nothing is tuned on them.
+The false-positive pass added ordinary clean questions (the duplicate detector's data, split by
+topic between train and dev), hand-written hard negatives (src/train/*-c2.txt, a fifth to dev;
+src/heldout/clean-c2.txt, dev only), and thins templated rows that are near copies of each other.
 """
 
 from __future__ import annotations
