@@ -17,7 +17,11 @@ the independent set found missing, each with its hard negatives) and src/train/*
   * dev.jsonl: the older hand-written held-out lines (src/heldout/) plus every fifth hand-written
     issue-13 line; thresholds are chosen on it;
   * heldout.jsonl: src/fresh/, written before any model was trained on the new corpus, one file
-    per kind (the kind is kept in each row for the per-kind breakdown). Nothing is tuned on it.
+    per kind (the kind is kept in each row for the per-kind breakdown), then src/fresh2/ and
+    src/fresh3/, each written before the next change was scored. Nothing is tuned on them.
+The false-positive pass added ordinary clean questions (the duplicate detector's data, split by
+topic between train and dev), hand-written hard negatives (src/train/*-c2.txt, a fifth to dev;
+src/heldout/clean-c2.txt, dev only), and thins templated rows that are near copies of each other.
 """
 
 from __future__ import annotations
@@ -266,7 +270,7 @@ def evade(text: str, rng: random.Random) -> str:
     return text[:target.start()] + new + text[target.end():]
 
 
-FRESH_SPLITS = ("fresh", "fresh2")
+FRESH_SPLITS = ("fresh", "fresh2", "fresh3")
 
 
 def read_fresh() -> list[tuple[str, list[str], str]]:
@@ -314,6 +318,61 @@ def _drop_near_copies(rows, held: list[str]):
     return kept, dropped
 
 
+# Hand-written training files whose every fifth line goes to dev instead ("-13": issue 13's
+# lines; "-c2": the clean hard negatives of the false-positive pass).
+DEV_SHARE_SUFFIXES = ("-13", "-c2")
+DUPLICATES_DATA = HERE.parent.parent / "forum" / "duplicates" / "data"
+
+
+def duplicate_questions() -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """Ordinary clean car questions: the duplicate detector's threads and queries (Thai, English,
+    mixed, many asking prices or where to buy), as (train, dev). A thread and the queries that
+    paraphrase it or sit near it form one topic, and a topic goes whole to one side (one in five
+    to dev), so dev does not score paraphrases of training lines."""
+    import zlib
+
+    rows = []
+    for name in ("threads.jsonl", "queries.jsonl"):
+        for raw in (DUPLICATES_DATA / name).read_text(encoding="utf-8").splitlines():
+            if not raw.strip():
+                continue
+            item = json.loads(raw)
+            topic = item.get("duplicate_of") or item.get("near") or item["id"]
+            title, body = item.get("title", "").strip(), item.get("body", "").strip()
+            text = f"{title}\n{body}" if title and body else (title or body)  # as Draft.text joins them
+            rows.append((topic, text))
+    train, dev = [], []
+    for topic, text in rows:
+        (dev if zlib.crc32(topic.encode()) % 5 == 0 else train).append((text, []))
+    return train, dev
+
+
+TEMPLATE_NEAR_COPY = 0.7
+
+
+def _thin_near_copies(rows):
+    """Keeps a templated row only if no kept row with the same labels is a near copy of it
+    (character-trigram Jaccard >= TEMPLATE_NEAR_COPY); returns (kept, dropped)."""
+    kept, dropped = [], []
+    index: dict[tuple, dict[str, list[int]]] = {}
+    sets: list[set[str]] = []
+    for text, labels in rows:
+        grams = _shingles(text)
+        bucket = index.setdefault(tuple(sorted(labels)), {})
+        overlap: dict[int, int] = {}
+        for g in grams:
+            for i in bucket.get(g, ()):
+                overlap[i] = overlap.get(i, 0) + 1
+        if grams and any(c / (len(grams) + len(sets[i]) - c) >= TEMPLATE_NEAR_COPY for i, c in overlap.items()):
+            dropped.append((text, labels))
+            continue
+        sets.append(grams)
+        for g in grams:
+            bucket.setdefault(g, []).append(len(sets) - 1)
+        kept.append((text, labels))
+    return kept, dropped
+
+
 def build() -> dict[str, int]:
     from moderation.corpus import issue13
 
@@ -322,7 +381,7 @@ def build() -> dict[str, int]:
     dev = []
     for path in sorted((HERE / "src" / "train").glob("*.txt")):
         rows = read_source(path)
-        if path.stem.endswith("-13"):
+        if path.stem.endswith(DEV_SHARE_SUFFIXES):
             dev += rows[::5]
             rows = [row for i, row in enumerate(rows) if i % 5]
         train += rows
@@ -330,13 +389,17 @@ def build() -> dict[str, int]:
         dev += read_source(path)
     fresh = read_fresh()
     heldout = [(text, labels) for text, labels, _ in fresh]
+    questions_train, questions_dev = duplicate_questions()
+    dev += questions_dev
     generated = issue13.rows(rng)
     hand_written = list(train) + generated[::4]
-    train += generated
-    train += combinatorial(rng)
     clean_lines = [t for t, labels in hand_written if not labels and len(t) > 25]
-    train += mixed_context(clean_lines, rng)
-    train += hard_negatives(rng)
+    templated = generated + combinatorial(rng) + mixed_context(clean_lines, rng) + hard_negatives(rng)
+    # Templates repeat their sentence shapes: near copies of one another teach the shape, not
+    # the kind, so only the first of each near-copy group is kept.
+    templated, thinned = _thin_near_copies(templated)
+    train += templated
+    train += questions_train
     for text, labels in hand_written:
         if rng.random() < (0.45 if labels else 0.2):
             train.append((evade(text, rng), labels))
@@ -350,7 +413,8 @@ def build() -> dict[str, int]:
     overlap = [t for t, _ in heldout if t in dev_texts]
     assert not overlap, f"held-out lines also in dev: {overlap[:5]}"
     rng.shuffle(train)
-    counts = {"dropped_near_heldout_or_dev": len(near)}
+    counts = {"dropped_near_heldout_or_dev": len(near), "thinned_template_near_copies": len(thinned),
+              "duplicate_questions_train": len(questions_train), "duplicate_questions_dev": len(questions_dev)}
     kinds = [kind for _, _, kind in fresh]
     for name, rows in (("train", train), ("dev", dev), ("heldout", heldout)):
         with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as handle:
