@@ -562,6 +562,7 @@ _EXPORTED = {"users", "threads", "posts", "post_revisions", "notifications", "te
 OWNER_COLUMNS: dict[str, str | None] = {
     "coin_ledger": "user_id", "coin_redemptions": "user_id", "moderation_items": "author_id",
     "moderation_history": "target_user_id", "moderation_decisions": None,
+    "photos": "owner_id", "photo_blocks": None,
 }
 
 
