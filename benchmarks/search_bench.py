@@ -159,6 +159,8 @@ def main() -> int:
     parser.add_argument("--postgres")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres-only", action="store_true", help="skip the SQLite measurement")
+    parser.add_argument("--reuse-postgres", action="store_true",
+                        help="the PostgreSQL database already holds this board's copy: do not empty and refill it")
     args = parser.parse_args()
     db_path = Path(args.data_dir) / "webboard.db"
     if not db_path.exists():
@@ -178,7 +180,8 @@ def main() -> int:
         report("SQLite FTS5", asyncio.run(measure(url, workload, args.rounds)))
     if args.postgres:
         upgrade(args.postgres)
-        asyncio.run(copy_to_postgres(db_path, args.postgres))
+        if not args.reuse_postgres:
+            asyncio.run(copy_to_postgres(db_path, args.postgres))
         report("PostgreSQL tsvector", asyncio.run(measure(args.postgres, workload, args.rounds)))
     return 0
 

@@ -58,7 +58,7 @@ async def fill(url: str, threads: list[dict]) -> dict[int, str]:
                 await conn.execute(text(f"DELETE FROM {name}"))
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
         categories = {}
-        for position, (slug, th, en, dth, den) in enumerate(CATEGORIES):
+        for position, (slug, th, en, dth, den, *_access) in enumerate(CATEGORIES):  # access: left open here
             categories[slug] = m.Category(slug=slug, name_th=th, name_en=en, description_th=dth, description_en=den,
                                           position=position, thread_count=0)
             session.add(categories[slug])

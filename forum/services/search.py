@@ -67,15 +67,36 @@ _SQLITE_RANKED = (
     "* (1.0 + {boost} * c.level) / (1.0 + MAX(julianday(:now) - julianday(c.at), 0) / {half}) AS score "
     "FROM c ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset"
 )
+# PostgreSQL: the planner cannot estimate a prefix tsquery ('clutch':*), so it may walk threads
+# newest first testing every row (all 100,000 when nothing matches) or take every match from the
+# GIN index and sort them (about 50,000 heap rows for a word in half the threads). So the newest
+# PROBE threads are tested first (a short primary-key range walk), which tells the share of
+# threads that match (the GIN path reads all of those) and the share that also pass the filters
+# (the walk reads CANDIDATES / that share rows); the cheaper plan is pinned: `ts_match_vq(v, q)`
+# is `v @@ q` in function form, which no index serves, so it walks; the GIN path is a subquery.
+PROBE = 400
+HEAP_ROW_COST = 1.5  # a row fetched through the GIN bitmap against a row tested by the walk (measured)
+_POSTGRES_PROBE = (
+    "SELECT count(*) AS matches, count(*) FILTER (WHERE threads.visibility = 'published'{where}) AS shown, "
+    "(SELECT max(id) FROM threads) AS newest "
+    "FROM threads LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
+    "WHERE threads.id > (SELECT max(id) FROM threads) - :probe "
+    "AND ts_match_vq(threads.search_vector, to_tsquery('simple', {match}))"
+)
 _POSTGRES_RANKED = (
     "SELECT c.id AS id, ts_rank(c.v, query) * (1.0 + {boost} * c.level) "
     "/ (1.0 + GREATEST(EXTRACT(EPOCH FROM (CAST(:now AS timestamptz) - c.at)), 0) / 86400.0 / {half}) AS score "
     "FROM (SELECT threads.id AS id, threads.search_vector AS v, threads.last_activity_at AS at, {level} AS level "
     "FROM threads LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
-    "WHERE threads.search_vector @@ to_tsquery('simple', {match}) AND threads.visibility = 'published'{where} "
+    "WHERE {test} AND threads.visibility = 'published'{where} "
     "ORDER BY threads.id DESC LIMIT :candidates) AS c CROSS JOIN to_tsquery('simple', {match}) AS query "
     "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset"
 )
+_PG_WALK = "ts_match_vq(threads.search_vector, to_tsquery('simple', {match}))"
+# OFFSET 0 keeps the subquery apart: its ids come from the GIN index (a bitmap), and the
+# planner cannot fold the test back into a newest-first walk of threads.
+_PG_INDEX = ("threads.id IN (SELECT id FROM threads WHERE search_vector @@ to_tsquery('simple', {match}) "
+             "OFFSET 0)")
 
 opening = aliased(m.Post, name="opening")
 _DETAILS = (
@@ -130,16 +151,21 @@ class SearchResults:
         return bool(self.hits)
 
 
-def _ranked_sql(dialect: str, where: str, match: str = "") -> Any:
+def _pg_literal(match: str) -> str:
+    return "'" + match.replace("\\", "").replace("'", "''").replace(":", "\\:") + "'"
+
+
+def _ranked_sql(dialect: str, where: str, match: str = "", *, walk: bool = False) -> Any:
     """PostgreSQL gets the tsquery as a literal: a prepared statement with it as a parameter
     soon runs on a generic plan, which cannot know whether the words are rare (walk the GIN
     index) or common (walk threads newest first and stop), and picks one for all of them."""
     if dialect == "sqlite":
         return text(_SQLITE_RANKED.format(title_bonus=TITLE_BONUS, boost=ANSWERED_BOOST, level=_ANSWER_LEVEL,
                                           half=AGE_HALF_DAYS, where=where))
-    literal = "'" + match.replace("\\", "").replace("'", "''").replace(":", "\\:") + "'"
+    literal = _pg_literal(match)
+    test = (_PG_WALK if walk else _PG_INDEX).format(match=literal)
     return text(_POSTGRES_RANKED.format(boost=ANSWERED_BOOST, level=_ANSWER_LEVEL, half=AGE_HALF_DAYS, where=where,
-                                        match=literal))
+                                        match=literal, test=test))
 
 
 async def search_threads(
@@ -197,7 +223,13 @@ async def _ranked(session: AsyncSession, dialect: str, where: str, parsed: Parse
         expression = fts5_expression(parsed, any_unit=any_unit)
         return await rows(session, _ranked_sql(dialect, where),
                           {**params, "match": expression, "title_match": f"title : ({expression})"})
-    return await rows(session, _ranked_sql(dialect, where, tsquery_expression(parsed, any_unit=any_unit)), params)
+    match = tsquery_expression(parsed, any_unit=any_unit)
+    probe = (await rows(session, text(_POSTGRES_PROBE.format(match=_pg_literal(match), where=where)),
+                        {"probe": PROBE}))[0]
+    threads = probe.newest or 0
+    walked = min(threads, CANDIDATES * PROBE / probe.shown) if probe.shown else threads
+    fetched = probe.matches * threads / PROBE
+    return await rows(session, _ranked_sql(dialect, where, match, walk=walked < fetched * HEAP_ROW_COST), params)
 
 
 async def search_page(session: AsyncSession, viewer: m.User | None, *, q: str = "", category: str = "",

@@ -137,3 +137,36 @@ async def test_when_no_thread_has_every_word_some_words_are_enough(client, facto
     assert not (await search(client, q="น้ำมันเครื่อง ยาริส"))["broadened"]
     page = await client.get("/search", params={"q": "น้ำมันเครื่อง xylophone"})
     assert OIL_TITLE in page.text
+
+
+async def test_postgres_walk_and_index_plans_find_the_same_threads(client, db, factory, member, category, monkeypatch):
+    """PostgreSQL picks a newest-first walk or the GIN index from a probe; a small board always
+    takes the index, so the walk is forced here and must give the same page (SQLite: one plan)."""
+    from forum.services import search as search_service
+
+    other = await factory.category("other", "อื่น ๆ", "Other", position=4)
+    now = dt.datetime.now(dt.timezone.utc)
+    for i in range(12):
+        await factory.thread(category if i % 2 else other, member, f"ผ้าเบรกหน้า {i}", "เสียงดัง",
+                             at=now - dt.timedelta(days=i * 40))
+    body_only = await factory.thread(category, member, "ยางแบน", "ผ้าเบรก สึก", at=now)  # ranks last
+    await factory.thread(category, member, "ผ้าเบรก held", visibility=m.Visibility.HELD)
+    await question(db, factory, category, member, "ผ้าเบรก guru", answers=1, accepted=True)
+    cases = [{"q": "ผ้าเบรก"}, {"q": "brake pad"}, {"q": "ผ้าเบรก", "category": category.slug},
+             {"q": "ผ้าเบรก", "guru": "accepted"}, {"q": "ผ้าเบรก xylophone"}, {"q": "xylophone"}]
+    by_index = [[r["id"] for r in (await search(client, **case))["results"]] for case in cases]
+    chosen: list[bool] = []
+    original = search_service._ranked_sql
+
+    def spy(dialect, where, match="", *, walk=False):
+        chosen.append(walk)
+        return original(dialect, where, match, walk=walk)
+
+    monkeypatch.setattr(search_service, "_ranked_sql", spy)
+    monkeypatch.setattr(search_service, "HEAP_ROW_COST", 1e9)  # any match at all: walk
+    by_walk = [[r["id"] for r in (await search(client, **case))["results"]] for case in cases]
+    assert by_walk == by_index
+    assert len(by_index[0]) == 14 and by_index[0][-1] == body_only.id and len(by_index[2]) == 8
+    assert len(by_index[3]) == 1 and by_index[5] == []
+    if db.bind.dialect.name == "postgresql":
+        assert True in chosen  # the walk did run
