@@ -107,11 +107,6 @@ _ROW_ARRAYS = {"cat": np.int16, "alive": np.bool_, "counted": np.bool_, "inv_nor
 # these with the query (the same model, nothing about the question) is not similar at all.
 IDENTITY_KINDS = frozenset({"model", "brand", "variant", "fuel", "side", "word"})
 IDENTITY_ONLY = 0.4
-# Inside the concept cosine of a Thai/English pair, the concepts of these kinds count this much
-# (on both sides): the car's model and brand say which car, not what is asked, and a
-# concept-dense thread about another question on the same car otherwise shares most of the weight.
-CONCEPT_IDENTITY_KINDS = frozenset({"model", "brand"})
-CONCEPT_IDENTITY_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +199,6 @@ class DuplicateIndex:
         self._vocab: dict[str, int] = {}
         self._concept_kind: dict[int, str] = {}  # term id -> concept kind, for concept terms
         self._concept_name: dict[int, str] = {}
-        self._identity_table = np.ones(0)  # see _identity_scale
         self._df = _Grow(np.int32)
         self._df_docs = 0  # rows counted in _df
         self._ids: list[Hashable | None] = []
@@ -674,9 +668,9 @@ class DuplicateIndex:
         qw = np.fromiter(q.values(), dtype=np.float64, count=len(q))
         order = np.argsort(qt)
         qt, qw = qt[order], qw[order]
-        q_idf = self._fidf.array[qt].astype(np.float64) * self._identity_scale(qt)
-        unknown = sum((w * self.weights.idf(t) * self._kind_scale(t[1:].split(".", 1)[0])) ** 2
-                      for t, w in analysis.weights.items() if is_concept(t) and t not in self._vocab)
+        q_idf = self._fidf.array[qt].astype(np.float64)
+        unknown = sum((w * self.weights.idf(t)) ** 2 for t, w in analysis.weights.items()
+                      if is_concept(t) and t not in self._vocab)
         qn = math.sqrt(float(np.sum((qw * q_idf) ** 2)) + unknown)
         rows = hits[cross]
         a, b = self._cptr.array[rows], self._cptr.array[rows + 1]
@@ -686,7 +680,7 @@ class DuplicateIndex:
         flat = np.repeat(a - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
         owner = np.repeat(np.arange(len(rows)), lengths)
         dt = self._cids.array[flat].astype(np.int64)
-        dw = self._cw.array[flat].astype(np.float64) * self._fidf.array[dt] * self._identity_scale(dt)
+        dw = self._cw.array[flat].astype(np.float64) * self._fidf.array[dt]
         dn = np.sqrt(np.bincount(owner, weights=dw * dw, minlength=len(rows)))
         pos = np.minimum(np.searchsorted(qt, dt), len(qt) - 1)
         shared = qt[pos] == dt
@@ -701,24 +695,6 @@ class DuplicateIndex:
         blend = weight * ccos + (1.0 - weight) * cos[cross]
         out[cross] = np.maximum(cos[cross], blend)
         return out
-
-    @staticmethod
-    def _kind_scale(kind: str) -> float:
-        return CONCEPT_IDENTITY_WEIGHT if kind in CONCEPT_IDENTITY_KINDS else 1.0
-
-    def _identity_scale(self, term_ids: np.ndarray) -> np.ndarray:
-        """Weight multiplier of concept terms inside the concept cosine (1 or
-        CONCEPT_IDENTITY_WEIGHT), from a per-term table extended as the vocabulary grows."""
-        table = self._identity_table
-        if len(table) < len(self._vocab):
-            grown = np.ones(len(self._vocab), dtype=np.float64)
-            grown[: len(table)] = table
-            for tid in range(len(table), len(self._vocab)):
-                kind = self._concept_kind.get(tid)
-                if kind is not None:
-                    grown[tid] = self._kind_scale(kind)
-            table = self._identity_table = grown
-        return table[term_ids]
 
     def _consistency(self, analysis: Analysis, row: int) -> float:
         """Score factor from the concepts both texts name, kind by kind.  Only the most specific
