@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -33,7 +34,7 @@ from .controllers.deps import DEPENDENCIES
 from .controllers.duplicates import DuplicateApiController, DuplicateController
 from .controllers import membership as membership_web
 from .duplicates.hook import DuplicateHook, build_index_on_startup, save_index_on_shutdown
-from .db import create_engine, plugin_config
+from .db import create_engine, is_busy, plugin_config
 from .api_schema import ErrorBody, document_errors, fix_options_allow
 from .errors import DomainError, RateLimited
 from .observability import configure_logging, current_request_id, log_unhandled
@@ -108,6 +109,8 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
 def unhandled_error_handler(request: Request, error: Exception) -> Response:
     """Any other exception: logged with its traceback and request id, answered with a 500 that
     shows the id (and nothing of the error itself)."""
+    if is_busy(error):  # a lock wait ran out: nothing was saved, the same request may be sent again
+        return busy_answer(request, error)
     request_id = log_unhandled(error, request.method, request.url.path)
     message = i18n.gettext("Something went wrong on our side. Please try again later.")
     if is_api(request):
@@ -115,12 +118,31 @@ def unhandled_error_handler(request: Request, error: Exception) -> Response:
     return error_page(request, 500, message, request_id=request_id)
 
 
-def error_page(request: Request, status_code: int, message: str, request_id: str | None = None) -> Response:
+BUSY_RETRY_AFTER = 2  # seconds
+
+
+def busy_answer(request: Request, error: Exception) -> Response:
+    """503 with Retry-After for a database too busy to take the write in time (logged as a warning
+    with the request id, since it says the server is overloaded, not that the code is wrong)."""
+    request_id = current_request_id.get()
+    logging.getLogger("webboard.errors").warning("database busy id=%s %s %s: %s", request_id, request.method,
+                                                 request.url.path, getattr(error, "orig", error))
+    message = i18n.gettext("The board is very busy right now. Nothing was saved: please send it again in a moment.")
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+    if is_api(request):
+        return api_error(503, message, headers=headers)
+    # The failed flush expired the member's row and the session cannot reload it: render the page
+    # as for a visitor rather than fail again while rendering.
+    return error_page(request, 503, message, request_id=request_id, headers=headers, anonymous=True)
+
+
+def error_page(request: Request, status_code: int, message: str, request_id: str | None = None,
+               headers: dict[str, str] | None = None, anonymous: bool = False) -> Response:
     return Template(
         template_name="error.html",
-        context={"status_code": status_code, "message": message, "user": request.state.get("user"),
+        context={"status_code": status_code, "message": message, "user": None if anonymous else request.state.get("user"),
                  "lang": i18n.current_locale.get(), "request_id": request_id},
-        status_code=status_code,
+        status_code=status_code, headers=headers,
     )  # type: ignore[return-value]
 
 

@@ -3,28 +3,49 @@ by the before-send handler, redirects included since form posts end in 303)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from . import sqlite_driver
 from .settings import DatabaseSettings
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = 10000) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()
 
 
-def configure_engine(engine: AsyncEngine | Engine) -> None:
+def configure_engine(engine: AsyncEngine | Engine, busy_ms: int = 10000) -> None:
     sync_engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
     if sync_engine.dialect.name == "sqlite":
-        event.listen(sync_engine, "connect", _sqlite_pragmas)
+        event.listen(sync_engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_ms))
+
+
+# Errors that mean "the database was busy", not "the request was wrong": SQLite's lock wait ran
+# past the busy timeout (another process held the write lock), PostgreSQL chose this transaction
+# as a deadlock victim, could not serialise it, or a lock/statement timeout ran out. Nothing was
+# committed, so the client may simply send the same request again: 503 with Retry-After.
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+_PG_BUSY_SQLSTATES = {"40001", "40P01", "55P03", "57014"}
+
+
+def is_busy(error: BaseException) -> bool:
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if any(text in str(original).lower() for text in _SQLITE_BUSY):
+        return True
+    sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return sqlstate in _PG_BUSY_SQLSTATES
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
@@ -36,7 +57,7 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         # and the pragmas each) on most requests. Idle SQLite connections cost next to nothing.
         options.update(pool_size=20, max_overflow=20)
     engine = create_async_engine(settings.url, echo=settings.echo, **options)
-    configure_engine(engine)
+    configure_engine(engine, settings.sqlite_busy_ms)
     return engine
 
 

@@ -23,6 +23,9 @@ def _data_dir() -> Path:
 class DatabaseSettings:
     url: str = field(default_factory=lambda: _env("DATABASE_URL", f"sqlite+aiosqlite:///{_data_dir() / 'webboard.db'}"))
     echo: bool = field(default_factory=lambda: _env("DATABASE_ECHO", "0") == "1")
+    # How long an SQLite writer waits for another process's write lock before giving up (the
+    # request then answers 503 with Retry-After, see forum/db.py `is_busy`).
+    sqlite_busy_ms: int = field(default_factory=lambda: int(_env("WEBBOARD_SQLITE_BUSY_MS", "10000")))
 
     @property
     def is_sqlite(self) -> bool:
