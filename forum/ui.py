@@ -63,6 +63,10 @@ ENUM_LABELS: dict[enum.Enum, str] = {
     m.CoinReason.REDEMPTION: N_("Prize redeemed"),
     m.CoinReason.ADJUSTMENT: N_("Adjustment by an admin"),
     m.CoinReason.FORFEIT: N_("Membership ended: balance forfeited"),
+    m.PhotoStatus.ATTACHED: N_("attached"),
+    m.PhotoStatus.REMOVED: N_("removed"),
+    m.PhotoPurpose.POST: N_("Post photo"),
+    m.PhotoPurpose.REGISTRATION: N_("Registration book photo"),
 }
 
 # The moderation labels (plain strings, not an enum) as people see them.

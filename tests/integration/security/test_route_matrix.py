@@ -156,7 +156,14 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "GET /api/schema": P, "GET /api/schema/{path:str}": P, "GET /api/schema/openapi.json": P,
     "GET /api/schema/openapi.yaml": P, "GET /api/schema/openapi.yml": P, "GET /api/schema/redoc": P,
     "GET /api/schema/swagger": P, "GET /api/schema/elements": P, "GET /api/schema/rapidoc": P,
-    "GET /api/schema/oauth2-redirect.html": P,
+    "GET /api/schema/oauth2-redirect.html": P, "GET /favicon.ico": P,
+    # -- photos: a photo's own URL is as public as its post (the gate answers 404 otherwise) --
+    "GET /photos/{photo_id:int}/{digest:str}/{name:str}": P,
+    "GET /photos/staged/{token:str}/thumb.jpg": M,  # the uploader's own staged photo (signed token)
+    # No photo exists in this matrix, so these reach the lookup (404) before the suspension check.
+    "GET /photos/{photo_id:int}/report": M, "POST /photos/{photo_id:int}/report": M,
+    "POST /admin/photos/{photo_id:int}/delete": ADMIN,
+    "GET /membership/gold/{application_id:int}/photo": M, "POST /membership/gold/{application_id:int}/photo": M,
 }
 
 # Bodies that pass validation where the guard is in the service (a member's suspension, a guru
@@ -232,7 +239,8 @@ async def test_the_authorisation_matrix_over_every_route(client, app, db, factor
     values = {"slug": "general", "thread_id": thread.id, "post_id": await _opening_post(db, thread),
               "user_id": people["silver"].id, "category_id": category.id, "int": 1,
               "version": settings.board.terms_version, "action": "approve", "name": "missing.png",
-              "file_path": "style.css", "path": "openapi.json"}
+              "file_path": "style.css", "path": "openapi.json",
+              "digest": "0" * 32, "token": "not-a-token"}
     guru_values = dict(values, thread_id=question.id, post_id=guru_answer.id)
     doomed = {role: await _opening_post(db, await factory.thread(category, people["silver"], f"To delete ({role})", "x"))
               for role in ROLES}
