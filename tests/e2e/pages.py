@@ -71,6 +71,8 @@ PAGES: dict[str, Page] = {
     "/notifications": Page("member", "/notifications"),
     "/p/{post_id:int}/edit": Page("member", source="<</t/{thread_id:int}>>", link=r"^/p/\d+/edit$"),
     "/p/{post_id:int}/report": Page("member", source="<</t/{thread_id:int}>>", link=r"^/p/\d+/report$"),
+    # The demo's second thread (James's battery question) carries seeded photos; Nok may report one.
+    "/photos/{photo_id:int}/report": Page("member", source="/t/2", link=r"^/photos/\d+/report$"),
     "/privacy": Page("guest", "/privacy"),
     "/profile": Page("member", "/profile"),
     "/register": Page("guest", "/register"),
@@ -90,6 +92,8 @@ PAGES: dict[str, Page] = {
 NOT_PAGES = {
     "/account/export", "/admin/data-access/export", "/admin/members/{user_id:int}/export", "/coins/pictures/{name:str}",
     "/favicon.ico", "/notices.atom", "/threads/similar",
+    "/photos/{photo_id:int}/{digest:str}/{name:str}", "/photos/staged/{token:str}/thumb.jpg",
+    "/membership/gold/{application_id:int}/photo",
 }
 
 def html_routes(app) -> set[str]:
