@@ -65,3 +65,9 @@ async def adult_category(factory) -> m.Category:
     category.access = m.CategoryAccess.ADULT
     await factory.session.commit()
     return category
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client) -> None:
+    """The messages these tests read are the English ones (Thai is the board's default)."""
+    client.cookies["lang"] = "en"

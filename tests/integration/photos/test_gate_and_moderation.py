@@ -33,6 +33,7 @@ async def post_with_photo(client, author, category, title="มีรูป") -> 
                                 {"category_id": category.id, "title": title, "body": "ดูรูปครับ"}, [("photo_file_1", JPEG)])
     assert response.status_code == 200, response.text
     client.cookies.clear()
+    client.cookies["lang"] = "en"
 
 
 async def statuses(client, urls: list[str]) -> set[int]:
@@ -64,6 +65,7 @@ async def test_gold_only_photos_are_404_for_silver_and_guests(client, db, gold, 
     await login(client, silver)
     assert await statuses(client, urls) == {404}
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, gold)
     assert await statuses(client, urls) == {200}
 
@@ -75,6 +77,7 @@ async def test_adult_photos_are_404_for_guests_and_under_18s(client, db, gold, m
     await login(client, minor)
     assert await statuses(client, urls) == {404}
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, gold)  # born 1990
     assert await statuses(client, urls) == {200}
 
@@ -88,9 +91,11 @@ async def test_deleted_post_photos_are_404_for_everyone_but_held_ones_for_author
     assert (await post_form(client, f"/p/{(await db.scalar(select(m.Post))).id}/delete")).status_code == 200
     assert await statuses(client, deleted_urls) == {404}  # the author too
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, admin)
     assert await statuses(client, deleted_urls) == {404}
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     # A held thread: its author and admins see the photos, a Silver member and a guest do not.
     await post_with_photo(client, member, category, "รอตรวจ")
     held = await db.scalar(select(m.Thread).where(m.Thread.id != first.id))
@@ -102,9 +107,11 @@ async def test_deleted_post_photos_are_404_for_everyone_but_held_ones_for_author
     await login(client, silver)
     assert await statuses(client, urls) == {404}
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, member)
     assert await statuses(client, urls) == {200}
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, admin)
     assert await statuses(client, urls) == {200}
 
@@ -126,6 +133,7 @@ async def test_photos_from_new_members_are_held_for_review(client, db, factory, 
     plain = await db.scalar(select(m.Thread).where(m.Thread.title == "ไม่มีรูป"))
     assert plain.visibility == m.Visibility.PUBLISHED
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     # A member long enough on the board, with enough published posts, is not held.
     veteran = await factory.user("veteran", "Veteran", age_days=400)
     for n in range(3):
@@ -137,6 +145,7 @@ async def test_photos_from_new_members_are_held_for_review(client, db, factory, 
     assert trip.visibility == m.Visibility.PUBLISHED
     # The queue shows the held post's thumbnail.
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, admin)
     queue = await client.get("/admin/moderation/")
     assert re.search(r"/photos/\d+/[0-9a-f]{32}/thumb\.jpg", queue.text)
@@ -156,9 +165,11 @@ async def test_report_one_photo_then_admin_deletes_that_photo_alone(client, db, 
     item = await db.scalar(select(m.ReviewItem))
     assert item.report_count == 1 and item.post_id == post.id
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, member)
     assert (await post_form(client, f"/photos/{photo.id}/report", {})).status_code == 403  # not one's own
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, admin)
     item_page = await client.get(f"/admin/moderation/{item.id}")
     assert f"/admin/photos/{photo.id}/delete" in item_page.text and "reported" in item_page.text
@@ -176,6 +187,7 @@ async def test_report_one_photo_then_admin_deletes_that_photo_alone(client, db, 
     assert (await client.get("/admin/moderation/history")).status_code == 200
     # The same image is refused from now on, for anyone.
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, other_member)
     retry = await post_files(client, f"/c/{category.slug}/new", {"category_id": category.id, "title": "อีกที", "body": "b"},
                              [("photo_file_1", ("other-name.jpg", JPEG[1], "image/jpeg"))])
@@ -210,10 +222,12 @@ async def test_registration_book_photo_is_for_the_applicant_and_admins_and_goes_
     direct = f"/photos/{photo.id}/{photo.digest[:32]}/display.jpg"
     assert (await client.get(direct)).status_code == 200
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     assert (await client.get(direct)).status_code == 404  # guest
     await login(client, other_member)
     assert (await client.get(url)).status_code == 404 and (await client.get(direct)).status_code == 404
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, admin)
     assert (await client.get(url)).status_code == 200
     decided = await post_form(client, f"/admin/gold/{application.id}", {"decision": "approve"})

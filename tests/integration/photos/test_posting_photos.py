@@ -152,6 +152,7 @@ async def test_another_members_staged_photo_cannot_be_used(client, db, member, o
     token = re.search(r'name="photo_token_1" value="([^"]+)"', response.text).group(1)
     await client.post("/logout", data={"_csrf_token": client.cookies["csrftoken"]})
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, other_member)
     stolen = await post_files(client, f"/c/{category.slug}/new",
                               {"category_id": category.id, "title": "mine now", "body": "b", "photo_token_1": token}, [])
@@ -166,6 +167,7 @@ async def test_ask_guru_question_and_guru_answer_carry_photos(client, db, member
     thread = await db.scalar(select(m.Thread))
     assert URL.search(asked.text)
     client.cookies.clear()
+    client.cookies["lang"] = "en"
     await login(client, guru)
     answered = await post_files(client, f"/guru/q/{thread.id}/answer", {"body": "ลูกหมากน่าจะหลวมครับ"},
                                 [("photo_file_1", jpeg("joint.jpg", seed=4))])

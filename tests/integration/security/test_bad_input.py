@@ -13,7 +13,7 @@ from .routes import endpoints, fill
 
 HUGE = "99999999999999999999"  # above 2**63 - 1
 STRINGS = {"slug": "general", "version": "2026-01", "action": "approve", "name": "x.png", "file_path": "style.css",
-           "path": "openapi.json"}
+           "path": "openapi.json", "digest": "0" * 32, "token": "not-a-token"}
 # Form and JSON fields that hold numbers somewhere in the app.
 NUMBER_FIELDS = ("category_id", "area_id", "distinct_from_id", "original_id", "original_id_manual", "days", "minutes",
                  "recovers_id", "quantity", "user_id", "areas", "prize_id", "price", "stock", "car_year", "mileage_km",
