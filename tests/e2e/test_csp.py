@@ -20,7 +20,7 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));
 """
 VALUES = {"slug": "maintenance", "int": 1, "version": "2026-01", "action": "approve", "name": "x.png",
-          "file_path": "style.css", "path": "openapi.json"}
+          "file_path": "style.css", "path": "openapi.json", "digest": "0" * 32, "token": "not-a-token"}
 
 
 def html_pages() -> list[str]:
