@@ -27,11 +27,13 @@ def html_pages() -> list[str]:
     from forum.app import create_app
 
     from ..integration.security.routes import endpoints, fill
+    from .pages import NOT_PAGES  # images, feeds, downloads: the browser's own viewer styles them
 
     urls = set()
     for endpoint in endpoints(create_app()):
         path = endpoint.path
-        if endpoint.method != "GET" or path.startswith(("/api", "/static", "/coins/pictures")) or path.endswith((".atom", "/export")):
+        if endpoint.method != "GET" or path.startswith(("/api", "/static", "/coins/pictures")) or path.endswith((".atom", "/export")) \
+                or path in NOT_PAGES:
             continue
         urls.add(fill(path, VALUES))
     return sorted(urls)
