@@ -14,6 +14,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.middleware import DefineMiddleware
+from litestar.middleware.session import SessionMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.datastructures import State
 from litestar.response import Redirect, Template
@@ -43,6 +44,7 @@ from .headers import security_headers
 from .inputs import input_guard
 from .notices import NoticesPlugin
 from .photos import web as photos_web
+from . import member_pages
 from .member_cache import MemberCache
 from .page_cache import PageCache
 from .services.posting import PostHook
@@ -63,6 +65,7 @@ def jinja_environment() -> Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge)
     env.globals.update(ui.GLOBALS)  # label (translated enum values), icon, avatar
+    env.globals.update(member_pages.TEMPLATE_GLOBALS)  # a member's own parts of a page (slots when cached)
     return env
 
 
@@ -156,7 +159,11 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         secure=settings.security.https, store="sessions",
     )
     hooks = list(post_hooks) if post_hooks is not None else default_post_hooks(settings)
+    session_backend = session_config._backend_class(config=session_config)  # shared with the member page cache
     page_cache = PageCache.from_settings(settings)  # guests' pages; None when WEBBOARD_PAGE_CACHE=0
+    member_cache = MemberCache(page_cache.generations) if page_cache else None
+    if page_cache is not None and member_pages.MemberPages.enabled():  # members' pages, filled in per member
+        page_cache.members = member_pages.MemberPages(page_cache, member_cache, session_backend)
     static = [create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False)] if STATIC_DIR.exists() else []
     app = Litestar(
         route_handlers=[BoardController, AccountController, AdminCategoryController, AuthApiController,
@@ -167,7 +174,8 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
-        middleware=[locale_middleware, input_guard, *([page_cache.middleware] if page_cache else []), session_config.middleware],
+        middleware=[locale_middleware, input_guard, *([page_cache.middleware] if page_cache else []),
+                    DefineMiddleware(SessionMiddleware, backend=session_backend)],
         stores={"sessions": session_store(settings)},
         csrf_config=CSRFConfig(secret=settings.security.secret_key, cookie_name="csrftoken", cookie_httponly=False,
                                cookie_samesite="lax", cookie_secure=settings.security.https, header_name="x-csrftoken"),
@@ -176,7 +184,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
                             Exception: unhandled_error_handler, **membership_web.EXCEPTION_HANDLERS},
         state=State({"post_hooks": hooks, "settings": settings, "page_cache": page_cache,
-                     "member_cache": MemberCache(page_cache.generations) if page_cache else None}),
+                     "member_cache": member_cache}),
         before_send=[security_headers(settings.security.https)],  # CSP and friends on every response
         debug=settings.debug,
     )

@@ -79,6 +79,25 @@ class MemberCache:
             self._members.popitem(last=False)
         return user, unread
 
+    async def peek(self, user_id: int) -> tuple[dict[str, Any], int] | None:
+        """The kept row values and unread count, if kept and still current (no query: None
+        otherwise). For forum.member_pages, which serves a page without a database session."""
+        copy = self._members.get(user_id)
+        if copy is None:
+            return None
+        generations = await self.generations.values((ALL, user_tag(user_id), notifications_tag(user_id), ALL_NOTIFICATIONS))
+        return (copy.values, copy.unread) if copy.generations == generations else None
+
+    async def terms_accepted(self, accepted_version: str | None) -> bool:
+        """Whether a member who accepted `accepted_version` is up to date with the terms in force,
+        from the kept terms version only (False when it is not known: ask the ordinary path)."""
+        if self._terms is None:
+            return False
+        generations = await self.generations.values((TERMS,))
+        if self._terms[0] != generations or self._terms[1] != dt.datetime.now(BANGKOK).date():
+            return False
+        return self._terms[2] is None or accepted_version == self._terms[2]
+
     @staticmethod
     async def unread(db_session: AsyncSession, user_id: int) -> int:
         connection = await db_session.connection()

@@ -403,6 +403,7 @@ class PageCache:
         self._slugs_generation: int | None = None
         self._notices_generation: int | None = None
         self.stats = Stats()
+        self.members: Any = None  # forum.member_pages.MemberPages, for requests with a session
         _caches.append(self)
 
     @classmethod
@@ -414,12 +415,20 @@ class PageCache:
     def clear(self) -> None:
         self._entries.clear()
         self._slugs = self._slugs_generation = None
+        if self.members is not None:
+            self.members.clear()
 
     # The middleware (inside the locale middleware, outside the session middleware).
     def middleware(self, app: ASGIApp) -> ASGIApp:
         async def page_cache(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http" or scope["method"] != "GET" or _has_session(scope):
+            if scope["type"] != "http" or scope["method"] != "GET":
                 await app(scope, receive, send)
+                return
+            if _has_session(scope):  # a member (forum.member_pages), or a guest with a flash message
+                if self.members is not None:
+                    await self.members.serve(app, scope, receive, send)
+                else:
+                    await app(scope, receive, send)
                 return
             handler = scope.get("route_handler")
             if getattr(handler, "name", None) not in CACHED_ROUTES:
@@ -435,22 +444,12 @@ class PageCache:
         if token is False:
             await app(scope, receive, send)
             return
-        name = scope["route_handler"].name
-        params = scope.get("path_params") or {}
-        while True:
-            tags = self._page_tags(name, params)
-            generations = await self.generations.values(tags or (ALL, NOTICES))
-            if name != "category" or self._slugs_generation == generations[0]:
-                break
-            await self._load_slugs(litestar_app, generations[0])  # a category changed since the map was read
-        if self._notices_generation != generations[1]:  # a notice changed (maybe in another process)
-            if (board := litestar_app.state.get("notices_board")) is not None:
-                board.invalidate()
-            self._notices_generation = generations[1]
-        key = await self._key(scope) if tags is not None else None
+        found = await self.tags_and_generations(scope)
+        key = await self.page_key(scope) if found is not None else None
         if key is None:
             await app(scope, receive, send)
             return
+        tags, generations = found
         entry = self._entries.get(key)
         if entry is None and self.shared:
             raw = await self.generations.get_page(key)  # type: ignore[union-attr]
@@ -463,6 +462,24 @@ class PageCache:
             return
         self.stats.misses += 1
         await self._render_and_store(app, scope, receive, send, key, tags, generations)
+
+    async def tags_and_generations(self, scope: Scope) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+        """The tags this page depends on and their generations now (read before it is rendered),
+        or None for a page that cannot be keyed (an unknown category slug)."""
+        litestar_app = scope["app"]
+        name = scope["route_handler"].name
+        params = scope.get("path_params") or {}
+        while True:
+            tags = self._page_tags(name, params)
+            generations = await self.generations.values(tags or (ALL, NOTICES))
+            if name != "category" or self._slugs_generation == generations[0]:
+                break
+            await self._load_slugs(litestar_app, generations[0])  # a category changed since the map was read
+        if self._notices_generation != generations[1]:  # a notice changed (maybe in another process)
+            if (board := litestar_app.state.get("notices_board")) is not None:
+                board.invalidate()
+            self._notices_generation = generations[1]
+        return None if tags is None else (tags, generations)
 
     def _page_tags(self, name: str, params: dict[str, Any]) -> tuple[str, ...] | None:
         if name in ("thread", "guru_question"):
@@ -481,7 +498,7 @@ class PageCache:
             self._slugs = {row.slug: row.id for row in rows}
         self._slugs_generation = all_generation
 
-    async def _key(self, scope: Scope) -> str | None:
+    async def page_key(self, scope: Scope) -> str | None:
         from .notices.gate import BANNER_KEY, current_banner
 
         scope.setdefault("state", {})

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
-from .. import post_notes
+from .. import member_pages, post_notes
 from ..errors import DomainError, NotFound
 from ..i18n import N_, gettext
 from ..services import reading, search
@@ -35,6 +35,7 @@ class BoardController(Controller):
 
     @get("/", name="home")
     async def home(self, request: Request, user: m.User | None, db_session: AsyncSession) -> Template:
+        member_pages.describe(request, m.CategoryAccess.OPEN)
         return render(request, "home.html", categories=await CategoryService(db_session).list())
 
     @get("/c/{slug:str}", name="category")
@@ -48,6 +49,7 @@ class BoardController(Controller):
         page = await reading.category_threads(
             db_session, category.id, limit=state.settings.board.threads_per_page, after=after, before=before
         )
+        member_pages.describe(request, category.access)
         return render(request, "category.html", category=category, page=page)
 
     @get("/c/{slug:str}/new", name="new_thread")
@@ -97,6 +99,8 @@ class BoardController(Controller):
         posts, next_after = await reading.thread_posts(
             db_session, thread_id, user, limit=settings.board.posts_per_page, after=after
         )
+        if header.visibility == m.Visibility.PUBLISHED and member_pages.rendering_for_cache(request):
+            member_pages.describe(request, header.category_access, await reading.held_authors(db_session, thread_id))
         return render(request, "thread.html", thread=header, posts=posts, next_after=next_after, after=after,
                       post_notes=await post_notes.for_posts(db_session, posts))
 

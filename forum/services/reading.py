@@ -207,6 +207,15 @@ THREAD_HEADER = THREAD_ROW.add_columns(
 ).join(m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.id == bindparam("thread_id"))
 
 
+HELD_AUTHORS = select(m.Post.author_id).distinct().where(
+    m.Post.thread_id == bindparam("thread_id"), m.Post.visibility == m.Visibility.HELD)
+
+
+async def held_authors(session: AsyncSession, thread_id: int) -> frozenset[int]:
+    """Members with a held post in the thread (each sees it, and only they: their page is their own)."""
+    return frozenset(row.author_id for row in await rows(session, HELD_AUTHORS, {"thread_id": thread_id}))
+
+
 async def thread_header(session: AsyncSession, thread_id: int) -> Any | None:
     return await first_row(session, THREAD_HEADER, {"thread_id": thread_id})
 

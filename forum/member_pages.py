@@ -1,0 +1,372 @@
+"""Logged-in members' reading pages (home, category, thread) rendered once per *kind of viewer* and
+filled in per member: the render cache behind `forum.page_cache` for requests with a session.
+
+What a member sees on these pages is the guest's page plus a few personal parts: the account
+menu (name, avatar, unread count, log-out form), the CSRF token in every form, the Edit/Delete or
+Report links under each post and the "Report photo" link under photos that are not theirs. Those
+parts are written by the template helpers below. While a page is rendered for the cache they
+write a *slot* (a marker holding a random per-render nonce, so no post text can contain one), and
+the stored page is the text between the slots. Serving it joins the text with each slot filled
+for this viewer: a few string joins instead of the queries and the template.
+
+What may differ between viewers beyond the slots is the key: the viewer's class ("admin" sees held
+posts, the duplicate tools and the admin links; every other member sees the same page), the UI
+language, the notice banner and the path with its query. Gates are checked per request: the entry
+records its category's access level, and a member who may not enter (Gold-only, 18+) is sent to
+the app, which answers the 403. A member with a held post of their own in the thread (visible only
+to them) is sent to the app too, and a page rendered for such a member is not stored.
+
+Only a request whose member is fully known without the database is served or rendered this way:
+a session holding nothing but the member id (no flash message), not due for its hourly renewal;
+the member's row, unread count and the terms in force kept by `forum.member_cache` and current;
+an active or suspended member whose last visit was stamped in the last 12 hours and who has
+accepted the terms in force. Anything else takes the ordinary path (which then keeps the copies,
+so the next request qualifies). Invalidation is the guest cache's: the same tags and generations.
+`WEBBOARD_MEMBER_PAGE_CACHE=0` turns this off while keeping the guest cache.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from jinja2 import pass_context
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.middleware.csrf import generate_csrf_token
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
+
+import models as m
+
+from .access import access_problem
+from .i18n import gettext
+from .ui import avatar, icon
+
+SLOT_STATE = "member_page_nonce"  # scope state: this render writes slots with this nonce
+META_STATE = "member_page_meta"  # scope state: what the handler says about the page (PageMeta)
+MEMBER_ROUTES = frozenset({"home", "category", "thread"})
+PLAIN_SESSION_KEYS = frozenset({"user_id", "_renewed"})  # anything more (a flash message) is personal
+LAST_SEEN_EVERY = dt.timedelta(hours=12)  # forum.web.provide_user stamps last_seen_at this often
+ENDED = (m.MemberStatus.REVOKED.value, m.MemberStatus.RESIGNED.value)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Set by a handler on a page it rendered for the cache: the category access level to check per
+    request, and who has held posts on it (those members' pages are their own)."""
+
+    access: str
+    held_authors: frozenset[int] = frozenset()
+
+
+def describe(request: Any, access: m.CategoryAccess | str, held_authors: frozenset[int] = frozenset()) -> None:
+    """Called by the reading handlers once the page is known to be shown: lets it be stored."""
+    if SLOT_STATE in request.scope.get("state", {}):
+        value = access.value if isinstance(access, m.CategoryAccess) else access
+        request.scope["state"][META_STATE] = PageMeta(value, held_authors)
+
+
+def rendering_for_cache(request: Any) -> bool:
+    return SLOT_STATE in request.scope.get("state", {})
+
+
+# --- the personal parts: one function each, used by the templates and by the fill ---------------
+
+
+def _token_input(token: str) -> Markup:
+    return Markup('<input type="hidden" name="_csrf_token" value="{}" />').format(token)
+
+
+def account_html(user_id: int, name: str, unread: int, csrf_input: str) -> Markup:
+    badge = Markup(' <span class="badge"><span class="sr">{}: </span>{}</span>').format(gettext("unread"), unread) if unread else ""
+    return Markup(
+        '<a href="/notifications" class="bell" title="{notifications}">{bell}<span class="sr">{notifications}</span>{badge}</a>\n'
+        '        <a href="/profile" class="me" title="{profile}">{avatar}<span class="me-name">{name}</span></a>\n'
+        '        <form method="post" action="/logout" class="inline">{csrf}<button type="submit" class="link nowrap">{logout}</button></form>'
+    ).format(notifications=gettext("Notifications"), bell=icon("bell"), badge=badge, profile=gettext("Your profile"),
+             avatar=avatar(name, user_id), name=name, csrf=Markup(csrf_input), logout=gettext("Log out"))
+
+
+def post_actions_html(viewer_id: int, post_id: int, author_id: int, csrf_input: str) -> Markup:
+    if viewer_id == author_id:
+        return Markup(
+            '<footer class="actions"><a href="/p/{id}/edit">{edit}</a>\n'
+            '    <form method="post" action="/p/{id}/delete" class="inline">{csrf}<button type="submit" class="link">{delete}</button></form>\n'
+            '  </footer>'
+        ).format(id=post_id, edit=gettext("Edit"), csrf=Markup(csrf_input), delete=gettext("Delete"))
+    return Markup('<footer class="actions"><a href="/p/{}/report" rel="nofollow">{}</a></footer>').format(
+        post_id, gettext("Report"))
+
+
+def photo_report_html(viewer_id: int, photo_id: int, owner_id: int) -> Markup:
+    if viewer_id == owner_id:
+        return Markup("")
+    return Markup('<a class="photo-report" href="/photos/{}/report" rel="nofollow">{}</a>').format(photo_id, gettext("Report photo"))
+
+
+def _nonce(context: Any) -> str | None:
+    request = context.get("request")
+    return request.scope.get("state", {}).get(SLOT_STATE) if request is not None else None
+
+
+def _slot(nonce: str, *parts: Any) -> Markup:
+    return Markup(f"{nonce}{'.'.join(str(p) for p in parts)}{nonce}")
+
+
+@pass_context
+def account_menu(context: Any) -> Markup:
+    """The signed-in part of the page header (base.html, only when there is a user)."""
+    if nonce := _nonce(context):
+        return _slot(nonce, "acct")
+    user = context["user"]
+    return account_html(user.id, user.display_name, context.get("unread_notifications") or 0, context.get("csrf_input", ""))
+
+
+@pass_context
+def post_actions(context: Any, post_id: int, author_id: int) -> Markup:
+    """Under a post, for a signed-in viewer: Edit/Delete on their own, Report on others'."""
+    if nonce := _nonce(context):
+        return _slot(nonce, "post", post_id, author_id)
+    return post_actions_html(context["user"].id, post_id, author_id, context.get("csrf_input", ""))
+
+
+@pass_context
+def photo_report(context: Any, photo_id: int, owner_id: int) -> Markup:
+    if nonce := _nonce(context):
+        return _slot(nonce, "photo", photo_id, owner_id)
+    return photo_report_html(context["user"].id, photo_id, owner_id)
+
+
+TEMPLATE_GLOBALS = {"account_menu": account_menu, "post_actions": post_actions, "photo_report": photo_report}
+
+
+# --- the cache ----------------------------------------------------------------------------------
+
+
+class MemberEntry(msgspec.Struct, array_like=True):
+    parts: list[bytes]  # text, slot, text, slot, ... text (slots as "kind.arg.arg")
+    headers: list[tuple[bytes, bytes]]  # without content-length (the filled body's length differs)
+    tags: tuple[str, ...]
+    generations: tuple[int, ...]
+    access: str
+    held_authors: frozenset[int]
+
+
+@dataclass
+class Viewer:
+    user_id: int
+    values: dict[str, Any]
+    unread: int
+    token: str | None  # their CSRF cookie (None: a token and its cookie are given with the page)
+    kind: str  # "admin" or "member"
+    _user: m.User | None = field(default=None, repr=False)
+
+    def user(self) -> m.User:
+        """A detached copy for the gate check (only built for a gated category)."""
+        if self._user is None:
+            self._user = m.User(**self.values)
+        return self._user
+
+
+@dataclass
+class MemberStats:
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    passed: int = 0  # sent to the ordinary path (not known enough, gated, own held post...)
+
+
+class MemberPages:
+    def __init__(self, page_cache: Any, member_cache: Any, session_backend: Any, *, max_entries: int = 20_000) -> None:
+        self.page_cache, self.member_cache, self.session_backend = page_cache, member_cache, session_backend
+        self.max_entries = max_entries
+        self._entries: collections.OrderedDict[str, MemberEntry] = collections.OrderedDict()
+        self.stats = MemberStats()
+
+    @classmethod
+    def enabled(cls) -> bool:
+        return os.environ.get("WEBBOARD_MEMBER_PAGE_CACHE", "1") not in ("0", "false", "off")
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    async def serve(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        viewer = await self._viewer(scope)
+        if viewer is None:
+            self.stats.passed += 1
+            await app(scope, receive, send)
+            return
+        found = await self.page_cache.tags_and_generations(scope)
+        key = await self.page_cache.page_key(scope) if found is not None else None
+        if key is None:
+            self.stats.passed += 1
+            await app(scope, receive, send)
+            return
+        tags, generations = found
+        key = f"{viewer.kind}|{key}"
+        entry = self._entries.get(key)
+        if entry is None and self.page_cache.shared:
+            raw = await self.page_cache.generations.get_page(f"m|{key}")
+            entry = msgspec.msgpack.decode(raw, type=MemberEntry) if raw else None
+        if entry is not None and entry.tags == tags and entry.generations == generations:
+            if not self._may_use(entry, viewer):
+                self.stats.passed += 1
+                await app(scope, receive, send)
+                return
+            self.stats.hits += 1
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            await self._send(entry.parts, entry.headers, 200, viewer, scope, send)
+            return
+        self.stats.misses += 1
+        await self._render(app, scope, receive, send, viewer, key, tags, generations)
+
+    @staticmethod
+    def _may_use(entry: MemberEntry, viewer: Viewer) -> bool:
+        if viewer.kind == "member" and viewer.user_id in entry.held_authors:
+            return False  # their own held post is on it: a page of their own
+        if entry.access != m.CategoryAccess.OPEN.value:
+            return access_problem(m.CategoryAccess(entry.access), viewer.user()) is None
+        return True
+
+    async def _viewer(self, scope: Scope) -> Viewer | None:
+        """The member of this request, if everything the page needs about them is known here."""
+        handler = scope.get("route_handler")
+        if getattr(handler, "name", None) not in MEMBER_ROUTES:
+            return None
+        from .page_cache import _visitor_token
+
+        token = _visitor_token(scope, scope["app"])
+        if token is False:
+            return None
+        backend = self.session_backend
+        connection = ASGIConnection(scope)
+        session_id = backend.get_session_id(connection)
+        if session_id is None:
+            return None
+        raw = await backend._kept_or_read(connection, session_id)
+        data = backend.deserialize_data(raw) if raw is not None else None
+        if not data or not set(data) <= PLAIN_SESSION_KEYS or not isinstance(user_id := data.get("user_id"), int):
+            return None
+        from .sessions import RENEW_AFTER_SECONDS
+
+        if time.time() - float(data.get("_renewed") or 0) >= RENEW_AFTER_SECONDS - 60:
+            return None  # the ordinary path rewrites it (sliding expiry)
+        kept = await self.member_cache.peek(user_id)
+        if kept is None:
+            return None
+        values, unread = kept
+        if _value(values["status"]) in ENDED:
+            return None
+        seen = values.get("last_seen_at")
+        if seen is None or dt.datetime.now(dt.timezone.utc) - seen > LAST_SEEN_EVERY - dt.timedelta(minutes=1):
+            return None
+        if not await self.member_cache.terms_accepted(values.get("terms_version")):
+            return None
+        kind = "admin" if _value(values["role"]) == m.Role.ADMIN.value else "member"
+        return Viewer(user_id, values, unread, token, kind)  # type: ignore[arg-type]
+
+    async def _render(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
+                      tags: tuple[str, ...], generations: tuple[int, ...]) -> None:
+        nonce = secrets.token_hex(16)
+        scope.setdefault("state", {})[SLOT_STATE] = nonce
+        _swap_csrf_cookie(scope, f"{nonce}csrf{nonce}")
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await app(scope, receive, capture)
+        parts = b"".join(chunks).split(nonce.encode())
+        status = start.get("status", 500)
+        headers: list[tuple[bytes, bytes]] = []
+        storable = status == 200 and len(parts) % 2 == 1
+        for name, value in start.get("headers", ()):
+            name = bytes(name).lower()
+            if name == b"content-length":
+                continue
+            if name == b"set-cookie":
+                storable = False  # the page set a cookie of its own (a session): not shareable
+            headers.append((name, bytes(value)))
+        await self._send(parts, headers, status, viewer, scope, send)
+        meta = scope["state"].get(META_STATE)
+        if not storable or not isinstance(meta, PageMeta) or viewer.user_id in meta.held_authors and viewer.kind == "member":
+            return
+        entry = MemberEntry(parts, headers, tags, generations, meta.access, meta.held_authors)
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        self.stats.stored += 1
+        if self.page_cache.shared:
+            await self.page_cache.generations.set_page(f"m|{key}", msgspec.msgpack.encode(entry), self.page_cache.redis_ttl)
+
+    async def _send(self, parts: list[bytes], headers: list[tuple[bytes, bytes]], status: int, viewer: Viewer,
+                    scope: Scope, send: Send) -> None:
+        headers = list(headers)
+        token = viewer.token
+        if token is None:  # no CSRF cookie yet: a token and its cookie, as the CSRF middleware gives
+            config = scope["app"].csrf_config
+            token = generate_csrf_token(secret=config.secret)
+            cookie = Cookie(key=config.cookie_name, value=token, path=config.cookie_path, secure=config.cookie_secure,
+                            httponly=config.cookie_httponly, samesite=config.cookie_samesite, domain=config.cookie_domain)
+            headers.append((b"set-cookie", cookie.to_header(header="").encode("latin-1")))
+        body = fill(parts, viewer, token)
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def fill(parts: list[bytes], viewer: Viewer, token: str) -> bytes:
+    """The stored text with each slot written for this viewer."""
+    if len(parts) == 1:
+        return parts[0]
+    out = list(parts)
+    csrf_input = _token_input(token)
+    token_bytes = token.encode()
+    for i in range(1, len(out), 2):
+        kind, _, args = out[i].partition(b".")
+        if kind == b"csrf":
+            out[i] = token_bytes
+        elif kind == b"acct":
+            name = viewer.values.get("display_name") or ""
+            out[i] = account_html(viewer.user_id, name, viewer.unread, csrf_input).encode()
+        elif kind == b"post":
+            post_id, author_id = (int(a) for a in args.split(b"."))
+            out[i] = post_actions_html(viewer.user_id, post_id, author_id, csrf_input).encode()
+        elif kind == b"photo":
+            photo_id, owner_id = (int(a) for a in args.split(b"."))
+            out[i] = photo_report_html(viewer.user_id, photo_id, owner_id).encode()
+        else:  # not a slot this code writes: never send the page half-filled
+            raise ValueError(f"unknown slot {kind!r}")
+    return b"".join(out)
+
+
+def _value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def _swap_csrf_cookie(scope: Scope, marker: str) -> None:
+    """The render sees `marker` as the CSRF cookie, so every form's token in the page is a slot."""
+    config = scope["app"].csrf_config
+    name = config.cookie_name.encode()
+    headers = [(k, v) for k, v in scope.get("headers", ()) if k != b"cookie"]
+    cookies = [part.strip() for k, v in scope.get("headers", ()) if k == b"cookie" for part in v.split(b";")]
+    cookies = [c for c in cookies if c and c.partition(b"=")[0] != name]
+    cookies.append(name + b"=" + marker.encode())
+    headers.append((b"cookie", b"; ".join(cookies)))
+    scope["headers"] = headers
+    state = ScopeState.from_scope(scope)
+    state.cookies = state.headers = Empty  # parsed again from the new header
