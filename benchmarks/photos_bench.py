@@ -4,9 +4,10 @@ bounded:
 1. Upload to published: a member replies with one 12-megapixel JPEG (photo-like content, a few
    MB); the time from sending the request to the 303 that says the reply is published, which
    includes decoding, orienting and re-encoding all three sizes and writing them. Sequential.
-2. The thread page with 10 photos against the same page without them, in requests/s (wrk, guest):
-   the same thread, its photos switched off and on between rounds (rows marked removed, so the
-   page runs the same queries and differs only by the photos).
+2. The thread page with 10 photos against the same page without them, in requests/s (wrk), for a
+   guest (served from the page cache) and for a logged-in member (rendered every time): the same
+   thread, its photos switched off and on between rounds (rows marked removed and the thread's
+   cached page invalidated, so the page runs the same queries and differs only by the photos).
 
     .venv/bin/python benchmarks/photos_bench.py            # UPLOADS=20 ROUNDS=5 DURATION=5 CONNS=16
 """
@@ -28,6 +29,9 @@ from pathlib import Path
 
 import httpx
 from PIL import Image, ImageDraw, ImageFilter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from forum.page_cache import store_for, thread_tag  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -81,11 +85,12 @@ def server_cpu(leader: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url: str, leader: int) -> tuple[float, float]:
+def wrk(url: str, leader: int, cookie: str | None = None) -> tuple[float, float]:
     """Requests/s, and the server's CPU milliseconds per request over the run (the second is
     steadier on a shared machine: other processes' load changes the first much more)."""
     cpu = server_cpu(leader)
-    out = subprocess.run(["timeout", str(DURATION + 20), "wrk", "-t1", f"-c{CONNS}", f"-d{DURATION}s", url],
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(["timeout", str(DURATION + 20), "wrk", "-t1", f"-c{CONNS}", f"-d{DURATION}s", *headers, url],
                          capture_output=True, text=True, check=True).stdout
     cpu = server_cpu(leader) - cpu
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -147,22 +152,30 @@ def main() -> None:
         html = httpx.get(base + page_path).text
         assert html.count("/thumb.jpg") >= 9, "the thread should show its photos to guests"
         db = sqlite3.connect(data / "webboard.db")
-        post_id = db.execute("SELECT max(post_id) FROM photos").fetchone()[0]
-        runs: dict[str, list[tuple[float, float]]] = {"with": [], "without": []}
+        post_id, thread_of_post = db.execute(
+            "SELECT p.id, p.thread_id FROM posts p WHERE p.id = (SELECT max(post_id) FROM photos)").fetchone()
+        generations = store_for(data, None)  # the page cache's generations, as the server reads them
+        member_cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+        viewers = {"guest": None, "member": member_cookie}
+        runs: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for _ in range(ROUNDS):  # alternating, so both see the same machine
             for label, status in (("with", "attached"), ("without", "removed")):
                 db.execute("UPDATE photos SET status = ? WHERE post_id = ?", (status, post_id))
                 db.commit()
+                generations.bump([thread_tag(thread_of_post)])  # a raw UPDATE: tell the cache
                 assert ("/thumb.jpg" in httpx.get(base + page_path).text) == (label == "with")
-                runs[label].append(wrk(base + page_path, server.pid))
-        rps = {k: statistics.median(r for r, _ in v) for k, v in runs.items()}
-        cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
-        for label in ("with", "without"):
-            print(f"thread page {page_path} {label} 10 photos, wrk -c{CONNS} {DURATION}s x {ROUNDS}: "
-                  f"{rps[label]:.0f} req/s median (rounds {', '.join(f'{r:.0f}' for r, _ in runs[label])}), "
-                  f"server CPU {cpu[label]:.2f} ms per request")
-        print(f"with/without: req/s ratio {rps['with'] / rps['without']:.2f}, CPU per request ratio "
-              f"{cpu['without'] / cpu['with']:.2f} (target >= 0.90)")
+                assert ("/thumb.jpg" in client.get(page_path).text) == (label == "with")
+                for viewer, cookie in viewers.items():
+                    runs.setdefault((viewer, label), []).append(wrk(base + page_path, server.pid, cookie))
+        for viewer in viewers:
+            rps = {label: statistics.median(r for r, _ in runs[viewer, label]) for label in ("with", "without")}
+            cpu = {label: statistics.median(c for _, c in runs[viewer, label]) for label in ("with", "without")}
+            for label in ("with", "without"):
+                print(f"{viewer}: thread page {page_path} {label} 10 photos, wrk -c{CONNS} {DURATION}s x {ROUNDS}: "
+                      f"{rps[label]:.0f} req/s median (rounds {', '.join(f'{r:.0f}' for r, _ in runs[viewer, label])}), "
+                      f"server CPU {cpu[label]:.2f} ms per request")
+            print(f"{viewer}: with/without req/s ratio {rps['with'] / rps['without']:.2f}, CPU per request ratio "
+                  f"{cpu['without'] / cpu['with']:.2f} (target >= 0.90)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -11,7 +11,9 @@ from markupsafe import Markup, escape
 
 import models as m
 
+from .coins.service import REASON_LABELS
 from .i18n import N_, gettext
+from .notices.service import FUNCTION_LABELS, KIND_LABELS
 
 # Every enum a page can show, value by value. tests/unit/test_enum_labels.py checks that each
 # member of each enum in `models` is here and has a Thai translation.
@@ -41,28 +43,10 @@ ENUM_LABELS: dict[enum.Enum, str] = {
     m.ReviewStatus.DELETED: N_("deleted"),
     m.RedemptionStatus.PENDING: N_("Waiting to ship"),
     m.RedemptionStatus.SHIPPED: N_("Shipped"),
-    m.NoticeKind.IMPORTANT: N_("Important"),
-    m.NoticeKind.TERMS_REVISION: N_("Terms revision"),
-    m.NoticeKind.MAINTENANCE: N_("Maintenance"),
-    m.NoticeKind.OUTAGE: N_("Outage"),
-    m.NoticeKind.RECOVERY: N_("Recovery"),
-    m.NoticeKind.GENERAL: N_("General"),
-    m.BoardFunction.POSTING: N_("Posting"),
-    m.BoardFunction.REPLIES: N_("Replies"),
-    m.BoardFunction.ASK_GURU: N_("Ask Guru"),
-    m.BoardFunction.REGISTRATION: N_("Registration"),
-    m.BoardFunction.LOGIN: N_("Login"),
-    m.BoardFunction.WHOLE_BOARD: N_("The whole board"),
-    m.CoinReason.THREAD: N_("Thread posted"),
-    m.CoinReason.REPLY: N_("Reply posted"),
-    m.CoinReason.GURU_ANSWER: N_("Guru answer"),
-    m.CoinReason.ANSWER_ACCEPTED: N_("Your answer was accepted"),
-    m.CoinReason.ACCEPTED_AN_ANSWER: N_("You accepted an answer"),
-    m.CoinReason.HELPFUL: N_("Your answer was marked helpful"),
-    m.CoinReason.REVERSAL: N_("Post deleted: coins taken back"),
-    m.CoinReason.REDEMPTION: N_("Prize redeemed"),
-    m.CoinReason.ADJUSTMENT: N_("Adjustment by an admin"),
-    m.CoinReason.FORFEIT: N_("Membership ended: balance forfeited"),
+    # Notice kinds, board functions and coin reasons: the tables their own pages already use.
+    **KIND_LABELS,
+    **FUNCTION_LABELS,
+    **REASON_LABELS,
     m.PhotoStatus.ATTACHED: N_("attached"),
     m.PhotoStatus.REMOVED: N_("removed"),
     m.PhotoPurpose.POST: N_("Post photo"),

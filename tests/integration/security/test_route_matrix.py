@@ -160,8 +160,9 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     # -- photos: a photo's own URL is as public as its post (the gate answers 404 otherwise) --
     "GET /photos/{photo_id:int}/{digest:str}/{name:str}": P,
     "GET /photos/staged/{token:str}/thumb.jpg": M,  # the uploader's own staged photo (signed token)
-    # No photo exists in this matrix, so these reach the lookup (404) before the suspension check.
-    "GET /photos/{photo_id:int}/report": M, "POST /photos/{photo_id:int}/report": M,
+    # The photo is on the Silver member's thread: not one's own to report, like a post.
+    "GET /photos/{photo_id:int}/report": _rule("ok", guest="login", silver="forbidden"),
+    "POST /photos/{photo_id:int}/report": _rule("ok", guest="login", suspended="forbidden", silver="forbidden"),
     "POST /admin/photos/{photo_id:int}/delete": ADMIN,
     "GET /membership/gold/{application_id:int}/photo": M, "POST /membership/gold/{application_id:int}/photo": M,
 }
@@ -226,6 +227,14 @@ async def _opening_post(db, thread: m.Thread) -> int:
     return await db.scalar(select(m.Post.id).where(m.Post.thread_id == thread.id, m.Post.is_opening.is_(True)))
 
 
+async def _photo_on(db, owner: m.User, post_id: int) -> int:
+    """A photo row on the post (no file behind it: the routes' guards come before the storage)."""
+    photo = m.Photo(owner_id=owner.id, post_id=post_id, digest="ab" * 32, width=40, height=30, stored_bytes=1)
+    db.add(photo)
+    await db.commit()
+    return photo.id
+
+
 def _with_values(template: dict, values: dict) -> dict:
     return {k: (values[v[1:-1]] if isinstance(v, str) and v.startswith("{") else v) for k, v in template.items()}
 
@@ -241,6 +250,7 @@ async def test_the_authorisation_matrix_over_every_route(client, app, db, factor
               "version": settings.board.terms_version, "action": "approve", "name": "missing.png",
               "file_path": "style.css", "path": "openapi.json",
               "digest": "0" * 32, "token": "not-a-token"}
+    values["photo_id"] = await _photo_on(db, people["silver"], values["post_id"])
     guru_values = dict(values, thread_id=question.id, post_id=guru_answer.id)
     doomed = {role: await _opening_post(db, await factory.thread(category, people["silver"], f"To delete ({role})", "x"))
               for role in ROLES}
