@@ -28,6 +28,7 @@ so the next request qualifies). Invalidation is the guest cache's: the same tags
 from __future__ import annotations
 
 import collections
+import functools
 import datetime as dt
 import os
 import secrets
@@ -42,12 +43,12 @@ from litestar.datastructures import Cookie
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import models as m
 
 from .access import access_problem
-from .i18n import gettext
+from .i18n import current_locale, gettext
 from .ui import avatar, icon
 
 SLOT_STATE = "member_page_nonce"  # scope state: this render writes slots with this nonce
@@ -81,35 +82,44 @@ def rendering_for_cache(request: Any) -> bool:
 # --- the personal parts: one function each, used by the templates and by the fill ---------------
 
 
-def _token_input(token: str) -> Markup:
-    return Markup('<input type="hidden" name="_csrf_token" value="{}" />').format(token)
+def _token_input(token: str) -> str:
+    return f'<input type="hidden" name="_csrf_token" value="{escape(token)}" />'
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(locale: str) -> dict[str, str]:
+    """The fragments' words in one language, escaped once (these run for every post of a page)."""
+    words = ("Notifications", "unread", "Your profile", "Log out", "Edit", "Delete", "Report", "Report photo")
+    return {word: str(escape(gettext(word))) for word in words} | {"bell": str(icon("bell"))}
 
 
 def account_html(user_id: int, name: str, unread: int, csrf_input: str) -> Markup:
-    badge = Markup(' <span class="badge"><span class="sr">{}: </span>{}</span>').format(gettext("unread"), unread) if unread else ""
+    t = _labels(current_locale.get())
+    badge = f' <span class="badge"><span class="sr">{t["unread"]}: </span>{int(unread)}</span>' if unread else ""
     return Markup(
-        '<a href="/notifications" class="bell" title="{notifications}">{bell}<span class="sr">{notifications}</span>{badge}</a>\n'
-        '        <a href="/profile" class="me" title="{profile}">{avatar}<span class="me-name">{name}</span></a>\n'
-        '        <form method="post" action="/logout" class="inline">{csrf}<button type="submit" class="link nowrap">{logout}</button></form>'
-    ).format(notifications=gettext("Notifications"), bell=icon("bell"), badge=badge, profile=gettext("Your profile"),
-             avatar=avatar(name, user_id), name=name, csrf=Markup(csrf_input), logout=gettext("Log out"))
+        f'<a href="/notifications" class="bell" title="{t["Notifications"]}">{t["bell"]}<span class="sr">{t["Notifications"]}</span>{badge}</a>\n'
+        f'        <a href="/profile" class="me" title="{t["Your profile"]}">{avatar(name, user_id)}<span class="me-name">{escape(name)}</span></a>\n'
+        f'        <form method="post" action="/logout" class="inline">{csrf_input}<button type="submit" class="link nowrap">{t["Log out"]}</button></form>'
+    )
 
 
 def post_actions_html(viewer_id: int, post_id: int, author_id: int, csrf_input: str) -> Markup:
+    t = _labels(current_locale.get())
+    post_id = int(post_id)
     if viewer_id == author_id:
         return Markup(
-            '<footer class="actions"><a href="/p/{id}/edit">{edit}</a>\n'
-            '    <form method="post" action="/p/{id}/delete" class="inline">{csrf}<button type="submit" class="link">{delete}</button></form>\n'
+            f'<footer class="actions"><a href="/p/{post_id}/edit">{t["Edit"]}</a>\n'
+            f'    <form method="post" action="/p/{post_id}/delete" class="inline">{csrf_input}<button type="submit" class="link">{t["Delete"]}</button></form>\n'
             '  </footer>'
-        ).format(id=post_id, edit=gettext("Edit"), csrf=Markup(csrf_input), delete=gettext("Delete"))
-    return Markup('<footer class="actions"><a href="/p/{}/report" rel="nofollow">{}</a></footer>').format(
-        post_id, gettext("Report"))
+        )
+    return Markup(f'<footer class="actions"><a href="/p/{post_id}/report" rel="nofollow">{t["Report"]}</a></footer>')
 
 
 def photo_report_html(viewer_id: int, photo_id: int, owner_id: int) -> Markup:
     if viewer_id == owner_id:
         return Markup("")
-    return Markup('<a class="photo-report" href="/photos/{}/report" rel="nofollow">{}</a>').format(photo_id, gettext("Report photo"))
+    t = _labels(current_locale.get())
+    return Markup(f'<a class="photo-report" href="/photos/{int(photo_id)}/report" rel="nofollow">{t["Report photo"]}</a>')
 
 
 def _nonce(context: Any) -> str | None:
@@ -127,7 +137,7 @@ def account_menu(context: Any) -> Markup:
     if nonce := _nonce(context):
         return _slot(nonce, "acct")
     user = context["user"]
-    return account_html(user.id, user.display_name, context.get("unread_notifications") or 0, context.get("csrf_input", ""))
+    return account_html(user.id, user.display_name, context.get("unread_notifications") or 0, str(context.get("csrf_input", "")))
 
 
 @pass_context
@@ -135,7 +145,7 @@ def post_actions(context: Any, post_id: int, author_id: int) -> Markup:
     """Under a post, for a signed-in viewer: Edit/Delete on their own, Report on others'."""
     if nonce := _nonce(context):
         return _slot(nonce, "post", post_id, author_id)
-    return post_actions_html(context["user"].id, post_id, author_id, context.get("csrf_input", ""))
+    return post_actions_html(context["user"].id, post_id, author_id, str(context.get("csrf_input", "")))
 
 
 @pass_context
