@@ -7,7 +7,9 @@ a member's own held post keeps their page their own."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -256,3 +258,29 @@ async def test_a_revoked_member_is_logged_out_at_once_on_a_cached_page(client, s
 @pytest.fixture
 def guest_browser(client):
     return Browser(client)
+
+
+@pytest.mark.skipif(not os.environ.get("WEBBOARD_TEST_REDIS_URL"), reason="WEBBOARD_TEST_REDIS_URL not set")
+async def test_two_app_instances_sharing_redis_share_member_pages_and_their_changes(settings, factory, member,
+                                                                                   other_member, category, monkeypatch):
+    import dataclasses
+
+    from litestar.testing import AsyncTestClient
+
+    from forum.app import create_app
+
+    monkeypatch.setenv("WEBBOARD_PAGE_CACHE_PREFIX", f"webboard-pc-test-{uuid.uuid4().hex[:8]}")
+    redis_settings = dataclasses.replace(
+        settings, security=dataclasses.replace(settings.security, redis_url=os.environ["WEBBOARD_TEST_REDIS_URL"]))
+    thread = await factory.thread(category, member, "ทริปน่าน")
+    url = f"/t/{thread.id}"
+    one, two = create_app(redis_settings), create_app(redis_settings)
+    async with AsyncTestClient(app=one) as first, AsyncTestClient(app=two) as second:
+        writer = await signed_in(first, member)
+        await from_cache(writer, one.state.page_cache.members.stats, url)
+        reader = await signed_in(second, other_member)
+        page = await from_cache(reader, two.state.page_cache.members.stats, url)
+        assert two.state.page_cache.members.stats.stored == 0  # the page the other instance stored, through Redis
+        assert account_name(page) == other_member.display_name and tokens(page) == {reader.cookies["csrftoken"]}
+        await writer.post(f"{url}/reply", data={"_csrf_token": writer.cookies["csrftoken"], "body": "ออกเช้าวันเสาร์"})
+        assert "ออกเช้าวันเสาร์" in (await reader.get(url)).text
