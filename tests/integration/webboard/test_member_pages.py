@@ -255,6 +255,19 @@ async def test_a_revoked_member_is_logged_out_at_once_on_a_cached_page(client, s
     assert 'class="me-name"' not in page.text and browser.cookies.get("session") in (None, "null")
 
 
+async def test_the_viewers_own_rename_and_promotion_show_at_once(client, stats, db, factory, member, category):
+    thread = await factory.thread(category, member, "ล้างหัวฉีด")
+    browser = await signed_in(client, member)
+    assert 'href="/admin"' not in await from_cache(browser, stats, f"/t/{thread.id}")
+    member.display_name = "ช่างเอก"
+    await db.commit()
+    assert account_name((await browser.get(f"/t/{thread.id}")).text) == "ช่างเอก"
+    member.role = m.Role.ADMIN
+    await db.commit()
+    assert 'href="/admin"' in (await browser.get(f"/t/{thread.id}")).text
+    assert 'href="/admin"' in await from_cache(browser, stats, f"/t/{thread.id}")
+
+
 @pytest.fixture
 def guest_browser(client):
     return Browser(client)
