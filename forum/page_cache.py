@@ -2,9 +2,10 @@
 visitor without a session until something they show changes.
 
 What makes it safe:
-- Only requests without a session cookie use it (a member, or a guest with a flash message, a
-  draft or anything else in a session, always gets a fresh page), only GET, only those three
-  routes, only 200 responses that set no cookie of their own.
+- Only requests without a session cookie use it, only GET, only those routes, only 200
+  responses that set no cookie of their own. Requests with a session (a member, or a guest with a
+  flash message) go to `forum.member_pages`, which keeps members' pages apart, by kind of viewer,
+  with their personal parts filled in per request; anything it cannot serve gets a fresh page.
 - The key is the path with its query, the UI language and the notice banner as evaluated at
   this request's time (so a maintenance window opening or closing changes the key on the second).
 - The CSRF token of the page's forms (the language switch) is the visitor's own: the stored body
