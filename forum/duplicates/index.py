@@ -12,7 +12,9 @@ the score when the query and a thread name different car models, parts, symptoms
 plain words of the two texts are in different scripts (a Thai post and its English twin share
 no words, only concepts) the cosine of the concept tokens alone is blended in
 (``CROSS_CONCEPT_WEIGHT``).  A thread that shares nothing with the query but the car (model,
-brand, variant, fuel, side) scores ``IDENTITY_ONLY`` times less.  Matches under
+brand, variant, fuel, side) scores ``IDENTITY_ONLY`` times less, and one that names many content
+concepts the query does not (a broader thread that merely contains a short question's concepts)
+loses ``UNNAMED_FACTOR`` per concept beyond ``UNNAMED_FREE``.  Matches under
 ``SUGGESTION_MIN_SCORE`` are not suggested.
 
 Data structures, chosen so a query only touches threads that share a term with it:
