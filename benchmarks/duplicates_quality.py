@@ -40,7 +40,7 @@ def demo_threads() -> list[dict]:
     from forum.seed import THREADS
 
     return [{"id": f"demo{i}", "category": slug, "title": title, "body": body}
-            for i, (slug, _author, title, body, _replies) in enumerate(THREADS)]
+            for i, (slug, _author, title, body, *_rest) in enumerate(THREADS)]
 
 
 def build(threads: list[dict], n: int, analyzer: Analyzer, pool: list, gen: Generator,

@@ -12,7 +12,9 @@ the score when the query and a thread name different car models, parts, symptoms
 plain words of the two texts are in different scripts (a Thai post and its English twin share
 no words, only concepts) the cosine of the concept tokens alone is blended in
 (``CROSS_CONCEPT_WEIGHT``).  A thread that shares nothing with the query but the car (model,
-brand, variant, fuel, side) scores ``IDENTITY_ONLY`` times less.  Matches under
+brand, variant, fuel, side) scores ``IDENTITY_ONLY`` times less, and one that names many content
+concepts the query does not (a broader thread that merely contains a short question's concepts)
+loses ``UNNAMED_FACTOR`` per concept beyond ``UNNAMED_FREE``.  Matches under
 ``SUGGESTION_MIN_SCORE`` are not suggested.
 
 Data structures, chosen so a query only touches threads that share a term with it:
@@ -49,10 +51,11 @@ from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
 # the thread).  Calibrated on the `fresh` and `fresh2` splits, which nothing was tuned on: the
-# lowest value whose false-alarm rate stays <= 5% alone, among 100,000 synthetic threads and among
-# 20,000 real-text distractors through `webboard duplicates check` (0.58 passed the first two but
-# gave 19% false alarms among real text; docs/BENCHMARKS.md).  An admin setting can override it.
-DUPLICATE_THRESHOLD = 0.63
+# lowest value on a 0.01 grid whose false-alarm rate stays <= 5% alone, among 100,000 synthetic
+# threads and among 20,000 real-text distractors (0.58: 82% of true duplicates flagged, 4.2% false
+# alarms in all three; docs/BENCHMARKS.md).  Chosen before `fresh4` was scored.  An admin setting
+# can override it.
+DUPLICATE_THRESHOLD = 0.58
 
 # Matches scoring below this are not suggested at all (query() default, override with
 # min_score=): at that level the shared words are incidental (a model name, "price").
@@ -79,6 +82,16 @@ CONSISTENCY = {
 MISSING_SYMPTOM = 0.85
 # The thread reports a symptom/problem and the query names none (a buying or how-to question).
 EXTRA_SYMPTOM = 0.9
+# A thread that covers every concept of a short question but also talks about much else (other
+# parts, other problems, other conditions) is a broader thread, not the same question: each of
+# its content concepts (kinds below) that the query does not name, beyond the first
+# UNNAMED_FREE, multiplies the score by UNNAMED_FACTOR.  The first few are free because a
+# member's duplicate often adds a detail or two (when the pads were changed, the mileage).
+# Chosen on the tune/holdout splits; without it, among 20,000 generated threads that each name
+# a dozen concepts, 6-19% of new topics on the calibration splits got a confident verdict.
+UNNAMED_KINDS = ("part", "sym", "topic", "cond", "intent", "side", "place")
+UNNAMED_FREE = 2
+UNNAMED_FACTOR = 0.9
 
 # A Thai post and its English twin share concepts (models, parts, symptoms, intents) but no
 # plain words, so their plain cosine is low however exact the translation.  For such pairs
@@ -610,7 +623,8 @@ class DuplicateIndex:
         cos = (tf @ coef.astype(np.float64)) * self._finv_norm.array[hits]
         if analysis.script is not None:
             cos = self._cross_script(analysis, hits, cos, qnorm)
-        factor = np.array([self._consistency(analysis, r) for r in hits.tolist()])
+        named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
+        factor = np.array([self._consistency(analysis, r, named) for r in hits.tolist()])
         # Only car identity (model, brand) in common: the thread is about something else.
         content = np.fromiter((self._concept_kind.get(t) not in IDENTITY_KINDS and not term.isdigit()
                                for t, term in zip(tids.tolist(), known_terms)), dtype=bool, count=len(tids))
@@ -697,18 +711,21 @@ class DuplicateIndex:
         out[cross] = np.maximum(cos[cross], blend)
         return out
 
-    def _consistency(self, analysis: Analysis, row: int) -> float:
+    def _consistency(self, analysis: Analysis, row: int, named: frozenset[str] = frozenset()) -> float:
         """Score factor from the concepts both texts name, kind by kind.  Only the most specific
         concepts count ("Revo" implies "Hilux", so Revo vs Vigo is a mismatch, Hilux vs Revo is
         not): if no specific concept of one side is covered by the other, the texts are about
-        different cars/parts/problems."""
+        different cars/parts/problems.  `named`: every concept of the query (implied included);
+        the thread's content concepts outside it beyond UNNAMED_FREE lower the factor."""
         query = analysis.concepts
-        if not query:
-            return 1.0
         doc: dict[str, set[str]] = {}
         for tid in self._cids.array[self._cptr.array[row] : self._cptr.array[row + 1]].tolist():
             doc.setdefault(self._concept_kind[tid], set()).add(self._concept_name[tid])
-        factor = 1.0
+        unnamed = sum(1 for kind in UNNAMED_KINDS if kind in doc
+                      for c in self._leaves(frozenset(doc[kind])) if c not in named)
+        factor = UNNAMED_FACTOR ** max(0, unnamed - UNNAMED_FREE)
+        if not query:
+            return factor
         for kind, (disjoint, partial) in CONSISTENCY.items():
             q, d = query.get(kind), doc.get(kind)
             if not q or not d:

@@ -92,3 +92,23 @@ def test_reference_weights_weigh_unknown_terms_most_and_round_trip():
         ReferenceWeights.parse("term\t3\n")
     shipped = ReferenceWeights.default()
     assert shipped.docs > 1000 and shipped.idf("@brand.toyota") < shipped.unknown
+
+
+# A broader thread: it names everything the short question names (the Civic, tyres, pulling)
+# and much else besides (brakes, drums, a claim, the dealer, uphill driving).
+BROAD = ("broad", "tyres_brakes", "Civic ยางสึก รถดึง เบรกดรัม เคลมประกัน",
+         "ซีวิค ขึ้นเขาแล้วรถดึงซ้าย ยางสึก เบรกดรัมหลังมีเสียง ศูนย์บอกต้องเคลมประกัน "
+         "ค่าเสียหายส่วนแรกเท่าไหร่ ผ้าเบรกหน้าก็หมด")
+NARROW = ("narrow", "tyres_brakes", "Civic รถดึงซ้าย ยางสึกไม่เท่ากัน", "ซีวิคขับทางตรงแล้วรถดึงไปทางซ้าย ยางสึกไม่เท่ากัน")
+
+
+def test_a_thread_that_talks_about_much_else_is_not_a_confident_duplicate_of_a_short_question():
+    index = DuplicateIndex()
+    index.build([{"id": BROAD[0], "category": BROAD[1], "title": BROAD[2], "body": BROAD[3]}], progress=False)
+    query = ("Civic pulls to the left, tyres wearing unevenly", "")
+    broad = index.query(*query, min_score=0.0)[0]
+    index.add(*NARROW)
+    narrow = {m.id: m.score for m in index.query(*query, min_score=0.0)}
+    assert narrow["narrow"] >= DUPLICATE_THRESHOLD  # the thread that asks the same thing
+    assert broad.score == pytest.approx(narrow["broad"], abs=1e-3)
+    assert broad.score < DUPLICATE_THRESHOLD and broad.score < narrow["narrow"] - 0.1
