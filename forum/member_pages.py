@@ -49,7 +49,6 @@ import models as m
 
 from .access import access_problem
 from .i18n import current_locale, gettext
-from .ui import avatar, icon
 
 SLOT_STATE = "member_page_nonce"  # scope state: this render writes slots with this nonce
 META_STATE = "member_page_meta"  # scope state: what the handler says about the page (PageMeta)
@@ -79,6 +78,38 @@ def rendering_for_cache(request: Any) -> bool:
     return SLOT_STATE in request.scope.get("state", {})
 
 
+class PersonalPartInSharedPage(RuntimeError):
+    """A template read something about its viewer while rendering a page stored for many viewers."""
+
+
+class KindOfViewer:
+    """The `user` a page stored for every member of a kind is rendered with: it says that there is
+    a viewer and whether they are an admin, and refuses (loudly, not as an empty value) anything
+    else, so a template change that shows something personal fails its tests instead of showing
+    one member's data to the others. Personal parts go through the helpers above (slots)."""
+
+    __slots__ = ("is_admin",)
+
+    def __init__(self, is_admin: bool) -> None:
+        self.is_admin = is_admin
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        raise PersonalPartInSharedPage(
+            f"user.{name} on a page stored for every {'admin' if self.is_admin else 'member'}: "
+            "write it through a forum.member_pages helper (a slot filled per viewer)")
+
+
+def shared_viewer(request: Any) -> KindOfViewer | None:
+    """The `user` for the template of a page that will be stored (see `describe`), else None."""
+    user = request.state.get("user")
+    if user is None or META_STATE not in request.scope.get("state", {}):
+        return None
+    return KindOfViewer(bool(user.is_admin))
+
+
 # --- the personal parts: one function each, used by the templates and by the fill ---------------
 
 
@@ -89,11 +120,15 @@ def _token_input(token: str) -> str:
 @functools.lru_cache(maxsize=8)
 def _labels(locale: str) -> dict[str, str]:
     """The fragments' words in one language, escaped once (these run for every post of a page)."""
+    from .ui import icon  # (forum.ui imports the controllers, which import forum.web, which imports this)
+
     words = ("Notifications", "unread", "Your profile", "Log out", "Edit", "Delete", "Report", "Report photo")
     return {word: str(escape(gettext(word))) for word in words} | {"bell": str(icon("bell"))}
 
 
 def account_html(user_id: int, name: str, unread: int, csrf_input: str) -> Markup:
+    from .ui import avatar
+
     t = _labels(current_locale.get())
     badge = f' <span class="badge"><span class="sr">{t["unread"]}: </span>{int(unread)}</span>' if unread else ""
     return Markup(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .errors import DomainError, RateLimited
-from . import member_cache
+from . import member_cache, member_pages
 from .sessions import USER_KEY
 from .services import notifications
 from .services.membership import TermsAcceptanceRequired, terms_pending
@@ -87,6 +87,8 @@ async def provide_admin(request: Request, db_session: AsyncSession) -> m.User:
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Template:
+    if (shared := member_pages.shared_viewer(request)) is not None:
+        context["user"] = shared  # a page stored for every member of a kind: nothing personal in it
     context.setdefault("user", request.state.get("user"))
     context.setdefault("lang", current_locale.get())
     context.setdefault("unread_notifications", request.state.get("unread_notifications", 0))
