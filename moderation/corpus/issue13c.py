@@ -26,17 +26,16 @@ STORY_EN = ["took the car in for its 60k service today", "just back from a long 
 # --- sarcasm aimed at a person, target last ---------------------------------------------------------
 SARC_TH = ["ขอบคุณมากนะที่{act} ช่วยได้เยอะจริงๆ {end}", "เก่งจังเลย{act} สมควรได้เหรียญทอง {end}",
            "โอ้โห ท่านผู้รู้{act} นับถือในความฉลาด {end}", "สุดยอดไปเลย{act} คนแบบนี้หายากนะ {end}",
-           "ปรบมือให้คนที่{act} ยืนปรบมือเลย {end}", "ฉลาดมากที่{act} ไอคิวคงทะลุเพดาน {end}"]
+           "ปรบมือให้คนที่{act} ยืนปรบมือเลย {end}"]
 SARC_ACT_TH = ["แนะนำให้เติมน้ำเปล่าแทนน้ำมันเบรก", "จอดขวางทางหนีไฟ", "บอกว่ายางหมดอายุไม่มีจริง",
-               "สอนให้ถอดแบตตอนเครื่องติด", "ขับเลนขวาห้าสิบ", "ตั้งกระทู้ถามเรื่องเดิมทุกวัน",
-               "ทำรถลูกค้าพังแล้วโทษลูกค้า", "บีบแตรไล่รถพยาบาล", "ซ่อมแอร์แล้วแอร์ร้อนกว่าเดิม",
-               "เปิดไฟสูงใส่ทุกคันตลอดทาง"]
+               "สอนให้ถอดแบตตอนเครื่องติด", "ตั้งกระทู้ถามเรื่องเดิมทุกวัน",
+               "ทำรถลูกค้าพังแล้วโทษลูกค้า", "บีบแตรไล่รถพยาบาล", "ซ่อมแอร์แล้วแอร์ร้อนกว่าเดิม"]
 SARC_END_TH = ["ประชดนะ", "5555", "จ้า", "เด้อ", "", "คนเก่งของบอร์ด", "ไอ้คุณ", "ท่านเทพ", "👏"]
 SARC_EN = ["thanks a million for {act}, really helped. {end}", "hats off to whoever is {act}. {end}",
            "pure genius, {act}. {end}", "what a star, {act}. {end}", "oh fantastic, {act}. {end}",
            "cheers for {act}, you absolute gem. {end}"]
-SARC_ACT_EN = ["telling newbies to skip oil changes", "parking across the ev chargers", "reviewing a car you never drove",
-               "flashing your high beams at everyone", "blaming the car for your own driving",
+SARC_ACT_EN = ["telling newbies to skip oil changes", "reviewing a car you never drove",
+               "blaming the car for your own driving",
                "bumping a dead thread to advertise your cousin's garage", "tailgating me at 140 with the kids in the back",
                "charging me for a part you never fitted", "telling me the check engine light is decorative"]
 SARC_END_EN = ["slow clap", "the forum is lucky to have you", "simply inspiring", "10/10 would ignore again",
@@ -44,7 +43,7 @@ SARC_END_EN = ["slow clap", "the forum is lucky to have you", "simply inspiring"
 THANKS_OK_TH = ["ขอบคุณมากครับที่{act} ช่วยได้เยอะจริงๆ", "เก่งมากครับพี่ {act} ได้ผลเลย",
                 "ปรบมือให้คนที่{act} ครับ น่าชื่นชม", "สุดยอดครับ {act} ทำตามแล้วหาย"]
 GOOD_ACT_TH = ["แนะนำให้เช็กขั้วแบต", "ช่วยเข็นรถผมออกจากน้ำท่วม", "แชร์วิธีล้างปีกผีเสื้อ", "สอนเปลี่ยนหลอดไฟท้าย",
-               "อธิบายเรื่องแรงดันลมยาง", "จัดทริปการกุศล", "ช่วยต่อพ่วงแบตตอนตีสอง"]
+               "จัดทริปการกุศล", "ช่วยต่อพ่วงแบตตอนตีสอง"]
 GOOD_ACT_EN = ["the fuse box diagram", "helping me jump the car at 2am", "organising the charity drive",
                "explaining how to bleed the brakes", "the tip about the drain plugs", "towing me out of the mud"]
 
@@ -55,20 +54,20 @@ ORG_TH = ["ศูนย์บริการแถวบ้าน", "ร้า�
 ORG_BAD_TH = ["มันพวกสิบแปดมงกุฎ", "พวกปล้นกลางแดด", "มีแต่พวกตอแหล", "ไร้สมองทั้งองค์กร", "เหี้ยทั้งบริษัท",
               "พวกกินเงินใต้โต๊ะ", "มันพวกหน้าเลือดไร้ยางอาย", "ทำงานเหมือนควาย", "พวกหลอกแดกลูกค้า"]
 ORG_OK_TH = ["รอคิวนานไปนิด แต่งานเรียบร้อย", "ราคาสูงกว่าที่อื่นหน่อย ใครมีที่แนะนำไหม", "ปิดเร็วกว่าที่ประกาศ ควรโทรถามก่อน",
-             "ตอบแชทไว พนักงานสุภาพ", "เอกสารเยอะหน่อย เตรียมไปให้ครบนะครับ", "ให้บริการดีครับ ประทับใจ"]
+             "เอกสารเยอะหน่อย เตรียมไปให้ครบนะครับ", "ให้บริการดีครับ ประทับใจ"]
 ORG_EN = ["the quick-fit place on the bypass", "the finance company", "the used car lot near my village",
-          "the provincial transport office", "the highway checkpoint cops", "that body shop", "the car wash chain",
+          "the provincial transport office", "the highway checkpoint cops", "that body shop",
           "the expressway authority", "my insurance company"]
-ORG_BAD_EN = ["are a pack of shameless thieves", "are run by brainless crooks", "are nothing but liars in uniforms",
+ORG_BAD_EN = ["are a pack of shameless thieves", "are run by brainless crooks", "lie to every customer who walks in",
               "are a total shitshow of incompetent idiots", "rob customers blind and smile about it, scum",
-              "are bloodsucking leeches", "employ monkeys who can't hold a spanner"]
+              "are bloodsucking leeches"]
 ORG_OK_EN = ["took longer than promised but did a good job", "charged a bit more than i expected, any alternatives?",
              "closed early, call before you go", "were polite and quick", "needed a lot of paperwork, bring copies"]
 
 # --- groups ----------------------------------------------------------------------------------------
 GROUP_TH = ["พวกขับรถกระบะ", "ผู้หญิงหัดขับ", "พวกวัยรุ่นแต่งรถ", "คนต่างจังหวัดเข้ากรุง", "พวกขับรถไฟฟ้า",
             "คนขับรถเมล์", "พวกเสื้อเหลือง", "พวกเสื้อแดง", "พวกนักบิด", "คนแก่ขับเก๋ง", "พวกเจ้าของรถหรู"]
-GROUP_BAD_TH = ["มันโง่ทั้งโคตร", "สมองเท่าเม็ดถั่ว", "เป็นขยะของถนน", "ควรถูกเนรเทศ", "นิสัยสันดานเดียวกันหมด",
+GROUP_BAD_TH = ["มันโง่ทั้งโคตร", "สมองเท่าเม็ดถั่ว", "เป็นขยะของถนน", "นิสัยสันดานเดียวกันหมด",
                 "ไม่ควรเกิดมาขับรถ", "หัวขี้เลื่อยทุกตัว", "เถื่อนเหมือนสัตว์"]
 GROUP_OK_TH = ["มีกลุ่มในชมรมไหมครับ อยากแลกเปลี่ยนประสบการณ์", "ช่วงนี้เห็นเยอะขึ้นนะครับบนถนน",
                "มีข้อแนะนำเรื่องความปลอดภัยไหมคะ", "ชมรมจัดอบรมให้ฟรีเดือนหน้า"]
@@ -91,13 +90,11 @@ CURSE_OK_TH = ["ขอให้เดินทางปลอดภัยนะ�
 
 # --- innuendo ---------------------------------------------------------------------------------------
 INN_TH = ["น้อง{w}ให้พี่หน่อย {t}", "คืนนี้ขอ{w}กับสาวๆ {t}", "ใครอยากให้พี่{w} {t}"]
-INN_W_TH = ["เสียบหัวชาร์จ", "อัดจารบี", "ดูดน้ำมัน", "เข้าเกียร์ถอยหลัง", "ขัดหัวเทียน", "ลองช่วงล่าง", "ล้างท่อไอเสีย"]
+INN_W_TH = ["เสียบหัวชาร์จ", "อัดจารบี", "เข้าเกียร์ถอยหลัง", "ขัดหัวเทียน", "ลองช่วงล่าง"]
 INN_T_TH = ["แบบไม่ใส่ถุงมือนะ 😏", "ในรถมืดๆ", "ให้ครางทั้งคืน", "บนเบาะหลัง", "ไม่ได้หมายถึงรถนะจ๊ะ", "แรงๆ ลึกๆ"]
 INN_EN = ["she asked me to {w} {t}", "any lady want me to {w} {t}", "i'll {w} for the girls tonight {t}"]
-INN_W_EN = ["check her oil", "grease her nipples", "plug in my charger", "rev her engine", "inspect her rear end",
-            "fill her tank", "test her suspension"]
-INN_T_EN = ["and i wasn't talking about the car ;)", "all night in the back seat", "until she screams",
-            "with the windows steamed up 😏", "no clothes needed"]
+INN_W_EN = ["plug in my charger", "rev her engine", "test her suspension"]
+INN_T_EN = ["and i wasn't talking about the car ;)", "all night in the back seat", "until she screams", "no clothes needed"]
 MECH_OK_TH = ["{w}เองได้ไหมครับ หรือต้องเข้าอู่", "ช่างบอกให้{w} ต้องทำบ่อยแค่ไหน", "{w}ใช้เวลานานไหมคะ"]
 MECH_OK_EN = ["how do i {w} on a 2016 pickup?", "the garage said i need to {w}, is that urgent?", "can i {w} myself?"]
 
@@ -135,11 +132,10 @@ def rows(rng: random.Random) -> list[Row]:
         out.append((_fill(rng, rng.choice(INN_TH), w=INN_W_TH, t=INN_T_TH), ["obscene"]))
         out.append((_fill(rng, rng.choice(INN_EN), w=INN_W_EN, t=INN_T_EN), ["obscene"]))
         out.append((_fill(rng, rng.choice(MECH_OK_TH), w=INN_W_TH), []))
-        out.append((_fill(rng, rng.choice(MECH_OK_EN), w=INN_W_EN[:1] + ["grease the nipples", "bleed the brakes",
-                                                                         "flush the radiator", "check the rear shocks"]), []))
+        out.append((_fill(rng, rng.choice(MECH_OK_EN), w=["bleed the brakes", "flush the radiator",
+                                                                 "check the rear shocks", "replace a cv joint"]), []))
     for _ in range(40):  # two labels: an offer with an insult, an org insult with an offer
-        out.append((f"{rng.choice(STORY_TH)} {rng.choice(ORG_TH)}{rng.choice(ORG_BAD_TH)} ใครมีอะไหล่มือสองขายทักมา",
-                    ["trading", "profanity"]))
         out.append((f"{rng.choice(ORG_EN)} {rng.choice(ORG_BAD_EN)}, so i'm selling the car privately, 320k, dm me",
                     ["trading", "profanity"]))
     return out
+
