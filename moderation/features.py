@@ -336,7 +336,7 @@ def _char_ngrams(text: str, lo: int, hi: int) -> list[str]:
 def _tfidf_block(docs, ids, idf, n_docs, width, offset):
     """(rows, columns, values) of sublinear-tf x idf, l2-normalised per document, which is what
     TfidfVectorizer computes; columns shifted by `offset`."""
-    if not ids:
+    if len(ids) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
     keys, counts = np.unique(np.asarray(docs, dtype=np.int64) * width + np.asarray(ids, dtype=np.int64),
@@ -454,9 +454,11 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         fast = getattr(self, "_fast", None)
         if fast is None:
             cv, wv = self.char_vectorizer_, self.word_vectorizer_
+            # Column + 1, so that unknown n-grams (None) and known ones can be told apart by
+            # filter(None, ...) in C rather than by a comparison per n-gram in Python.
             fast = (
-                cv.build_analyzer(), cv.vocabulary_, cv.idf_.astype(np.float64),
-                wv.vocabulary_, wv.idf_.astype(np.float64), len(cv.vocabulary_),
+                cv.build_analyzer(), {g: i + 1 for g, i in cv.vocabulary_.items()}, cv.idf_.astype(np.float64),
+                {w: i + 1 for w, i in wv.vocabulary_.items()}, wv.idf_.astype(np.float64), len(cv.vocabulary_),
                 len(cv.vocabulary_) + len(wv.vocabulary_),
             )
             self._fast = fast
@@ -473,21 +475,22 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         word_ids: list[int] = []
         word_docs: list[int] = []
         n_signals = len(_SIGNALS)
-        sig = np.zeros((n, n_signals + len(LEXICON_NAMES)))
+        dense: list[list[float]] = []
         for doc, text in enumerate(texts):
             normalized = normalize(text)
             cleaned = _deobfuscate_normalized(normalized)
-            ids = [i for i in map(char_get, _char_ngrams(char_view(cleaned), lo, hi)) if i is not None]
+            ids = list(filter(None, map(char_get, _char_ngrams(char_view(cleaned), lo, hi))))
             char_ids += ids
             char_docs += [doc] * len(ids)
-            ids = [i for i in map(word_get, self._words(cleaned)) if i is not None]
+            ids = list(filter(None, map(word_get, self._words(cleaned))))
             word_ids += ids
             word_docs += [doc] * len(ids)
-            sig[doc, :n_signals] = _signals_of_view(_signal_view_normalized(normalized))
-            sig[doc, n_signals:] = lexicon(cleaned)
+            dense.append(_signals_of_view(_signal_view_normalized(normalized)) + lexicon(cleaned))
+        sig = np.asarray(dense, dtype=np.float64).reshape(n, n_signals + len(LEXICON_NAMES))
         blocks = [
-            _tfidf_block(char_docs, char_ids, char_idf, n, word_offset, 0),
-            _tfidf_block(word_docs, word_ids, word_idf, n, signal_offset - word_offset, word_offset),
+            _tfidf_block(char_docs, np.asarray(char_ids, dtype=np.int64) - 1, char_idf, n, word_offset, 0),
+            _tfidf_block(word_docs, np.asarray(word_ids, dtype=np.int64) - 1, word_idf, n,
+                         signal_offset - word_offset, word_offset),
         ]
         sig[:, :n_signals] *= self.signal_weight
         sig[:, n_signals:] *= self.lexicon_weight
