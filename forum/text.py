@@ -20,6 +20,8 @@ _REPEATED_THAI = re.compile(rf"([{_THAI_CHAR}])\1{{2,}}")
 _REPEATED_LATIN = re.compile(r"([a-z])\1{2,}")
 _LAUGHTER = re.compile(r"(?<!\d)5{3,}(?!\d)")
 _TOKEN = re.compile(rf"[{_THAI_CHAR}]+|[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+# Characters NFKC may change: anything but ASCII and Thai (both are NFKC-stable, Thai is kept as is).
+_NEEDS_FOLD = re.compile(rf"[^\x00-\x7f{_THAI_CHAR}]")
 _THAI_TONE_MARKS = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e47"), None)
 
 
@@ -34,7 +36,10 @@ def normalize(text: str) -> str:
     """Canonical form for matching: NFC, no zero-width chars, Arabic digits, folded case and
     repetition ("มากกกก" -> "มาก", "sooooo" -> "soo", "5555" -> "555", ๆ dropped)."""
     text = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH)
-    text = "".join(_fold_char(c) for c in text).translate(_THAI_DIGITS).casefold()
+    # Per character, as _fold_char does, but only where it can change something (it is the
+    # costly part of normalising when done for every character).
+    text = _NEEDS_FOLD.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = text.translate(_THAI_DIGITS).casefold()
     text = text.replace("ๆ", " ")
     text = _LAUGHTER.sub(" 555 ", text)
     text = _REPEATED_THAI.sub(r"\1", text)

@@ -420,6 +420,11 @@ def load(directory: str | os.PathLike = DEFAULT_MODEL_DIR) -> ModerationModel:
         raise ModelArtifactError(
             f"model was trained with scikit-learn {metadata.get('sklearn_version')}, "
             f"this is {sklearn.__version__}; retrain with `webboard moderation train`")
+    if (tuple(metadata.get("lexicon", LEXICON_NAMES)) != LEXICON_NAMES
+            or tuple(metadata.get("signals", SIGNAL_NAMES)) != SIGNAL_NAMES):
+        raise ModelArtifactError(
+            f"model {metadata.get('model_version')} was trained with other lexicon or signal features; "
+            "retrain with `webboard moderation train`")
     payload = joblib.load(path)
     if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
         raise ModelArtifactError(f"{path} is not a {ARTIFACT_FORMAT} artifact")

@@ -12,6 +12,7 @@ signal is a weighted feature of a trained model.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -20,6 +21,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from forum import text as forum_text
 from forum.text import normalize, strip_thai_tone_marks, tokenize
 
 _T = r"\u0e00-\u0e7f"
@@ -180,18 +182,20 @@ SIGNAL_NAMES = tuple(name for name, _ in _SIGNALS)
 
 
 # --- lexicon views (issue 13) --------------------------------------------------------------------
-# Word families matched on the de-obfuscated text. Each is one binary feature; a few conjunctions
-# (a royal referent together with a disparaging word, an organisation or a group together with an
-# insult) let the linear model see what neither word says alone. They are weighted features of the
-# trained model, never rules.
+# Word families matched on the de-obfuscated text (Thai words that hide inside everyday ones are
+# guarded: "บ้า" in "บ้าน", "ห่า" in "ห่าง", "คุณ" in "ขอบคุณ", "ไร้" in "ไร้สาย", "สัด" in
+# "สัดส่วน", "เวร" in "เวรกรรม"). Each is one binary feature; a few conjunctions (a royal referent
+# together with a disparaging word, an organisation or a group together with an insult, praise
+# together with a mishap) let the linear model see what neither word says alone. They are weighted
+# features of the trained model, never rules.
 _NEG_EN = (r"idiot|moron|stupid|dumb|fuck|shit|bastard|asshole|bitch|clown|crook|thie(?:f|ves)|scam|parasite|leech"
            r"|trash|scum|loser|brainless|brain-dead|muppet|con artist|liar|lying|corrupt|joke|propaganda|abolish"
            r"|fraud|rob|pathetic|spoiled|playboy|disgrace|useless|worthless|disgusting|creepy|cult|sheep|brainwashed"
            r"|extortion|incompetent|chimp|snake|menace|senile|subhuman|rotten|shameful|arrogant|ego|leeches|slimy")
-_NEG_TH = (r"ควาย|เหี้ย|สัส|สัด|ส้นตีน|ตีน|ปัญญาอ่อน|ระยำ|เวร|ชาติหมา|ห่า|ตอแหล|สวะ|กาก|กระจอก|สันดาน|เปรต|ควย|แม่ง"
-           r"|มึง|โง่|ปรสิต|ผลาญ|สร้างภาพ|ไร้ค่า|ยกเลิก|โกง|ขโมย|ตัวตลก|หลอก|ต้มตุ๋น|โจร|รีดไถ|ไร้|ขยะ|เลว|น่าสมเพช"
+_NEG_TH = (r"ควาย|เหี้ย|สัส|สัด(?!ส่วน)|ส้นตีน|ตีน|ปัญญาอ่อน|ระยำ|เวร(?!กรรม)|ชาติหมา|ห่า(?!ง)|ตอแหล|สวะ|กาก|กระจอก|สันดาน|เปรต|ควย|แม่ง"
+           r"|มึง|โง่|ปรสิต|ผลาญ|สร้างภาพ|ไร้ค่า|ยกเลิก|โกง|ขโมย|ตัวตลก|หลอก|ต้มตุ๋น|โจร|รีดไถ|ไร้(?!สาย)|ขยะ|เลว|น่าสมเพช"
            r"|สมอง|มาเฟีย|ขี้เกียจ|หน้าเลือด|มงกุฎ|ปากหมา|เน่า|ดูดเลือด|กอบโกย|ฮุบ|เสวยสุข|เทวดา|ภาระ|ไม่คู่ควร|ไม่สมควร"
-           r"|น่ารังเกียจ|เชื้อโรค|ไร้การศึกษา|งมงาย|โรคจิต|บ้า")
+           r"|น่ารังเกียจ|เชื้อโรค|ไร้การศึกษา|งมงาย|โรคจิต|บ้า(?!น)")
 _LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
     ("neg_en", rf"(?<![a-z])(?:{_NEG_EN})"),
     ("neg_th", _NEG_TH),
@@ -199,11 +203,15 @@ _LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
     ("body_insult", r"หัวควย|หน้าหี|ส้นตีน|หน้าตูด|ปากตูด|ตีนผี|หน้าตีน|หัวขวด|ขี้ข้า|หน้าตัวเมีย"),
     ("slur_women", r"อีดอก|ดอกทอง|กะหรี่|อีร่าน|อีตัว|อีแรด|สำส่อน|ชะนีร่าน|อีบ้า|อีผี|อีเมียน้อย|(?<![a-z])(?:slut|whore|bitch)"),
     ("curse_wish", r"ขอให้.{0,30}(?:แตก|คว่ำ|พัง|ตาย|ชิบหาย|ฉิบหาย|โดนชน|ไฟไหม้|หลุด|โดนขโมย|ตกเหว|เสีย|โดนใบสั่ง)|ไปตาย|ตายห่า|พ่อมึงตาย|แม่มึงตาย|may your|hope you crash|hope your"),
-    ("second_person", r"มึง|(?<![a-z])(?:you|your|you're)(?![a-z])|คุณ|ท่าน|ไอ้|พวกแก|แก(?=[ ]|$)"),
+    ("second_person", r"มึง|(?<![a-z])(?:you|your|you're)(?![a-z])|(?<!ขอบ)คุณ|ท่าน|ไอ้|พวกแก|แก(?=[ ]|$)"),
     ("sarcasm", r"อัจฉริยะ|ปรบมือ|ภูมิใจไว้|นับถือ|ขอคารวะ|ฉลาดเป็นกรด|ประชด|ผู้เชี่ยวชาญ|โนเบล|ผู้รู้|ฉลาดล้ำ|(?<![a-z])(?:genius|brilliant|bravo|well done|slow clap|thanks for nothing|congrats|legend|top tier|einstein|professor|enlighten|gift to|so proud|lucky draw|gene pool|oh sure|wow)"),
+    # Sarcasm and backhanded praise: a praise word in the same post as a mishap or a failing
+    # (the conjunction below); genuine thanks name what worked instead.
+    ("praise", r"ชื่นชม|สุดยอด|ขอบคุณ|ขอบใจ|ขอบพระคุณ|เก่ง|ฉลาด|อัจฉริยะ|เทพ|ยอดมนุษย์|ปรบมือ|ยินดีด้วย|นับถือ|แบบอย่าง|คนดี|ผู้รู้|กูรู|มือทอง|ความรู้ล้น|หัวกะทิ|(?<![a-z])(?:talented|hero|genius|brilliant|congrat|thanks|thank you|cheers|applause|bravo|legend|wisdom|smart|expert|champ|star|amazing|impressive|proud|well done|well played|nice of you|what a|love how|bless)"),
+    ("mishap", r"ผิด|พัง|ไม่เป็น|ยังไม่|ปลอม|ไม่เปิดไฟ|ชน|ลืม|มั่ว|ไม่เคย|แย่|ทับเส้น|ขวาง|ช็อต|เสียเงิน|ทั้งที่|ไม่เข้า|รอบที่|ซ้ำ|(?<![a-z])(?:wrong|fault|dents?|broke|ruin|never|none of|optional|footpath|least|blame|crash|fried|strip|lost|again|twice|three|forgot|locked|useless|instead|no idea)"),
     ("organisation", r"ศูนย์|ตำรวจ|กรม|ขนส่ง|ประกัน|ร้านยาง|อู่|เต็นท์|ปั๊ม|กระทรวง|ดีลเลอร์|โชว์รูม|เทศบาล|กทม|การทาง|บริษัท|(?<![a-z])(?:dealer|tyre shop|tire shop|police|cops|ministry|department|insurance|insurer|garage|showroom|council|service centre|service center|call centre)"),
     ("group", r"ผู้หญิง|แท็กซี่|เด็กแว้น|บิ๊กไบค์|คนแก่|สลิ่ม|ควายแดง|สามกีบ|รถตู้|คนต่างจังหวัด|แฟนบอย|คนอีสาน|คนเหนือ|คนใต้|ฝรั่ง|เสื้อเหลือง|เสื้อแดง|(?<![a-z])(?:women|woman|royalists|loyalists|taxi drivers|old people|bikers|fanboys|foreigners|teenagers|yellow shirts|red shirts|boomers|asian|owners are)"),
-    ("royal", r"ในหลวง|กษัตริย์|พวกเจ้า|ราชวงศ์|สถาบัน|เจ้าฟ้า|ราชินี|เบื้องสูง|ในวัง|รั้ววัง|พระบรม|ฉายาลักษณ์|สรรเสริญ|เสด็จ|โครงการหลวง|พระราชดำริ|ประจำพระองค์|ธงเหลือง|ธงฟ้า|แบงก์|เหรียญ|ทรัพย์สินส่วนพระองค์|(?<![a-z])(?:king|queen|royal|palace|crown|monarch|loyalist|royalist|anthem|portrait|majesty|prince|princess|banknote|yellow flag|institution)"),
+    ("royal", r"คลานเข้า|ผู้มีบุญ|ทรงเลี้ยง|ในหลวง|กษัตริย์|พวกเจ้า|ราชวงศ์|สถาบัน|เจ้าฟ้า|ราชินี|เบื้องสูง|ในวัง|รั้ววัง|พระบรม|ฉายาลักษณ์|สรรเสริญ|เสด็จ|โครงการหลวง|พระราชดำริ|ประจำพระองค์|ธงเหลือง|ธงฟ้า|แบงก์|เหรียญ|ทรัพย์สินส่วนพระองค์|(?<![a-z])(?:king|queen|royal|palace|crown|monarch|loyalist|royalist|anthem|portrait|majesty|prince|princess|banknote|yellow flag|institution|heir|household)"),
     ("royal_respect", r"ทรงพระเจริญ|ถวายพระพร|จงรักภักดี|พระมหากรุณาธิคุณ|ยืนตรง|ยืนเคารพ|เคารพ|(?<![a-z])(?:long live|best wishes|good health|respect)"),
     ("royal_defile", r"ไม่ยืน|วาดหนวด|เช็ดรถ|เช็ดล้อ|ขยำ|ผ้าขี้ริ้ว|ห้องน้ำ|ลูกดอก|กดแตรใส่|(?<![a-z])(?:refuse to stand|won't stand|rag|tear down|tore down|eggs|clown nose|laughed at|coffee cup on)"),
     ("sexual", r"เย็ด|เสียว|โป๊|นู้ด|เงี่ยน|(?<![ก-ฮ])หี|จู๋|จิ๋ม|ขย่ม|คราง|ม่านรูด|ขยำ|เอากัน|ชักว่าว|ถอดหมด|(?<![a-z])(?:sex|porn|nude|naked|horny|tits|boobs|blowjob|hookup|sugar baby|onlyfans|fucked|bang her|xxx)|18\+"),
@@ -214,7 +222,7 @@ _LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
     ("meet", r"เหงา|ค้างคืน|ห้องเดียว|ม่านรูด|พี่เลี้ยง|มาคนเดียว|หาน้อง|หาสาว|(?<![a-z])(?:lonely|discreet|no strings|meet me|bring nothing|sugar|ladies|single girls|seeks lady)"),
     ("clip", r"คลิป|รูป|ไลฟ์|(?<![a-z])(?:clip|video|pics|tape|cam|photos|live show)"),
     ("rule_talk", r"กฎ|ห้าม|เตือน|คำว่า|แอดมิน|ผิดกฎ|(?<![a-z])(?:rule|mods?|banned|reminder|the word|don't call|please don't)"),
-    ("self_deprecate", r"ผม(?:นี่|มัน)?โง่|โง่เอง|ตัวเอง|คำถามโง่|ถามโง่|(?<![a-z])(?:my (?:dumb|stupid)|i'm (?:such )?an? idiot|i'm the idiot|genius me|my bad)"),
+    ("self_deprecate", r"ผม(?:นี่|มัน)?โง่|โง่เอง|ตัวเอง|คำถามโง่|ถามโง่|(?<![a-z])(?:my (?:dumb|stupid)|i'm (?:such )?an? (?:idiot|muppet|moron)|i'm the idiot|i feel (?:stupid|dumb|like an idiot)|silly me|idiot me|genius me|my bad|my own fault)"),
     ("medical", r"หมอ|เจ็บ|ปวด|ให้นม|ปั๊มนม|หน้าอก|(?<![a-z])(?:breastfe|doctor|pain|chest|groin|injur)"),
     ("mechanical", r"ลูกหมาก|หัวนม(?:เบรก)?|ท่อยาง|หม้อน้ำ|(?<![a-z])(?:nipple|ball joint|hose clamp|male and female|cv boot|connector|radiator|caliper)"),
 )
@@ -256,6 +264,7 @@ _CONJUNCTIONS = (
     ("organisation&neg", "organisation", ("neg_en", "neg_th")),
     ("group&neg", "group", ("neg_en", "neg_th")),
     ("sarcasm&you", "sarcasm", ("second_person",)),
+    ("praise&mishap", "praise", ("mishap",)),
     ("double&innuendo", "double_word", ("innuendo", "sex_emoji")),
     ("clip&sexual", "clip", ("sexual",)),
 )
@@ -312,6 +321,7 @@ def char_view(clean: str) -> str:
 
 
 _WHITE_SPACES = re.compile(r"\s\s+")
+_CHUNK = re.compile(rf"[{_T}]+|[a-z0-9]+(?:[.\-'][a-z0-9]+)*|[^\s{_T}a-z0-9]")
 
 
 def _char_ngrams(text: str, lo: int, hi: int) -> list[str]:
@@ -326,7 +336,7 @@ def _char_ngrams(text: str, lo: int, hi: int) -> list[str]:
 def _tfidf_block(docs, ids, idf, n_docs, width, offset):
     """(rows, columns, values) of sublinear-tf x idf, l2-normalised per document, which is what
     TfidfVectorizer computes; columns shifted by `offset`."""
-    if not ids:
+    if len(ids) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
     keys, counts = np.unique(np.asarray(docs, dtype=np.int64) * width + np.asarray(ids, dtype=np.int64),
@@ -337,12 +347,53 @@ def _tfidf_block(docs, ids, idf, n_docs, width, offset):
     return rows, cols + offset, values / norms[rows]
 
 
+# --- word segmentation ---------------------------------------------------------------------------
+# The word view is `forum.text.tokenize` (PyThaiNLP's newmm over Thai runs). Where the optional
+# `nlpo3` package (the Rust port of newmm) is installed, the Thai runs are segmented by it with
+# PyThaiNLP's own dictionary: the same words (checked on every post of the corpus, see
+# tests/unit/moderation/test_segmentation.py) at about a tenth of the CPU time.
+_NLPO3_DICT = "webboard-moderation-th"
+_nlpo3_segment = None
+
+
+def _load_nlpo3():
+    """nlpo3's segment function with PyThaiNLP's word list loaded, or None without nlpo3."""
+    global _nlpo3_segment
+    if _nlpo3_segment is None:
+        try:
+            import nlpo3
+            from pythainlp.corpus import corpus_path
+
+            _, ok = nlpo3.load_dict(os.path.join(corpus_path(), "words_th.txt"), _NLPO3_DICT)
+            _nlpo3_segment = (lambda run: nlpo3.segment(run, _NLPO3_DICT)) if ok else False
+        except Exception:  # not installed, or a build without the dictionary: newmm in Python
+            _nlpo3_segment = False
+    return _nlpo3_segment or None
+
+
+def words(cleaned: str) -> list[str]:
+    """`forum.text.tokenize(cleaned, normalized=True)`, with Thai runs segmented by nlpo3 when
+    it is installed."""
+    segment = _load_nlpo3()
+    if segment is None:
+        return tokenize(cleaned, normalized=True)
+    text = forum_text._SPACE_INSIDE_THAI.sub("", cleaned)
+    out: list[str] = []
+    for token in forum_text._TOKEN.findall(text):
+        if "\u0e00" <= token[0] <= "\u0e7f":
+            out += [w for w in segment(token) if w.strip()]
+        else:
+            out.append(token)
+    return out
+
+
 class ModerationFeatures(BaseEstimator, TransformerMixin):
     """Character n-grams + word tokens + trading signals, as one sparse matrix."""
 
     def __init__(self, char_ngrams=(2, 4), char_max_features=60000, word_max_features=20000,
-                 signal_weight=1.0, lexicon_weight=0.5):
+                 signal_weight=1.0, lexicon_weight=0.5, word_segmenter="newmm"):
         self.char_ngrams = char_ngrams
+        self.word_segmenter = word_segmenter
         self.char_max_features = char_max_features
         self.word_max_features = word_max_features
         self.signal_weight = signal_weight
@@ -352,11 +403,19 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         normalized = [normalize(t) for t in texts]
         cleaned = [_deobfuscate_normalized(n) for n in normalized]
         chars = [char_view(c) for c in cleaned]
-        words = [tokenize(c, normalized=True) for c in cleaned]
+        words = [self._words(c) for c in cleaned]
         sig = np.asarray([_signals_of_view(_signal_view_normalized(n)) for n in normalized],
                          dtype=np.float64).reshape(len(texts), len(_SIGNALS)) * self.signal_weight
         lex = np.asarray([lexicon(c) for c in cleaned], dtype=np.float64).reshape(len(texts), len(LEXICON_NAMES))
         return chars, words, np.hstack([sig, lex * self.lexicon_weight])
+
+    def _words(self, cleaned: str) -> list[str]:
+        """Word tokens: PyThaiNLP's newmm over Thai runs (`forum.text.tokenize`), or with
+        word_segmenter="chunks" the text's own space-separated chunks (Thai phrases as typed,
+        Latin words), which costs a regex instead of a dictionary search."""
+        if getattr(self, "word_segmenter", "newmm") == "chunks":
+            return _CHUNK.findall(cleaned)
+        return words(cleaned)
 
     def fit(self, texts, y=None):
         self.fit_transform(texts)
@@ -395,9 +454,11 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         fast = getattr(self, "_fast", None)
         if fast is None:
             cv, wv = self.char_vectorizer_, self.word_vectorizer_
+            # Column + 1, so that unknown n-grams (None) and known ones can be told apart by
+            # filter(None, ...) in C rather than by a comparison per n-gram in Python.
             fast = (
-                cv.build_analyzer(), cv.vocabulary_, cv.idf_.astype(np.float64),
-                wv.vocabulary_, wv.idf_.astype(np.float64), len(cv.vocabulary_),
+                cv.build_analyzer(), {g: i + 1 for g, i in cv.vocabulary_.items()}, cv.idf_.astype(np.float64),
+                {w: i + 1 for w, i in wv.vocabulary_.items()}, wv.idf_.astype(np.float64), len(cv.vocabulary_),
                 len(cv.vocabulary_) + len(wv.vocabulary_),
             )
             self._fast = fast
@@ -414,21 +475,22 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         word_ids: list[int] = []
         word_docs: list[int] = []
         n_signals = len(_SIGNALS)
-        sig = np.zeros((n, n_signals + len(LEXICON_NAMES)))
+        dense: list[list[float]] = []
         for doc, text in enumerate(texts):
             normalized = normalize(text)
             cleaned = _deobfuscate_normalized(normalized)
-            ids = [i for i in map(char_get, _char_ngrams(char_view(cleaned), lo, hi)) if i is not None]
+            ids = list(filter(None, map(char_get, _char_ngrams(char_view(cleaned), lo, hi))))
             char_ids += ids
             char_docs += [doc] * len(ids)
-            ids = [i for i in map(word_get, tokenize(cleaned, normalized=True)) if i is not None]
+            ids = list(filter(None, map(word_get, self._words(cleaned))))
             word_ids += ids
             word_docs += [doc] * len(ids)
-            sig[doc, :n_signals] = _signals_of_view(_signal_view_normalized(normalized))
-            sig[doc, n_signals:] = lexicon(cleaned)
+            dense.append(_signals_of_view(_signal_view_normalized(normalized)) + lexicon(cleaned))
+        sig = np.asarray(dense, dtype=np.float64).reshape(n, n_signals + len(LEXICON_NAMES))
         blocks = [
-            _tfidf_block(char_docs, char_ids, char_idf, n, word_offset, 0),
-            _tfidf_block(word_docs, word_ids, word_idf, n, signal_offset - word_offset, word_offset),
+            _tfidf_block(char_docs, np.asarray(char_ids, dtype=np.int64) - 1, char_idf, n, word_offset, 0),
+            _tfidf_block(word_docs, np.asarray(word_ids, dtype=np.int64) - 1, word_idf, n,
+                         signal_offset - word_offset, word_offset),
         ]
         sig[:, :n_signals] *= self.signal_weight
         sig[:, n_signals:] *= self.lexicon_weight

@@ -270,7 +270,7 @@ def evade(text: str, rng: random.Random) -> str:
     return text[:target.start()] + new + text[target.end():]
 
 
-FRESH_SPLITS = ("fresh", "fresh2", "fresh3")
+FRESH_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4")
 
 
 def read_fresh() -> list[tuple[str, list[str], str]]:
@@ -320,7 +320,7 @@ def _drop_near_copies(rows, held: list[str]):
 
 # Hand-written training files whose every fifth line goes to dev instead ("-13": issue 13's
 # lines; "-c2": the clean hard negatives of the false-positive pass).
-DEV_SHARE_SUFFIXES = ("-13", "-c2")
+DEV_SHARE_SUFFIXES = ("-13", "-c2", "-c3")
 DUPLICATES_DATA = HERE.parent.parent / "forum" / "duplicates" / "data"
 
 
@@ -374,7 +374,7 @@ def _thin_near_copies(rows):
 
 
 def build() -> dict[str, int]:
-    from moderation.corpus import issue13
+    from moderation.corpus import issue13, issue13c
 
     rng = random.Random(20261122)
     train = []
@@ -394,7 +394,7 @@ def build() -> dict[str, int]:
     generated = issue13.rows(rng)
     hand_written = list(train) + generated[::4]
     clean_lines = [t for t, labels in hand_written if not labels and len(t) > 25]
-    templated = generated + combinatorial(rng) + mixed_context(clean_lines, rng) + hard_negatives(rng)
+    templated = generated + issue13c.rows(rng) + combinatorial(rng) + mixed_context(clean_lines, rng) + hard_negatives(rng)
     # Templates repeat their sentence shapes: near copies of one another teach the shape, not
     # the kind, so only the first of each near-copy group is kept.
     templated, thinned = _thin_near_copies(templated)

@@ -158,3 +158,16 @@ def test_fast_scoring_path_matches_the_vectorizers(model):
     fast = model.features.transform_fast(texts).toarray()
     assert slow.shape == fast.shape
     assert np.abs(slow - fast).max() < 1e-6
+
+
+def test_load_refuses_a_model_built_with_other_lexicon_features(trained_dir, tmp_path):
+    # A model trained before a lexicon family was added has fewer columns than the features
+    # now produce: it must be refused (and retrained), not fail on the first post.
+    directory = tmp_path / "model"
+    shutil.copytree(trained_dir, directory)
+    meta_path = directory / classifier.METADATA_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["lexicon"] = meta["lexicon"][:-1]
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(classifier.ModelArtifactError, match="lexicon"):
+        classifier.load(directory)

@@ -49,3 +49,24 @@ def test_no_trading_signals_in_an_ordinary_question():
     for name in ("price", "phone", "line_id", "dm", "sell_verb"):
         assert not _signal(post, name), name
     assert not _signal("the admin sent me a message about the trip", "dm")
+
+
+def _lexicon_hits(text):
+    from moderation.features import LEXICON_NAMES, lexicon
+
+    return {name for name, value in zip(LEXICON_NAMES, lexicon(deobfuscate(text))) if value}
+
+
+def test_thai_insult_words_hidden_in_everyday_words_do_not_count():
+    # "บ้า" in "บ้าน" (house), "คุณ" in "ขอบคุณ" (thanks), "ไร้" in "ไร้สาย" (wireless),
+    # "ห่า" in "ห่าง" (far), "สัด" in "สัดส่วน" (proportion), "เวร" in "เวรกรรม" (alas).
+    hits = _lexicon_hits("ขอบคุณช่างที่อู่แถวบ้าน ชาร์จไร้สาย จอดห่างกัน สัดส่วนดี เวรกรรมจริงๆ")
+    assert "neg_th" not in hits and "second_person" not in hits
+    assert {"neg_th", "second_person"} <= _lexicon_hits("มึงบ้าไปแล้ว ไอ้ห่า")
+
+
+def test_praise_next_to_a_mishap_is_a_sarcasm_signal_and_plain_thanks_is_not():
+    assert "praise&mishap" in _lexicon_hits("such a talented driver, three dents in one week")
+    assert "praise&mishap" in _lexicon_hits("เก่งมากเลย ขับรถสิบปียังเปลี่ยนยางไม่เป็น")
+    assert "praise&mishap" not in _lexicon_hits("thanks, the rattle was the heat shield, fixed it")
+    assert "praise&mishap" not in _lexicon_hits("ขอบคุณครับ ทำตามแล้วหายเลย")
