@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import sqlite3
 import statistics
 import sys
@@ -109,6 +110,7 @@ async def copy_to_postgres(db_path: Path, url: str) -> None:
 
 
 async def measure(url: str, workload: list[dict], rounds: int) -> dict:
+    from sqlalchemy import text
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
     from forum.db import create_engine
@@ -120,35 +122,66 @@ async def measure(url: str, workload: list[dict], rounds: int) -> dict:
     timings: list[float] = []
     per_query: dict[str, list[float]] = {}
 
-    async def one(item: dict) -> tuple[float, int]:
+    cpu: list[float] = []
+    backends: set[int] = set()
+    postgres = engine.dialect.name == "postgresql"
+
+    async def one(item: dict) -> tuple[float, float, int]:
         async with sessions() as session:
-            started = time.perf_counter()
+            if postgres:  # the server process this search runs in, for its CPU time
+                backends.add(await session.scalar(text("SELECT pg_backend_pid()")))
+            started, started_cpu = time.perf_counter(), time.process_time()
             found = await search_threads(session, item["q"], category_id=item.get("category"),
                                          guru_status=item.get("guru"))
-            return (time.perf_counter() - started) * 1000, len(found)
+            return ((time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000,
+                    len(found))
 
     for item in workload:  # warm-up: vocabulary, dictionary, statement and page caches
         await one(item)
+    server_before = {pid: _cpu_ticks(pid) for pid in backends}
     hits = {}
     for _ in range(rounds):
         for item in workload:
-            ms, count = await one(item)
+            ms, cpu_ms, count = await one(item)
             timings.append(ms)
+            cpu.append(cpu_ms)
             per_query.setdefault(item["q"], []).append(ms)
             hits[item["q"]] = count
+    server_ticks = sum(_cpu_ticks(pid) - server_before.get(pid, _cpu_ticks(pid)) for pid in backends)
     await engine.dispose()
     timings.sort()
+    cpu.sort()
     worst = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:5]
     return {
-        "searches": len(timings), "p50": statistics.median(timings),
-        "p95": timings[int(len(timings) * 0.95) - 1], "max": timings[-1],
+        "searches": len(timings), "p50": statistics.median(timings), "p95": _p95(timings), "max": timings[-1],
+        "cpu_p50": statistics.median(cpu), "cpu_p95": _p95(cpu), "cpu_mean": statistics.fmean(cpu),
+        "server_cpu_mean": server_ticks * 1000 / os.sysconf("SC_CLK_TCK") / len(timings) if postgres else None,
         "worst": [(q, statistics.median(v), hits[q]) for q, v in worst],
     }
 
 
+def _p95(values: list[float]) -> float:
+    return values[int(len(values) * 0.95) - 1]
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU ticks of a local process (the PostgreSQL backend serving a session)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
 def report(name: str, figures: dict) -> None:
     print(f"\n{name}: {figures['searches']} searches, p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
-          f"max {figures['max']:.1f} ms")
+          f"max {figures['max']:.1f} ms (load average {os.getloadavg()[0]:.1f})")
+    # CPU time of this process per search: for SQLite the whole search (the engine runs here); for
+    # PostgreSQL the Python side, the server's own share being measured from /proc apart.
+    print(f"  process CPU per search: p50 {figures['cpu_p50']:.1f} ms, p95 {figures['cpu_p95']:.1f} ms, "
+          f"mean {figures['cpu_mean']:.1f} ms")
+    if figures["server_cpu_mean"] is not None:
+        print(f"  PostgreSQL server CPU per search (mean, from /proc): {figures['server_cpu_mean']:.1f} ms")
     for q, median, count in figures["worst"]:
         print(f"  slowest: {q!r} median {median:.1f} ms ({count} results on page 1)")
 

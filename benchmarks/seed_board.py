@@ -69,7 +69,7 @@ def main() -> int:
     con.executemany(
         "INSERT INTO categories (id, slug, name_th, name_en, description_th, description_en, position, thread_count,"
         " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(i + 1, slug, th, en, dth, den, i, 0, stamp(now), stamp(now)) for i, (slug, th, en, dth, den) in enumerate(CATEGORIES)],
+        [(i + 1, slug, th, en, dth, den, i, 0, stamp(now), stamp(now)) for i, (slug, th, en, dth, den, *_access) in enumerate(CATEGORIES)],
     )
     con.executemany(
         "INSERT INTO users (id, login_id, display_name, email, password_hash, role, tier, status, terms_version,"
