@@ -170,3 +170,28 @@ async def test_postgres_walk_and_index_plans_find_the_same_threads(client, db, f
     assert len(by_index[3]) == 1 and by_index[5] == []
     if db.bind.dialect.name == "postgresql":
         assert True in chosen  # the walk did run
+
+
+async def test_postgres_ranks_only_the_newest_matches_of_a_common_word_on_every_page(
+        client, db, factory, member, category, monkeypatch):
+    """PostgreSQL ranks the newest COMMON_CANDIDATES matches of a word found in most new threads
+    (each ranked row has its stored tsvector tested and ranked), the same set on every page; SQLite
+    ranks CANDIDATES. A small board is scaled down here: 30 matches, 22 ranked."""
+    from forum.services import search as search_service
+
+    now = dt.datetime.now(dt.timezone.utc)
+    best = await question(db, factory, category, member, "โช้คอัพ โช้คอัพ รั่ว", answers=1, accepted=True,
+                          at=now - dt.timedelta(hours=40))  # the oldest: a title hit with an accepted answer
+    for i in range(29):
+        await factory.thread(category, member, f"ถามเรื่องรถ {i}", "โช้คอัพรั่ว", at=now - dt.timedelta(hours=i))
+    full = [await search(client, q="โช้คอัพ", page=page) for page in (1, 2)]
+    assert full[0]["results"][0]["id"] == best.id and len(full[1]["results"]) == 10
+    monkeypatch.setattr(search_service, "COMMON_CANDIDATES", 22)
+    first, second = [await search(client, q="โช้คอัพ", page=page) for page in (1, 2)]
+    if db.bind.dialect.name == "postgresql":
+        shown = [r["id"] for r in first["results"] + second["results"]]
+        assert len(shown) == len(set(shown)) == 22 and first["has_next"] and not second["has_next"]
+        assert best.id not in shown
+        assert (await search(client, q="โช้คอัพ", guru="accepted"))["results"][0]["id"] == best.id  # a filter finds it
+    else:
+        assert [first, second] == full
