@@ -66,6 +66,7 @@ def main() -> int:
     con.execute("PRAGMA synchronous=OFF")
     now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
     stamp = lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731
+    # The categories' access column keeps its default ("open"): a guest reads every category.
     con.executemany(
         "INSERT INTO categories (id, slug, name_th, name_en, description_th, description_en, position, thread_count,"
         " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",

@@ -6,7 +6,8 @@ title weighted A and the body D), raised for answered threads (an accepted guru 
 with age since the last activity. Everything that must stay out (held, deleted, categories the
 viewer may not read) and the filters are applied in the same statement, before any LIMIT. When a
 query matches more than CANDIDATES threads, the newest CANDIDATES of them are ranked (a word
-found in most threads would otherwise be scored on every one of them per search). A second
+found in most threads would otherwise be scored on every one of them per search; PostgreSQL
+ranks COMMON_CANDIDATES for a word in at least COMMON_SHARE of the newest threads). A second
 statement loads the page's rows with the opening post for the snippet.
 
 Every unit of the query must match; when that finds nothing, the search is broadened to any of
