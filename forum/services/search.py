@@ -253,11 +253,11 @@ async def _ranked(session: AsyncSession, dialect: str, where: str, parsed: Parse
         return await rows(session, statement, {**params, "candidates": candidates})
     # Once ANALYZE has run, the planner may prefer testing every row of threads (0.8 s at 100,000)
     # to the GIN index for a tsquery of several prefixes, whose cost it cannot estimate.
+    # SET LOCAL: should the statement fail, the rollback undoes the setting too.
     await session.execute(text("SET LOCAL enable_seqscan = off"))
-    try:
-        return await rows(session, statement, {**params, "candidates": candidates})
-    finally:
-        await session.execute(text("RESET enable_seqscan"))
+    found = await rows(session, statement, {**params, "candidates": candidates})
+    await session.execute(text("RESET enable_seqscan"))
+    return found
 
 
 async def search_page(session: AsyncSession, viewer: m.User | None, *, q: str = "", category: str = "",

@@ -195,3 +195,19 @@ async def test_postgres_ranks_only_the_newest_matches_of_a_common_word_on_every_
         assert (await search(client, q="โช้คอัพ", guru="accepted"))["results"][0]["id"] == best.id  # a filter finds it
     else:
         assert [first, second] == full
+
+
+async def test_postgres_index_plan_does_not_leave_the_planner_setting_behind(db, factory, member, category):
+    """The GIN path turns sequential scans off for its one statement (the planner may otherwise
+    test every row once ANALYZE has run); the request's later statements plan as usual."""
+    from sqlalchemy import text
+
+    from forum.services.search import search_threads
+
+    await factory.thread(category, member, "ผ้าเบรกหมด", "เสียงดัง")
+    if db.bind.dialect.name != "postgresql":
+        assert len(await search_threads(db, "ผ้าเบรก")) == 1
+        return
+    await db.execute(text("ANALYZE threads"))
+    assert len(await search_threads(db, "ผ้าเบรก xylophone")) == 1  # broadened: two index-plan statements
+    assert (await db.execute(text("SHOW enable_seqscan"))).scalar() == "on"
