@@ -335,8 +335,13 @@ def _ts_alternative(alternative: Term | AllOf) -> str:
 def tsquery_expression(query: ParsedQuery, *, any_unit: bool = False) -> str:
     """PostgreSQL to_tsquery('simple', ...) text for the same query."""
     joiner = " | " if any_unit else " & "
-    return joiner.join("(" + " | ".join(_ts_alternative(a) for a in unit.alternatives) + ")"
-                       for unit in _matched_units(query, any_unit))
+    return joiner.join(unit_tsqueries(query, any_unit=any_unit))
+
+
+def unit_tsqueries(query: ParsedQuery, *, any_unit: bool = False) -> tuple[str, ...]:
+    """The to_tsquery text of each unit `tsquery_expression` joins."""
+    return tuple("(" + " | ".join(_ts_alternative(a) for a in unit.alternatives) + ")"
+                 for unit in _matched_units(query, any_unit))
 
 
 # ---------------------------------------------------------------- highlighting

@@ -28,7 +28,9 @@ from sqlalchemy.orm import aliased
 import models as m
 
 from ..access import hidden_category_ids
-from ..search_text import ParsedQuery, fts5_expression, highlight, parse_query, snippet, tsquery_expression
+from ..search_text import (
+    ParsedQuery, fts5_expression, highlight, parse_query, snippet, tsquery_expression, unit_tsqueries,
+)
 from .reading import THREAD_ROW, rows
 
 PER_PAGE = 20
@@ -89,11 +91,15 @@ COMMON_CANDIDATES = 500
 HEAP_ROW_COST = 1.5  # a row fetched through the GIN bitmap against a row tested by the walk (measured)
 _POSTGRES_PROBE = (
     "SELECT count(*) AS matches, count(*) FILTER (WHERE threads.visibility = 'published'{where}) AS shown, "
-    "(SELECT max(id) FROM threads) AS newest "
+    "(SELECT max(id) FROM threads) AS newest{units} "
     "FROM threads LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
     "WHERE threads.id > (SELECT max(id) FROM threads) - :probe "
     "AND ts_match_vq(threads.search_vector, (SELECT to_tsquery('simple', {match})))"
 )
+# The probe also counts, among the newest PROBE threads, those matching each unit alone (in
+# `threads.id > newest - PROBE`, not only those matching the whole query).
+_PROBE_UNIT = ", (SELECT count(*) FROM threads WHERE id > (SELECT max(id) FROM threads) - :probe " \
+              "AND ts_match_vq(search_vector, (SELECT to_tsquery('simple', {unit})))) AS unit{number}"
 _POSTGRES_RANKED = (
     "SELECT c.id AS id, ts_rank(c.v, query) * (1 + {boost} * c.level) "
     "/ (1.0 + GREATEST(date_part('epoch', CAST(:now AS timestamptz) - c.at), 0) / {day_half}) AS score "
@@ -110,6 +116,12 @@ _PG_WALK = "ts_match_vq(threads.search_vector, (SELECT to_tsquery('simple', {mat
 # planner cannot fold the test back into a newest-first walk of threads.
 _PG_INDEX = ("threads.id IN (SELECT id FROM threads WHERE search_vector @@ to_tsquery('simple', {match}) "
              "OFFSET 0)")
+# Every word of a query must match, one of them rare, another common ('car':* & 'remote':*): the
+# GIN index reads every posting of each prefix, the common word's tens of thousands of them; so
+# the ids come from the rarest word alone and each row is tested for the whole query.
+_PG_RARE_INDEX = _PG_INDEX.replace("{match}", "{rare}") + \
+    " AND ts_match_vq(threads.search_vector, (SELECT to_tsquery('simple', {match})))"
+POSTING_COST = 0.13  # a posting the GIN index reads against a row tested by the walk (measured)
 
 opening = aliased(m.Post, name="opening")
 _DETAILS = (
@@ -168,7 +180,7 @@ def _pg_literal(match: str) -> str:
     return "'" + match.replace("\\", "").replace("'", "''").replace(":", "\\:") + "'"
 
 
-def _ranked_sql(dialect: str, where: str, match: str = "", *, walk: bool = False) -> Any:
+def _ranked_sql(dialect: str, where: str, match: str = "", *, walk: bool = False, rare: str = "") -> Any:
     """PostgreSQL gets the tsquery as a literal: a prepared statement with it as a parameter
     soon runs on a generic plan, which cannot know whether the words are rare (walk the GIN
     index) or common (walk threads newest first and stop), and picks one for all of them."""
@@ -176,7 +188,12 @@ def _ranked_sql(dialect: str, where: str, match: str = "", *, walk: bool = False
         return text(_SQLITE_RANKED.format(title_bonus=TITLE_BONUS, boost=ANSWERED_BOOST, level=_ANSWER_LEVEL,
                                           half=AGE_HALF_DAYS, where=where))
     literal = _pg_literal(match)
-    test = (_PG_WALK if walk else _PG_INDEX).format(match=literal)
+    if walk:
+        test = _PG_WALK.format(match=literal)
+    elif rare:
+        test = _PG_RARE_INDEX.format(match=literal, rare=_pg_literal(rare))
+    else:
+        test = _PG_INDEX.format(match=literal)
     # Floating point throughout: EXTRACT and decimal literals would make it numeric arithmetic,
     # several times slower per row.
     return text(_POSTGRES_RANKED.format(boost=f"CAST({ANSWERED_BOOST} AS float8)", level=_ANSWER_LEVEL,
@@ -240,7 +257,10 @@ async def _ranked(session: AsyncSession, dialect: str, where: str, parsed: Parse
         return await rows(session, _ranked_sql(dialect, where),
                           {**params, "match": expression, "title_match": f"title : ({expression})"})
     match = tsquery_expression(parsed, any_unit=any_unit)
-    probe = (await rows(session, text(_POSTGRES_PROBE.format(match=_pg_literal(match), where=where)),
+    units = () if any_unit else unit_tsqueries(parsed)
+    counted = "".join(_PROBE_UNIT.format(unit=_pg_literal(unit), number=number) for number, unit in enumerate(units))
+    probe = (await rows(session, text(_POSTGRES_PROBE.format(match=_pg_literal(match), where=where,
+                                                             units=counted if len(units) > 1 else "")),
                         {"probe": PROBE}))[0]
     threads = probe.newest or 0
     common = probe.shown >= min(PROBE, threads) * COMMON_SHARE
@@ -248,7 +268,15 @@ async def _ranked(session: AsyncSession, dialect: str, where: str, parsed: Parse
     walked = min(threads, candidates * PROBE / probe.shown) if probe.shown else threads
     fetched = probe.matches * threads / PROBE
     walk = walked < fetched * HEAP_ROW_COST
-    statement = _ranked_sql(dialect, where, match, walk=walk)
+    rare = ""
+    if not walk and len(units) > 1:
+        # Rows per unit at this board's size (a unit no probed thread matches: half a row).
+        unit_rows = [max(getattr(probe, f"unit{n}"), 0.5) * threads / PROBE for n in range(len(units))]
+        rarest = min(range(len(units)), key=unit_rows.__getitem__)
+        whole_query = sum(unit_rows) * POSTING_COST + fetched * HEAP_ROW_COST
+        if unit_rows[rarest] * (POSTING_COST + HEAP_ROW_COST) < whole_query:
+            rare = units[rarest]
+    statement = _ranked_sql(dialect, where, match, walk=walk, rare=rare)
     if walk:
         return await rows(session, statement, {**params, "candidates": candidates})
     # Once ANALYZE has run, the planner may prefer testing every row of threads (0.8 s at 100,000)
