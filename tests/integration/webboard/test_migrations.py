@@ -51,8 +51,9 @@ async def test_search_prefix_revision_keeps_every_thread_findable_up_and_down(db
                 sql = (await conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'thread_search'"))).scalar()
                 ids = [*ids, "prefix=" in sql]
             else:
+                tsquery = expression.replace('"', "'").replace("'*", "':*")
                 ids = (await conn.execute(text("SELECT id FROM threads WHERE search_vector @@ to_tsquery('simple', :q)"),
-                                          {"q": expression.replace('"', "'").replace("'*", "':*")})).scalars().all()
+                                          {"q": tsquery})).scalars().all()
         await engine.dispose()
         return list(ids)
 

@@ -156,8 +156,8 @@ async def test_postgres_walk_and_index_plans_find_the_same_threads(client, db, f
     cases = [{"q": "ผ้าเบรก"}, {"q": "brake pad"}, {"q": "ผ้าเบรก", "category": category.slug},
              {"q": "ผ้าเบรก", "guru": "accepted"}, {"q": "ผ้าเบรก xylophone"}, {"q": "xylophone"}]
     by_index = [[r["id"] for r in (await search(client, **case))["results"]] for case in cases]
-    rare_cases = [{"q": "ผ้าเบรก เสียงดัง"}, {"q": "ผ้าเบรก หน้า", "category": category.slug}, {"q": "ผ้าเบรก xylophone"},
-                  {"q": "ผ้าเบรก ยางแบน"}]
+    rare_cases = [{"q": "ผ้าเบรก เสียงดัง"}, {"q": "ผ้าเบรก หน้า", "category": category.slug},
+                  {"q": "ผ้าเบรก xylophone"}, {"q": "ผ้าเบรก ยางแบน"}]
     by_whole_query = [[r["id"] for r in (await search(client, **case))["results"]] for case in rare_cases]
     chosen: list[bool] = []
     rarest: list[str] = []
