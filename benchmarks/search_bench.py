@@ -12,6 +12,9 @@ ranking, which has to score every match. The queries are the relevance set's 119
 nothing or little here) plus the seeder's own words, alone, mixed, partial and with filters.
 With --postgres the same threads (and opening posts) are copied into that database, which is
 emptied first. Each query runs in its own session, as a request would; one warm-up pass first.
+Besides wall-clock percentiles it prints this process's CPU time per search (for SQLite the whole
+search, the engine running in-process) and, for PostgreSQL, the server backends' CPU time per
+search read from /proc (a local server only): on a shared machine those are the steadier figures.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import sqlite3
 import statistics
 import sys
@@ -102,13 +106,16 @@ async def copy_to_postgres(db_path: Path, url: str) -> None:
                 records.append(tuple(record))
             await pg.copy_records_to_table(table, records=records, columns=names)
             await pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        await pg.execute("ANALYZE")
+        # As autovacuum would soon: statistics, and the GIN index's pending list merged (a search
+        # reads all of that list; after a bulk copy it holds the last few thousand rows).
+        await pg.execute("VACUUM ANALYZE")
     finally:
         await pg.close()
         con.close()
 
 
 async def measure(url: str, workload: list[dict], rounds: int) -> dict:
+    from sqlalchemy import text
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
     from forum.db import create_engine
@@ -120,37 +127,72 @@ async def measure(url: str, workload: list[dict], rounds: int) -> dict:
     timings: list[float] = []
     per_query: dict[str, list[float]] = {}
 
-    async def one(item: dict) -> tuple[float, int]:
+    cpu: list[float] = []
+    per_query_cpu: dict[str, list[float]] = {}
+    backends: set[int] = set()
+    postgres = engine.dialect.name == "postgresql"
+
+    async def one(item: dict) -> tuple[float, float, int]:
         async with sessions() as session:
-            started = time.perf_counter()
+            if postgres:  # the server process this search runs in, for its CPU time
+                backends.add(await session.scalar(text("SELECT pg_backend_pid()")))
+            started, started_cpu = time.perf_counter(), time.process_time()
             found = await search_threads(session, item["q"], category_id=item.get("category"),
                                          guru_status=item.get("guru"))
-            return (time.perf_counter() - started) * 1000, len(found)
+            return ((time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000,
+                    len(found))
 
     for item in workload:  # warm-up: vocabulary, dictionary, statement and page caches
         await one(item)
+    server_before = {pid: _cpu_ticks(pid) for pid in backends}
     hits = {}
     for _ in range(rounds):
         for item in workload:
-            ms, count = await one(item)
+            ms, cpu_ms, count = await one(item)
             timings.append(ms)
+            cpu.append(cpu_ms)
             per_query.setdefault(item["q"], []).append(ms)
+            per_query_cpu.setdefault(item["q"], []).append(cpu_ms)
             hits[item["q"]] = count
+    server_ticks = sum(_cpu_ticks(pid) - server_before.get(pid, _cpu_ticks(pid)) for pid in backends)
     await engine.dispose()
     timings.sort()
+    cpu.sort()
     worst = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:5]
     return {
-        "searches": len(timings), "p50": statistics.median(timings),
-        "p95": timings[int(len(timings) * 0.95) - 1], "max": timings[-1],
+        "searches": len(timings), "p50": statistics.median(timings), "p95": _p95(timings), "max": timings[-1],
+        "cpu_p50": statistics.median(cpu), "cpu_p95": _p95(cpu), "cpu_mean": statistics.fmean(cpu),
+        "server_cpu_mean": server_ticks * 1000 / os.sysconf("SC_CLK_TCK") / len(timings) if postgres else None,
         "worst": [(q, statistics.median(v), hits[q]) for q, v in worst],
+        "worst_cpu": sorted(((q, statistics.median(v)) for q, v in per_query_cpu.items()), key=lambda qv: -qv[1])[:5],
     }
+
+
+def _p95(values: list[float]) -> float:
+    return values[int(len(values) * 0.95) - 1]
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU ticks of a local process (the PostgreSQL backend serving a session)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
 
 
 def report(name: str, figures: dict) -> None:
     print(f"\n{name}: {figures['searches']} searches, p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
-          f"max {figures['max']:.1f} ms")
+          f"max {figures['max']:.1f} ms (load average {os.getloadavg()[0]:.1f})")
+    # CPU time of this process per search: for SQLite the whole search (the engine runs here); for
+    # PostgreSQL the Python side, the server's own share being measured from /proc apart.
+    print(f"  process CPU per search: p50 {figures['cpu_p50']:.1f} ms, p95 {figures['cpu_p95']:.1f} ms, "
+          f"mean {figures['cpu_mean']:.1f} ms")
+    if figures["server_cpu_mean"] is not None:
+        print(f"  PostgreSQL server CPU per search (mean, from /proc): {figures['server_cpu_mean']:.1f} ms")
     for q, median, count in figures["worst"]:
         print(f"  slowest: {q!r} median {median:.1f} ms ({count} results on page 1)")
+    print("  most process CPU: " + ", ".join(f"{q!r} {median:.1f} ms" for q, median in figures["worst_cpu"]))
 
 
 def main() -> int:

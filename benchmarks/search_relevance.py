@@ -139,6 +139,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", help="an empty-able PostgreSQL database URL (postgresql+asyncpg://...)")
     parser.add_argument("--show-misses", action="store_true", help="print queries whose first result is not relevant")
+    parser.add_argument("--save-rankings", type=Path,
+                        help="write each engine's top 10 per query to this JSON file (to compare two versions)")
     args = parser.parse_args()
     threads, queries = load()
     from forum.migrate import upgrade
@@ -155,6 +157,10 @@ def main() -> int:
         results["PostgreSQL tsvector"] = asyncio.run(run_queries(args.postgres, queries, ids))
     print(f"{len(threads)} threads, {len(queries)} judged queries, "
           f"{sum(len(q['relevant']) for q in queries)} relevant judgements")
+    if args.save_rankings:
+        args.save_rankings.write_text(json.dumps({name: dict(zip((q["q"] for q in queries), ranked))
+                                                  for name, ranked in results.items()}, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
     table("before (whole words, SQLite FTS5)", score(queries, before(threads, queries)))
     for name, ranked in results.items():
         table(f"now: {name}", score(queries, ranked))

@@ -11,7 +11,8 @@ from .settings import PROJECT_ROOT, get_settings
 # Made by the migrations, not by a model: SQLite's FTS5 table (and its shadow tables) and
 # PostgreSQL's full-text expression index.
 UNMODELLED_TABLE_PREFIX = "thread_search"
-UNMODELLED_INDEXES = frozenset({"ix_threads_search_terms", "ix_threads_search_vector"})
+UNMODELLED_INDEXES = frozenset({"ix_threads_search_terms", "ix_threads_search_vector",
+                                "ix_threads_search_filter"})  # SQLite only (revision 0015_search_prefix)
 # PostgreSQL's generated tsvector of threads.search_terms (revision 0012).
 UNMODELLED_COLUMNS = frozenset({"search_vector"})
 

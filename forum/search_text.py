@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from markupsafe import Markup, escape
 
@@ -167,10 +168,19 @@ def index_terms(title: str, body: str) -> str:
 
 # ---------------------------------------------------------------- query side
 
+# A one-letter "prefix" matches a large share of all indexed words, and neither engine has an
+# index for it (SQLite's FTS5 prefix indexes start at two characters): such a word matches whole.
+MIN_PREFIX_CHARS = 2
+
+
 @dataclass(frozen=True)
 class Term:
     words: tuple[str, ...]  # one word, or a phrase
     prefix: bool = True
+
+    @property
+    def as_prefix(self) -> bool:
+        return self.prefix and len(self.words[-1]) >= MIN_PREFIX_CHARS
 
 
 @dataclass(frozen=True)
@@ -249,7 +259,10 @@ def parse_query(query_text: str) -> ParsedQuery:
         for match in re.finditer(rf"[{_THAI}]+|[a-z0-9]+(?:[.\-][a-z0-9]+)*", segment):
             token = match.group()
             if _THAI_RUN.fullmatch(token):
-                units.extend(_thai_run_units(token))
+                # A run of stop words only ("ใน" between two vocabulary words) is phrasing, as
+                # English stop words are: kept only when nothing else is asked.
+                only_stops = all(t in _STOP for t in tokenize(token, normalized=True) if t.strip())
+                (stops if only_stops else units).extend(_thai_run_units(token))
                 continue
             target = stops if token in _STOP else units
             word = _word_forms(token)[0]
@@ -290,7 +303,7 @@ def _matched_units(query: ParsedQuery, any_unit: bool) -> tuple[Unit, ...]:
 
 def _fts5_term(term: Term) -> str:
     quoted = '"' + " ".join(term.words).replace('"', "") + '"'
-    return quoted + "*" if term.prefix else quoted
+    return quoted + "*" if term.as_prefix else quoted
 
 
 def _fts5_alternative(alternative: Term | AllOf) -> str:
@@ -308,7 +321,7 @@ def fts5_expression(query: ParsedQuery, *, any_unit: bool = False) -> str:
 
 def _ts_term(term: Term) -> str:
     parts = ["'" + word.replace("'", "").replace("\\", "") + "'" for word in term.words]
-    if term.prefix:
+    if term.as_prefix:
         parts[-1] += ":*"
     return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
 
@@ -322,8 +335,13 @@ def _ts_alternative(alternative: Term | AllOf) -> str:
 def tsquery_expression(query: ParsedQuery, *, any_unit: bool = False) -> str:
     """PostgreSQL to_tsquery('simple', ...) text for the same query."""
     joiner = " | " if any_unit else " & "
-    return joiner.join("(" + " | ".join(_ts_alternative(a) for a in unit.alternatives) + ")"
-                       for unit in _matched_units(query, any_unit))
+    return joiner.join(unit_tsqueries(query, any_unit=any_unit))
+
+
+def unit_tsqueries(query: ParsedQuery, *, any_unit: bool = False) -> tuple[str, ...]:
+    """The to_tsquery text of each unit `tsquery_expression` joins."""
+    return tuple("(" + " | ".join(_ts_alternative(a) for a in unit.alternatives) + ")"
+                 for unit in _matched_units(query, any_unit))
 
 
 # ---------------------------------------------------------------- highlighting
@@ -338,16 +356,33 @@ SNIPPET_CHARS = 220
 
 @lru_cache(maxsize=512)
 def _mark_regex(marks: tuple[str, ...]) -> re.Pattern[str] | None:
-    pieces = []
-    for mark in sorted({m for m in marks if m.strip()}, key=len, reverse=True):
+    """One pattern for all marks, longest first, run over lower-cased text (see `_spans`).
+    English marks share one word-start test: every alternative then starts with a literal,
+    which the regex engine checks before trying it (a per-alternative lookbehind, or ignoring
+    case, makes it try all of them at every character: milliseconds per search)."""
+    thai: list[str] = []
+    latin: list[str] = []
+    for mark in sorted({m.lower() for m in marks if m.strip()}, key=len, reverse=True):
         if _THAI_RUN.search(mark):
-            pieces.append(re.escape(mark))  # inside a Thai run: no word boundaries to rely on
-        else:
-            body = r"[\s\-]?".join(re.escape(p) for p in re.split(r"[\s\-]+", mark) if p)
-            pieces.append(rf"(?<![a-z0-9]){body}[a-z0-9]*")
-    if not pieces:
-        return None
-    return re.compile("|".join(pieces), re.IGNORECASE)
+            thai.append(re.escape(mark))  # inside a Thai run: no word boundaries to rely on
+        elif body := r"[\s\-]?".join(re.escape(p) for p in re.split(r"[\s\-]+", mark) if p):
+            latin.append(body)
+    pieces = thai + ([rf"(?<![a-z0-9])(?:{'|'.join(latin)})[a-z0-9]*"] if latin else [])
+    return re.compile("|".join(pieces)) if pieces else None
+
+
+@lru_cache(maxsize=512)
+def _ignoring_case(regex: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(regex.pattern, re.IGNORECASE)
+
+
+def _spans(regex: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """Where the marks are in `text`, matched without regard to case."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: offsets would shift
+        yield from (match.span() for match in _ignoring_case(regex).finditer(text))
+    else:
+        yield from (match.span() for match in regex.finditer(lowered))
 
 
 def highlight(text: str, marks: tuple[str, ...]) -> Markup:
@@ -359,12 +394,12 @@ def highlight(text: str, marks: tuple[str, ...]) -> Markup:
         return escape(text)
     out: list[str] = []
     position = 0
-    for match in regex.finditer(text):
-        if match.end() == match.start():
+    for start, end in _spans(regex, text):
+        if end == start:
             continue
-        out.append(str(escape(text[position:match.start()])))
-        out.append(f"<mark>{escape(match.group())}</mark>")
-        position = match.end()
+        out.append(str(escape(text[position:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
     out.append(str(escape(text[position:])))
     return Markup("".join(out))
 
@@ -385,8 +420,8 @@ def snippet(body: str, marks: tuple[str, ...], *, size: int = SNIPPET_CHARS) -> 
     highlighted; never starting on a Thai vowel or tone mark cut off its consonant."""
     text = unicodedata.normalize("NFC", plain_text(body))
     regex = _mark_regex(marks)
-    first = regex.search(text) if regex else None
-    start = max(0, first.start() - size // 3) if first else 0
+    first = next(_spans(regex, text), None) if regex else None
+    start = max(0, first[0] - size // 3) if first else 0
     while 0 < start < len(text) and _follows(text[start]):
         start -= 1
     end = min(len(text), start + size)

@@ -6,7 +6,8 @@ title weighted A and the body D), raised for answered threads (an accepted guru 
 with age since the last activity. Everything that must stay out (held, deleted, categories the
 viewer may not read) and the filters are applied in the same statement, before any LIMIT. When a
 query matches more than CANDIDATES threads, the newest CANDIDATES of them are ranked (a word
-found in most threads would otherwise be scored on every one of them per search). A second
+found in most threads would otherwise be scored on every one of them per search; PostgreSQL
+ranks COMMON_CANDIDATES for a word in at least COMMON_SHARE of the newest threads). A second
 statement loads the page's rows with the opening post for the snippet.
 
 Every unit of the query must match; when that finds nothing, the search is broadened to any of
@@ -27,7 +28,9 @@ from sqlalchemy.orm import aliased
 import models as m
 
 from ..access import hidden_category_ids
-from ..search_text import ParsedQuery, fts5_expression, highlight, parse_query, snippet, tsquery_expression
+from ..search_text import (
+    ParsedQuery, fts5_expression, highlight, parse_query, snippet, tsquery_expression, unit_tsqueries,
+)
 from .reading import THREAD_ROW, rows
 
 PER_PAGE = 20
@@ -55,10 +58,13 @@ CANDIDATES = 2000
 # SQLite: FTS5's bm25() first counts every row matching each phrase (its IDF), a full pass over
 # the matches of a common word on every search; so the candidates are taken in id order without
 # it, and the text score is whether the title matches (looked up within the candidates' id range).
+# Each match is looked up in a narrow index of the columns read here (revision
+# 0015_search_prefix), not in the wide `threads` rows (about a page each with their stored
+# words): a filter that keeps few matches (one category) walks tens of thousands of them.
 _SQLITE_RANKED = (
     "WITH c AS MATERIALIZED ("
     "SELECT threads.id AS id, threads.last_activity_at AS at, {level} AS level "
-    "FROM thread_search JOIN threads ON threads.id = thread_search.rowid "
+    "FROM thread_search JOIN threads INDEXED BY ix_threads_search_filter ON threads.id = thread_search.rowid "
     "LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
     "WHERE thread_search MATCH :match AND threads.visibility = 'published'{where} "
     "ORDER BY thread_search.rowid DESC LIMIT :candidates) "
@@ -75,28 +81,47 @@ _SQLITE_RANKED = (
 # (the walk reads CANDIDATES / that share rows); the cheaper plan is pinned: `ts_match_vq(v, q)`
 # is `v @@ q` in function form, which no index serves, so it walks; the GIN path is a subquery.
 PROBE = 400
+# PostgreSQL: a query matching at least COMMON_SHARE of the newest threads (after the filters)
+# has its newest COMMON_CANDIDATES matches ranked, not CANDIDATES: each row costs its stored
+# tsvector tested and ranked, 5-10 microseconds, so 2,000 of them were most of such a search.
+# Those matches lie within the newest few thousand threads; an older thread is found by adding
+# a word or a filter. Every page of the query ranks the same set, so pages stay consistent.
+COMMON_SHARE = 0.1
+COMMON_CANDIDATES = 500
 HEAP_ROW_COST = 1.5  # a row fetched through the GIN bitmap against a row tested by the walk (measured)
 _POSTGRES_PROBE = (
     "SELECT count(*) AS matches, count(*) FILTER (WHERE threads.visibility = 'published'{where}) AS shown, "
-    "(SELECT max(id) FROM threads) AS newest "
+    "(SELECT max(id) FROM threads) AS newest{units} "
     "FROM threads LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
     "WHERE threads.id > (SELECT max(id) FROM threads) - :probe "
-    "AND ts_match_vq(threads.search_vector, to_tsquery('simple', {match}))"
+    "AND ts_match_vq(threads.search_vector, (SELECT to_tsquery('simple', {match})))"
 )
+# The probe also counts, among the newest PROBE threads, those matching each unit alone (in
+# `threads.id > newest - PROBE`, not only those matching the whole query).
+_PROBE_UNIT = ", (SELECT count(*) FROM threads WHERE id > (SELECT max(id) FROM threads) - :probe " \
+              "AND ts_match_vq(search_vector, (SELECT to_tsquery('simple', {unit})))) AS unit{number}"
 _POSTGRES_RANKED = (
-    "SELECT c.id AS id, ts_rank(c.v, query) * (1.0 + {boost} * c.level) "
-    "/ (1.0 + GREATEST(EXTRACT(EPOCH FROM (CAST(:now AS timestamptz) - c.at)), 0) / 86400.0 / {half}) AS score "
+    "SELECT c.id AS id, ts_rank(c.v, query) * (1 + {boost} * c.level) "
+    "/ (1.0 + GREATEST(date_part('epoch', CAST(:now AS timestamptz) - c.at), 0) / {day_half}) AS score "
     "FROM (SELECT threads.id AS id, threads.search_vector AS v, threads.last_activity_at AS at, {level} AS level "
     "FROM threads LEFT OUTER JOIN guru_questions gq ON gq.thread_id = threads.id "
     "WHERE {test} AND threads.visibility = 'published'{where} "
     "ORDER BY threads.id DESC LIMIT :candidates) AS c CROSS JOIN to_tsquery('simple', {match}) AS query "
     "ORDER BY score DESC, c.id DESC LIMIT :limit OFFSET :offset"
 )
-_PG_WALK = "ts_match_vq(threads.search_vector, to_tsquery('simple', {match}))"
+# The tsquery as a subquery: computed once (an InitPlan), where `to_tsquery(...)` in a filter is
+# parsed again for every row tested, half the cost of the walk.
+_PG_WALK = "ts_match_vq(threads.search_vector, (SELECT to_tsquery('simple', {match})))"
 # OFFSET 0 keeps the subquery apart: its ids come from the GIN index (a bitmap), and the
 # planner cannot fold the test back into a newest-first walk of threads.
 _PG_INDEX = ("threads.id IN (SELECT id FROM threads WHERE search_vector @@ to_tsquery('simple', {match}) "
              "OFFSET 0)")
+# Every word of a query must match, one of them rare, another common ('car':* & 'remote':*): the
+# GIN index reads every posting of each prefix, the common word's tens of thousands of them; so
+# the ids come from the rarest word alone and each row is tested for the whole query.
+_PG_RARE_INDEX = _PG_INDEX.replace("{match}", "{rare}") + \
+    " AND ts_match_vq(threads.search_vector, (SELECT to_tsquery('simple', {match})))"
+POSTING_COST = 0.13  # a posting the GIN index reads against a row tested by the walk (measured)
 
 opening = aliased(m.Post, name="opening")
 _DETAILS = (
@@ -155,7 +180,7 @@ def _pg_literal(match: str) -> str:
     return "'" + match.replace("\\", "").replace("'", "''").replace(":", "\\:") + "'"
 
 
-def _ranked_sql(dialect: str, where: str, match: str = "", *, walk: bool = False) -> Any:
+def _ranked_sql(dialect: str, where: str, match: str = "", *, walk: bool = False, rare: str = "") -> Any:
     """PostgreSQL gets the tsquery as a literal: a prepared statement with it as a parameter
     soon runs on a generic plan, which cannot know whether the words are rare (walk the GIN
     index) or common (walk threads newest first and stop), and picks one for all of them."""
@@ -163,8 +188,16 @@ def _ranked_sql(dialect: str, where: str, match: str = "", *, walk: bool = False
         return text(_SQLITE_RANKED.format(title_bonus=TITLE_BONUS, boost=ANSWERED_BOOST, level=_ANSWER_LEVEL,
                                           half=AGE_HALF_DAYS, where=where))
     literal = _pg_literal(match)
-    test = (_PG_WALK if walk else _PG_INDEX).format(match=literal)
-    return text(_POSTGRES_RANKED.format(boost=ANSWERED_BOOST, level=_ANSWER_LEVEL, half=AGE_HALF_DAYS, where=where,
+    if walk:
+        test = _PG_WALK.format(match=literal)
+    elif rare:
+        test = _PG_RARE_INDEX.format(match=literal, rare=_pg_literal(rare))
+    else:
+        test = _PG_INDEX.format(match=literal)
+    # Floating point throughout: EXTRACT and decimal literals would make it numeric arithmetic,
+    # several times slower per row.
+    return text(_POSTGRES_RANKED.format(boost=f"CAST({ANSWERED_BOOST} AS float8)", level=_ANSWER_LEVEL,
+                                        day_half=f"CAST({86400.0 * AGE_HALF_DAYS} AS float8)", where=where,
                                         match=literal, test=test))
 
 
@@ -224,12 +257,35 @@ async def _ranked(session: AsyncSession, dialect: str, where: str, parsed: Parse
         return await rows(session, _ranked_sql(dialect, where),
                           {**params, "match": expression, "title_match": f"title : ({expression})"})
     match = tsquery_expression(parsed, any_unit=any_unit)
-    probe = (await rows(session, text(_POSTGRES_PROBE.format(match=_pg_literal(match), where=where)),
+    units = () if any_unit else unit_tsqueries(parsed)
+    counted = "".join(_PROBE_UNIT.format(unit=_pg_literal(unit), number=number) for number, unit in enumerate(units))
+    probe = (await rows(session, text(_POSTGRES_PROBE.format(match=_pg_literal(match), where=where,
+                                                             units=counted if len(units) > 1 else "")),
                         {"probe": PROBE}))[0]
     threads = probe.newest or 0
-    walked = min(threads, CANDIDATES * PROBE / probe.shown) if probe.shown else threads
+    common = probe.shown >= min(PROBE, threads) * COMMON_SHARE
+    candidates = COMMON_CANDIDATES if common else CANDIDATES
+    walked = min(threads, candidates * PROBE / probe.shown) if probe.shown else threads
     fetched = probe.matches * threads / PROBE
-    return await rows(session, _ranked_sql(dialect, where, match, walk=walked < fetched * HEAP_ROW_COST), params)
+    walk = walked < fetched * HEAP_ROW_COST
+    rare = ""
+    if not walk and len(units) > 1:
+        # Rows per unit at this board's size (a unit no probed thread matches: half a row).
+        unit_rows = [max(getattr(probe, f"unit{n}"), 0.5) * threads / PROBE for n in range(len(units))]
+        rarest = min(range(len(units)), key=unit_rows.__getitem__)
+        whole_query = sum(unit_rows) * POSTING_COST + fetched * HEAP_ROW_COST
+        if unit_rows[rarest] * (POSTING_COST + HEAP_ROW_COST) < whole_query:
+            rare = units[rarest]
+    statement = _ranked_sql(dialect, where, match, walk=walk, rare=rare)
+    if walk:
+        return await rows(session, statement, {**params, "candidates": candidates})
+    # Once ANALYZE has run, the planner may prefer testing every row of threads (0.8 s at 100,000)
+    # to the GIN index for a tsquery of several prefixes, whose cost it cannot estimate.
+    # SET LOCAL: should the statement fail, the rollback undoes the setting too.
+    await session.execute(text("SET LOCAL enable_seqscan = off"))
+    found = await rows(session, statement, {**params, "candidates": candidates})
+    await session.execute(text("RESET enable_seqscan"))
+    return found
 
 
 async def search_page(session: AsyncSession, viewer: m.User | None, *, q: str = "", category: str = "",

@@ -32,3 +32,34 @@ async def test_migrations_give_exactly_the_models_schema_and_downgrade_to_base(d
     await asyncio.to_thread(upgrade, db_url)
     diff, tables = await _diff(db_url)
     assert diff == [] and "threads" in tables
+
+
+async def test_search_prefix_revision_keeps_every_thread_findable_up_and_down(db_url, factory, member, category):
+    """0015_search_prefix rebuilds SQLite's FTS5 table (with prefix indexes) from the stored words;
+    down again it rebuilds it without them. PostgreSQL: nothing to do."""
+    from sqlalchemy import text
+
+    thread = await factory.thread(category, member, "เปลี่ยนน้ำมันเครื่องเอง", "ใช้ 5w-30")
+    sqlite = db_url.startswith("sqlite")
+
+    async def found(expression: str) -> list[int]:
+        engine = create_engine(DatabaseSettings(url=db_url))
+        async with engine.connect() as conn:
+            if sqlite:
+                ids = (await conn.execute(text("SELECT rowid FROM thread_search WHERE thread_search MATCH :q"),
+                                          {"q": expression})).scalars().all()
+                sql = (await conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'thread_search'"))).scalar()
+                ids = [*ids, "prefix=" in sql]
+            else:
+                tsquery = expression.replace('"', "'").replace("'*", "':*")
+                ids = (await conn.execute(text("SELECT id FROM threads WHERE search_vector @@ to_tsquery('simple', :q)"),
+                                          {"q": tsquery})).scalars().all()
+        await engine.dispose()
+        return list(ids)
+
+    assert (await found('"น้ำมันเค"*'))[:1] == [thread.id]
+    await asyncio.to_thread(downgrade, db_url, "0014")
+    assert (await found('"น้ำมันเค"*')) == ([thread.id, False] if sqlite else [thread.id])
+    await asyncio.to_thread(upgrade, db_url)
+    assert (await found('"น้ำมันเค"*')) == ([thread.id, True] if sqlite else [thread.id])
+    assert (await found('"5w30"'))[:1] == [thread.id]

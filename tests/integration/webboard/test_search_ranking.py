@@ -150,23 +150,76 @@ async def test_postgres_walk_and_index_plans_find_the_same_threads(client, db, f
         await factory.thread(category if i % 2 else other, member, f"ผ้าเบรกหน้า {i}", "เสียงดัง",
                              at=now - dt.timedelta(days=i * 40))
     body_only = await factory.thread(category, member, "ยางแบน", "ผ้าเบรก สึก", at=now)  # ranks last
+    await factory.thread(category, member, "ยางแบนกลางทาง", "ปะยางข้างทาง")  # the rarer word only
     await factory.thread(category, member, "ผ้าเบรก held", visibility=m.Visibility.HELD)
     await question(db, factory, category, member, "ผ้าเบรก guru", answers=1, accepted=True)
     cases = [{"q": "ผ้าเบรก"}, {"q": "brake pad"}, {"q": "ผ้าเบรก", "category": category.slug},
              {"q": "ผ้าเบรก", "guru": "accepted"}, {"q": "ผ้าเบรก xylophone"}, {"q": "xylophone"}]
     by_index = [[r["id"] for r in (await search(client, **case))["results"]] for case in cases]
+    rare_cases = [{"q": "ผ้าเบรก เสียงดัง"}, {"q": "ผ้าเบรก หน้า", "category": category.slug},
+                  {"q": "ผ้าเบรก xylophone"}, {"q": "ผ้าเบรก ยางแบน"}]
+    by_whole_query = [[r["id"] for r in (await search(client, **case))["results"]] for case in rare_cases]
     chosen: list[bool] = []
+    rarest: list[str] = []
     original = search_service._ranked_sql
 
-    def spy(dialect, where, match="", *, walk=False):
+    def spy(dialect, where, match="", *, walk=False, rare=""):
         chosen.append(walk)
-        return original(dialect, where, match, walk=walk)
+        rarest.append(rare)
+        return original(dialect, where, match, walk=walk, rare=rare)
 
     monkeypatch.setattr(search_service, "_ranked_sql", spy)
     monkeypatch.setattr(search_service, "HEAP_ROW_COST", 1e9)  # any match at all: walk
     by_walk = [[r["id"] for r in (await search(client, **case))["results"]] for case in cases]
     assert by_walk == by_index
+    # Every word required, the index path taking ids from the rarest word alone: same pages.
+    monkeypatch.setattr(search_service, "HEAP_ROW_COST", 1e-9)
+    monkeypatch.setattr(search_service, "POSTING_COST", 1e9)
+    assert [[r["id"] for r in (await search(client, **case))["results"]] for case in rare_cases] == by_whole_query
+    assert len(by_whole_query[0]) == 12 and len(by_whole_query[1]) == 6 and len(by_whole_query[2]) == 14
+    assert by_whole_query[3] == [body_only.id]
     assert len(by_index[0]) == 14 and by_index[0][-1] == body_only.id and len(by_index[2]) == 8
     assert len(by_index[3]) == 1 and by_index[5] == []
     if db.bind.dialect.name == "postgresql":
-        assert True in chosen  # the walk did run
+        assert True in chosen and any(rarest)  # the walk and the rarest-word path did run
+
+
+async def test_postgres_ranks_only_the_newest_matches_of_a_common_word_on_every_page(
+        client, db, factory, member, category, monkeypatch):
+    """PostgreSQL ranks the newest COMMON_CANDIDATES matches of a word found in most new threads
+    (each ranked row has its stored tsvector tested and ranked), the same set on every page; SQLite
+    ranks CANDIDATES. A small board is scaled down here: 30 matches, 22 ranked."""
+    from forum.services import search as search_service
+
+    now = dt.datetime.now(dt.timezone.utc)
+    best = await question(db, factory, category, member, "โช้คอัพ โช้คอัพ รั่ว", answers=1, accepted=True,
+                          at=now - dt.timedelta(hours=40))  # the oldest: a title hit with an accepted answer
+    for i in range(29):
+        await factory.thread(category, member, f"ถามเรื่องรถ {i}", "โช้คอัพรั่ว", at=now - dt.timedelta(hours=i))
+    full = [await search(client, q="โช้คอัพ", page=page) for page in (1, 2)]
+    assert full[0]["results"][0]["id"] == best.id and len(full[1]["results"]) == 10
+    monkeypatch.setattr(search_service, "COMMON_CANDIDATES", 22)
+    first, second = [await search(client, q="โช้คอัพ", page=page) for page in (1, 2)]
+    if db.bind.dialect.name == "postgresql":
+        shown = [r["id"] for r in first["results"] + second["results"]]
+        assert len(shown) == len(set(shown)) == 22 and first["has_next"] and not second["has_next"]
+        assert best.id not in shown
+        assert (await search(client, q="โช้คอัพ", guru="accepted"))["results"][0]["id"] == best.id  # a filter finds it
+    else:
+        assert [first, second] == full
+
+
+async def test_postgres_index_plan_does_not_leave_the_planner_setting_behind(db, factory, member, category):
+    """The GIN path turns sequential scans off for its one statement (the planner may otherwise
+    test every row once ANALYZE has run); the request's later statements plan as usual."""
+    from sqlalchemy import text
+
+    from forum.services.search import search_threads
+
+    await factory.thread(category, member, "ผ้าเบรกหมด", "เสียงดัง")
+    if db.bind.dialect.name != "postgresql":
+        assert len(await search_threads(db, "ผ้าเบรก")) == 1
+        return
+    await db.execute(text("ANALYZE threads"))
+    assert len(await search_threads(db, "ผ้าเบรก xylophone")) == 1  # broadened: two index-plan statements
+    assert (await db.execute(text("SHOW enable_seqscan"))).scalar() == "on"

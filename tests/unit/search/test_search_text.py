@@ -58,3 +58,26 @@ def test_a_snippet_is_a_window_around_the_first_match():
     html = str(snippet(body, parse_query("น้ำมัน").marks))
     assert html.startswith("…") and html.endswith("…") and "<mark>น้ำมัน</mark>" in html
     assert str(snippet("no match here", parse_query("น้ำมัน").marks)) == "no match here"
+
+
+def test_a_one_letter_word_matches_whole_not_as_a_prefix_of_every_word():
+    fts5, tsquery = fts5_expression(parse_query("x brake")), tsquery_expression(parse_query("x brake"))
+    assert '"x"' in fts5 and '"x"*' not in fts5 and '"brake"*' in fts5
+    assert "'x'" in tsquery and "'x':*" not in tsquery and "'brake':*" in tsquery
+
+
+def test_thai_stop_words_between_topic_words_are_phrasing_not_demanded():
+    # "ใน" as a prefix matched most indexed Thai words and is not what the member asks for.
+    for expression in (fts5_expression(parse_query("เสียงในคอนโซล")), tsquery_expression(parse_query("เสียงในคอนโซล"))):
+        assert "ใน" not in expression and "เสียง" in expression and "คอนโซล" in expression
+    assert "ใน" in fts5_expression(parse_query("ใน"))  # alone, it is all there is to search for
+
+
+def test_highlighting_ignores_case_and_keeps_the_text_as_typed():
+    pads = parse_query("brake pad").marks
+    assert str(highlight("Worn BRAKE-Pads", pads)) == "Worn <mark>BRAKE-Pads</mark>"  # the phrase, as one
+    brake = parse_query("brake").marks
+    assert str(highlight("BRAKE noise, brakes", brake)) == "<mark>BRAKE</mark> noise, <mark>brakes</mark>"
+    assert str(highlight("abrake", brake)) == "abrake"  # English marks start at a word's start
+    # A character whose lower case is longer ("İ" -> "i̇") must not shift the marks.
+    assert str(highlight("İİ Brake", brake)) == "İİ <mark>Brake</mark>"
