@@ -91,3 +91,21 @@ def test_known_concept_line_adds_forms_and_conflicting_implies_fail():
     with pytest.raises(ValueError):
         Vocabulary("brand.toyota : toyota\nbrand.honda : honda\nmodel.yaris > brand.toyota : yaris\n"
                    "model.yaris > brand.honda : ยาริส\n")
+
+
+def test_reference_corpus_leaves_out_posts_quoting_held_out_queries(tmp_path):
+    import json
+
+    from forum.duplicates.weights import reference_texts
+
+    held_out = next(q for q in map(json.loads, open("forum/duplicates/data/queries.jsonl", encoding="utf-8"))
+                    if q["split"] == "fresh5" and len(q["body"]) >= 20)
+    corpus = tmp_path / "moderation" / "corpus"
+    corpus.mkdir(parents=True)
+    (corpus / "train.jsonl").write_text(
+        json.dumps({"text": "ถามหน่อยครับ " + held_out["body"], "labels": []}, ensure_ascii=False) + "\n"
+        + json.dumps({"text": "รถใครเคยเป็นแบบนี้บ้าง พัดลมหม้อน้ำไม่หมุนเลย", "labels": []}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    bodies = [body for _, body in reference_texts(tmp_path)]
+    assert "รถใครเคยเป็นแบบนี้บ้าง พัดลมหม้อน้ำไม่หมุนเลย" in bodies
+    assert not any(held_out["body"] in body for body in bodies)
