@@ -63,6 +63,29 @@ _EN_STOP = set(
 )
 
 
+# Concept kinds whose negation is told apart (not symptoms: "no leak seen" and "no noise" are
+# written too many ways in both languages to tell apart reliably), and the words that negate the
+# next concept: in
+# English a negation with at most two filler words before it ("without touching the brakes",
+# "no visible leak"), in Thai a negation right before it, optionally with the verb of pressing
+# ("ไม่ได้เหยียบเบรก", "ไม่มีรั่ว").  Only the text since the previous concept is looked at.
+# A part is negated only as an action ("without braking", "not touching the brakes",
+# "ไม่ได้เหยียบเบรก"), not as a thing the car lacks ("no sensors", "ไม่มีเซ็นเซอร์": the same
+# question).  Negated concepts weigh NEGATED_WEIGHT of a concept in the cosine.
+NEGATABLE_KINDS = frozenset({"part", "cond"})
+_NEGATION = re.compile(
+    r"(?:(?<![a-z])(?:without|not|no)\s+(?:(?P<en>touching|pressing|using|applying|hitting)\s+)?(?:(?:on|the|my|any|visible|a)\s+){0,2}"
+    r"|(?:ไม่ได้|โดยไม่|ไม่มี|ไม่)(?:ได้)?(?P<th>เหยียบ|แตะ|กด)?)\s*$"
+)
+NEGATED_WEIGHT = 0.3
+
+
+def negated(name: str) -> str:
+    """`part.brake` -> `part.not_brake` (same kind, so the index compares it with `part.brake`)."""
+    kind, rest = name.split(".", 1)
+    return f"{kind}.not_{rest}"
+
+
 @dataclass(frozen=True)
 class Concept:
     name: str  # e.g. "model.yaris"
@@ -148,11 +171,22 @@ class Vocabulary:
             names = head.replace(">", " ").split()
             name, implies = names[0], tuple(names[1:])
             kind = name.split(".", 1)[0]
-            self.concepts[name] = Concept(name, kind, implies)
+            if name in self.concepts:
+                # a later line naming a known concept only adds surface forms to it
+                if implies and implies != self.concepts[name].implies:
+                    raise ValueError(f"{VOCABULARY_FILE}:{lineno}: {name} redefined with other implied concepts")
+            else:
+                self.concepts[name] = Concept(name, kind, implies)
             for form in forms.split(","):
                 key = _form_key(form)
                 if key:
                     self.form_to_concept.setdefault(key, name)
+        # Negated forms ("without braking", "ไม่ได้เหยียบเบรก", "no leak"): a concept of their own
+        # of the same kind, so "shakes without braking" does not look like "shakes when braking".
+        for concept in list(self.concepts.values()):
+            if concept.kind in NEGATABLE_KINDS:
+                neg = negated(concept.name)
+                self.concepts[neg] = Concept(neg, concept.kind)
         for concept in self.concepts.values():
             for implied in concept.implies:
                 if implied not in self.concepts:
@@ -282,7 +316,13 @@ class Analyzer:
         vocab = self.vocabulary
         for start, end, target in vocab.find(text):
             self._words(text[pos:start], words, concepts)
-            concepts.extend(target if isinstance(target, tuple) else (target,))
+            names = target if isinstance(target, tuple) else (target,)
+            cue = _NEGATION.search(text, max(pos, start - 40), start)
+            if cue:
+                action = bool(cue.group("en") or cue.group("th")) or text[start:end].endswith("ing")
+                names = tuple(negated(n) if vocab.concepts[n].kind in NEGATABLE_KINDS
+                              and (action or vocab.concepts[n].kind != "part") else n for n in names)
+            concepts.extend(names)
             pos = end
         self._words(text[pos:], words, concepts)
         return words, concepts
@@ -316,8 +356,9 @@ class Analyzer:
                     if _IS_THAI.match(word):
                         thai_weight += weight
             for concept in concepts:
+                scale = NEGATED_WEIGHT if is_negated(concept) else 1.0
                 for name in self.vocabulary.expand(concept):
-                    counts[_CONCEPT_PREFIX + name] += weight * CONCEPT_WEIGHT
+                    counts[_CONCEPT_PREFIX + name] += weight * CONCEPT_WEIGHT * scale
                     found.add(name)
         weights = {term: 1.0 + math.log(c) if c >= 1 else c for term, c in counts.items()}
         by_kind: dict[str, set[str]] = {}
@@ -325,6 +366,10 @@ class Analyzer:
             by_kind.setdefault(self.vocabulary.concepts[name].kind, set()).add(name)
         script = thai_weight / plain_weight if plain_weight else None
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script)
+
+
+def is_negated(name: str) -> bool:
+    return name.split(".", 1)[-1].startswith("not_")
 
 
 def is_concept(term: str) -> bool:
