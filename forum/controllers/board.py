@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .. import post_notes
+from ..db import commit_now
 from ..errors import DomainError, NotFound
 from ..i18n import N_, gettext
 from ..services import reading, search
@@ -80,6 +81,7 @@ class BoardController(Controller):
                 all_categories=await categories.list(), form=form, error=error_text(error),
                 errors=field_errors(error), problem=error, allowance=await posting.allowance(member),
             )
+        await commit_now(posting.session)
         message = N_("Your thread is awaiting review.") if thread.visibility == m.Visibility.HELD else N_("Thread posted.")
         return redirect(request, f"/t/{thread.id}", message)
 
@@ -119,6 +121,7 @@ class BoardController(Controller):
             return render(request, "thread.html", status_code=error.status_code, thread=header, posts=posts,
                           next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error),
                           post_notes=await post_notes.for_posts(db_session, posts))
+        await commit_now(db_session)
         message = N_("Your reply is awaiting review.") if post_row.visibility == m.Visibility.HELD else N_("Reply posted.")
         after = await reading.page_ending_with(db_session, thread_id, post_row.id, member,
                                                limit=settings.board.posts_per_page)
