@@ -55,9 +55,8 @@ class WriteGate:
 
     POLL_SECONDS = 0.001
 
-    def __init__(self, path: str, timeout_s: float) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
-        self.timeout_s = timeout_s
         self.local = threading.Lock()
         self._fd: int | None = None
         self._pid = 0
@@ -70,9 +69,9 @@ class WriteGate:
                 return None
         return self._fd
 
-    def acquire(self) -> None:
-        deadline = time.monotonic() + self.timeout_s
-        if not self.local.acquire(timeout=self.timeout_s):
+    def acquire(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        if not self.local.acquire(timeout=timeout_s):
             raise sqlite3.OperationalError("database is locked")
         fd = self._lock_fd()
         if fd is None:
@@ -97,7 +96,7 @@ _gates: dict[str, WriteGate] = {}
 _gates_lock = threading.Lock()
 
 
-def gate_for(database: Any, timeout_s: float) -> WriteGate | None:
+def gate_for(database: Any) -> WriteGate | None:
     """The process's gate for a database file (None for an in-memory database)."""
     name = str(database)
     if name.startswith("file:"):
@@ -108,21 +107,21 @@ def gate_for(database: Any, timeout_s: float) -> WriteGate | None:
     with _gates_lock:
         gate = _gates.get(path)
         if gate is None:
-            gate = _gates[path] = WriteGate(path, timeout_s)
+            gate = _gates[path] = WriteGate(path)
         return gate
 
 
 class Turn:
     """A connection's hold on its gate (used on the connection's own thread only)."""
 
-    __slots__ = ("gate", "held")
+    __slots__ = ("gate", "timeout_s", "held")
 
-    def __init__(self, gate: WriteGate | None) -> None:
-        self.gate, self.held = gate, False
+    def __init__(self, gate: WriteGate | None, timeout_s: float) -> None:
+        self.gate, self.timeout_s, self.held = gate, timeout_s, False
 
     def take(self) -> None:
         if self.gate is not None and not self.held:
-            self.gate.acquire()
+            self.gate.acquire(self.timeout_s)
             self.held = True
 
     def give_back(self) -> None:
@@ -194,11 +193,12 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     # The instance dict holds `in_transaction` (the parent's slots are for SQLAlchemy's own use).
 
-    def __init__(self, dbapi: Any, connection: aiosqlite.Connection, gate: WriteGate | None = None) -> None:
+    def __init__(self, dbapi: Any, connection: aiosqlite.Connection, gate: WriteGate | None = None,
+                 busy_ms: int = 10000) -> None:
         super().__init__(dbapi, connection)
         self.in_transaction = True  # until the first statement says otherwise
         self.write_started: float | None = None
-        self.turn = Turn(gate)
+        self.turn = Turn(gate, busy_ms / 1000)
 
     def run_on_thread(self, fn: Any, *args: Any) -> Any:
         connection = self._connection
@@ -265,8 +265,8 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         # As SQLAlchemy's adapter does: the worker thread never holds up interpreter exit (before
         # aiosqlite 0.22 the connection object was the thread itself).
         (connection if isinstance(connection, threading.Thread) else connection._thread).daemon = True
-        gate = gate_for(arg[0] if arg else kw.get("database", ""), self.busy_ms / 1000)
-        return OneHopConnection(self, await_only(connection), gate)
+        gate = gate_for(arg[0] if arg else kw.get("database", ""))
+        return OneHopConnection(self, await_only(connection), gate, self.busy_ms)
 
 
 def dbapi(busy_ms: int = 10000, slow_write_ms: float = 0.0) -> OneHopDBAPI:
