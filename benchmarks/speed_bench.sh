@@ -10,6 +10,8 @@
 # CEILING=0 to skip the bare page (the ratio columns need it), OUT (/tmp/speed-bench-results).
 # Seeded databases are cached: /tmp/webboard-bench (SQLite, benchmarks/seed_board.py) and the
 # PostgreSQL database wb_speed_bench (benchmarks/seed_postgres.py copies the SQLite one); RESEED=1 redoes them.
+# The write cells add posts to the board: point BENCH_DATA_DIR at a copy when the board is shared.
+# REDIS (redis://127.0.0.1:6379/0) holds the PostgreSQL run's sessions and page cache; PG_URL, PORT.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # The bare page's scripts live beside the main checkout (../shared/perf), also when run from a worktree.
@@ -56,6 +58,11 @@ else
   unset REDIS_URL
 fi
 mkdir -p "$WEBBOARD_DATA_DIR"
+# The duplicate index snapshot of this database, once (a server process would otherwise build it
+# in the background at its first start: minutes of CPU on 100,000 threads, inside the cells).
+if ! ls "$WEBBOARD_DATA_DIR"/duplicates/index-*.bin > /dev/null 2>&1; then
+  "$ROOT/.venv/bin/webboard" duplicates rebuild
+fi
 
 SERVER=
 stop_server() {

@@ -32,12 +32,12 @@ def wrkline(label: str, path: str, out: str, server_ticks: str, db_ticks: str) -
 
 
 READ = re.compile(r"^(?P<w>[\w-]+)\|(?P<round>r\d+|busy)\|(?P<who>\w+)\|(?P<page>\w+) path=(?P<path>\S+) req/s=(?P<rps>[\d.]+) "
-                  r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms non2xx=(?P<non2xx>\d+) server_ticks=(?P<st>\d+) db_ticks=(?P<dt>\d+)")
+                  r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms non2xx=(?P<non2xx>\d+) server_ticks=(?P<st>\d+) db_ticks=(?P<dt>-?\d+)")
 CEIL = re.compile(r"^ceiling rep=\d+ page=(?P<page>[ab]) path=(?P<path>\S+) c=(?P<c>\d+) req/s=(?P<rps>[\d.]+) "
                   r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms")
 WRITE = re.compile(r"^(?P<w>[\w-]+)\|write\|(?P<kind>\w+) WRITE posts=(?P<posts>\d+) seconds=(?P<secs>[\d.]+) "
                    r"posts/s=(?P<pps>[\d.]+) p50=(?P<p50>[\d.]+)ms p95=(?P<p95>[\d.]+)ms p99=(?P<p99>[\d.]+)ms "
-                   r"max=(?P<max>[\d.]+)ms statuses=(?P<statuses>\S*)(?: server_ticks=(?P<st>\d+) db_ticks=(?P<dt>\d+))?")
+                   r"max=(?P<max>[\d.]+)ms statuses=(?P<statuses>\S*)(?: server_ticks=(?P<st>\d+) db_ticks=(?P<dt>-?\d+))?")
 CEILING_OF = {"thread": "b", "category": "a", "page1000": "a"}
 
 
@@ -54,6 +54,7 @@ def report(path: str) -> None:
         line = line.strip()
         if match := READ.match(line):
             row = {k: (float(v) if k in ("rps", "p50", "p99", "non2xx", "st", "dt") else v) for k, v in match.groupdict().items()}
+            row["dt"] = max(0.0, row["dt"])  # negative: backends that exited during the cell took their ticks along
             if row["round"] == "busy":
                 busy[(row["w"], row["who"], row["page"])] = row
             else:
@@ -109,7 +110,7 @@ def write_cpu(row: dict) -> tuple[str, str]:
     """Server CPU per submit and the database's share of server + database CPU (ticks are 1/100 s)."""
     if not row.get("st"):
         return "", ""
-    st, dt = int(row["st"]), int(row["dt"] or 0)
+    st, dt = int(row["st"]), max(0, int(row["dt"] or 0))
     cpu = f"{st * 10 / int(row['posts']):.1f}" if int(row["posts"]) else ""
     return cpu, (f"{dt / (st + dt):.0%}" if dt and st + dt else "")
 
