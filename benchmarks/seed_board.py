@@ -67,10 +67,9 @@ def main() -> int:
     now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
     stamp = lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731
     con.executemany(
-        "INSERT INTO categories (id, slug, name_th, name_en, description_th, description_en, access, position,"
-        " thread_count, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [(i + 1, slug, th, en, dth, den, access, i, 0, stamp(now), stamp(now))
-         for i, (slug, th, en, dth, den, access) in enumerate(CATEGORIES)],
+        "INSERT INTO categories (id, slug, name_th, name_en, description_th, description_en, position, thread_count,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(i + 1, slug, th, en, dth, den, i, 0, stamp(now), stamp(now)) for i, (slug, th, en, dth, den) in enumerate(CATEGORIES)],
     )
     con.executemany(
         "INSERT INTO users (id, login_id, display_name, email, password_hash, role, tier, status, terms_version,"

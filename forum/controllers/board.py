@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .. import post_notes
-from ..db import commit_now
 from ..errors import DomainError, NotFound
 from ..i18n import N_, gettext
 from ..services import reading, search
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
 from ..settings import Settings
+from ..db import commit_now
 from ..web import error_text, field_errors, redirect, render
 from ..access import CategoryGated
 from ..photos import forms as photo_forms
