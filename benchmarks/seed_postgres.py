@@ -49,8 +49,11 @@ async def main() -> int:
     source = sqlite3.connect(args.sqlite)
     conn = await asyncpg.connect(dsn)
     for table in TABLES:
-        columns = await conn.fetch(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position", table)
+        # Columns both databases have (PostgreSQL's generated search vector is computed, not copied).
+        in_sqlite = {row[1] for row in source.execute(f"PRAGMA table_info({table})")}
+        columns = [c for c in await conn.fetch(
+            "SELECT column_name, data_type, is_generated FROM information_schema.columns WHERE table_name = $1"
+            " ORDER BY ordinal_position", table) if c["column_name"] in in_sqlite and c["is_generated"] != "ALWAYS"]
         names = [c["column_name"] for c in columns]
         converters = [convert(c["data_type"]) for c in columns]
         cursor = source.execute(f"SELECT {', '.join(names)} FROM {table}")

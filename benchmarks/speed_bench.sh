@@ -10,9 +10,13 @@
 # CEILING=0 to skip the bare page (the ratio columns need it), OUT (/tmp/speed-bench-results).
 # Seeded databases are cached: /tmp/webboard-bench (SQLite, benchmarks/seed_board.py) and the
 # PostgreSQL database wb_speed_bench (benchmarks/seed_postgres.py copies the SQLite one); RESEED=1 redoes them.
+# The write cells add posts to the board: point BENCH_DATA_DIR at a copy when the board is shared.
+# REDIS (redis://127.0.0.1:6379/0) holds the PostgreSQL run's sessions and page cache; PG_URL, PORT.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PERF=${PERF:-$ROOT/../shared/perf}
+# The bare page's scripts live beside the main checkout (../shared/perf), also when run from a worktree.
+MAIN=$(dirname "$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo "$ROOT/.git")")
+PERF=${PERF:-$MAIN/../shared/perf}
 DATA=${BENCH_DATA_DIR:-/tmp/webboard-bench}
 THREADS=${THREADS:-100000}
 PORT=${PORT:-8031}
@@ -44,7 +48,8 @@ source "$DATA/urls.txt"
 # The board's data dir (sessions, page-cache generations, the duplicate index snapshot, which
 # names its database: one dir per database, kept between runs so later starts load the snapshot).
 if [ "$DB" = postgres ]; then
-  if [ "${RESEED:-0}" = 1 ] || ! psql -h 127.0.0.1 -U postgres -d wb_speed_bench -tAc "SELECT count(*) FROM threads" 2>/dev/null | grep -q "^$THREADS$"; then
+  # (threads written by earlier runs' posters stay: the seeded ones are ids 1..THREADS)
+  if [ "${RESEED:-0}" = 1 ] || ! psql -h 127.0.0.1 -U postgres -d "${PG_URL##*/}" -tAc "SELECT count(*) FROM threads WHERE id <= $THREADS" 2>/dev/null | grep -q "^$THREADS$"; then
     "$PY" "$ROOT/benchmarks/seed_postgres.py" --sqlite "$DATA/webboard.db" --url "$PG_URL"
   fi
   export DATABASE_URL=$PG_URL REDIS_URL=$REDIS WEBBOARD_PAGE_CACHE_PREFIX=speed-bench-$$ WEBBOARD_DATA_DIR=$DATA-pg
@@ -53,6 +58,11 @@ else
   unset REDIS_URL
 fi
 mkdir -p "$WEBBOARD_DATA_DIR"
+# The duplicate index snapshot of this database, once (a server process would otherwise build it
+# in the background at its first start: minutes of CPU on 100,000 threads, inside the cells).
+if ! ls "$WEBBOARD_DATA_DIR"/duplicates/index-*.bin > /dev/null 2>&1; then
+  "$ROOT/.venv/bin/webboard" duplicates rebuild
+fi
 
 SERVER=
 stop_server() {
@@ -119,8 +129,10 @@ for workers in $WORKERS; do
     cell "$W|r$round|admin|thread" "$THREAD_PAGE" "$ADMIN"
     cell "$W|r$round|silver|category" "$FIRST_PAGE" "$SILVER"
   done
-  # The write path: 16 posters as fast as the server takes them, then 16 paced posters while readers read.
+  # The write path: 16 posters as fast as the server takes them, then 16 paced posters alone,
+  # then 16 paced posters while the reader cells run again.
   write_run "$W|write|saturated" 0 "$WRITE_SECONDS"
+  write_run "$W|write|paced" "$PACE_MS" "$WRITE_SECONDS"
   SESSIONS=$OUT/sessions.txt THREADS=$THREADS CATEGORY=${FIRST_PAGE#/c/} PACE_MS=$PACE_MS \
     timeout -k 5 $((4 * (DURATION + WARMUP) + 90)) wrk -t1 -c16 -d"$((4 * (DURATION + WARMUP) + 10))s" --timeout 20s \
     -s "$ROOT/benchmarks/write_post.lua" "http://127.0.0.1:$PORT" > "$OUT/wrk-$W-write-paced.txt" 2>&1 &
@@ -131,7 +143,7 @@ for workers in $WORKERS; do
   cell "$W|busy|silver|thread" "$THREAD_PAGE" "$SILVER"
   cell "$W|busy|silver|category" "$FIRST_PAGE" "$SILVER"
   wait "$POSTERS" || true
-  echo "$W|write|paced $(grep '^WRITE' "$OUT/wrk-$W-write-paced.txt")" | tee -a "$RESULTS"
+  echo "$W|write|pacedreaders $(grep '^WRITE' "$OUT/wrk-$W-write-paced.txt")" | tee -a "$RESULTS"
   stop_server
 done
 "$PY" "$ROOT/benchmarks/speed_summary.py" report "$RESULTS" | tee "$OUT/summary-$DB.md"

@@ -32,12 +32,12 @@ def wrkline(label: str, path: str, out: str, server_ticks: str, db_ticks: str) -
 
 
 READ = re.compile(r"^(?P<w>[\w-]+)\|(?P<round>r\d+|busy)\|(?P<who>\w+)\|(?P<page>\w+) path=(?P<path>\S+) req/s=(?P<rps>[\d.]+) "
-                  r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms non2xx=(?P<non2xx>\d+) server_ticks=(?P<st>\d+) db_ticks=(?P<dt>\d+)")
+                  r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms non2xx=(?P<non2xx>\d+) server_ticks=(?P<st>\d+) db_ticks=(?P<dt>-?\d+)")
 CEIL = re.compile(r"^ceiling rep=\d+ page=(?P<page>[ab]) path=(?P<path>\S+) c=(?P<c>\d+) req/s=(?P<rps>[\d.]+) "
                   r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms")
 WRITE = re.compile(r"^(?P<w>[\w-]+)\|write\|(?P<kind>\w+) WRITE posts=(?P<posts>\d+) seconds=(?P<secs>[\d.]+) "
                    r"posts/s=(?P<pps>[\d.]+) p50=(?P<p50>[\d.]+)ms p95=(?P<p95>[\d.]+)ms p99=(?P<p99>[\d.]+)ms "
-                   r"max=(?P<max>[\d.]+)ms statuses=(?P<statuses>\S*)(?: server_ticks=(?P<st>\d+) db_ticks=(?P<dt>\d+))?")
+                   r"max=(?P<max>[\d.]+)ms statuses=(?P<statuses>\S*)(?: server_ticks=(?P<st>\d+) db_ticks=(?P<dt>-?\d+))?")
 CEILING_OF = {"thread": "b", "category": "a", "page1000": "a"}
 
 
@@ -54,6 +54,7 @@ def report(path: str) -> None:
         line = line.strip()
         if match := READ.match(line):
             row = {k: (float(v) if k in ("rps", "p50", "p99", "non2xx", "st", "dt") else v) for k, v in match.groupdict().items()}
+            row["dt"] = max(0.0, row["dt"])  # negative: backends that exited during the cell took their ticks along
             if row["round"] == "busy":
                 busy[(row["w"], row["who"], row["page"])] = row
             else:
@@ -85,15 +86,65 @@ def report(path: str) -> None:
             print(f"| {w} | {who} | {page} | {idle:,.0f} | {row['rps']:,.0f} | {row['rps'] / idle:.2f} | {row['p99']:.1f} |")
     if writes:
         print()
-        print("| run | posters | posts | posts/s | p50 ms | p95 ms | p99 ms | max ms | HTTP statuses | DB CPU share |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| run | 16 posters | submits | posted (303) | posted/s | p50 ms | p95 ms | p99 ms | max ms | HTTP statuses "
+              "| server CPU ms/submit | DB CPU share |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for row in writes:
-            share = ""
-            if row.get("dt") and row.get("st") and int(row["dt"]) + int(row["st"]):
-                share = f"{int(row['dt']) / (int(row['dt']) + int(row['st'])):.0%}" if int(row["dt"]) else ""
-            print(f"| {row['w']} | 16 {row['kind']} | {row['posts']} | {float(row['pps']):,.1f} | {row['p50']} | {row['p95']} | "
-                  f"{row['p99']} | {row['max']} | {row['statuses']} | {share} |")
+            cpu, share = write_cpu(row)
+            print(f"| {row['w']} | {WRITE_KINDS.get(row['kind'], row['kind'])} | {row['posts']} | {posted(row)} | "
+                  f"{posted(row) / float(row['secs']):,.1f} | {float(row['p50']):.1f} | {float(row['p95']):.1f} | "
+                  f"{float(row['p99']):.1f} | {float(row['max']):.1f} | {row['statuses']} | {cpu} | {share} |")
+    scale_out(reads, writes)
 
+
+WRITE_KINDS = {"saturated": "saturated (no think time)", "paced": "paced (0.25-0.75 s think time)",
+               "pacedreaders": "paced, while the reader cells run"}
+
+
+def posted(row: dict) -> int:
+    counts = dict(part.split(":") for part in row["statuses"].split(",") if ":" in part)
+    return int(counts.get("303", 0))
+
+
+def write_cpu(row: dict) -> tuple[str, str]:
+    """Server CPU per submit and the database's share of server + database CPU (ticks are 1/100 s)."""
+    if not row.get("st"):
+        return "", ""
+    st, dt = int(row["st"]), max(0, int(row["dt"] or 0))
+    cpu = f"{st * 10 / int(row['posts']):.1f}" if int(row["posts"]) else ""
+    return cpu, (f"{dt / (st + dt):.0%}" if dt and st + dt else "")
+
+
+def scale_out(reads: dict, writes: list[dict]) -> None:
+    """One row per server-process count (runs named <db>-w<N>), when there are several."""
+    runs = sorted({w for (w, _, _) in reads} | {row["w"] for row in writes},
+                  key=lambda w: (w.rsplit("-w", 1)[0], int(w.rsplit("-w", 1)[1]) if w.rsplit("-w", 1)[-1].isdigit() else 0))
+    if len(runs) < 2:
+        return
+    print()
+    print("Scale-out (one database; on a 2-core machine the load generator, the database and every server process "
+          "share the same two cores, so these are ratios between rows, not capacity figures):")
+    print()
+    print("| run | guest thread req/s | Silver thread req/s | DB CPU share (Silver thread) | posted/s saturated | "
+          "p95 ms saturated | p95 ms paced | server CPU ms/submit | DB CPU share (saturated writes) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for w in runs:
+        guest, silver = reads.get((w, "guest", "thread"), []), reads.get((w, "silver", "thread"), [])
+        shares = [r["dt"] / (r["dt"] + r["st"]) for r in silver if r["dt"] + r["st"]]
+        by_kind = {row["kind"]: row for row in writes if row["w"] == w}
+        sat, paced = by_kind.get("saturated"), by_kind.get("paced")
+        cpu, wshare = write_cpu(sat) if sat else ("", "")
+        cells = [
+            w,
+            f"{med([r['rps'] for r in guest]):,.0f}" if guest else "",
+            f"{med([r['rps'] for r in silver]):,.0f}" if silver else "",
+            f"{med(shares):.0%}" if shares and any(r["dt"] for r in silver) else "",
+            f"{posted(sat) / float(sat['secs']):,.1f}" if sat else "",
+            f"{float(sat['p95']):.1f}" if sat else "",
+            f"{float(paced['p95']):.1f}" if paced else "",
+            cpu, wshare,
+        ]
+        print("| " + " | ".join(cells) + " |")
 
 DURATION_GUESS = 10.0
 

@@ -50,6 +50,7 @@ from .page_cache import PageCache
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
+from .warmup import warm_up
 from .web import author_label, error_text, field_errors, format_time, locale_middleware, tier_badge
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -170,7 +171,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
                         BoardApiController, NotificationController, NotificationApiController, *coins.ROUTE_HANDLERS, *guru.ROUTE_HANDLERS,
                         DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *photos_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static,
                         favicon],
-        on_startup=[moderation_web.on_startup, build_index_on_startup, photos_web.on_startup],
+        on_startup=[moderation_web.on_startup, warm_up, build_index_on_startup, photos_web.on_startup],
         on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],

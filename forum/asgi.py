@@ -2,6 +2,8 @@
 
 from .app import create_app
 from .duplicates.hook import FREEZE_AFTER_START_KEY
+from .warmup import WARM_UP_KEY
 
 app = create_app()
 app.state[FREEZE_AFTER_START_KEY] = True  # long-lived objects leave the GC's sight once the index is built
+app.state[WARM_UP_KEY] = True  # load what the first submit and page would load, before serving

@@ -9,7 +9,7 @@ from advanced_alchemy.extensions.litestar import AsyncSessionConfig, EngineConfi
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from . import sqlite_driver
 from .settings import DatabaseSettings
@@ -51,7 +51,7 @@ def is_busy(error: BaseException) -> bool:
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     options: dict = {"pool_pre_ping": not settings.is_sqlite}
     if settings.url.startswith("sqlite+aiosqlite"):
-        options["module"] = sqlite_driver.dbapi()
+        options["module"] = sqlite_driver.dbapi(settings.sqlite_busy_ms, settings.sqlite_slow_write_ms)
         # A request keeps its connection until it has rendered: with SQLAlchemy's default of 5,
         # a worker under load opened and closed overflow connections (a thread, a file handle
         # and the pragmas each) on most requests. Idle SQLite connections cost next to nothing.
@@ -59,6 +59,15 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     engine = create_async_engine(settings.url, echo=settings.echo, **options)
     configure_engine(engine, settings.sqlite_busy_ms)
     return engine
+
+
+async def commit_now(session: AsyncSession) -> None:
+    """Commits a form post's writes as soon as the service has made them, before the handler
+    builds its answer (the page cursor query, the flash message's session write): the request
+    would otherwise commit in the before-send handler, and on SQLite the write lock is held from
+    the first INSERT to that commit, with every other writer of every process waiting. The
+    before-send commit then has nothing left to do."""
+    await session.commit()
 
 
 def plugin_config(settings: DatabaseSettings, engine: AsyncEngine) -> SQLAlchemyAsyncConfig:

@@ -281,8 +281,8 @@ def tags_of_bulk(table: str, columns: Iterable[str], users: set[int] | None = No
         return {TERMS}
     if table == "categories" and set(columns) <= {"thread_count", "updated_at"}:
         return {HOME}
-    if table == "threads" and set(columns) <= {"reply_count"}:
-        # posting.bump_reply_count: its callers announce the thread (post.created,
+    if table == "threads" and set(columns) <= {"reply_count", "last_activity_at", "last_author_id"}:
+        # posting.bump_reply_count (with a new reply's last activity): its callers announce the thread (post.created,
         # post.visibility_changed, thread.closed_as_duplicate), which tags its pages precisely
         return set()
     if table == "notices":

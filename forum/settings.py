@@ -26,6 +26,8 @@ class DatabaseSettings:
     # How long an SQLite writer waits for another process's write lock before giving up (the
     # request then answers 503 with Retry-After, see forum/db.py `is_busy`).
     sqlite_busy_ms: int = field(default_factory=lambda: int(_env("WEBBOARD_SQLITE_BUSY_MS", "10000")))
+    # Log (a warning) every SQLite write transaction that held the write lock at least this long; 0: off.
+    sqlite_slow_write_ms: float = field(default_factory=lambda: float(_env("WEBBOARD_SQLITE_SLOW_WRITE_MS", "0")))
 
     @property
     def is_sqlite(self) -> bool:

@@ -8,13 +8,22 @@ more CPU than the queries. Here a statement is one function run on aiosqlite's t
 queue SQLAlchemy's own adapter uses to set the isolation level), and a commit or rollback is
 skipped when SQLite says no transaction is open, which is the case after reads.
 
+Writers take turns (`WriteGate`): a statement that starts a write transaction first takes this
+process's writer lock and then a lock file next to the database, so the processes' writers queue
+for SQLite's write lock instead of polling it through SQLite's busy handler, whose sleeps grow to
+100 ms: under 16 concurrent posters a waiting writer kept losing to newcomers for seconds.
+
 Used through `create_async_engine(..., module=dbapi())`, so URLs stay `sqlite+aiosqlite://`."""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import logging
+import os
 import sqlite3
 import threading
+import time
 from functools import partial
 from typing import Any
 
@@ -26,9 +35,107 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util.concurrency import await_only
 
+log = logging.getLogger(__name__)
 
-def _run(raw: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> tuple[Any, Any, int, int, bool]:
+# The statements with which Python's sqlite3 opens a write transaction (its implicit BEGIN is
+# issued before INSERT, UPDATE, DELETE and REPLACE), and an explicit BEGIN.
+_WRITE_STARTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN")
+
+
+def _starts_write(raw: sqlite3.Connection, operation: str) -> bool:
+    return not raw.in_transaction and operation.lstrip()[:7].upper().startswith(_WRITE_STARTS)
+
+
+class WriteGate:
+    """One per database file and process: the turn to write. A writer waits first on a thread
+    lock (the waiting aiosqlite thread sleeps without the GIL and is woken when the lock is
+    released), then for `flock` on `<database>.writers`, which only the one writer of each
+    process polls, every millisecond. Waiting longer than the busy timeout raises SQLite's own
+    "database is locked", so the request answers 503 as before (forum/db.py `is_busy`)."""
+
+    POLL_SECONDS = 0.001
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.local = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _lock_fd(self) -> int | None:
+        if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own
+            try:
+                self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+            except OSError:  # a read-only directory, say: the thread lock alone
+                return None
+        return self._fd
+
+    def acquire(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        if not self.local.acquire(timeout=timeout_s):
+            raise sqlite3.OperationalError("database is locked")
+        fd = self._lock_fd()
+        if fd is None:
+            return
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self.local.release()
+                    raise sqlite3.OperationalError("database is locked") from None
+                time.sleep(self.POLL_SECONDS)
+
+    def release(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self.local.release()
+
+
+_gates: dict[str, WriteGate] = {}
+_gates_lock = threading.Lock()
+
+
+def gate_for(database: Any) -> WriteGate | None:
+    """The process's gate for a database file (None for an in-memory database)."""
+    name = str(database)
+    if name.startswith("file:"):
+        name = name[5:].split("?", 1)[0]
+    if not name or name == ":memory:" or "mode=memory" in str(database):
+        return None
+    path = os.path.realpath(name) + ".writers"
+    with _gates_lock:
+        gate = _gates.get(path)
+        if gate is None:
+            gate = _gates[path] = WriteGate(path)
+        return gate
+
+
+class Turn:
+    """A connection's hold on its gate (used on the connection's own thread only)."""
+
+    __slots__ = ("gate", "timeout_s", "held")
+
+    def __init__(self, gate: WriteGate | None, timeout_s: float) -> None:
+        self.gate, self.timeout_s, self.held = gate, timeout_s, False
+
+    def take(self) -> None:
+        if self.gate is not None and not self.held:
+            self.gate.acquire(self.timeout_s)
+            self.held = True
+
+    def give_back(self) -> None:
+        if self.held:
+            self.held = False
+            assert self.gate is not None
+            self.gate.release()
+
+
+def _run(raw: sqlite3.Connection, turn: Turn, operation: str, parameters: Any,
+         many: bool) -> tuple[Any, Any, int, int, bool]:
     """On aiosqlite's thread: the whole statement, and whether a transaction is open after it."""
+    if _starts_write(raw, operation):
+        turn.take()
     cursor = raw.cursor()
     try:
         if many:
@@ -42,10 +149,16 @@ def _run(raw: sqlite3.Connection, operation: str, parameters: Any, many: bool) -
         return description, rows, cursor.lastrowid, cursor.rowcount, raw.in_transaction
     finally:
         cursor.close()
+        if not raw.in_transaction:  # autocommitted, or failed before it began: the turn is over
+            turn.give_back()
 
 
-def _end(raw: sqlite3.Connection, commit: bool) -> None:
-    raw.commit() if commit else raw.rollback()
+def _end(raw: sqlite3.Connection, turn: Turn, commit: bool) -> None:
+    try:
+        raw.commit() if commit else raw.rollback()
+    finally:
+        if not raw.in_transaction:
+            turn.give_back()
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
@@ -54,10 +167,13 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def _call(self, operation: Any, parameters: Any, many: bool) -> None:
         adapter: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
         try:
-            description, rows, lastrowid, rowcount, in_tx = adapter.run_on_thread(_run, operation, parameters, many)
+            description, rows, lastrowid, rowcount, in_tx = adapter.run_on_thread(_run, adapter.turn, operation,
+                                                                                   parameters, many)
         except Exception as error:
             adapter.in_transaction = True  # unknown after a failure: let commit/rollback reach SQLite
             adapter._handle_exception(error)
+        if in_tx and not adapter.in_transaction:  # this statement began a write transaction
+            adapter.write_started = time.perf_counter()
         adapter.in_transaction = in_tx
         self.description = description
         if description:
@@ -77,9 +193,12 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     # The instance dict holds `in_transaction` (the parent's slots are for SQLAlchemy's own use).
 
-    def __init__(self, dbapi: Any, connection: aiosqlite.Connection) -> None:
+    def __init__(self, dbapi: Any, connection: aiosqlite.Connection, gate: WriteGate | None = None,
+                 busy_ms: int = 10000) -> None:
         super().__init__(dbapi, connection)
         self.in_transaction = True  # until the first statement says otherwise
+        self.write_started: float | None = None
+        self.turn = Turn(gate, busy_ms / 1000)
 
     def run_on_thread(self, fn: Any, *args: Any) -> Any:
         connection = self._connection
@@ -99,6 +218,12 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self.in_transaction = True
         return super().execute(*args, **kw)
 
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:  # a connection dropped in a write transaction (invalidated) must not keep the turn
+            self.turn.give_back()
+
     def commit(self) -> None:
         self._finish(commit=True)
 
@@ -109,13 +234,30 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         if not self.in_transaction:
             return
         try:
-            self.run_on_thread(_end, commit)
+            self.run_on_thread(_end, self.turn, commit)
         except Exception as error:
             self._handle_exception(error)
+        finally:
+            self._log_slow_write(commit)
         self.in_transaction = False
+
+    def _log_slow_write(self, commit: bool) -> None:
+        started, self.write_started = self.write_started, None
+        slow_ms = getattr(self.dbapi, "slow_write_ms", 0)
+        if started is not None and slow_ms > 0:
+            held_ms = (time.perf_counter() - started) * 1000
+            if held_ms >= slow_ms:
+                log.warning("sqlite write lock held %.1f ms (%s)", held_ms, "commit" if commit else "rollback")
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def __init__(self, aiosqlite: Any, sqlite: Any, busy_ms: int = 10000, slow_write_ms: float = 0.0) -> None:
+        super().__init__(aiosqlite, sqlite)
+        self.busy_ms = busy_ms
+        # Write transactions that held the write lock at least this long are logged (0: off):
+        # every other writer of every process waited that long (WEBBOARD_SQLITE_SLOW_WRITE_MS).
+        self.slow_write_ms = slow_write_ms
+
     def connect(self, *arg: Any, **kw: Any) -> Any:
         if kw.get("async_fallback") or kw.get("async_creator_fn"):
             return super().connect(*arg, **kw)
@@ -123,8 +265,9 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         # As SQLAlchemy's adapter does: the worker thread never holds up interpreter exit (before
         # aiosqlite 0.22 the connection object was the thread itself).
         (connection if isinstance(connection, threading.Thread) else connection._thread).daemon = True
-        return OneHopConnection(self, await_only(connection))
+        gate = gate_for(arg[0] if arg else kw.get("database", ""))
+        return OneHopConnection(self, await_only(connection), gate, self.busy_ms)
 
 
-def dbapi() -> OneHopDBAPI:
-    return OneHopDBAPI(aiosqlite, sqlite3)
+def dbapi(busy_ms: int = 10000, slow_write_ms: float = 0.0) -> OneHopDBAPI:
+    return OneHopDBAPI(aiosqlite, sqlite3, busy_ms, slow_write_ms)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 from forum.access import hidden_category_ids
+from forum.db import commit_now
 from forum.errors import DomainError, NotFound, ValidationFailed
 from forum.i18n import N_
 from forum.services.categories import CategoryService
@@ -81,6 +82,7 @@ class GuruController(Controller):
                           areas=await areas_for(db_session, categories, member), form=form, error=error_text(error),
                           errors=field_errors(error), problem=error,
                           allowance=await guru_service.posting.allowance(member))
+        await commit_now(db_session)
         held = thread.visibility == m.Visibility.HELD
         message = N_("Your question is awaiting review.") if held else N_("Question posted.")
         return redirect(request, question_link(thread.id), message)
@@ -107,6 +109,7 @@ class GuruController(Controller):
             return await self._question_page(request, row, member, db_session, settings, status_code=error.status_code,
                                              answer_form=form, answer_error=error_text(error),
                                              answer_errors=field_errors(error))
+        await commit_now(db_session)
         held = post_obj.visibility == m.Visibility.HELD
         message = N_("Your answer is awaiting review.") if held else N_("Answer posted.")
         return redirect(request, question_link(thread_id, post_obj.id), message)
@@ -124,6 +127,7 @@ class GuruController(Controller):
             return await self._question_page(request, row, member, db_session, settings, status_code=error.status_code,
                                              comment_form=form, comment_error=error_text(error),
                                              comment_errors=field_errors(error))
+        await commit_now(db_session)
         held = post_obj.visibility == m.Visibility.HELD
         message = N_("Your comment is awaiting review.") if held else N_("Comment posted.")
         return redirect(request, question_link(thread_id, post_obj.id), message)

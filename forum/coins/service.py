@@ -151,6 +151,15 @@ def _int_field(value: Any, name: str, errors: dict[str, str], *, low: int, high:
     return number
 
 
+def _earned_today(user_id: int, now: dt.datetime) -> Any:
+    """What the member earned in the Bangkok calendar day of `now` (the daily cap's count)."""
+    start, end = bangkok_day(now)
+    ledger = m.CoinLedgerEntry
+    return select(func.coalesce(func.sum(ledger.amount), 0)).where(
+        ledger.user_id == user_id, ledger.reason.in_(EARNINGS), ledger.created_at >= start, ledger.created_at < end,
+    )
+
+
 class CoinService:
     def __init__(self, session: AsyncSession, settings: Settings | None = None) -> None:
         self.session = session
@@ -192,12 +201,16 @@ class CoinService:
 
     async def _lock(self, user_id: int) -> int:
         """Makes sure the member has a balance row, locks it for this transaction and returns
-        the balance: on PostgreSQL the UPDATE takes the row lock (others wait until we commit);
-        on SQLite it takes the database's write lock, which serialises writers."""
+        the balance, in one statement (an upsert that sets the balance to itself): on PostgreSQL
+        it takes the row lock (others wait until we commit); on SQLite the database's write lock,
+        which serialises writers. One round trip, not two: on SQLite every statement after the
+        first write is time the write lock is held for every other writer."""
         table = m.CoinBalance.__table__
-        await self._ensure_balance_row(user_id)
+        make = pg_insert if self._dialect() == "postgresql" else sqlite_insert
         balance = await self.session.scalar(
-            update(table).where(table.c.user_id == user_id).values(balance=table.c.balance).returning(table.c.balance)
+            make(table).values(user_id=user_id, balance=0)
+            .on_conflict_do_update(index_elements=["user_id"], set_={"balance": table.c.balance})
+            .returning(table.c.balance)
         )
         assert balance is not None
         return int(balance)
@@ -205,13 +218,16 @@ class CoinService:
     async def _append(
         self, user_id: int, amount: int, reason: m.CoinReason, *, now: dt.datetime, post_id: int | None = None,
         redemption_id: int | None = None, actor_id: int | None = None, note: str | None = None,
+        locked: bool = False,
     ) -> m.CoinLedgerEntry | None:
         """Adds `amount` to one member's balance and records it; refuses (returns None) when it
-        would make the balance negative. Balance row and ledger row change together."""
+        would make the balance negative. Balance row and ledger row change together. `locked`:
+        the caller took `_lock` in this transaction, so the balance row exists."""
         if amount == 0:
             return None
         table = m.CoinBalance.__table__
-        await self._ensure_balance_row(user_id)
+        if not locked:
+            await self._ensure_balance_row(user_id)
         balance = await self.session.scalar(
             update(table).where(table.c.user_id == user_id, table.c.balance + amount >= 0)
             .values(balance=table.c.balance + amount).returning(table.c.balance)
@@ -243,13 +259,7 @@ class CoinService:
         return Page(items, number, len(rows) > per_page)
 
     async def earned_today(self, user_id: int, now: dt.datetime) -> int:
-        start, end = bangkok_day(now)
-        total = await self.session.scalar(
-            select(func.coalesce(func.sum(m.CoinLedgerEntry.amount), 0)).where(
-                m.CoinLedgerEntry.user_id == user_id, m.CoinLedgerEntry.reason.in_(EARNINGS),
-                m.CoinLedgerEntry.created_at >= start, m.CoinLedgerEntry.created_at < end,
-            )
-        )
+        total = await self.session.scalar(_earned_today(user_id, now))
         return int(total or 0)
 
     # -- earning -------------------------------------------------------------------------
@@ -266,24 +276,26 @@ class CoinService:
             return None
         await self._lock(user.id)  # from here on this member's rows cannot change under us
         ledger = m.CoinLedgerEntry
-        last_reversal = await self.session.scalar(
+        last_reversal = (
             select(func.max(ledger.id)).where(ledger.user_id == user.id, ledger.post_id == post_id,
-                                              ledger.reason == m.CoinReason.REVERSAL)
+                                              ledger.reason == m.CoinReason.REVERSAL).scalar_subquery()
         )
-        already = await self.session.scalar(
-            select(ledger.id).where(
-                ledger.user_id == user.id, ledger.post_id == post_id, ledger.reason == reason,
-                ledger.actor_id.is_(None) if actor_id is None else ledger.actor_id == actor_id,
-                ledger.id > (last_reversal or 0),
-            ).limit(1)
-        )
-        if already is not None:
+        already = select(ledger.id).where(
+            ledger.user_id == user.id, ledger.post_id == post_id, ledger.reason == reason,
+            ledger.actor_id.is_(None) if actor_id is None else ledger.actor_id == actor_id,
+            ledger.id > func.coalesce(last_reversal, 0),
+        ).exists()
+        # Both checks in one statement (the write lock is held from `_lock` on).
+        checks = (await self.session.execute(
+            select(already.label("already"), _earned_today(user.id, now).scalar_subquery().label("today"))
+        )).one()
+        if checks.already:
             return None
         if rules.daily_cap > 0:
-            amount = min(amount, rules.daily_cap - await self.earned_today(user.id, now))
+            amount = min(amount, rules.daily_cap - int(checks.today or 0))
             if amount <= 0:
                 return None
-        return await self._append(user.id, amount, reason, now=now, post_id=post_id, actor_id=actor_id)
+        return await self._append(user.id, amount, reason, now=now, post_id=post_id, actor_id=actor_id, locked=True)
 
     async def reverse_post(self, post: m.Post, *, now: dt.datetime, actor_id: int | None = None) -> m.CoinLedgerEntry | None:
         """Takes back what the post's author earned through it (as far as the balance allows)."""
@@ -299,7 +311,7 @@ class CoinService:
         if debit <= 0:
             return None
         return await self._append(post.author_id, -debit, m.CoinReason.REVERSAL, now=now, post_id=post.id,
-                                  actor_id=actor_id)
+                                  actor_id=actor_id, locked=True)
 
     # -- admin adjustments and membership end --------------------------------------------
     async def adjust(self, admin: m.User, user_id: int, amount: Any, note: str, *, now: dt.datetime) -> m.CoinLedgerEntry:
@@ -329,7 +341,7 @@ class CoinService:
         balance = await self._lock(user.id)
         entry = None
         if balance > 0:
-            entry = await self._append(user.id, -balance, m.CoinReason.FORFEIT, now=now, note=reason)
+            entry = await self._append(user.id, -balance, m.CoinReason.FORFEIT, now=now, note=reason, locked=True)
         if user.status == m.MemberStatus.RESIGNED:  # personal data: the address goes with the account
             address = await self.address(user.id)
             if address is not None:
@@ -482,7 +494,8 @@ class CoinService:
         )
         self.session.add(redemption)
         await self.session.flush()
-        entry = await self._append(member.id, -cost, m.CoinReason.REDEMPTION, now=now, redemption_id=redemption.id)
+        entry = await self._append(member.id, -cost, m.CoinReason.REDEMPTION, now=now, redemption_id=redemption.id,
+                                   locked=True)
         assert entry is not None and entry.balance_after == redemption.balance_after  # the balance row is locked
         return redemption
 

@@ -19,6 +19,7 @@ from ..services import reading, search
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
 from ..settings import Settings
+from ..db import commit_now
 from ..web import error_text, field_errors, redirect, render
 from ..access import CategoryGated
 from ..photos import forms as photo_forms
@@ -82,6 +83,7 @@ class BoardController(Controller):
                 all_categories=await categories.list(), form=form, error=error_text(error),
                 errors=field_errors(error), problem=error, allowance=await posting.allowance(member),
             )
+        await commit_now(posting.session)
         message = N_("Your thread is awaiting review.") if thread.visibility == m.Visibility.HELD else N_("Thread posted.")
         return redirect(request, f"/t/{thread.id}", message)
 
@@ -123,6 +125,7 @@ class BoardController(Controller):
             return render(request, "thread.html", status_code=error.status_code, thread=header, posts=posts,
                           next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error),
                           post_notes=await post_notes.for_posts(db_session, posts))
+        await commit_now(db_session)
         message = N_("Your reply is awaiting review.") if post_row.visibility == m.Visibility.HELD else N_("Reply posted.")
         after = await reading.page_ending_with(db_session, thread_id, post_row.id, member,
                                                limit=settings.board.posts_per_page)

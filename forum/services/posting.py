@@ -109,16 +109,19 @@ class PostingService:
             photos=photos,
         )
         await self._before_save(draft)
+        # Everything slow is done before the first INSERT: on SQLite the write lock is held from
+        # there to the commit, and every other writer of every process waits that long.
+        terms, body_html = search_terms(f"{title}\n{body}"), render_markdown(body)
         thread = m.Thread(
             category_id=category_id, author_id=author.id, kind=kind, title=title, visibility=draft.visibility,
             last_activity_at=now, last_author_id=author.id, distinct_reason=draft.distinct_reason,
             distinct_from_id=draft.distinct_from_id if draft.distinct_reason else None,
-            search_terms=search_terms(f"{title}\n{body}"),
+            search_terms=terms,
         )
         self.session.add(thread)
         await self.session.flush()
         post = m.Post(thread_id=thread.id, author_id=author.id, is_opening=True, body_raw=body,
-                      body_html=render_markdown(body), visibility=draft.visibility)
+                      body_html=body_html, visibility=draft.visibility)
         self.session.add(post)
         await self.session.flush()
         draft.thread, draft.post = thread, post
@@ -141,15 +144,14 @@ class PostingService:
         draft = Draft(action="reply", author=author, body=body, thread=thread, category_id=thread.category_id,
                       photos=photos)
         await self._before_save(draft)
+        # Rendered before the INSERT: from there to the commit the post holds SQLite's write lock.
         post = m.Post(thread_id=thread.id, author_id=author.id, body_raw=body, body_html=render_markdown(body),
                       visibility=draft.visibility)
         self.session.add(post)
         await self.session.flush()
         draft.post = post
         if draft.visibility == m.Visibility.PUBLISHED:
-            await bump_reply_count(self.session, thread, +1)
-            thread.last_activity_at = now
-            thread.last_author_id = author.id
+            await bump_reply_count(self.session, thread, +1, last_activity_at=now, last_author_id=author.id)
         await self._after_save(draft, post)
         return post
 
@@ -286,14 +288,18 @@ class PostingService:
             await events.emit("post.created", self.session, post=post, thread=draft.thread, draft=draft)
 
 
-async def bump_reply_count(session: AsyncSession, thread: m.Thread, delta: int) -> None:
+async def bump_reply_count(session: AsyncSession, thread: m.Thread, delta: int, **also: Any) -> None:
     """Adds `delta` to a thread's reply count in one UPDATE and keeps the loaded thread in step.
-    (`thread.reply_count += 1` read the count before the write: concurrent replies lost counts.)"""
+    (`thread.reply_count += 1` read the count before the write: concurrent replies lost counts.)
+    `also`: more thread columns to set in the same statement (a new reply's last activity), so
+    they need no second UPDATE at the flush."""
     count = await session.scalar(
-        update(m.Thread).where(m.Thread.id == thread.id).values(reply_count=m.Thread.reply_count + delta)
+        update(m.Thread).where(m.Thread.id == thread.id).values(reply_count=m.Thread.reply_count + delta, **also)
         .returning(m.Thread.reply_count).execution_options(synchronize_session=False)
     )
     set_committed_value(thread, "reply_count", count)
+    for name, value in also.items():
+        set_committed_value(thread, name, value)
 
 
 def validate_text(board: BoardSettings, title: str | None, body: str, *, with_title: bool) -> tuple[str | None, str]:

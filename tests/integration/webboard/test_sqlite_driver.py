@@ -85,3 +85,97 @@ async def test_a_read_costs_one_hop_and_its_commit_none(engine, hops):
         await conn.execute(text("INSERT INTO notes (body) VALUES ('w')"))
         await conn.commit()
         assert hops == ["_run", "_run", "_end"]  # a write's commit does reach SQLite
+
+
+# -- writers take turns (sqlite_driver.WriteGate) ------------------------------------------------
+
+def impatient_engine(path, busy_ms: int):
+    """An engine whose SQLite connections do not wait for the write lock at all (timeout 0), so a
+    writer that gets through while another holds the lock got there by waiting at the gate."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    return create_async_engine(f"sqlite+aiosqlite:///{path}", module=sqlite_driver.dbapi(busy_ms=busy_ms),
+                               connect_args={"timeout": 0})
+
+
+async def test_a_second_writer_waits_for_its_turn_instead_of_failing_on_the_lock(engine, tmp_path):
+    import asyncio
+
+    first, second = impatient_engine(tmp_path / "driver.db", 5000), impatient_engine(tmp_path / "driver.db", 5000)
+    try:
+        async with first.connect() as holder:
+            await holder.execute(text("INSERT INTO notes (body) VALUES ('first')"))  # holds SQLite's write lock
+
+            async def write_second() -> None:
+                async with second.begin() as conn:
+                    await conn.execute(text("INSERT INTO notes (body) VALUES ('second')"))
+
+            waiting = asyncio.create_task(write_second())
+            await asyncio.sleep(0.3)
+            assert not waiting.done()  # queued at the gate, not failed by SQLite's zero timeout
+            await holder.commit()
+            await asyncio.wait_for(waiting, 5)
+        async with first.connect() as conn:
+            assert (await conn.execute(text("SELECT body FROM notes ORDER BY id"))).scalars().all() == ["first", "second"]
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_a_writer_that_waits_past_the_busy_timeout_gets_database_is_locked_and_the_turn_moves_on(engine, tmp_path):
+    from forum.db import is_busy
+
+    holding, waiting = impatient_engine(tmp_path / "driver.db", 5000), impatient_engine(tmp_path / "driver.db", 200)
+    try:
+        async with holding.connect() as holder:
+            await holder.execute(text("INSERT INTO notes (body) VALUES ('long writer')"))
+            with pytest.raises(Exception) as raised:
+                async with waiting.begin() as conn:
+                    await conn.execute(text("INSERT INTO notes (body) VALUES ('gave up')"))
+            assert is_busy(raised.value)  # the request answers 503 with Retry-After
+            await holder.rollback()
+        async with waiting.begin() as conn:  # the rolled-back writer gave its turn back
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('after')"))
+        async with waiting.connect() as conn:
+            assert (await conn.execute(text("SELECT body FROM notes"))).scalars().all() == ["after"]
+    finally:
+        await holding.dispose()
+        await waiting.dispose()
+
+
+async def test_a_failed_write_gives_the_turn_back(engine, tmp_path):
+    other = impatient_engine(tmp_path / "driver.db", 200)
+    try:
+        async with engine.connect() as conn:
+            with pytest.raises(IntegrityError):
+                await conn.execute(text("INSERT INTO notes (body) VALUES ('x'), ('x')"))
+            await conn.rollback()
+        async with other.begin() as conn:  # would time out at the gate if the failed writer kept it
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('next')"))
+    finally:
+        await other.dispose()
+
+
+async def test_writers_of_another_process_are_waited_for_through_the_lock_file(engine, tmp_path):
+    """The lock file is what another server process holds while it writes (a separate open
+    file description conflicts like another process would)."""
+    import fcntl
+    import os
+
+    from forum.db import is_busy
+
+    lock_path = f"{os.path.realpath(tmp_path / 'driver.db')}.writers"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT)
+    waiting = impatient_engine(tmp_path / "driver.db", 200)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(Exception) as raised:
+            async with waiting.begin() as conn:
+                await conn.execute(text("INSERT INTO notes (body) VALUES ('blocked')"))
+        assert is_busy(raised.value)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        async with waiting.begin() as conn:
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('through')"))
+    finally:
+        os.close(fd)
+        await waiting.dispose()
