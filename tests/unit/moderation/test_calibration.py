@@ -71,3 +71,39 @@ def test_heldout_splits_include_fresh3_and_never_reach_training():
     assert {"fresh", "fresh2", "fresh3"} <= splits
     train_texts = {json.loads(line)["text"] for line in (build.HERE / "train.jsonl").read_text(encoding="utf-8").splitlines()}
     assert not train_texts & {text for text, _, _ in fresh}
+
+
+def test_out_of_fold_scores_come_from_models_that_never_saw_the_group():
+    # Group "sarcasm-file" is the only source of the made-up word "qzvx" and all its rows are
+    # profanity (other groups have other profanity); a model that saw the group scores them
+    # high, an out-of-fold one cannot.
+    examples, groups = [], []
+    for i in range(12):
+        examples.append(classifier.Example(f"qzvx qzvx number {i}", ("profanity",)))
+        groups.append("sarcasm-file")
+    for g in range(4):
+        for i in range(12):
+            examples.append(classifier.Example(f"selling wheels set {g} {i} dm me", ("trading",)))
+            groups.append(f"trading-{g}")
+            examples.append(classifier.Example(f"how often should I change oil {g} {i}", ()))
+            groups.append(f"clean-{g}")
+            examples.append(classifier.Example(f"the king is a useless clown {g} {i}", ("lese_majeste",)))
+            groups.append(f"lm-{g}")
+            examples.append(classifier.Example(f"naked girls on the bonnet {g} {i}", ("obscene",)))
+            groups.append(f"obscene-{g}")
+            examples.append(classifier.Example(f"you stupid idiot {g} {i}", ("profanity",)))
+            groups.append(f"swearing-{g}")
+    oof = classifier.oof_probabilities(examples, groups, folds=3)
+    features, coef, intercept = classifier._fit(examples)
+    seen = classifier.ModerationModel(features, coef, intercept, {})._probabilities([e.text for e in examples[:12]])
+    j = classifier.LABELS.index("profanity")
+    assert oof.shape == (len(examples), len(classifier.LABELS))
+    assert seen[:, j].min() > 0.5
+    assert oof[:12, j].max() < 0.2
+
+
+def test_corpus_rows_carry_their_source_group():
+    groups = classifier.load_groups(classifier.TRAIN_PATH) + classifier.load_groups(classifier.DEV_PATH)
+    assert len(groups) == len(classifier.load_examples(classifier.TRAIN_PATH)) + len(classifier.load_examples(classifier.DEV_PATH))
+    assert groups.count("other") < 0.01 * len(groups)
+    assert len(set(groups)) >= 20  # enough groups for grouped folds
