@@ -142,12 +142,13 @@ def main() -> None:
 
         # 2. The thread page with 10 photos and without them.
         photos = [("photo_file_%d" % (k + 1), (f"IMG_{k}.jpg", photo_like(seed=k + 1), "image/jpeg")) for k in range(10)]
-        form = {"_csrf_token": client.cookies["csrftoken"], "category_id": "", "title": "ทริปเชียงใหม่ 10 รูป",
-                "body": "ภาพจากทริปขับรถขึ้นเหนือ เส้นทางสวย ถนนดี แวะพักพิษณุโลกหนึ่งคืน"}
-        category = re.search(r'name="category_id".*?value="(\d+)" selected', client.get("/c/travel/new").text, re.S)
-        form["category_id"] = category.group(1) if category else "6"
-        response = client.post("/c/travel/new", data=form, files=photos)
-        assert response.status_code == 303, response.text[:800]
+        form = {"_csrf_token": client.cookies["csrftoken"], "category_id": "", "title": "Jazz สีเหลืองมะนาว หลังทำสีใหม่ทั้งคัน 10 มุม",
+                "body": "ทำสีที่อู่แถวบางนา สองอาทิตย์เสร็จ ลองดูงานเก็บขอบประตูกับกันชนครับ"}
+        category = re.search(r'name="category_id".*?value="(\d+)" selected', client.get("/c/general/new").text, re.S)
+        form["category_id"] = category.group(1) if category else "7"
+        response = client.post("/c/general/new", data=form, files=photos)
+        alerts = re.findall(r'role="alert"[^>]*>([^<]+)', response.text)
+        assert response.status_code == 303, (response.status_code, alerts)
         page_path = response.headers["location"]
         html = httpx.get(base + page_path).text
         assert html.count("/thumb.jpg") >= 9, "the thread should show its photos to guests"
