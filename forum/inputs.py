@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from typing import Any, Iterator
 from urllib.parse import parse_qsl
 
@@ -66,13 +67,16 @@ def check_text(value: str, field: str | None = None) -> None:
 
 # -- the middleware -----------------------------------------------------------------------------
 
-_INT_QUERY_CACHE: dict[int, frozenset[str]] = {}
+# Weakly keyed by the handler object: an id() would be reused by the next app's handler once
+# an earlier app is gone, and hand it the wrong names.
+_INT_QUERY_CACHE: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def int_query_names(handler: Any) -> frozenset[str]:
     """The query parameters a handler declares as `int` (its signature says so)."""
-    key = id(handler)
-    if key not in _INT_QUERY_CACHE:
+    if handler is None:
+        return frozenset()
+    if handler not in _INT_QUERY_CACHE:
         names = set()
         path_names = set(getattr(handler, "paths", ()) and _path_param_names(handler))
         signature = getattr(handler, "parsed_fn_signature", None)
@@ -85,8 +89,8 @@ def int_query_names(handler: Any) -> frozenset[str]:
             types = [definition.annotation, *(inner.annotation for inner in definition.inner_types)]
             if any(t is int for t in types):
                 names.add(getattr(kwarg, "query", None) or name)
-        _INT_QUERY_CACHE[key] = frozenset(names)
-    return _INT_QUERY_CACHE[key]
+        _INT_QUERY_CACHE[handler] = frozenset(names)
+    return _INT_QUERY_CACHE[handler]
 
 
 def _path_param_names(handler: Any) -> set[str]:
