@@ -41,7 +41,7 @@ from jinja2 import pass_context
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.middleware.csrf import generate_csrf_token
-from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup, escape
 
@@ -324,21 +324,14 @@ class MemberPages:
         nonce = secrets.token_hex(16)
         scope.setdefault("state", {})[SLOT_STATE] = nonce
         _swap_csrf_cookie(scope, f"{nonce}csrf{nonce}")
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
+        from .page_cache import run_and_keep
 
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await app(scope, receive, capture)
-        parts = b"".join(chunks).split(nonce.encode())
-        status = start.get("status", 500)
+        status, raw_headers, body = await run_and_keep(app, scope, receive)
+        status = status or 500
+        parts = body.split(nonce.encode())
         headers: list[tuple[bytes, bytes]] = []
         storable = status == 200 and len(parts) % 2 == 1
-        for name, value in start.get("headers", ()):
+        for name, value in raw_headers:
             name = bytes(name).lower()
             if name == b"content-length":
                 continue

@@ -526,29 +526,18 @@ class PageCache:
 
     async def _render_and_store(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
                                 tags: tuple[str, ...], generations: tuple[int, ...]) -> None:
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
-
-        await app(scope, receive, capture)
-        if start.get("status") != 200:
+        status, raw_headers, body = await run_and_keep(app, scope, receive, send)
+        if status != 200:
             return
         headers: list[tuple[bytes, bytes]] = []
         csrf_cookie = (scope["app"].csrf_config.cookie_name + "=").encode()
-        for name, value in start.get("headers", ()):
+        for name, value in raw_headers:
             name = bytes(name).lower()
             if name == b"set-cookie":
                 if not bytes(value).startswith(csrf_cookie):
                     return  # the page set a cookie of its own (a session): not shareable
                 continue
             headers.append((name, bytes(value)))
-        body = b"".join(chunks)
         token = ScopeState.from_scope(scope).csrf_token
         parts = body.split(token.encode()) if isinstance(token, str) and TOKEN.match(token) else [body]
         entry = Entry(parts, headers, tags, generations)
@@ -559,6 +548,25 @@ class PageCache:
         self.stats.stored += 1
         if self.shared:
             await self.generations.set_page(key, msgspec.msgpack.encode(entry), self.redis_ttl)  # type: ignore[union-attr]
+
+
+async def run_and_keep(app: ASGIApp, scope: Scope, receive: Receive,
+                       forward: Send | None = None) -> tuple[int | None, list[tuple[bytes, bytes]], bytes]:
+    """Runs the app for this request and keeps its response (status, headers, body), handing
+    each message on to `forward` as it comes when there is one."""
+    start: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def keep(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+        if forward is not None:
+            await forward(message)
+
+    await app(scope, receive, keep)
+    return start.get("status"), list(start.get("headers", ())), b"".join(chunks)
 
 
 def _has_session(scope: Scope) -> bool:
