@@ -67,8 +67,8 @@ def check_text(value: str, field: str | None = None) -> None:
 
 # -- the middleware -----------------------------------------------------------------------------
 
-# Weakly keyed by the handler object: an id() would be reused by the next app's handler once
-# an earlier app is gone, and hand it the wrong names.
+# Weakly keyed by the handler object: an id() would be reused by a later app's handler once an
+# earlier app is gone, and hand it these names.
 _INT_QUERY_CACHE: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
@@ -76,21 +76,30 @@ def int_query_names(handler: Any) -> frozenset[str]:
     """The query parameters a handler declares as `int` (its signature says so)."""
     if handler is None:
         return frozenset()
-    if handler not in _INT_QUERY_CACHE:
-        names = set()
-        path_names = set(getattr(handler, "paths", ()) and _path_param_names(handler))
-        signature = getattr(handler, "parsed_fn_signature", None)
-        for name, definition in (signature.parameters.items() if signature else ()):
-            if name in path_names:
-                continue
-            kwarg = definition.kwarg_definition
-            if kwarg is not None and (getattr(kwarg, "header", None) or getattr(kwarg, "cookie", None)):
-                continue
-            types = [definition.annotation, *(inner.annotation for inner in definition.inner_types)]
-            if any(t is int for t in types):
-                names.add(getattr(kwarg, "query", None) or name)
-        _INT_QUERY_CACHE[handler] = frozenset(names)
-    return _INT_QUERY_CACHE[handler]
+    try:
+        return _INT_QUERY_CACHE[handler]
+    except KeyError:
+        pass
+    except TypeError:  # Litestar's own OPTIONS handlers cannot be weakly referenced: not cached
+        return _int_query_names(handler)
+    names = _INT_QUERY_CACHE[handler] = _int_query_names(handler)
+    return names
+
+
+def _int_query_names(handler: Any) -> frozenset[str]:
+    names = set()
+    path_names = set(getattr(handler, "paths", ()) and _path_param_names(handler))
+    signature = getattr(handler, "parsed_fn_signature", None)
+    for name, definition in (signature.parameters.items() if signature else ()):
+        if name in path_names:
+            continue
+        kwarg = definition.kwarg_definition
+        if kwarg is not None and (getattr(kwarg, "header", None) or getattr(kwarg, "cookie", None)):
+            continue
+        types = [definition.annotation, *(inner.annotation for inner in definition.inner_types)]
+        if any(t is int for t in types):
+            names.add(getattr(kwarg, "query", None) or name)
+    return frozenset(names)
 
 
 def _path_param_names(handler: Any) -> set[str]:
