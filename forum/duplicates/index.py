@@ -14,7 +14,9 @@ no words, only concepts) the cosine of the concept tokens alone is blended in
 (``CROSS_CONCEPT_WEIGHT``).  A thread that shares nothing with the query but the car (model,
 brand, variant, fuel, side) scores ``IDENTITY_ONLY`` times less, and one that names many content
 concepts the query does not (a broader thread that merely contains a short question's concepts)
-loses ``UNNAMED_FACTOR`` per concept beyond ``UNNAMED_FREE``.  Matches under
+loses ``UNNAMED_FACTOR`` per concept beyond ``UNNAMED_FREE``; one whose title names another
+value of an attribute than the query's title (uphill vs downhill, 2016 vs 2020) loses
+``CONFLICT_FACTOR``.  Matches under
 ``SUGGESTION_MIN_SCORE`` are not suggested.
 
 Data structures, chosen so a query only touches threads that share a term with it:
@@ -54,8 +56,8 @@ from .weights import ReferenceWeights
 # other than `fresh7` pooled (tune, holdout, fresh .. fresh6) and on `fresh`+`fresh2` gives 0.57
 # again (83.7% of true duplicates flagged, 4.99% false alarms pooled; fresh+fresh2 83.9% / 4.2%;
 # without the conflict factor the same rule on the same eight splits gives 0.62 and 79.1%).
-# Chosen and committed before `fresh7` was scored.  Fifth pass (h-dups6, with the contrast factor): the lowest value on a 0.01 grid
-# whose false-alarm rate is <= 5% both on `fresh`+`fresh2` and on the seven splits other than
+# Chosen and committed before `fresh7` was scored.  Fifth pass (h-dups6, with the contrast
+# factor): the lowest value on a 0.01 grid whose false-alarm rate is <= 5% both on `fresh`+`fresh2` and on the seven splits other than
 # `fresh6` pooled (tune, holdout, fresh .. fresh5), the dev threads alone (the score does not
 # depend on the board): 0.57 (85.4% of true duplicates flagged, 4.8% false alarms pooled;
 # fresh+fresh2 84% / 4.2%; without the contrast factor the same rule gives 0.64 and 80%;
