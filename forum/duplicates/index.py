@@ -58,11 +58,11 @@ from .weights import ReferenceWeights
 # without the conflict factor the same rule on the same eight splits gives 0.62 and 79.1%).
 # Chosen and committed before `fresh7` was scored.  Fifth pass (h-dups6, with the contrast
 # factor): the lowest value on a 0.01 grid whose false-alarm rate is <= 5% both on
-# `fresh`+`fresh2` and on the seven splits other than `fresh6` pooled (tune, holdout, fresh .. fresh5), the dev threads alone (the score does not
-# depend on the board): 0.57 (85.4% of true duplicates flagged, 4.8% false alarms pooled;
-# fresh+fresh2 84% / 4.2%; without the contrast factor the same rule gives 0.64 and 80%;
-# docs/BENCHMARKS.md).  Chosen and committed before `fresh6` was scored.  An admin setting can
-# override it.
+# `fresh`+`fresh2` and on the seven splits other than `fresh6` pooled (tune, holdout,
+# fresh .. fresh5), the dev threads alone (the score does not depend on the board): 0.57
+# (85.4% of true duplicates flagged, 4.8% false alarms pooled; fresh+fresh2 84% / 4.2%; without
+# the contrast factor the same rule gives 0.64 and 80%; docs/BENCHMARKS.md).  Chosen and
+# committed before `fresh6` was scored.  An admin setting can override it.
 DUPLICATE_THRESHOLD = 0.57
 
 # Matches scoring below this are not suggested at all (query() default, override with
