@@ -103,6 +103,27 @@ class Analysis:
     # text has no plain words.  A Thai post and an English one share no plain words, only
     # concepts, so the index compares such pairs on their concepts too.
     script: float | None = None
+    # (issue 17, sixth pass) concepts named in the title (implied ones included) and the numbers
+    # of the title and of the whole text (`numbers_in`), for the index's one-detail conflict test.
+    title_concepts: frozenset[str] = frozenset()
+    title_numbers: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+
+
+_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
+_MULTIPLIER = {"k": 1000, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers written with digits in a text, as canonical values: "10,000" = "10k" =
+    "1 หมื่น" = "10000"; digits inside a word count too ("E85" -> 85, "DOT4" -> 4).  Numbers
+    written as words ("สองหมื่น", "two") are not numbers here (so a text naming none is never in
+    conflict with one that does)."""
+    out = set()
+    for match in _NUMBER.finditer(normalize(text)):
+        value = float(match.group(1).replace(",", "")) * _MULTIPLIER.get(match.group(2) or "", 1)
+        out.add(f"{value:g}")
+    return frozenset(out)
 
 
 def _form_key(form: str) -> str:
@@ -344,6 +365,7 @@ class Analyzer:
     def analyze(self, title: str, body: str = "") -> Analysis:
         counts: Counter[str] = Counter()
         found: set[str] = set()
+        title_found: set[str] = set()
         thai_weight = plain_weight = 0.0
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
@@ -360,12 +382,16 @@ class Analyzer:
                 for name in self.vocabulary.expand(concept):
                     counts[_CONCEPT_PREFIX + name] += weight * CONCEPT_WEIGHT * scale
                     found.add(name)
+                    if weight == TITLE_WEIGHT:
+                        title_found.add(name)
         weights = {term: 1.0 + math.log(c) if c >= 1 else c for term, c in counts.items()}
         by_kind: dict[str, set[str]] = {}
         for name in found:
             by_kind.setdefault(self.vocabulary.concepts[name].kind, set()).add(name)
         script = thai_weight / plain_weight if plain_weight else None
-        return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script)
+        title_numbers = numbers_in(title or "")
+        return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
+                        frozenset(title_found), title_numbers, title_numbers | numbers_in(body or ""))
 
 
 def is_negated(name: str) -> bool:

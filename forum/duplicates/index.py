@@ -14,7 +14,9 @@ no words, only concepts) the cosine of the concept tokens alone is blended in
 (``CROSS_CONCEPT_WEIGHT``).  A thread that shares nothing with the query but the car (model,
 brand, variant, fuel, side) scores ``IDENTITY_ONLY`` times less, and one that names many content
 concepts the query does not (a broader thread that merely contains a short question's concepts)
-loses ``UNNAMED_FACTOR`` per concept beyond ``UNNAMED_FREE``.  Matches under
+loses ``UNNAMED_FACTOR`` per concept beyond ``UNNAMED_FREE``; one whose title names another
+value of an attribute than the query's title (uphill vs downhill, 2016 vs 2020) loses
+``CONFLICT_FACTOR``.  Matches under
 ``SUGGESTION_MIN_SCORE`` are not suggested.
 
 Data structures, chosen so a query only touches threads that share a term with it:
@@ -50,13 +52,17 @@ from .features import NEGATABLE_KINDS, Analysis, Analyzer, is_concept, is_negate
 from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
-# the thread).  Rule (h-dups6 pass, with the contrast factor): the lowest value on a 0.01 grid
-# whose false-alarm rate is <= 5% both on `fresh`+`fresh2` and on the seven splits other than
-# `fresh6` pooled (tune, holdout, fresh .. fresh5), the dev threads alone (the score does not
-# depend on the board): 0.57 (85.4% of true duplicates flagged, 4.8% false alarms pooled;
-# fresh+fresh2 84% / 4.2%; without the contrast factor the same rule gives 0.64 and 80%;
-# docs/BENCHMARKS.md).  Chosen and committed before `fresh6` was scored.  An admin setting can
-# override it.
+# the thread).  Sixth pass (h-dups7, with the conflict factor): the same rule on the eight splits
+# other than `fresh7` pooled (tune, holdout, fresh .. fresh6) and on `fresh`+`fresh2` gives 0.57
+# again (83.7% of true duplicates flagged, 4.99% false alarms pooled; fresh+fresh2 83.9% / 4.2%;
+# without the conflict factor the same rule on the same eight splits gives 0.62 and 79.1%).
+# Chosen and committed before `fresh7` was scored.  Fifth pass (h-dups6, with the contrast
+# factor): the lowest value on a 0.01 grid whose false-alarm rate is <= 5% both on
+# `fresh`+`fresh2` and on the seven splits other than `fresh6` pooled (tune, holdout,
+# fresh .. fresh5), the dev threads alone (the score does not depend on the board): 0.57
+# (85.4% of true duplicates flagged, 4.8% false alarms pooled; fresh+fresh2 84% / 4.2%; without
+# the contrast factor the same rule gives 0.64 and 80%; docs/BENCHMARKS.md).  Chosen and
+# committed before `fresh6` was scored.  An admin setting can override it.
 DUPLICATE_THRESHOLD = 0.57
 
 # Matches scoring below this are not suggested at all (query() default, override with
@@ -126,12 +132,26 @@ CROSS_FULL_SHARE = 0.5
 CONTRAST_MIN_IDF = 6.0
 CONTRAST_FACTOR = 0.8
 
+# Conflict (issue 17, sixth pass): the same question about another value of one attribute --
+# uphill vs downhill, fog light vs headlight, front camera vs reversing camera, E85 vs E20, a
+# 2020 vs a 2016 Jazz, the 20,000 km vs the 10,000 km service -- is a new topic, however much
+# else the two texts share.  A member puts that detail in the title, and the body often names
+# the other value too, in contrast ("downhill I know", "headlights are fine"), so the test reads
+# the titles: both titles name a concept of one of CONFLICT_KINDS that the other title does not
+# (implied concepts count as named: "fog light" names "lights", not "headlight"), or each title
+# has a number the other title lacks and one of those is nowhere in the other text.  A text
+# that merely adds a detail names it on one side only and is not touched; a cross-language twin
+# names the same concepts.  The score is multiplied by CONFLICT_FACTOR once (however many kinds
+# conflict).  Chosen on the eight splits tune .. fresh6 (docs/BENCHMARKS.md, sixth pass).
+CONFLICT_KINDS = ("part", "cond", "side", "fuel", "variant", "place")
+CONFLICT_FACTOR = 0.5
+
 CANDIDATES = 100  # rows rescored exactly per query
 POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 3
+STATE_FORMAT = 4
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
@@ -252,6 +272,14 @@ class DuplicateIndex:
         self._cw = _Grow(np.float32)  # their tf weights
         self._script = _Grow(np.int8, fill=-1)  # Analysis.script in percent, -1 unknown
         self._distinct = _Grow(np.int16)  # the row's distinctive plain words (see CONTRAST_MIN_IDF)
+        # The row's title signature for the conflict test (CONFLICT_KINDS): ids into _sig_names of
+        # "t<concept>" (title concepts of those kinds), "n<number>" (title numbers) and
+        # "a<number>" (every number of the text), CSR like _cids.
+        self._sig_vocab: dict[str, int] = {}
+        self._sig_names: list[str] = []
+        self._sptr = _Grow(np.int64)
+        self._sptr.append(0)
+        self._sig = _Grow(np.int32)
         self._segments: list[_Segment] = []
         self._tail: list[tuple[np.ndarray, np.ndarray]] = []
         self._tail_segment: _Segment | None = None
@@ -390,6 +418,9 @@ class DuplicateIndex:
                 "cptr": self._cptr.view.copy(),
                 "cids": self._cids.view.copy(),
                 "cw": self._cw.view.copy(),
+                "sig_terms": list(self._sig_names),
+                "sptr": self._sptr.view.copy(),
+                "sig": self._sig.view.copy(),
                 "segments": [(s.start, s.n, s.ncols, s.indptr, s.indices, s.data) for s in self._segments],
                 "tail_lengths": tail_lengths,
                 "tail_tids": np.concatenate([t for t, _ in self._tail]) if self._tail else np.zeros(0, np.int32),
@@ -427,6 +458,10 @@ class DuplicateIndex:
         index._cptr = _Grow.of(state["cptr"], np.int64)
         index._cids = _Grow.of(state["cids"], np.int32)
         index._cw = _Grow.of(state["cw"], np.float32)
+        index._sig_names = list(state["sig_terms"])
+        index._sig_vocab = {name: i for i, name in enumerate(index._sig_names)}
+        index._sptr = _Grow.of(state["sptr"], np.int64)
+        index._sig = _Grow.of(state["sig"], np.int32)
         index._n_alive = int(state["n_alive"])
         rows = len(index._ids)
         segments, start = [], 0
@@ -450,6 +485,9 @@ class DuplicateIndex:
                 or len(index._df.view) != len(terms) or len(index._cptr.view) != rows + 1
                 or any(len(getattr(index, f"_{name}").view) != rows for name in _ROW_ARRAYS)
                 or len(index._cids.view) != index._cptr.view[-1] or len(index._cw.view) != len(index._cids.view)
+                or len(index._sptr.view) != rows + 1 or len(index._sig.view) != index._sptr.view[-1]
+                or len(index._sig_vocab) != len(index._sig_names)
+                or (len(index._sig.view) and int(index._sig.view.max()) >= len(index._sig_names))
                 or index._n_alive != len(index._row_of)):
             raise ValueError("index state arrays do not fit together")
         return index
@@ -459,11 +497,18 @@ class DuplicateIndex:
         with self._lock:
             total = sum(s.nbytes() for s in self._segments)
             for grow in (self._df, self._cat, self._alive, self._inv_norm, self._finv_norm, self._fidf, self._cptr,
-                         self._cids, self._cw, self._script):
+                         self._cids, self._cw, self._script, self._sptr, self._sig):
                 total += grow.nbytes()
             return total
 
     # ------------------------------------------------------------------ internals
+    def _sig_id(self, name: str) -> int:
+        sid = self._sig_vocab.get(name)
+        if sid is None:
+            sid = self._sig_vocab[name] = len(self._sig_names)
+            self._sig_names.append(name)
+        return sid
+
     def _term_id(self, term: str) -> int:
         tid = self._vocab.get(term)
         if tid is None:
@@ -501,6 +546,8 @@ class DuplicateIndex:
         self._script.append(-1 if analysis.script is None else int(round(analysis.script * 100)))
         self._cptr.append(self._cids.size)
         self._distinct.append(min(len(self._distinctive_words(analysis)), np.iinfo(np.int16).max))
+        self._sig.extend(np.fromiter((self._sig_id(t) for t in _signature(analysis)), dtype=np.int32))
+        self._sptr.append(self._sig.size)
         self._n_alive += 1
         self._inv_norm.append(0.0)
         fnorm = float(np.sqrt(np.sum((tfs.astype(np.float64) * self._fidf.array[tids]) ** 2)))
@@ -654,6 +701,7 @@ class DuplicateIndex:
         about_same = (tf[:, content] > 0).any(axis=1) | self._shared_content_concepts(analysis, hits)
         final = np.minimum(cos, 1.0) * factor * np.where(about_same, 1.0, IDENTITY_ONLY)
         final *= self._contrast(analysis, hits, tids, known_terms, tf)
+        final *= self._conflict(analysis, hits)
         best = np.argsort(-final, kind="stable")[:k]
         return [Match(self._ids[hits[j]], round(float(final[j]), 4))
                 for j in best if final[j] > 0 and final[j] >= min_score]
@@ -679,6 +727,30 @@ class DuplicateIndex:
         query_only = len(mine) - shared
         thread_only = self._distinct.array[hits].astype(np.int64) - shared
         out[same & (query_only > 0) & (thread_only > 0)] = CONTRAST_FACTOR
+        return out
+
+    def _conflict(self, analysis: Analysis, hits: np.ndarray) -> np.ndarray:
+        """CONFLICT_FACTOR for each candidate whose title names another value of an attribute
+        than the query's title (see CONFLICT_KINDS), else 1."""
+        out = np.ones(len(hits))
+        q_title = {c for c in analysis.title_concepts if c.split(".", 1)[0] in CONFLICT_KINDS}
+        q_nums = analysis.title_numbers
+        if not q_title and not q_nums:
+            return out
+        q_by_kind = _by_kind(q_title)
+        q_leaves = {kind: self._leaves(names) for kind, names in q_by_kind.items()}
+        names = self._sig_names
+        sptr, sig = self._sptr.array, self._sig.array
+        for j, row in enumerate(hits.tolist()):
+            t_title, t_nums, t_all = set(), set(), set()
+            for sid in sig[sptr[row] : sptr[row + 1]].tolist():
+                name = names[sid]
+                (t_title if name[0] == "t" else t_nums if name[0] == "n" else t_all).add(name[1:])
+            if not t_title and not t_nums:
+                continue
+            if _conflicts(q_by_kind, q_leaves, _by_kind(t_title), self._leaves, q_nums, analysis.numbers,
+                          frozenset(t_nums), frozenset(t_all)):
+                out[j] = CONFLICT_FACTOR
         return out
 
     def _gather(self, segments: list[_Segment], hits: np.ndarray, tids: np.ndarray) -> np.ndarray:
@@ -809,6 +881,34 @@ class DuplicateIndex:
             implied = {i for n in names for i in vocab.expand(n)[1:]}
             cached = self._leaf_cache[names] = frozenset(names - implied)
         return cached
+
+
+def _signature(analysis: Analysis) -> list[str]:
+    """A row's title signature (see DuplicateIndex._sig)."""
+    return ([f"t{c}" for c in sorted(analysis.title_concepts) if c.split(".", 1)[0] in CONFLICT_KINDS]
+            + [f"n{n}" for n in sorted(analysis.title_numbers)]
+            + [f"a{n}" for n in sorted(analysis.numbers)])
+
+
+def _by_kind(names) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for name in names:
+        out.setdefault(name.split(".", 1)[0], set()).add(name)
+    return {kind: frozenset(v) for kind, v in out.items()}
+
+
+def _conflicts(q_by_kind, q_leaves, t_by_kind, leaves, q_nums, q_all_nums, t_nums, t_all_nums) -> bool:
+    """Whether two titles name different values of one attribute (CONFLICT_KINDS): each title
+    has a most specific concept of the kind that the other title does not name (implied
+    concepts included); or each title has a number the other title lacks, and one of those is
+    nowhere in the other text."""
+    for kind, q_names in q_by_kind.items():
+        t_names = t_by_kind.get(kind)
+        if t_names and any(c not in t_names for c in q_leaves[kind]) \
+                and any(c not in q_names for c in leaves(t_names)):
+            return True
+    q_only, t_only = q_nums - t_nums, t_nums - q_nums
+    return bool((q_only - t_all_nums and t_only) or (t_only - q_all_nums and q_only))
 
 
 def _negates(leaves: frozenset[str], own, other) -> bool:

@@ -91,6 +91,7 @@ def synthetic_analyses(gen: Generator, pool, n: int, start: int):
         weights = dict(base.weights)
         for word in rare[3 * i : 3 * i + rng.randint(1, 3)]:
             weights[word] = 1.0
-        yield (start + i, category, Analysis(weights, base.concepts, base.script), None)
+        yield (start + i, category, Analysis(weights, base.concepts, base.script, base.title_concepts,
+                                               base.title_numbers, base.numbers), None)
 
 

@@ -1,0 +1,81 @@
+"""Conflict factor (h-dups7): two titles naming different values of one attribute (another
+condition, part, side, fuel, variant or place; another number) are a new topic, not a duplicate."""
+
+from __future__ import annotations
+
+import pytest
+
+from forum.duplicates import DuplicateIndex
+from forum.duplicates import index as index_module
+from forum.duplicates.features import Analyzer, numbers_in
+
+THREADS = [
+    ("c1", "maintenance", "วีโก้ควันดำตอนขึ้นเขา", "วีโก้ 3.0 ขับขึ้นเขาแล้วควันดำออกท่อเยอะมาก เป็นที่หัวฉีดหรือเทอร์โบ"),
+    ("c2", "insurance_finance", "Trade-in price for a 2017 Almera",
+     "What would a Nissan dealer give me for a 2017 Almera with 90,000 km on it?"),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> DuplicateIndex:
+    idx = DuplicateIndex()
+    idx.build([{"id": i, "category": c, "title": t, "body": b} for i, c, t, b in THREADS], progress=False)
+    return idx
+
+
+def score(index: DuplicateIndex, thread_id: str, title: str, body: str = "") -> float:
+    return next(m.score for m in index.query(title, body, k=5, min_score=0.0) if m.id == thread_id)
+
+
+def ratio(index, monkeypatch, thread_id, title, body=""):
+    """Score with the conflict factor over the score without it."""
+    with_conflict = score(index, thread_id, title, body)
+    monkeypatch.setattr(index_module, "CONFLICT_FACTOR", 1.0)
+    without = score(index, thread_id, title, body)
+    monkeypatch.undo()
+    return with_conflict / without
+
+
+def test_the_other_direction_in_the_title_lowers_the_score_even_when_the_body_names_both(index, monkeypatch):
+    r = ratio(index, monkeypatch, "c1", "Vigo black smoke going downhill",
+              "My Vigo 3.0 puffs black smoke when coming down the mountain. Uphill it is fine.")
+    assert r == pytest.approx(index_module.CONFLICT_FACTOR, abs=2e-3)
+
+
+def test_another_year_in_the_title_lowers_the_score(index, monkeypatch):
+    r = ratio(index, monkeypatch, "c2", "Trade-in price for a 2021 Almera",
+              "What would a Nissan dealer give me for a 2021 Almera?")
+    assert r == pytest.approx(index_module.CONFLICT_FACTOR, abs=2e-3)
+
+
+@pytest.mark.parametrize("thread_id, title, body", [
+    # the same question in the other language
+    ("c1", "Vigo black smoke going uphill", "My Vigo 3.0 blows a lot of black smoke when climbing hills."),
+    # a duplicate that adds a detail the thread does not name
+    ("c2", "Trade-in price for a 2017 Almera, white, one owner",
+     "One owner, white 2017 Almera with 90,000 km. What would the Nissan dealer pay?"),
+    # the same year, numbers written differently elsewhere
+    ("c2", "อัลเมร่า 2017 เทิร์นที่ศูนย์นิสสันได้เท่าไหร่", "อัลเมร่าปี 2017 วิ่งมา 9 หมื่นโล เทิร์นได้ประมาณกี่บาท"),
+    # a title without numbers is never in number conflict
+    ("c2", "Almera trade-in price at the Nissan dealer", "My Almera from 2019, what is it worth?"),
+])
+def test_a_twin_or_an_added_detail_is_not_lowered(index, monkeypatch, thread_id, title, body):
+    assert ratio(index, monkeypatch, thread_id, title, body) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_numbers_are_compared_as_values():
+    assert numbers_in("10,000 km") == numbers_in("10k km") == numbers_in("1 หมื่น กม.") == {"10000"}
+    assert numbers_in("knocking on E85, fine on E20") == {"85", "20"}
+    assert numbers_in("สองหมื่นโล") == frozenset()
+
+
+def test_the_title_signature_is_kept_apart_from_the_body():
+    a = Analyzer().analyze("Vigo black smoke going downhill", "Uphill it is fine, 2019 model")
+    assert "cond.downhill" in a.title_concepts and "cond.uphill" not in a.title_concepts
+    assert a.title_numbers == frozenset() and a.numbers == {"2019"}
+
+
+def test_the_title_signature_survives_a_state_round_trip(index):
+    restored = DuplicateIndex.from_state(index.to_state())
+    for q in (("Trade-in price for a 2021 Almera", ""), ("Vigo black smoke going downhill", "")):
+        assert restored.query(*q, k=2, min_score=0.0) == index.query(*q, k=2, min_score=0.0)
