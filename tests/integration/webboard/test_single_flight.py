@@ -154,8 +154,9 @@ async def test_a_failing_render_does_not_reach_the_readers_waiting_for_it(client
     thread = await factory.thread(category, member, "ไฟหน้าขุ่น")
     renders = Renders(monkeypatch, slow=0.3, fail_first=True)
     pages = at_once(client, *[(f"/t/{thread.id}", None)] * 5)
-    assert pages[0].status_code == 500
-    assert all(page.status_code == 200 and "ไฟหน้าขุ่น" in page.text for page in pages[1:])
+    failed = [page for page in pages if page.status_code == 500]
+    assert len(failed) == 1  # the request whose render failed (the first to arrive, whichever it is)
+    assert all(page.status_code == 200 and "ไฟหน้าขุ่น" in page.text for page in pages if page not in failed)
     assert renders.count == 5  # each waiter rendered on its own
     assert cache.stats.waited == 0
     assert len(cache.flights) == 0
@@ -171,7 +172,9 @@ async def test_a_failing_member_render_does_not_reach_the_members_waiting_for_it
         await from_cache(browser, cache.members.stats, "/")
     renders = Renders(monkeypatch, slow=0.3, fail_first=True)
     pages = at_once(client, *[(f"/t/{thread.id}", cookie_header(b)) for b in browsers])
-    assert pages[0].status_code == 500
-    assert pages[1].status_code == 200 and account_name(pages[1].text) == other_member.display_name
+    assert sorted(page.status_code for page in pages) == [200, 500]
+    for person, page in zip((member, other_member), pages):
+        if page.status_code == 200:
+            assert account_name(page.text) == person.display_name
     assert renders.count == 2 and cache.members.stats.waited == 0
     assert len(cache.flights) == 0
