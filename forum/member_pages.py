@@ -21,7 +21,9 @@ a session holding nothing but the member id (no flash message), not due for its 
 the member's row, unread count and the terms in force kept by `forum.member_cache` and current;
 an active or suspended member whose last visit was stamped in the last 12 hours and who has
 accepted the terms in force. Anything else takes the ordinary path (which then keeps the copies,
-so the next request qualifies). Invalidation is the guest cache's: the same tags and generations.
+so the next request qualifies). Invalidation is the guest cache's: the same tags and generations,
+and so is the single flight (one render per kind of viewer, page and generations; the members who
+waited for it have their own parts filled in and their gates checked as on a hit).
 `WEBBOARD_MEMBER_PAGE_CACHE=0` turns this off while keeping the guest cache.
 """
 

@@ -21,6 +21,9 @@ What makes it safe:
   `REDIS_URL` is set. A write in one process is seen by the others on their next request.
   Pages are kept in each process's memory and, with Redis, in Redis too (so a page rendered by
   one process serves the others).
+- A missing page is rendered once per process however many readers ask for it at that moment
+  (`forum.single_flight`): the others wait for that render, keyed by the page *and the generations
+  they read*, so a reader that arrives after a change never receives a render of the older ones.
 
 Which writes bump which tags is decided in one place, `tags_of_flush`, from what the unit of work
 flushed (posts, threads, categories, notices, display-relevant member columns, guru answers...),
