@@ -21,7 +21,9 @@ a session holding nothing but the member id (no flash message), not due for its 
 the member's row, unread count and the terms in force kept by `forum.member_cache` and current;
 an active or suspended member whose last visit was stamped in the last 12 hours and who has
 accepted the terms in force. Anything else takes the ordinary path (which then keeps the copies,
-so the next request qualifies). Invalidation is the guest cache's: the same tags and generations.
+so the next request qualifies). Invalidation is the guest cache's: the same tags and generations,
+and so is the single flight (one render per kind of viewer, page and generations; the members who
+waited for it have their own parts filled in and their gates checked as on a hit).
 `WEBBOARD_MEMBER_PAGE_CACHE=0` turns this off while keeping the guest cache.
 """
 
@@ -49,6 +51,7 @@ import models as m
 
 from .access import access_problem
 from .i18n import current_locale, gettext
+from .single_flight import LED
 
 SLOT_STATE = "member_page_nonce"  # scope state: this render writes slots with this nonce
 META_STATE = "member_page_meta"  # scope state: what the handler says about the page (PageMeta)
@@ -227,6 +230,7 @@ class MemberStats:
     misses: int = 0
     stored: int = 0
     passed: int = 0  # sent to the ordinary path (not known enough, gated, own held post...)
+    waited: int = 0  # filled in from the page another request of this process was rendering (forum.single_flight)
 
 
 class MemberPages:
@@ -272,7 +276,20 @@ class MemberPages:
             await self._send(entry.parts, entry.headers, 200, viewer, scope, send)
             return
         self.stats.misses += 1
-        await self._render(app, scope, receive, send, viewer, key, tags, generations)
+        # One render per kind of viewer, page and generations: the others wait for it and fill in their own parts.
+        shared = await self.page_cache.flights.run(
+            ("member", key, tags, generations),
+            lambda: self._render(app, scope, receive, send, viewer, key, tags, generations))
+        if shared is LED:
+            return
+        if shared is None:  # nothing shareable came (an error, a page of the renderer's own, too slow)
+            await self._render(app, scope, receive, send, viewer, key, tags, generations)
+        elif not self._may_use(shared, viewer):  # gated for this member, or their own held post is on it
+            self.stats.passed += 1
+            await app(scope, receive, send)
+        else:
+            self.stats.waited += 1
+            await self._send(shared.parts, shared.headers, 200, viewer, scope, send)
 
     @staticmethod
     def _may_use(entry: MemberEntry, viewer: Viewer) -> bool:
@@ -320,7 +337,8 @@ class MemberPages:
         return Viewer(user_id, values, unread, token, kind)  # type: ignore[arg-type]
 
     async def _render(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
-                      tags: tuple[str, ...], generations: tuple[int, ...]) -> None:
+                      tags: tuple[str, ...], generations: tuple[int, ...]) -> MemberEntry | None:
+        """Renders the page with slots, answers this member and keeps it; returns the entry (None: not shareable)."""
         nonce = secrets.token_hex(16)
         scope.setdefault("state", {})[SLOT_STATE] = nonce
         _swap_csrf_cookie(scope, f"{nonce}csrf{nonce}")
@@ -341,15 +359,10 @@ class MemberPages:
         await self._send(parts, headers, status, viewer, scope, send)
         meta = scope["state"].get(META_STATE)
         if not storable or not isinstance(meta, PageMeta) or viewer.user_id in meta.held_authors and viewer.kind == "member":
-            return
+            return None
         entry = MemberEntry(parts, headers, tags, generations, meta.access, meta.held_authors)
-        self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
-        self.stats.stored += 1
-        if self.page_cache.shared:
-            await self.page_cache.generations.set_page(f"m|{key}", msgspec.msgpack.encode(entry), self.page_cache.redis_ttl)
+        await self.page_cache.keep(self._entries, key, entry, f"m|{key}", self.stats, self.max_entries)
+        return entry
 
     async def _send(self, parts: list[bytes], headers: list[tuple[bytes, bytes]], status: int, viewer: Viewer,
                     scope: Scope, send: Send) -> None:

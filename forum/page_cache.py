@@ -21,6 +21,9 @@ What makes it safe:
   `REDIS_URL` is set. A write in one process is seen by the others on their next request.
   Pages are kept in each process's memory and, with Redis, in Redis too (so a page rendered by
   one process serves the others).
+- A missing page is rendered once per process however many readers ask for it at that moment
+  (`forum.single_flight`): the others wait for that render, keyed by the page *and the generations
+  they read*, so a reader that arrives after a change never receives a render of the older ones.
 
 Which writes bump which tags is decided in one place, `tags_of_flush`, from what the unit of work
 flushed (posts, threads, categories, notices, display-relevant member columns, guru answers...),
@@ -60,6 +63,7 @@ import models as m
 
 from . import events
 from .i18n import current_locale
+from .single_flight import LED, Flights
 
 log = logging.getLogger(__name__)
 
@@ -391,6 +395,7 @@ class Stats:
     hits: int = 0
     misses: int = 0
     stored: int = 0
+    waited: int = 0  # served the page another request of this process was rendering (forum.single_flight)
 
 
 class PageCache:
@@ -404,6 +409,8 @@ class PageCache:
         self._slugs_generation: int | None = None
         self._notices_generation: int | None = None
         self.stats = Stats()
+        # one render at a time per page and generations; the member page cache uses it too
+        self.flights: Flights[Any] = Flights(float(os.environ.get("WEBBOARD_PAGE_CACHE_WAIT", "3")))
         self.members: Any = None  # forum.member_pages.MemberPages, for requests with a session
         _caches.append(self)
 
@@ -462,7 +469,15 @@ class PageCache:
             await self._send_entry(entry, token, litestar_app, send)
             return
         self.stats.misses += 1
-        await self._render_and_store(app, scope, receive, send, key, tags, generations)
+        shared = await self.flights.run(("guest", key, tags, generations),
+                                        lambda: self._render_and_store(app, scope, receive, send, key, tags, generations))
+        if shared is LED:
+            return
+        if shared is not None:  # rendered by another request that asked for the same generations
+            self.stats.waited += 1
+            await self._send_entry(shared, token, litestar_app, send)
+            return
+        await self._render_and_store(app, scope, receive, send, key, tags, generations)  # nothing shareable came
 
     async def tags_and_generations(self, scope: Scope) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
         """The tags this page depends on and their generations now (read before it is rendered),
@@ -525,29 +540,39 @@ class PageCache:
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def _render_and_store(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
-                                tags: tuple[str, ...], generations: tuple[int, ...]) -> None:
+                                tags: tuple[str, ...], generations: tuple[int, ...]) -> Entry | None:
+        """Renders the page for this request and keeps it; returns the entry (None: not shareable)."""
         status, raw_headers, body = await run_and_keep(app, scope, receive, send)
         if status != 200:
-            return
+            return None
         headers: list[tuple[bytes, bytes]] = []
         csrf_cookie = (scope["app"].csrf_config.cookie_name + "=").encode()
         for name, value in raw_headers:
             name = bytes(name).lower()
             if name == b"set-cookie":
                 if not bytes(value).startswith(csrf_cookie):
-                    return  # the page set a cookie of its own (a session): not shareable
+                    return None  # the page set a cookie of its own (a session): not shareable
                 continue
             headers.append((name, bytes(value)))
         token = ScopeState.from_scope(scope).csrf_token
         parts = body.split(token.encode()) if isinstance(token, str) and TOKEN.match(token) else [body]
         entry = Entry(parts, headers, tags, generations)
-        self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
-        self.stats.stored += 1
+        await self.keep(self._entries, key, entry, key, self.stats, self.max_entries)
+        return entry
+
+    async def keep(self, entries: collections.OrderedDict[str, Any], key: str, entry: Any, shared_key: str,
+                   stats: Any, max_entries: int) -> None:
+        """Stores a rendered page, unless what it shows changed while it was rendered: it could never be
+        served then, and it must not take the place of the newer page a later request may have stored."""
+        if await self.generations.values(entry.tags) != entry.generations:
+            return
+        entries[key] = entry
+        entries.move_to_end(key)
+        while len(entries) > max_entries:
+            entries.popitem(last=False)
+        stats.stored += 1
         if self.shared:
-            await self.generations.set_page(key, msgspec.msgpack.encode(entry), self.redis_ttl)  # type: ignore[union-attr]
+            await self.generations.set_page(shared_key, msgspec.msgpack.encode(entry), self.redis_ttl)  # type: ignore[union-attr]
 
 
 async def run_and_keep(app: ASGIApp, scope: Scope, receive: Receive,

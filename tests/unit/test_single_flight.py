@@ -1,0 +1,94 @@
+"""forum.single_flight: one render per key at a time; the others wait for it, and only for a result
+that can be shared; no entry outlives its render."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from forum.single_flight import LED, Flights
+
+
+class Render:
+    """A render that counts its calls and takes `seconds`, then returns `result` or raises."""
+
+    def __init__(self, result: object = "page", seconds: float = 0.05, error: Exception | None = None) -> None:
+        self.result, self.seconds, self.error, self.calls = result, seconds, error, 0
+
+    async def __call__(self) -> object:
+        self.calls += 1
+        await asyncio.sleep(self.seconds)
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+async def test_concurrent_requests_for_one_key_render_once_and_the_others_get_its_result():
+    flights: Flights[object] = Flights(wait=5)
+    render = Render()
+    results = await asyncio.gather(*(flights.run("k", render) for _ in range(10)))
+    assert render.calls == 1
+    assert results.count(LED) == 1 and results.count("page") == 9
+    assert len(flights) == 0
+
+
+async def test_different_keys_do_not_wait_for_each_other():
+    flights: Flights[object] = Flights(wait=5)
+    one, two = Render("one"), Render("two")
+    results = await asyncio.gather(flights.run(("p", 1), one), flights.run(("p", 2), two), flights.run(("p", 2), two))
+    assert one.calls == 1 and two.calls == 1
+    assert results == [LED, LED, "two"]
+    assert len(flights) == 0
+
+
+async def test_a_failing_render_raises_for_its_own_request_and_gives_the_waiters_nothing_to_serve():
+    flights: Flights[object] = Flights(wait=5)
+    render = Render(error=RuntimeError("database gone"))
+    results = await asyncio.gather(*(flights.run("k", render) for _ in range(4)), return_exceptions=True)
+    assert render.calls == 1
+    assert isinstance(results[0], RuntimeError)
+    assert results[1:] == [None, None, None]  # each waiter renders on its own
+    assert len(flights) == 0
+    # and the key is free again: the next request renders
+    again = Render("fresh")
+    assert await flights.run("k", again) is LED and again.calls == 1
+
+
+async def test_a_render_slower_than_the_wait_lets_the_waiter_go_and_its_entry_still_ends_with_it():
+    flights: Flights[object] = Flights(wait=0.05)
+    render = Render(seconds=0.5)
+    leader = asyncio.create_task(flights.run("k", render))
+    await asyncio.sleep(0.01)
+    started = asyncio.get_running_loop().time()
+    assert await flights.run("k", render) is None  # rendered on its own, not after the slow one
+    assert asyncio.get_running_loop().time() - started < 0.4
+    assert len(flights) == 1  # the slow render is still running
+    assert await leader is LED
+    assert len(flights) == 0
+
+
+async def test_a_cancelled_render_frees_its_key_and_its_waiters():
+    flights: Flights[object] = Flights(wait=5)
+    render = Render(seconds=5)
+    leader = asyncio.create_task(flights.run("k", render))
+    await asyncio.sleep(0.01)
+    waiter = asyncio.create_task(flights.run("k", render))
+    await asyncio.sleep(0.01)
+    leader.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await leader
+    assert await asyncio.wait_for(waiter, 1) is None
+    assert len(flights) == 0
+
+
+async def test_a_waiter_that_goes_away_does_not_cancel_the_render_the_others_wait_for():
+    flights: Flights[object] = Flights(wait=5)
+    render = Render(seconds=0.1)
+    leader = asyncio.create_task(flights.run("k", render))
+    await asyncio.sleep(0.01)
+    gone, staying = asyncio.create_task(flights.run("k", render)), asyncio.create_task(flights.run("k", render))
+    await asyncio.sleep(0.01)
+    gone.cancel()
+    assert await staying == "page" and await leader is LED
+    assert render.calls == 1 and len(flights) == 0
