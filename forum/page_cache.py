@@ -145,7 +145,7 @@ class RedisGenerations:
 
     def __init__(self, url: str, prefix: str | None = None) -> None:
         self.url, self.prefix = url, prefix or os.environ.get("WEBBOARD_PAGE_CACHE_PREFIX", "webboard-pc")
-        self.identity = f"redis:{url}:{prefix}"
+        self.identity = f"redis:{url}:{self.prefix}"
         self._clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # a client per event loop
         self._sync: Any = None
 

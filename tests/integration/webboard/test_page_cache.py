@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 import models as m
 from forum.app import create_app
-from forum.page_cache import LocalGenerations, thread_tag
+from forum.page_cache import LocalGenerations, RedisGenerations, register, thread_tag
 from forum.services.posting import PostingService
 
 from ...factories import PASSWORD, login, post_form
@@ -274,6 +274,17 @@ def test_two_mappings_of_the_generation_file_share_every_bump(tmp_path):
     one.bump([thread_tag(7)])
     after = two.read(tags)
     assert after[0] == before[0] and after[1] != before[1]
+
+
+def test_two_boards_on_one_redis_with_their_own_prefixes_keep_their_own_stores(monkeypatch):
+    """The prefix from WEBBOARD_PAGE_CACHE_PREFIX names the store: two boards on one Redis never share pages."""
+    url = "redis://127.0.0.1:6379/15"
+    monkeypatch.setenv("WEBBOARD_PAGE_CACHE_PREFIX", f"board-a-{uuid.uuid4().hex}")
+    first = register(RedisGenerations(url))
+    monkeypatch.setenv("WEBBOARD_PAGE_CACHE_PREFIX", f"board-b-{uuid.uuid4().hex}")
+    second = register(RedisGenerations(url))
+    assert first is not second
+    assert first.prefix != second.prefix
 
 
 @pytest.mark.skipif(not os.environ.get("WEBBOARD_TEST_REDIS_URL"), reason="WEBBOARD_TEST_REDIS_URL not set")
