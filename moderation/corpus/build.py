@@ -378,7 +378,7 @@ def _thin_near_copies(rows):
 
 
 def build() -> dict[str, int]:
-    from moderation.corpus import issue13, issue13c
+    from moderation.corpus import issue13, issue13c, issue13d
 
     rng = random.Random(20261122)
     train = []
@@ -412,7 +412,8 @@ def build() -> dict[str, int]:
     generated = tag(issue13.rows(rng), "templates/issue13")
     hand_written = list(train) + generated[::4]
     clean_lines = [t for t, labels in hand_written if not labels and len(t) > 25]
-    templated = (generated + tag(issue13c.rows(rng), "templates/issue13c") + tag(combinatorial(rng), "templates/combinatorial")
+    templated = (generated + tag(issue13c.rows(rng), "templates/issue13c")
+                 + tag(issue13d.rows(random.Random(20261203)), "templates/issue13d") + tag(combinatorial(rng), "templates/combinatorial")
                  + tag(mixed_context(clean_lines, rng), "templates/mixed_context")
                  + tag(hard_negatives(rng), "templates/hard_negatives"))
     # Templates repeat their sentence shapes: near copies of one another teach the shape, not
