@@ -242,13 +242,13 @@ def evaluate(model: ModerationModel, examples: Sequence[Example] | None = None, 
 # negatives of every label.
 # Now applied to out-of-fold scores of training + dev (train()); 3% of those clean posts
 # flagged went with 1.6-2.6% of clean posts flagged on fresh..fresh4 (0.01 of dev's before).
-# The sixth pass's corpus adds registers (romanised Thai, chat) whose out-of-fold scores are
+# The fifth pass's corpus adds registers (romanised Thai, chat) whose out-of-fold scores are
 # pessimistic (a held-out template group is the only source of its register): 3.5% of them went
-# with 2.4% of the clean posts of fresh..fresh5 flagged (docs/BENCHMARKS.md, "Sixth pass").
+# with 2.4% of the clean posts of fresh..fresh5 flagged (docs/BENCHMARKS.md, "Fifth pass").
 CLEAN_FLAG_TARGET: float | None = 0.035
 # Weight of the sum of the four F1s against the worst label's F1 in the joint threshold search.
 # With a tie-break weight (1e-3) a label that is not the worst may sit anywhere its F1 allows;
-# the sixth pass's out-of-fold trading F1 was flat from 0.69 to 0.89 and the search took 0.89.
+# the fifth pass's out-of-fold trading F1 was flat from 0.69 to 0.89 and the search took 0.89.
 F1_SUM_WEIGHT = 1.0
 F1_PLATEAU = 0.01
 

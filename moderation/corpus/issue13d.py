@@ -1,4 +1,4 @@
-"""Sixth pass of issue 13's templates: registers the corpus barely had, for the kinds fresh5 showed
+"""Fifth pass of issue 13's templates: registers the corpus barely had, for the kinds fresh5 showed
 weak (sarcasm aimed at people, insults of whole groups, innuendo, mocking royal symbols, two-label
 posts), each with clean posts that share their words.
 
