@@ -19,7 +19,8 @@ the independent set found missing, each with its hard negatives) and src/train/*
     out-of-fold scores of both, grouped by each row's "group" (its source);
   * heldout.jsonl: src/fresh/, written before any model was trained on the new corpus, one file
     per kind (the kind is kept in each row for the per-kind breakdown), then src/fresh2/ and
-    src/fresh3/, src/fresh4/ and src/fresh5/, each written before the next change was scored.
+    src/fresh3/, src/fresh4/, src/fresh5/ and src/fresh6/, each written before the next change
+    was scored.
     Nothing is tuned on them.
 The false-positive pass added ordinary clean questions (the duplicate detector's data, split by
 topic between train and dev), hand-written hard negatives (src/train/*-c2.txt, a fifth to dev;
@@ -273,7 +274,7 @@ def evade(text: str, rng: random.Random) -> str:
     return text[:target.start()] + new + text[target.end():]
 
 
-FRESH_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+FRESH_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 
 
 def read_fresh() -> list[tuple[str, list[str], str]]:
@@ -377,7 +378,7 @@ def _thin_near_copies(rows):
 
 
 def build() -> dict[str, int]:
-    from moderation.corpus import issue13, issue13c
+    from moderation.corpus import issue13, issue13c, issue13d
 
     rng = random.Random(20261122)
     train = []
@@ -411,7 +412,8 @@ def build() -> dict[str, int]:
     generated = tag(issue13.rows(rng), "templates/issue13")
     hand_written = list(train) + generated[::4]
     clean_lines = [t for t, labels in hand_written if not labels and len(t) > 25]
-    templated = (generated + tag(issue13c.rows(rng), "templates/issue13c") + tag(combinatorial(rng), "templates/combinatorial")
+    templated = (generated + tag(issue13c.rows(rng), "templates/issue13c")
+                 + tag(issue13d.rows(random.Random(20261203)), "templates/issue13d") + tag(combinatorial(rng), "templates/combinatorial")
                  + tag(mixed_context(clean_lines, rng), "templates/mixed_context")
                  + tag(hard_negatives(rng), "templates/hard_negatives"))
     # Templates repeat their sentence shapes: near copies of one another teach the shape, not
