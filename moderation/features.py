@@ -12,6 +12,7 @@ signal is a weighted feature of a trained model.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import unicodedata
@@ -347,6 +348,88 @@ def _tfidf_block(docs, ids, idf, n_docs, width, offset):
     return rows, cols + offset, values / norms[rows]
 
 
+def _char_views(cleaned: list[str]) -> list[str]:
+    """`char_view` of each text with runs of white space made one, as the char analyzer does."""
+    joined = "\x00".join(cleaned)
+    if joined.count("\x00") == len(cleaned) - 1:  # one pass over the batch (no NUL in the posts)
+        return _WHITE_SPACES.sub(" ", char_view(joined)).split("\x00") if cleaned else []
+    return [_WHITE_SPACES.sub(" ", char_view(c)) for c in cleaned]
+
+
+def _code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of the texts joined by one separator (code point 0; its place is known from
+    the lengths, so the texts may contain NULs), and each position's text."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    separators = np.cumsum(lengths + 1)[:-1] - 1
+    codes[separators] = -1
+    docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[:len(codes)]
+    return codes, docs
+
+
+class _CharCodes:
+    """A character n-gram vocabulary as sorted integer keys: each character of the vocabulary's
+    alphabet gets a digit 1..A, an n-gram the number those digits make in base A+1 (distinct
+    for every string over the alphabet, whatever its length). An n-gram of a post with a
+    character outside the alphabet cannot be in the vocabulary and is skipped. Where the keys
+    would not fit in 63 bits (a huge alphabet or long n-grams), `columns` falls back to slicing
+    the n-grams out and looking them up in a dict."""
+
+    def __init__(self, vocabulary, lo, hi, table, base, keys, columns):
+        self.vocabulary, self.lo, self.hi = vocabulary, lo, hi
+        self.table, self.base, self.keys, self.cols = table, base, keys, columns
+
+    @classmethod
+    def build(cls, vocabulary: dict[str, int], lo: int, hi: int) -> "_CharCodes":
+        grams = list(vocabulary)
+        alphabet = sorted(set("".join(grams)))
+        base = len(alphabet) + 1
+        if not grams or base ** max(hi, max(map(len, grams))) >= 2 ** 62:
+            return cls({g: i + 1 for g, i in vocabulary.items()}, lo, hi, None, base, None, None)
+        alphabet_codes = np.fromiter(map(ord, alphabet), dtype=np.int64, count=len(alphabet))
+        table = np.zeros(int(alphabet_codes.max()) + 2, dtype=np.int64)  # the last entry: outside
+        table[alphabet_codes] = np.arange(1, base, dtype=np.int64)
+        lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        codes, _ = _code_points(grams)
+        digits = table[codes[codes >= 0]]
+        position = np.arange(len(digits)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        keys = np.add.reduceat(digits * base ** position, np.cumsum(lengths) - lengths)
+        order = np.argsort(keys, kind="stable")
+        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(grams))
+        return cls(None, lo, hi, table, base, keys[order], columns[order])
+
+    def columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, column) of every vocabulary n-gram occurrence in `texts` (char views with
+        white space runs made one), in any order, repeated as often as it occurs."""
+        if self.table is None:
+            docs: list[int] = []
+            ids: list[int] = []
+            get = self.vocabulary.get
+            for doc, text in enumerate(texts):
+                found = list(filter(None, map(get, _char_ngrams(text, self.lo, self.hi))))
+                ids += found
+                docs += [doc] * len(found)
+            return np.asarray(docs, dtype=np.int64), np.asarray(ids, dtype=np.int64) - 1
+        codes, doc_of = _code_points(texts)
+        table = self.table
+        digits = table[np.where((codes >= 0) & (codes < len(table)), codes, len(table) - 1)]
+        key, valid, power = digits, digits > 0, 1
+        found_docs, found_cols = [], []
+        for n in range(1, self.hi + 1):
+            if n > 1:
+                power *= self.base
+                key = key[:-1] + digits[n - 1:] * power
+                valid = valid[:-1] & (digits[n - 1:] > 0)
+            if n >= self.lo:
+                at = np.flatnonzero(valid)
+                wanted = key[at]
+                index = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+                hit = self.keys[index] == wanted
+                found_docs.append(doc_of[at[hit]])
+                found_cols.append(self.cols[index[hit]])
+        return np.concatenate(found_docs), np.concatenate(found_cols)
+
+
 # --- word segmentation ---------------------------------------------------------------------------
 # The word view is `forum.text.tokenize` (PyThaiNLP's newmm over Thai runs). Where the optional
 # `nlpo3` package (the Rust port of newmm) is installed, the Thai runs are segmented by it with
@@ -444,7 +527,8 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
     # --- fast path ---------------------------------------------------------------------------
     # Scoring a post through TfidfVectorizer.transform costs ~2 ms of fixed overhead per call.
     # `transform_fast` computes exactly the same tf-idf values (sublinear tf, idf, l2 norm per
-    # block) with dict look-ups and one vectorised pass per batch.
+    # block) for a whole batch at once: the character n-grams of all posts are encoded as
+    # integers and looked up with numpy (`_CharCodes`), the words with one dict pass.
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("_fast", None)
@@ -454,10 +538,9 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         fast = getattr(self, "_fast", None)
         if fast is None:
             cv, wv = self.char_vectorizer_, self.word_vectorizer_
-            # Column + 1, so that unknown n-grams (None) and known ones can be told apart by
-            # filter(None, ...) in C rather than by a comparison per n-gram in Python.
+            # Column + 1, so that unknown words (0) and known ones can be told apart.
             fast = (
-                cv.build_analyzer(), {g: i + 1 for g, i in cv.vocabulary_.items()}, cv.idf_.astype(np.float64),
+                _CharCodes.build(cv.vocabulary_, *self.char_ngrams), cv.idf_.astype(np.float64),
                 {w: i + 1 for w, i in wv.vocabulary_.items()}, wv.idf_.astype(np.float64), len(cv.vocabulary_),
                 len(cv.vocabulary_) + len(wv.vocabulary_),
             )
@@ -465,32 +548,24 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         return fast
 
     def transform_fast(self, texts):
-        """Same matrix as `transform`, built without the vectorizers' per-call overhead."""
-        analyzer, char_vocab, char_idf, word_vocab, word_idf, word_offset, signal_offset = self._fast_tables()
+        """Same matrix as `transform` (in float64), built without the vectorizers' per-call overhead."""
+        char_codes, char_idf, word_vocab, word_idf, word_offset, signal_offset = self._fast_tables()
         n = len(texts)
-        lo, hi = self.char_ngrams
-        char_get, word_get = char_vocab.get, word_vocab.get
-        char_ids: list[int] = []
-        char_docs: list[int] = []
-        word_ids: list[int] = []
-        word_docs: list[int] = []
+        normalized = [normalize(t) for t in texts]
+        cleaned = [_deobfuscate_normalized(t) for t in normalized]
+        char_docs, char_ids = char_codes.columns(_char_views(cleaned))
+        tokens = [self._words(c) for c in cleaned]
+        word_ids = np.fromiter(map(word_vocab.get, itertools.chain.from_iterable(tokens), itertools.repeat(0)),
+                               dtype=np.int64)
+        word_docs = np.repeat(np.arange(n, dtype=np.int64), np.fromiter(map(len, tokens), dtype=np.int64, count=n))
+        known = word_ids > 0
         n_signals = len(_SIGNALS)
-        dense: list[list[float]] = []
-        for doc, text in enumerate(texts):
-            normalized = normalize(text)
-            cleaned = _deobfuscate_normalized(normalized)
-            ids = list(filter(None, map(char_get, _char_ngrams(char_view(cleaned), lo, hi))))
-            char_ids += ids
-            char_docs += [doc] * len(ids)
-            ids = list(filter(None, map(word_get, self._words(cleaned))))
-            word_ids += ids
-            word_docs += [doc] * len(ids)
-            dense.append(_signals_of_view(_signal_view_normalized(normalized)) + lexicon(cleaned))
-        sig = np.asarray(dense, dtype=np.float64).reshape(n, n_signals + len(LEXICON_NAMES))
+        sig = np.asarray([_signals_of_view(_signal_view_normalized(t)) + lexicon(c)
+                          for t, c in zip(normalized, cleaned)],
+                         dtype=np.float64).reshape(n, n_signals + len(LEXICON_NAMES))
         blocks = [
-            _tfidf_block(char_docs, np.asarray(char_ids, dtype=np.int64) - 1, char_idf, n, word_offset, 0),
-            _tfidf_block(word_docs, np.asarray(word_ids, dtype=np.int64) - 1, word_idf, n,
-                         signal_offset - word_offset, word_offset),
+            _tfidf_block(char_docs, char_ids, char_idf, n, word_offset, 0),
+            _tfidf_block(word_docs[known], word_ids[known] - 1, word_idf, n, signal_offset - word_offset, word_offset),
         ]
         sig[:, :n_signals] *= self.signal_weight
         sig[:, n_signals:] *= self.lexicon_weight
