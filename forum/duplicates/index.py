@@ -145,13 +145,19 @@ CONTRAST_FACTOR = 0.8
 # conflict).  Chosen on the eight splits tune .. fresh6 (docs/BENCHMARKS.md, sixth pass).
 CONFLICT_KINDS = ("part", "cond", "side", "fuel", "variant", "place")
 CONFLICT_FACTOR = 0.5
+# (seventh pass, h-dups8) A title is also compared with the other *whole* text for these kinds
+# (and for the attribute lexicon of features.ATTRIBUTES: colour, vehicle, animal) and for
+# numbers of these unit classes: the thread's title often names nothing of the kind the query's
+# title is about ("CX-5 diesel hard to start" vs "CX-5 hard to start", petrol only in its body).
+WHOLE_TEXT_KINDS = ("fuel", "variant", "side", "colour", "vehicle", "animal")
+WHOLE_TEXT_UNITS = ("year", "class", "km", "inch", "kmh", "kw", "seats", "doors")
 
 CANDIDATES = 100  # rows rescored exactly per query
 POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 4
+STATE_FORMAT = 5
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
@@ -730,26 +736,36 @@ class DuplicateIndex:
         return out
 
     def _conflict(self, analysis: Analysis, hits: np.ndarray) -> np.ndarray:
-        """CONFLICT_FACTOR for each candidate whose title names another value of an attribute
-        than the query's title (see CONFLICT_KINDS), else 1."""
+        """CONFLICT_FACTOR for each candidate that names another value of an attribute than the
+        query (see CONFLICT_KINDS, _conflicts), else 1."""
         out = np.ones(len(hits))
         q_title = {c for c in analysis.title_concepts if c.split(".", 1)[0] in CONFLICT_KINDS}
-        q_nums = analysis.title_numbers
-        if not q_title and not q_nums:
+        q_title |= analysis.title_attributes
+        q_all = {c for kind in CONFLICT_KINDS for c in analysis.concepts.get(kind, ())} | analysis.attributes
+        if not q_all and not analysis.numbers:
             return out
-        q_by_kind = _by_kind(q_title)
-        q_leaves = {kind: self._leaves(names) for kind, names in q_by_kind.items()}
+        query = _Side(self, q_title, q_all, analysis.title_numbers, analysis.numbers)
         names = self._sig_names
         sptr, sig = self._sptr.array, self._sig.array
+        cptr, cids = self._cptr.array, self._cids.array
+        kind_of, name_of = self._concept_kind, self._concept_name
         for j, row in enumerate(hits.tolist()):
-            t_title, t_nums, t_all = set(), set(), set()
+            t_title, t_nums, t_all_nums, t_all = set(), set(), set(), set()
             for sid in sig[sptr[row] : sptr[row + 1]].tolist():
                 name = names[sid]
-                (t_title if name[0] == "t" else t_nums if name[0] == "n" else t_all).add(name[1:])
-            if not t_title and not t_nums:
-                continue
-            if _conflicts(q_by_kind, q_leaves, _by_kind(t_title), self._leaves, q_nums, analysis.numbers,
-                          frozenset(t_nums), frozenset(t_all)):
+                tag, rest = name[0], name[1:]
+                if tag == "t" or tag == "u":
+                    t_title.add(rest)
+                elif tag == "n":
+                    t_nums.add(rest)
+                elif tag == "a":
+                    t_all_nums.add(rest)
+                else:
+                    t_all.add(rest)
+            for tid in cids[cptr[row] : cptr[row + 1]].tolist():
+                if kind_of[tid] in CONFLICT_KINDS:
+                    t_all.add(name_of[tid])
+            if _conflicts(query, _Side(self, t_title, t_all, frozenset(t_nums), frozenset(t_all_nums))):
                 out[j] = CONFLICT_FACTOR
         return out
 
@@ -884,10 +900,14 @@ class DuplicateIndex:
 
 
 def _signature(analysis: Analysis) -> list[str]:
-    """A row's title signature (see DuplicateIndex._sig)."""
+    """A row's signature for the conflict test (see DuplicateIndex._sig): title concepts of
+    CONFLICT_KINDS ("t"), title numbers ("n") and every number ("a") as "unit class:value", title
+    attributes ("u") and every attribute ("w") of the conflict-only lexicon."""
     return ([f"t{c}" for c in sorted(analysis.title_concepts) if c.split(".", 1)[0] in CONFLICT_KINDS]
             + [f"n{n}" for n in sorted(analysis.title_numbers)]
-            + [f"a{n}" for n in sorted(analysis.numbers)])
+            + [f"a{n}" for n in sorted(analysis.numbers)]
+            + [f"u{a}" for a in sorted(analysis.title_attributes)]
+            + [f"w{a}" for a in sorted(analysis.attributes)])
 
 
 def _by_kind(names) -> dict[str, frozenset[str]]:
@@ -897,18 +917,75 @@ def _by_kind(names) -> dict[str, frozenset[str]]:
     return {kind: frozenset(v) for kind, v in out.items()}
 
 
-def _conflicts(q_by_kind, q_leaves, t_by_kind, leaves, q_nums, q_all_nums, t_nums, t_all_nums) -> bool:
-    """Whether two titles name different values of one attribute (CONFLICT_KINDS): each title
-    has a most specific concept of the kind that the other title does not name (implied
-    concepts included); or each title has a number the other title lacks, and one of those is
-    nowhere in the other text."""
-    for kind, q_names in q_by_kind.items():
-        t_names = t_by_kind.get(kind)
-        if t_names and any(c not in t_names for c in q_leaves[kind]) \
-                and any(c not in q_names for c in leaves(t_names)):
+def _values(numbers) -> dict[str, str]:
+    """"class:value" strings -> {value: class}."""
+    out = {}
+    for n in numbers:
+        cls, _, value = n.partition(":")
+        out[value] = cls
+    return out
+
+
+class _Side:
+    """One text of a pair as the conflict test sees it: what its title names of each attribute
+    kind, what its whole text names (implied concepts included), and its numbers."""
+
+    __slots__ = ("title", "all", "title_leaves", "all_leaves", "title_nums", "all_nums")
+
+    def __init__(self, index: "DuplicateIndex", title, every, title_nums, all_nums) -> None:
+        self.title = _by_kind(title)
+        self.all = _by_kind(every)
+        self.title_leaves = {k: _leaves_of(index, v) for k, v in self.title.items()}
+        self.all_leaves = {k: _leaves_of(index, v) for k, v in self.all.items()}
+        self.title_nums = _values(title_nums)
+        self.all_nums = _values(all_nums)
+
+
+def _leaves_of(index: "DuplicateIndex", names: frozenset[str]) -> frozenset[str]:
+    concepts = index.analyzer.vocabulary.concepts
+    known = frozenset(n for n in names if n in concepts)
+    return index._leaves(known) | (names - known)
+
+
+def _conflicts(q: _Side, t: _Side) -> bool:
+    """Whether two texts name different values of one attribute (CONFLICT_KINDS and the
+    attribute lexicon; numbers of one unit class):
+
+    * titles: each title has a most specific value of the kind that the other title does not
+      name (implied concepts included); or each title has a number the other title lacks, of
+      compatible unit classes, and one of them is nowhere in the other text;
+    * (seventh pass) a title against the other whole text, for the kinds of WHOLE_TEXT_KINDS:
+      one title names a value the other text never names, and the other text names a value of
+      that kind the first text never names (the thread's title often names nothing of the kind
+      the query's title asks about: "CX-5 hard to start" with "petrol" only in its body); the
+      same for numbers of one unit class in WHOLE_TEXT_UNITS.
+    """
+    for kind, q_leaves in q.title_leaves.items():
+        t_names = t.title.get(kind)
+        if t_names and any(c not in t_names for c in q_leaves) \
+                and any(c not in q.title[kind] for c in t.title_leaves[kind]):
             return True
-    q_only, t_only = q_nums - t_nums, t_nums - q_nums
-    return bool((q_only - t_all_nums and t_only) or (t_only - q_all_nums and q_only))
+    for a, b in ((q, t), (t, q)):
+        for kind, a_leaves in a.title_leaves.items():
+            if kind not in WHOLE_TEXT_KINDS:
+                continue
+            b_all = b.all.get(kind)
+            a_all = a.all.get(kind, frozenset())
+            if b_all and any(c not in b_all for c in a_leaves) \
+                    and any(c not in a_all for c in b.all_leaves[kind]):
+                return True
+    q_only = {v: c for v, c in q.title_nums.items() if v not in t.title_nums}
+    t_only = {v: c for v, c in t.title_nums.items() if v not in q.title_nums}
+    for a_only, b_only, b_all in ((q_only, t_only, t.all_nums), (t_only, q_only, q.all_nums)):
+        for v, c in a_only.items():
+            if v not in b_all and any(not c or not d or c == d for d in b_only.values()):
+                return True
+    for a, b in ((q, t), (t, q)):
+        for v, c in a.title_nums.items():
+            if c in WHOLE_TEXT_UNITS and v not in b.all_nums \
+                    and any(d == c and w not in a.all_nums for w, d in b.all_nums.items()):
+                return True
+    return False
 
 
 def _negates(leaves: frozenset[str], own, other) -> bool:
