@@ -405,6 +405,13 @@ def _stem(word: str) -> str:
     return word
 
 
+# Numbers written as words, as features (seventh pass): a Thai "6 ปี" and an English "six years"
+# share the term "6".  The conflict test still reads digits only (`classed_numbers`).
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split()) if i >= 2}
+_NUMBER_WORDS.update({w: str(i) for i, w in enumerate("_ _ สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ".split()) if i >= 2})
+
+
 def _is_stop(word: str) -> bool:
     if word in _THAI_STOP or word in _EN_STOP:
         return True
@@ -444,6 +451,9 @@ class Analyzer:
             return
         for word in tokenize(segment, normalized=True):
             if _is_stop(word):
+                continue
+            if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
+                words.append(_NUMBER_WORDS[word])
                 continue
             if word.isascii() and word.isalpha():
                 concept = self.vocabulary.fuzzy(word)
