@@ -195,7 +195,7 @@ _NAME_KINDS = ("model", "brand")
 
 
 def _number_class(text: str, start: int, end: int, value: float, multiplied: bool) -> str:
-    after = text[end : end + 14].lstrip(" .")
+    after = text[end : end + 14].lstrip(" .-")
     for cls, rx in _UNIT_AFTER:
         if rx.match(after):
             return cls
