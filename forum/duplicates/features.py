@@ -217,6 +217,15 @@ def classed_numbers(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _numbers_outside(text: str, cut: list[tuple[int, int]]) -> frozenset[str]:
+    """`classed_numbers` of normalised text, the spans `cut` (model names) blanked out."""
+    if not any(c.isdigit() for c in text):
+        return frozenset()
+    for start, end in reversed(cut):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return classed_numbers(text)
+
+
 def _form_key(form: str) -> str:
     form = normalize(form)
     return _SPACE_IN_THAI.sub("", form)
@@ -428,14 +437,22 @@ class Analyzer:
 
     def terms(self, text: str) -> tuple[list[str], list[str]]:
         """(words, concept names) of one text, in order of appearance."""
+        words, concepts, _ = self._scan(text)
+        return words, concepts
+
+    def _scan(self, text: str) -> tuple[list[str], list[str], frozenset[str]]:
+        """(words, concept names, `numbers`) of one text, with one pass of the vocabulary."""
         text = _SPACE_IN_THAI.sub("", normalize(text))
         words: list[str] = []
         concepts: list[str] = []
+        cut: list[tuple[int, int]] = []
         pos = 0
         vocab = self.vocabulary
         for start, end, target in vocab.find(text):
             self._words(text[pos:start], words, concepts)
             names = target if isinstance(target, tuple) else (target,)
+            if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) and any(c.isdigit() for c in text[start:end]):
+                cut.append((start, end))
             cue = _NEGATION.search(text, max(pos, start - 40), start)
             if cue:
                 action = bool(cue.group("en") or cue.group("th")) or text[start:end].endswith("ing")
@@ -444,7 +461,7 @@ class Analyzer:
             concepts.extend(names)
             pos = end
         self._words(text[pos:], words, concepts)
-        return words, concepts
+        return words, concepts, _numbers_outside(text, cut)
 
     def _words(self, segment: str, words: list[str], concepts: list[str]) -> None:
         if not segment.strip():
@@ -468,10 +485,12 @@ class Analyzer:
         found: set[str] = set()
         title_found: set[str] = set()
         thai_weight = plain_weight = 0.0
+        numbers = {True: frozenset(), False: frozenset()}  # title, body
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
                 continue
-            words, concepts = self.terms(text)
+            words, concepts, nums = self._scan(text)
+            numbers[weight == TITLE_WEIGHT] = nums
             for word in words:
                 counts[word] += weight
                 if not word.isdigit():
@@ -490,24 +509,16 @@ class Analyzer:
         for name in found:
             by_kind.setdefault(self.vocabulary.concepts[name].kind, set()).add(name)
         script = thai_weight / plain_weight if plain_weight else None
-        title_numbers = self.numbers(title or "")
+        title_numbers = numbers[True]
+        title_attributes = self.attributes(title or "")
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
-                        frozenset(title_found), title_numbers, title_numbers | self.numbers(body or ""),
-                        self.attributes(title or ""), self.attributes(title or "", body or ""))
+                        frozenset(title_found), title_numbers, title_numbers | numbers[False],
+                        title_attributes, title_attributes | self.attributes(body or ""))
 
     def numbers(self, text: str) -> frozenset[str]:
         """`classed_numbers` of a text, leaving out digits that belong to a model or brand name
         ("MG4", "Atto 3", "CX-5")."""
-        text = _SPACE_IN_THAI.sub("", normalize(text))
-        vocab = self.vocabulary
-        cut = []
-        for start, end, target in vocab.find(text):
-            names = target if isinstance(target, tuple) else (target,)
-            if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) and any(c.isdigit() for c in text[start:end]):
-                cut.append((start, end))
-        for start, end in reversed(cut):
-            text = text[:start] + " " * (end - start) + text[end:]
-        return classed_numbers(text)
+        return self._scan(text)[2]
 
     def attributes(self, *texts: str) -> frozenset[str]:
         """Values of the ATTRIBUTES lexicon ("colour.blue", "vehicle.motorcycle") named in the

@@ -748,13 +748,13 @@ class DuplicateIndex:
         q_all = {c for kind in CONFLICT_KINDS for c in analysis.concepts.get(kind, ())} | analysis.attributes
         if not q_all and not analysis.numbers:
             return out
-        query = _Side(self, q_title, q_all, analysis.title_numbers, analysis.numbers)
+        query = _Side(self, q_title, lambda: q_all, analysis.title_numbers, analysis.numbers)
         names = self._sig_names
         sptr, sig = self._sptr.array, self._sig.array
         cptr, cids = self._cptr.array, self._cids.array
         kind_of, name_of = self._concept_kind, self._concept_name
         for j, row in enumerate(hits.tolist()):
-            t_title, t_nums, t_all_nums, t_all = set(), set(), set(), set()
+            t_title, t_nums, t_all_nums, t_attrs = set(), set(), set(), set()
             for sid in sig[sptr[row] : sptr[row + 1]].tolist():
                 name = names[sid]
                 tag, rest = name[0], name[1:]
@@ -765,11 +765,13 @@ class DuplicateIndex:
                 elif tag == "a":
                     t_all_nums.add(rest)
                 else:
-                    t_all.add(rest)
-            for tid in cids[cptr[row] : cptr[row + 1]].tolist():
-                if kind_of[tid] in CONFLICT_KINDS:
-                    t_all.add(name_of[tid])
-            if _conflicts(query, _Side(self, t_title, t_all, frozenset(t_nums), frozenset(t_all_nums))):
+                    t_attrs.add(rest)
+
+            def every(row=row, t_attrs=t_attrs):  # the thread's whole-text values, when needed
+                return t_attrs | {name_of[tid] for tid in cids[cptr[row] : cptr[row + 1]].tolist()
+                                  if kind_of[tid] in CONFLICT_KINDS}
+
+            if _conflicts(query, _Side(self, t_title, every, t_nums, t_all_nums)):
                 out[j] = CONFLICT_FACTOR
         return out
 
@@ -932,17 +934,33 @@ def _values(numbers) -> dict[str, str]:
 
 class _Side:
     """One text of a pair as the conflict test sees it: what its title names of each attribute
-    kind, what its whole text names (implied concepts included), and its numbers."""
+    kind, what its whole text names (implied concepts included; computed when first needed), and
+    its numbers."""
 
-    __slots__ = ("title", "all", "title_leaves", "all_leaves", "title_nums", "all_nums")
+    __slots__ = ("_index", "title", "_every", "_all", "_leaf", "title_nums", "all_nums")
 
     def __init__(self, index: "DuplicateIndex", title, every, title_nums, all_nums) -> None:
+        self._index = index
         self.title = _by_kind(title)
-        self.all = _by_kind(every)
-        self.title_leaves = {k: _leaves_of(index, v) for k, v in self.title.items()}
-        self.all_leaves = {k: _leaves_of(index, v) for k, v in self.all.items()}
+        self._every = every
+        self._all = None
+        self._leaf: dict[tuple[bool, str], frozenset[str]] = {}
         self.title_nums = _values(title_nums)
         self.all_nums = _values(all_nums)
+
+    @property
+    def all(self) -> dict[str, frozenset[str]]:
+        if self._all is None:
+            self._all = _by_kind(self._every())
+        return self._all
+
+    def leaves(self, whole: bool, kind: str) -> frozenset[str]:
+        key = (whole, kind)
+        out = self._leaf.get(key)
+        if out is None:
+            names = (self.all if whole else self.title).get(kind, frozenset())
+            out = self._leaf[key] = _leaves_of(self._index, names)
+        return out
 
 
 def _leaves_of(index: "DuplicateIndex", names: frozenset[str]) -> frozenset[str]:
@@ -964,19 +982,20 @@ def _conflicts(q: _Side, t: _Side) -> bool:
       the query's title asks about: "CX-5 hard to start" with "petrol" only in its body); the
       same for numbers of one unit class in WHOLE_TEXT_UNITS.
     """
-    for kind, q_leaves in q.title_leaves.items():
+    for kind, q_names in q.title.items():
         t_names = t.title.get(kind)
-        if t_names and any(c not in t_names for c in q_leaves) \
-                and any(c not in q.title[kind] for c in t.title_leaves[kind]):
+        if t_names and any(c not in t_names for c in q.leaves(False, kind)) \
+                and any(c not in q_names for c in t.leaves(False, kind)):
             return True
     for a, b in ((q, t), (t, q)):
-        for kind, a_leaves in a.title_leaves.items():
+        for kind in a.title:
             if kind not in WHOLE_TEXT_KINDS:
                 continue
             b_all = b.all.get(kind)
+            if not b_all or all(c in b_all for c in a.leaves(False, kind)):
+                continue
             a_all = a.all.get(kind, frozenset())
-            if b_all and any(c not in b_all for c in a_leaves) \
-                    and any(c not in a_all for c in b.all_leaves[kind]):
+            if any(c not in a_all for c in b.leaves(True, kind)):
                 return True
     q_only = {v: c for v, c in q.title_nums.items() if v not in t.title_nums}
     t_only = {v: c for v, c in t.title_nums.items() if v not in q.title_nums}
