@@ -711,7 +711,7 @@ class DuplicateIndex:
         about_same = (tf[:, content] > 0).any(axis=1) | self._shared_content_concepts(analysis, hits)
         final = np.minimum(cos, 1.0) * factor * np.where(about_same, 1.0, IDENTITY_ONLY)
         final *= self._contrast(analysis, hits, tids, known_terms, tf)
-        final *= self._conflict(analysis, hits)
+        self._apply_conflict(analysis, hits, final, k)
         best = np.argsort(-final, kind="stable")[:k]
         return [Match(self._ids[hits[j]], round(float(final[j]), 4))
                 for j in best if final[j] > 0 and final[j] >= min_score]
@@ -738,6 +738,24 @@ class DuplicateIndex:
         thread_only = self._distinct.array[hits].astype(np.int64) - shared
         out[same & (query_only > 0) & (thread_only > 0)] = CONTRAST_FACTOR
         return out
+
+    def _apply_conflict(self, analysis: Analysis, hits: np.ndarray, final: np.ndarray, k: int) -> None:
+        """Multiplies `final` by the conflict factor, best candidates first, and stops once the
+        k-th best finished score is above every candidate left: the factor only lowers a score,
+        so the rest cannot reach the top k (the same top k as testing every candidate)."""
+        order = np.argsort(-final, kind="stable")
+        pos, batch = 0, max(2 * k, 8)
+        while pos < len(order):
+            sel = order[pos : pos + batch]
+            final[sel] *= self._conflict(analysis, hits[sel])
+            pos += len(sel)
+            if pos >= len(order) or pos < k:
+                batch *= 2
+                continue
+            done = final[order[:pos]]
+            if np.partition(done, len(done) - k)[len(done) - k] > final[order[pos]]:
+                return
+            batch *= 2
 
     def _conflict(self, analysis: Analysis, hits: np.ndarray) -> np.ndarray:
         """CONFLICT_FACTOR for each candidate that names another value of an attribute than the
