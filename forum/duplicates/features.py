@@ -418,7 +418,8 @@ def _stem(word: str) -> str:
 # share the term "6".  The conflict test still reads digits only (`classed_numbers`).
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split()) if i >= 2}
-_NUMBER_WORDS.update({w: str(i) for i, w in enumerate("_ _ สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ".split()) if i >= 2})
+_NUMBER_WORDS.update({w: str(i) for i, w in enumerate("_ _ สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ".split())
+                      if i >= 2})
 
 
 def _is_stop(word: str) -> bool:
@@ -451,7 +452,8 @@ class Analyzer:
         for start, end, target in vocab.find(text):
             self._words(text[pos:start], words, concepts)
             names = target if isinstance(target, tuple) else (target,)
-            if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) and any(c.isdigit() for c in text[start:end]):
+            if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) \
+                    and any(c.isdigit() for c in text[start:end]):
                 cut.append((start, end))
             cue = _NEGATION.search(text, max(pos, start - 40), start)
             if cue:

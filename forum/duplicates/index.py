@@ -52,21 +52,21 @@ from .features import NEGATABLE_KINDS, Analysis, Analyzer, is_concept, is_negate
 from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
-# the thread).  Seventh pass (h-dups8: unit-aware and whole-text conflicts, attribute lexicon,
+# the thread). Seventh pass (h-dups8: unit-aware and whole-text conflicts, attribute lexicon,
 # vocabulary coverage): the same rule on the nine splits other than `fresh8` pooled (tune,
 # holdout, fresh .. fresh7) and on `fresh`+`fresh2` gives 0.58 (86.3% of true duplicates
-# flagged, 4.1% false alarms pooled; fresh+fresh2 87.1% / 4.2%; 0.57 has 5.3% pooled).  Chosen
-# and committed before `fresh8` was scored.  Sixth pass (h-dups7, with the conflict factor): the same rule on the eight splits
-# other than `fresh7` pooled (tune, holdout, fresh .. fresh6) and on `fresh`+`fresh2` gives 0.57
-# again (83.7% of true duplicates flagged, 4.99% false alarms pooled; fresh+fresh2 83.9% / 4.2%;
-# without the conflict factor the same rule on the same eight splits gives 0.62 and 79.1%).
-# Chosen and committed before `fresh7` was scored.  Fifth pass (h-dups6, with the contrast
-# factor): the lowest value on a 0.01 grid whose false-alarm rate is <= 5% both on
-# `fresh`+`fresh2` and on the seven splits other than `fresh6` pooled (tune, holdout,
-# fresh .. fresh5), the dev threads alone (the score does not depend on the board): 0.57
-# (85.4% of true duplicates flagged, 4.8% false alarms pooled; fresh+fresh2 84% / 4.2%; without
-# the contrast factor the same rule gives 0.64 and 80%; docs/BENCHMARKS.md).  Chosen and
-# committed before `fresh6` was scored.  An admin setting can override it.
+# flagged, 4.1% false alarms pooled; fresh+fresh2 87.1% / 4.2%; 0.57 has 5.3% pooled). Chosen
+# and committed before `fresh8` was scored. Sixth pass (h-dups7, with the conflict factor): the
+# same rule on the eight splits other than `fresh7` pooled (tune, holdout, fresh .. fresh6) and
+# on `fresh`+`fresh2` gives 0.57 again (83.7% of true duplicates flagged, 4.99% false alarms
+# pooled; fresh+fresh2 83.9% / 4.2%; without the conflict factor the same rule on the same eight
+# splits gives 0.62 and 79.1%). Chosen and committed before `fresh7` was scored. Fifth pass
+# (h-dups6, with the contrast factor): the lowest value on a 0.01 grid whose false-alarm rate is
+# <= 5% both on `fresh`+`fresh2` and on the seven splits other than `fresh6` pooled (tune,
+# holdout, fresh .. fresh5), the dev threads alone (the score does not depend on the board):
+# 0.57 (85.4% of true duplicates flagged, 4.8% false alarms pooled; fresh+fresh2 84% / 4.2%;
+# without the contrast factor the same rule gives 0.64 and 80%; docs/BENCHMARKS.md). Chosen and
+# committed before `fresh6` was scored. An admin setting can override it.
 DUPLICATE_THRESHOLD = 0.58
 
 # Matches scoring below this are not suggested at all (query() default, override with

@@ -67,7 +67,8 @@ def test_another_year_in_the_title_lowers_the_score(index, monkeypatch):
     # a count written two ways: rows are not seats
     ("c3", "หุ้มเบาะ Pajero Sport ครบ 3 แถว", "อยากหุ้มเบาะปาเจโร่สปอร์ตทั้งสามแถว ร้านไหนดี"),
     # the thread names a fuel in its body, the query names none
-    ("c4", "CX-3 slow to start on cool mornings", "Takes many cranks to start when it is cold, fine later on."),
+    ("c4", "CX-3 slow to start on cool mornings",
+     "Takes many cranks to start when it is cold, fine later on."),
     # the same colour, named in the body only
     ("c5", "Are yellow LED fog lamps legal on a Navara?", "Thinking of LED fog lamps for my Navara."),
 ])
@@ -86,7 +87,8 @@ def test_a_twin_or_an_added_detail_is_not_lowered(index, monkeypatch, thread_id,
     ("c2", "Almera trade-in price at the Nissan dealer", "My Almera from 2019, what is it worth?"),
 ])
 def test_another_value_against_the_whole_text_lowers_the_score(index, monkeypatch, thread_id, title, body):
-    assert ratio(index, monkeypatch, thread_id, title, body) == pytest.approx(index_module.CONFLICT_FACTOR, abs=2e-3)
+    r = ratio(index, monkeypatch, thread_id, title, body)
+    assert r == pytest.approx(index_module.CONFLICT_FACTOR, abs=2e-3)
 
 
 def test_numbers_carry_their_unit_and_model_digits_are_not_numbers():
