@@ -108,10 +108,48 @@ class Analysis:
     title_concepts: frozenset[str] = frozenset()
     title_numbers: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    # (seventh pass) values of the conflict-only attribute lexicon (ATTRIBUTES) in the title and
+    # in the whole text; numbers above are "unit class:value" (`classed_numbers`).
+    title_attributes: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
 _MULTIPLIER = {"k": 1000, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
+
+# (seventh pass) Attributes the vocabulary has no concepts for, read only by the index's conflict
+# test (a question about blue fog lights is not the one about yellow ones; a motorbike's road tax
+# is not a car's): value -> surface forms.  Not features, so the fixed reference weights and the
+# cosine do not change.
+ATTRIBUTES = {
+    "colour.white": ("white", "สีขาว"),
+    "colour.black": ("black", "สีดำ"),
+    "colour.red": ("red", "สีแดง"),
+    "colour.blue": ("blue", "สีฟ้า", "สีน้ำเงิน"),
+    "colour.yellow": ("yellow", "สีเหลือง"),
+    "colour.green": ("green", "สีเขียว"),
+    "colour.grey": ("grey", "gray", "silver", "สีเทา", "สีบรอนซ์", "สีเงิน"),
+    "colour.pink": ("pink", "สีชมพู"),
+    "colour.orange": ("orange", "สีส้ม"),
+    "vehicle.motorcycle": ("motorcycle", "motorcycles", "motorbike", "motorbikes", "big bike", "scooter",
+                           "มอเตอร์ไซค์", "มอไซค์", "จักรยานยนต์", "รถจักรยานยนต์", "บิ๊กไบค์"),
+    "vehicle.pickup": ("pickup", "pickups", "pick-up", "pickup truck", "กระบะ", "รถกระบะ", "ปิกอัพ"),
+    "vehicle.van": ("van", "minivan", "รถตู้"),
+    "vehicle.truck": ("lorry", "lorries", "รถบรรทุก", "สิบล้อ", "หกล้อ"),
+    "vehicle.bicycle": ("bicycle", "bicycles", "bike rack", "จักรยาน"),
+    "vehicle.car": ("sedan", "saloon", "hatchback", "รถเก๋ง"),
+    "animal.dog": ("dog", "dogs", "puppy", "retriever", "หมา", "สุนัข", "น้องหมา"),
+    "animal.cat": ("cat", "cats", "kitten", "แมว", "น้องแมว"),
+    "animal.bird": ("bird", "birds"),
+    "animal.rat": ("rat", "rats", "mice"),
+    "animal.snake": ("snake", "งู"),
+}
+_ATTRIBUTE_OF = {form: name for name, forms in ATTRIBUTES.items() for form in forms}
+# colour words that name something else: a traffic light, the registration book
+_NOT_ATTRIBUTE = {"red": r"(?!\s*lights?(?![a-z]))", "green": r"(?!\s*book)"}
+_ATTRIBUTE_RE = re.compile("|".join(
+    (rf"(?<![a-z]){re.escape(f)}(?![a-z]){_NOT_ATTRIBUTE.get(f, '')}" if f.isascii() else re.escape(f))
+    for f in sorted(_ATTRIBUTE_OF, key=len, reverse=True)))
 
 
 def numbers_in(text: str) -> frozenset[str]:
@@ -124,6 +162,68 @@ def numbers_in(text: str) -> frozenset[str]:
         value = float(match.group(1).replace(",", "")) * _MULTIPLIER.get(match.group(2) or "", 1)
         out.add(f"{value:g}")
     return frozenset(out)
+
+
+# (seventh pass) A number's unit, read from the words right after it (or "class"/"ชั้น" before it),
+# so that two numbers are compared only when they measure the same thing: "ครบ 3 แถว" (rows) and
+# "7 seats" are not two values of one attribute, "2015" and "2022" (years) are.  A number with no
+# recognised unit has class "" (compatible with any class in the title test).
+_UNIT_AFTER = tuple((cls, re.compile(rx)) for cls, rx in (
+    ("kmh", r"(?:km/h|kmh|kph|กม\.?\s*/\s*ชม|กิโลต่อชั่วโมง)"),
+    ("km", r"(?:km|kms|kilomet|กม|กิโล|โล)"),
+    ("inch", r'(?:นิ้ว|inch|in(?![a-z])|")'),
+    ("money", r"(?:บาท|baht|thb|฿)"),
+    ("pct", r"(?:%|เปอร์เซ็น|percent|เปอร์)"),
+    ("kw", r"kw"),
+    ("psi", r"(?:psi|ปอนด์)"),
+    ("years", r"(?:ปี|years?(?![a-z])|yrs?(?![a-z]))"),
+    ("months", r"(?:เดือน|months?(?![a-z]))"),
+    ("weeks", r"(?:สัปดาห์|อาทิตย์|weeks?(?![a-z]))"),
+    ("days", r"(?:วัน|days?(?![a-z]))"),
+    ("hours", r"(?:ชั่วโมง|ชม|hours?(?![a-z])|hrs?(?![a-z]))"),
+    ("minutes", r"(?:นาที|min)"),
+    ("seats", r"(?:ที่นั่ง|seats?(?![a-z])|seater)"),
+    ("rows", r"(?:แถว|rows?(?![a-z]))"),
+    ("doors", r"(?:ประตู|doors?(?![a-z])|dr(?![a-z]))"),
+    ("speeds", r"(?:สปีด|speed)"),
+    ("litres", r"(?:ลิตร|litres?|liters?|l(?![a-z]))"),
+    ("times", r"(?:ครั้ง|times)"),
+))
+_UNIT_BEFORE = re.compile(r"(?:class|ชั้น|type|ประเภท)\s*$")
+# Concept kinds whose digits are part of a name, not a value: "MG4", "Atto 3", "CX-5", "Model 3".
+_NAME_KINDS = ("model", "brand")
+
+
+def _number_class(text: str, start: int, end: int, value: float, multiplied: bool) -> str:
+    after = text[end : end + 14].lstrip(" .-")
+    for cls, rx in _UNIT_AFTER:
+        if rx.match(after):
+            return cls
+    if _UNIT_BEFORE.search(text[max(0, start - 10) : start]):
+        return "class"
+    if not multiplied and value.is_integer() and 1950 <= value <= 2039:
+        return "year"
+    return ""
+
+
+def classed_numbers(text: str) -> frozenset[str]:
+    """`numbers_in` with each value's unit class: "class:value" ("year:2015", "km:10000",
+    ":3").  `text` must be normalised already."""
+    out = set()
+    for match in _NUMBER.finditer(text):
+        value = float(match.group(1).replace(",", "")) * _MULTIPLIER.get(match.group(2) or "", 1)
+        cls = _number_class(text, match.start(), match.end(), value, bool(match.group(2)))
+        out.add(f"{cls}:{value:g}")
+    return frozenset(out)
+
+
+def _numbers_outside(text: str, cut: list[tuple[int, int]]) -> frozenset[str]:
+    """`classed_numbers` of normalised text, the spans `cut` (model names) blanked out."""
+    if not any(c.isdigit() for c in text):
+        return frozenset()
+    for start, end in reversed(cut):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return classed_numbers(text)
 
 
 def _form_key(form: str) -> str:
@@ -314,6 +414,14 @@ def _stem(word: str) -> str:
     return word
 
 
+# Numbers written as words, as features (seventh pass): a Thai "6 ปี" and an English "six years"
+# share the term "6".  The conflict test still reads digits only (`classed_numbers`).
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split()) if i >= 2}
+_NUMBER_WORDS.update({w: str(i) for i, w in enumerate("_ _ สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ".split())
+                      if i >= 2})
+
+
 def _is_stop(word: str) -> bool:
     if word in _THAI_STOP or word in _EN_STOP:
         return True
@@ -330,14 +438,23 @@ class Analyzer:
 
     def terms(self, text: str) -> tuple[list[str], list[str]]:
         """(words, concept names) of one text, in order of appearance."""
+        words, concepts, _ = self._scan(text)
+        return words, concepts
+
+    def _scan(self, text: str) -> tuple[list[str], list[str], frozenset[str]]:
+        """(words, concept names, `numbers`) of one text, with one pass of the vocabulary."""
         text = _SPACE_IN_THAI.sub("", normalize(text))
         words: list[str] = []
         concepts: list[str] = []
+        cut: list[tuple[int, int]] = []
         pos = 0
         vocab = self.vocabulary
         for start, end, target in vocab.find(text):
             self._words(text[pos:start], words, concepts)
             names = target if isinstance(target, tuple) else (target,)
+            if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) \
+                    and any(c.isdigit() for c in text[start:end]):
+                cut.append((start, end))
             cue = _NEGATION.search(text, max(pos, start - 40), start)
             if cue:
                 action = bool(cue.group("en") or cue.group("th")) or text[start:end].endswith("ing")
@@ -346,13 +463,16 @@ class Analyzer:
             concepts.extend(names)
             pos = end
         self._words(text[pos:], words, concepts)
-        return words, concepts
+        return words, concepts, _numbers_outside(text, cut)
 
     def _words(self, segment: str, words: list[str], concepts: list[str]) -> None:
         if not segment.strip():
             return
         for word in tokenize(segment, normalized=True):
             if _is_stop(word):
+                continue
+            if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
+                words.append(_NUMBER_WORDS[word])
                 continue
             if word.isascii() and word.isalpha():
                 concept = self.vocabulary.fuzzy(word)
@@ -367,10 +487,12 @@ class Analyzer:
         found: set[str] = set()
         title_found: set[str] = set()
         thai_weight = plain_weight = 0.0
+        numbers = {True: frozenset(), False: frozenset()}  # title, body
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
                 continue
-            words, concepts = self.terms(text)
+            words, concepts, nums = self._scan(text)
+            numbers[weight == TITLE_WEIGHT] = nums
             for word in words:
                 counts[word] += weight
                 if not word.isdigit():
@@ -389,9 +511,26 @@ class Analyzer:
         for name in found:
             by_kind.setdefault(self.vocabulary.concepts[name].kind, set()).add(name)
         script = thai_weight / plain_weight if plain_weight else None
-        title_numbers = numbers_in(title or "")
+        title_numbers = numbers[True]
+        title_attributes = self.attributes(title or "")
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
-                        frozenset(title_found), title_numbers, title_numbers | numbers_in(body or ""))
+                        frozenset(title_found), title_numbers, title_numbers | numbers[False],
+                        title_attributes, title_attributes | self.attributes(body or ""))
+
+    def numbers(self, text: str) -> frozenset[str]:
+        """`classed_numbers` of a text, leaving out digits that belong to a model or brand name
+        ("MG4", "Atto 3", "CX-5")."""
+        return self._scan(text)[2]
+
+    def attributes(self, *texts: str) -> frozenset[str]:
+        """Values of the ATTRIBUTES lexicon ("colour.blue", "vehicle.motorcycle") named in the
+        texts: used by the index's conflict test only, not as features."""
+        out = set()
+        for text in texts:
+            text = _SPACE_IN_THAI.sub("", normalize(text))
+            for match in _ATTRIBUTE_RE.finditer(text):
+                out.add(_ATTRIBUTE_OF[match.group(0)])
+        return frozenset(out)
 
 
 def is_negated(name: str) -> bool:

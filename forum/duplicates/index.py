@@ -52,18 +52,22 @@ from .features import NEGATABLE_KINDS, Analysis, Analyzer, is_concept, is_negate
 from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
-# the thread).  Sixth pass (h-dups7, with the conflict factor): the same rule on the eight splits
-# other than `fresh7` pooled (tune, holdout, fresh .. fresh6) and on `fresh`+`fresh2` gives 0.57
-# again (83.7% of true duplicates flagged, 4.99% false alarms pooled; fresh+fresh2 83.9% / 4.2%;
-# without the conflict factor the same rule on the same eight splits gives 0.62 and 79.1%).
-# Chosen and committed before `fresh7` was scored.  Fifth pass (h-dups6, with the contrast
-# factor): the lowest value on a 0.01 grid whose false-alarm rate is <= 5% both on
-# `fresh`+`fresh2` and on the seven splits other than `fresh6` pooled (tune, holdout,
-# fresh .. fresh5), the dev threads alone (the score does not depend on the board): 0.57
-# (85.4% of true duplicates flagged, 4.8% false alarms pooled; fresh+fresh2 84% / 4.2%; without
-# the contrast factor the same rule gives 0.64 and 80%; docs/BENCHMARKS.md).  Chosen and
-# committed before `fresh6` was scored.  An admin setting can override it.
-DUPLICATE_THRESHOLD = 0.57
+# the thread). Seventh pass (h-dups8: unit-aware and whole-text conflicts, attribute lexicon,
+# vocabulary coverage): the same rule on the nine splits other than `fresh8` pooled (tune,
+# holdout, fresh .. fresh7) and on `fresh`+`fresh2` gives 0.58 (86.3% of true duplicates
+# flagged, 4.1% false alarms pooled; fresh+fresh2 87.1% / 4.2%; 0.57 has 5.3% pooled). Chosen
+# and committed before `fresh8` was scored. Sixth pass (h-dups7, with the conflict factor): the
+# same rule on the eight splits other than `fresh7` pooled (tune, holdout, fresh .. fresh6) and
+# on `fresh`+`fresh2` gives 0.57 again (83.7% of true duplicates flagged, 4.99% false alarms
+# pooled; fresh+fresh2 83.9% / 4.2%; without the conflict factor the same rule on the same eight
+# splits gives 0.62 and 79.1%). Chosen and committed before `fresh7` was scored. Fifth pass
+# (h-dups6, with the contrast factor): the lowest value on a 0.01 grid whose false-alarm rate is
+# <= 5% both on `fresh`+`fresh2` and on the seven splits other than `fresh6` pooled (tune,
+# holdout, fresh .. fresh5), the dev threads alone (the score does not depend on the board):
+# 0.57 (85.4% of true duplicates flagged, 4.8% false alarms pooled; fresh+fresh2 84% / 4.2%;
+# without the contrast factor the same rule gives 0.64 and 80%; docs/BENCHMARKS.md). Chosen and
+# committed before `fresh6` was scored. An admin setting can override it.
+DUPLICATE_THRESHOLD = 0.58
 
 # Matches scoring below this are not suggested at all (query() default, override with
 # min_score=): at that level the shared words are incidental (a model name, "price").
@@ -145,13 +149,19 @@ CONTRAST_FACTOR = 0.8
 # conflict).  Chosen on the eight splits tune .. fresh6 (docs/BENCHMARKS.md, sixth pass).
 CONFLICT_KINDS = ("part", "cond", "side", "fuel", "variant", "place")
 CONFLICT_FACTOR = 0.5
+# (seventh pass, h-dups8) A title is also compared with the other *whole* text for these kinds
+# (and for the attribute lexicon of features.ATTRIBUTES: colour, vehicle, animal) and for
+# numbers of these unit classes: the thread's title often names nothing of the kind the query's
+# title is about ("CX-5 diesel hard to start" vs "CX-5 hard to start", petrol only in its body).
+WHOLE_TEXT_KINDS = ("fuel", "variant", "side", "colour", "vehicle", "animal")
+WHOLE_TEXT_UNITS = ("year", "class", "km", "inch", "kmh", "kw", "seats", "doors")
 
 CANDIDATES = 100  # rows rescored exactly per query
 POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 4
+STATE_FORMAT = 5
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
@@ -701,7 +711,7 @@ class DuplicateIndex:
         about_same = (tf[:, content] > 0).any(axis=1) | self._shared_content_concepts(analysis, hits)
         final = np.minimum(cos, 1.0) * factor * np.where(about_same, 1.0, IDENTITY_ONLY)
         final *= self._contrast(analysis, hits, tids, known_terms, tf)
-        final *= self._conflict(analysis, hits)
+        self._apply_conflict(analysis, hits, final, k)
         best = np.argsort(-final, kind="stable")[:k]
         return [Match(self._ids[hits[j]], round(float(final[j]), 4))
                 for j in best if final[j] > 0 and final[j] >= min_score]
@@ -729,27 +739,57 @@ class DuplicateIndex:
         out[same & (query_only > 0) & (thread_only > 0)] = CONTRAST_FACTOR
         return out
 
+    def _apply_conflict(self, analysis: Analysis, hits: np.ndarray, final: np.ndarray, k: int) -> None:
+        """Multiplies `final` by the conflict factor, best candidates first, and stops once the
+        k-th best finished score is above every candidate left: the factor only lowers a score,
+        so the rest cannot reach the top k (the same top k as testing every candidate)."""
+        order = np.argsort(-final, kind="stable")
+        pos, batch = 0, max(2 * k, 8)
+        while pos < len(order):
+            sel = order[pos : pos + batch]
+            final[sel] *= self._conflict(analysis, hits[sel])
+            pos += len(sel)
+            if pos >= len(order) or pos < k:
+                batch *= 2
+                continue
+            done = final[order[:pos]]
+            if np.partition(done, len(done) - k)[len(done) - k] > final[order[pos]]:
+                return
+            batch *= 2
+
     def _conflict(self, analysis: Analysis, hits: np.ndarray) -> np.ndarray:
-        """CONFLICT_FACTOR for each candidate whose title names another value of an attribute
-        than the query's title (see CONFLICT_KINDS), else 1."""
+        """CONFLICT_FACTOR for each candidate that names another value of an attribute than the
+        query (see CONFLICT_KINDS, _conflicts), else 1."""
         out = np.ones(len(hits))
         q_title = {c for c in analysis.title_concepts if c.split(".", 1)[0] in CONFLICT_KINDS}
-        q_nums = analysis.title_numbers
-        if not q_title and not q_nums:
+        q_title |= analysis.title_attributes
+        q_all = {c for kind in CONFLICT_KINDS for c in analysis.concepts.get(kind, ())} | analysis.attributes
+        if not q_all and not analysis.numbers:
             return out
-        q_by_kind = _by_kind(q_title)
-        q_leaves = {kind: self._leaves(names) for kind, names in q_by_kind.items()}
+        query = _Side(self, q_title, lambda: q_all, analysis.title_numbers, analysis.numbers)
         names = self._sig_names
         sptr, sig = self._sptr.array, self._sig.array
+        cptr, cids = self._cptr.array, self._cids.array
+        kind_of, name_of = self._concept_kind, self._concept_name
         for j, row in enumerate(hits.tolist()):
-            t_title, t_nums, t_all = set(), set(), set()
+            t_title, t_nums, t_all_nums, t_attrs = set(), set(), set(), set()
             for sid in sig[sptr[row] : sptr[row + 1]].tolist():
                 name = names[sid]
-                (t_title if name[0] == "t" else t_nums if name[0] == "n" else t_all).add(name[1:])
-            if not t_title and not t_nums:
-                continue
-            if _conflicts(q_by_kind, q_leaves, _by_kind(t_title), self._leaves, q_nums, analysis.numbers,
-                          frozenset(t_nums), frozenset(t_all)):
+                tag, rest = name[0], name[1:]
+                if tag == "t" or tag == "u":
+                    t_title.add(rest)
+                elif tag == "n":
+                    t_nums.add(rest)
+                elif tag == "a":
+                    t_all_nums.add(rest)
+                else:
+                    t_attrs.add(rest)
+
+            def every(row=row, t_attrs=t_attrs):  # the thread's whole-text values, when needed
+                return t_attrs | {name_of[tid] for tid in cids[cptr[row] : cptr[row + 1]].tolist()
+                                  if kind_of[tid] in CONFLICT_KINDS}
+
+            if _conflicts(query, _Side(self, t_title, every, t_nums, t_all_nums)):
                 out[j] = CONFLICT_FACTOR
         return out
 
@@ -884,10 +924,14 @@ class DuplicateIndex:
 
 
 def _signature(analysis: Analysis) -> list[str]:
-    """A row's title signature (see DuplicateIndex._sig)."""
+    """A row's signature for the conflict test (see DuplicateIndex._sig): title concepts of
+    CONFLICT_KINDS ("t"), title numbers ("n") and every number ("a") as "unit class:value", title
+    attributes ("u") and every attribute ("w") of the conflict-only lexicon."""
     return ([f"t{c}" for c in sorted(analysis.title_concepts) if c.split(".", 1)[0] in CONFLICT_KINDS]
             + [f"n{n}" for n in sorted(analysis.title_numbers)]
-            + [f"a{n}" for n in sorted(analysis.numbers)])
+            + [f"a{n}" for n in sorted(analysis.numbers)]
+            + [f"u{a}" for a in sorted(analysis.title_attributes)]
+            + [f"w{a}" for a in sorted(analysis.attributes)])
 
 
 def _by_kind(names) -> dict[str, frozenset[str]]:
@@ -897,18 +941,92 @@ def _by_kind(names) -> dict[str, frozenset[str]]:
     return {kind: frozenset(v) for kind, v in out.items()}
 
 
-def _conflicts(q_by_kind, q_leaves, t_by_kind, leaves, q_nums, q_all_nums, t_nums, t_all_nums) -> bool:
-    """Whether two titles name different values of one attribute (CONFLICT_KINDS): each title
-    has a most specific concept of the kind that the other title does not name (implied
-    concepts included); or each title has a number the other title lacks, and one of those is
-    nowhere in the other text."""
-    for kind, q_names in q_by_kind.items():
-        t_names = t_by_kind.get(kind)
-        if t_names and any(c not in t_names for c in q_leaves[kind]) \
-                and any(c not in q_names for c in leaves(t_names)):
+def _values(numbers) -> dict[str, str]:
+    """"class:value" strings -> {value: class}."""
+    out = {}
+    for n in numbers:
+        cls, _, value = n.partition(":")
+        out[value] = cls
+    return out
+
+
+class _Side:
+    """One text of a pair as the conflict test sees it: what its title names of each attribute
+    kind, what its whole text names (implied concepts included; computed when first needed), and
+    its numbers."""
+
+    __slots__ = ("_index", "title", "_every", "_all", "_leaf", "title_nums", "all_nums")
+
+    def __init__(self, index: "DuplicateIndex", title, every, title_nums, all_nums) -> None:
+        self._index = index
+        self.title = _by_kind(title)
+        self._every = every
+        self._all = None
+        self._leaf: dict[tuple[bool, str], frozenset[str]] = {}
+        self.title_nums = _values(title_nums)
+        self.all_nums = _values(all_nums)
+
+    @property
+    def all(self) -> dict[str, frozenset[str]]:
+        if self._all is None:
+            self._all = _by_kind(self._every())
+        return self._all
+
+    def leaves(self, whole: bool, kind: str) -> frozenset[str]:
+        key = (whole, kind)
+        out = self._leaf.get(key)
+        if out is None:
+            names = (self.all if whole else self.title).get(kind, frozenset())
+            out = self._leaf[key] = _leaves_of(self._index, names)
+        return out
+
+
+def _leaves_of(index: "DuplicateIndex", names: frozenset[str]) -> frozenset[str]:
+    concepts = index.analyzer.vocabulary.concepts
+    known = frozenset(n for n in names if n in concepts)
+    return index._leaves(known) | (names - known)
+
+
+def _conflicts(q: _Side, t: _Side) -> bool:
+    """Whether two texts name different values of one attribute (CONFLICT_KINDS and the
+    attribute lexicon; numbers of one unit class):
+
+    * titles: each title has a most specific value of the kind that the other title does not
+      name (implied concepts included); or each title has a number the other title lacks, of
+      compatible unit classes, and one of them is nowhere in the other text;
+    * (seventh pass) a title against the other whole text, for the kinds of WHOLE_TEXT_KINDS:
+      one title names a value the other text never names, and the other text names a value of
+      that kind the first text never names (the thread's title often names nothing of the kind
+      the query's title asks about: "CX-5 hard to start" with "petrol" only in its body); the
+      same for numbers of one unit class in WHOLE_TEXT_UNITS.
+    """
+    for kind, q_names in q.title.items():
+        t_names = t.title.get(kind)
+        if t_names and any(c not in t_names for c in q.leaves(False, kind)) \
+                and any(c not in q_names for c in t.leaves(False, kind)):
             return True
-    q_only, t_only = q_nums - t_nums, t_nums - q_nums
-    return bool((q_only - t_all_nums and t_only) or (t_only - q_all_nums and q_only))
+    for a, b in ((q, t), (t, q)):
+        for kind in a.title:
+            if kind not in WHOLE_TEXT_KINDS:
+                continue
+            b_all = b.all.get(kind)
+            if not b_all or all(c in b_all for c in a.leaves(False, kind)):
+                continue
+            a_all = a.all.get(kind, frozenset())
+            if any(c not in a_all for c in b.leaves(True, kind)):
+                return True
+    q_only = {v: c for v, c in q.title_nums.items() if v not in t.title_nums}
+    t_only = {v: c for v, c in t.title_nums.items() if v not in q.title_nums}
+    for a_only, b_only, b_all in ((q_only, t_only, t.all_nums), (t_only, q_only, q.all_nums)):
+        for v, c in a_only.items():
+            if v not in b_all and any(not c or not d or c == d for d in b_only.values()):
+                return True
+    for a, b in ((q, t), (t, q)):
+        for v, c in a.title_nums.items():
+            if c in WHOLE_TEXT_UNITS and v not in b.all_nums \
+                    and any(d == c and w not in a.all_nums for w, d in b.all_nums.items()):
+                return True
+    return False
 
 
 def _negates(leaves: frozenset[str], own, other) -> bool:

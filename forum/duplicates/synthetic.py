@@ -92,6 +92,7 @@ def synthetic_analyses(gen: Generator, pool, n: int, start: int):
         for word in rare[3 * i : 3 * i + rng.randint(1, 3)]:
             weights[word] = 1.0
         yield (start + i, category, Analysis(weights, base.concepts, base.script, base.title_concepts,
-                                               base.title_numbers, base.numbers), None)
+                                               base.title_numbers, base.numbers,
+                                               base.title_attributes, base.attributes), None)
 
 
