@@ -60,7 +60,7 @@ class MemberCache:
     async def user(self, request: Request, db_session: AsyncSession, user_id: int) -> tuple[m.User | None, int | None]:
         """The member and their unread count (None: count it the usual way)."""
         if request.method not in ("GET", "HEAD"):
-            return await db_session.get(m.User, user_id), None
+            return await load_with_unread(db_session, user_id)
         tags = (ALL, user_tag(user_id), notifications_tag(user_id), ALL_NOTIFICATIONS)
         generations = await self.generations.values(tags)
         copy = self._members.get(user_id)
@@ -124,6 +124,17 @@ class MemberCache:
             self._terms = (generations, today, current.version if current else None)
         version = self._terms[2]
         return None if version is None or user.terms_version == version else PendingTerms(version)
+
+
+# A write's member, read from the database as before, with the unread count in the same statement
+# (a submit ran them as two: each ORM statement is a few hundred microseconds of CPU).
+USER_AND_UNREAD = select(m.User, UNREAD.scalar_subquery().label("unread")).where(m.User.id == bindparam("user_id"))
+
+
+async def load_with_unread(db_session: AsyncSession, user_id: int) -> tuple[m.User | None, int | None]:
+    """The member's row (through the session, as `session.get` would load it) and their unread count."""
+    row = (await db_session.execute(USER_AND_UNREAD, {"user_id": user_id})).first()
+    return (row[0], int(row[1] or 0)) if row is not None else (None, None)
 
 
 def of(request: Request) -> MemberCache | None:

@@ -54,7 +54,7 @@ async def provide_user(request: Request, db_session: AsyncSession) -> m.User | N
     user_id = request.session.get(SESSION_USER_KEY) if request.scope.get("session") else None
     cache = member_cache.of(request)  # per-process copies checked against shared generations
     if user_id is not None:
-        user, unread = await cache.user(request, db_session, user_id) if cache else (await db_session.get(m.User, user_id), None)
+        user, unread = await (cache.user(request, db_session, user_id) if cache else member_cache.load_with_unread(db_session, user_id))
         if user is None or user.status in ENDED:
             request.clear_session()
             user = None

@@ -37,7 +37,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -160,6 +160,47 @@ def _earned_today(user_id: int, now: dt.datetime) -> Any:
     )
 
 
+# The statements of an earning (every published post runs them), built once with bound
+# parameters: building and cache-keying the checks statement cost about 0.75 ms of CPU a post.
+_LEDGER = m.CoinLedgerEntry
+_BALANCES = m.CoinBalance.__table__
+RULES = select(m.SiteSetting.value).where(m.SiteSetting.key == bindparam("settings_key"))
+
+
+def _earn_checks(with_actor: bool) -> Any:
+    """Whether this earning was already credited (since the post's last reversal), and what the
+    member earned today: one statement, run under the balance row's lock."""
+    last_reversal = select(func.max(_LEDGER.id)).where(
+        _LEDGER.user_id == bindparam("user_id"), _LEDGER.post_id == bindparam("post_id"),
+        _LEDGER.reason == m.CoinReason.REVERSAL).scalar_subquery()
+    already = select(_LEDGER.id).where(
+        _LEDGER.user_id == bindparam("user_id"), _LEDGER.post_id == bindparam("post_id"),
+        _LEDGER.reason == bindparam("reason"),
+        _LEDGER.actor_id == bindparam("actor_id") if with_actor else _LEDGER.actor_id.is_(None),
+        _LEDGER.id > func.coalesce(last_reversal, 0),
+    ).exists()
+    today = select(func.coalesce(func.sum(_LEDGER.amount), 0)).where(
+        _LEDGER.user_id == bindparam("user_id"), _LEDGER.reason.in_(EARNINGS),
+        _LEDGER.created_at >= bindparam("day_start"), _LEDGER.created_at < bindparam("day_end"),
+    )
+    return select(already.label("already"), today.scalar_subquery().label("today"))
+
+
+EARN_CHECKS = {False: _earn_checks(False), True: _earn_checks(True)}
+# Adds to a balance unless that would take it below zero; None when refused.
+ADD_TO_BALANCE = (
+    update(_BALANCES).where(_BALANCES.c.user_id == bindparam("member_id"),
+                            _BALANCES.c.balance + bindparam("amount") >= 0)
+    .values(balance=_BALANCES.c.balance + bindparam("amount")).returning(_BALANCES.c.balance)
+)
+LOCK = {  # per dialect: an upsert that sets the balance to itself (see CoinService._lock)
+    name: make(_BALANCES).values(user_id=bindparam("member_id"), balance=0)
+    .on_conflict_do_update(index_elements=["user_id"], set_={"balance": _BALANCES.c.balance})
+    .returning(_BALANCES.c.balance)
+    for name, make in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
 class CoinService:
     def __init__(self, session: AsyncSession, settings: Settings | None = None) -> None:
         self.session = session
@@ -167,8 +208,8 @@ class CoinService:
 
     # -- settings ------------------------------------------------------------------------
     async def rules(self) -> CoinRules:
-        row = await self.session.scalar(select(m.SiteSetting).where(m.SiteSetting.key == SETTINGS_KEY))
-        stored = row.value if row is not None and isinstance(row.value, dict) else {}
+        value = await self.session.scalar(RULES, {"settings_key": SETTINGS_KEY})
+        stored = value if isinstance(value, dict) else {}
         known = {f.name for f in fields(CoinRules)}
         return CoinRules(**{k: int(v) for k, v in stored.items() if k in known and isinstance(v, int)})
 
@@ -205,13 +246,8 @@ class CoinService:
         it takes the row lock (others wait until we commit); on SQLite the database's write lock,
         which serialises writers. One round trip, not two: on SQLite every statement after the
         first write is time the write lock is held for every other writer."""
-        table = m.CoinBalance.__table__
-        make = pg_insert if self._dialect() == "postgresql" else sqlite_insert
-        balance = await self.session.scalar(
-            make(table).values(user_id=user_id, balance=0)
-            .on_conflict_do_update(index_elements=["user_id"], set_={"balance": table.c.balance})
-            .returning(table.c.balance)
-        )
+        balance = await self.session.scalar(LOCK["postgresql" if self._dialect() == "postgresql" else "sqlite"],
+                                            {"member_id": user_id})
         assert balance is not None
         return int(balance)
 
@@ -225,13 +261,9 @@ class CoinService:
         the caller took `_lock` in this transaction, so the balance row exists."""
         if amount == 0:
             return None
-        table = m.CoinBalance.__table__
         if not locked:
             await self._ensure_balance_row(user_id)
-        balance = await self.session.scalar(
-            update(table).where(table.c.user_id == user_id, table.c.balance + amount >= 0)
-            .values(balance=table.c.balance + amount).returning(table.c.balance)
-        )
+        balance = await self.session.scalar(ADD_TO_BALANCE, {"member_id": user_id, "amount": amount})
         if balance is None:
             return None
         entry = m.CoinLedgerEntry(user_id=user_id, amount=amount, balance_after=int(balance), reason=reason,
@@ -275,20 +307,12 @@ class CoinService:
         if amount <= 0:
             return None
         await self._lock(user.id)  # from here on this member's rows cannot change under us
-        ledger = m.CoinLedgerEntry
-        last_reversal = (
-            select(func.max(ledger.id)).where(ledger.user_id == user.id, ledger.post_id == post_id,
-                                              ledger.reason == m.CoinReason.REVERSAL).scalar_subquery()
-        )
-        already = select(ledger.id).where(
-            ledger.user_id == user.id, ledger.post_id == post_id, ledger.reason == reason,
-            ledger.actor_id.is_(None) if actor_id is None else ledger.actor_id == actor_id,
-            ledger.id > func.coalesce(last_reversal, 0),
-        ).exists()
+        day_start, day_end = bangkok_day(now)
         # Both checks in one statement (the write lock is held from `_lock` on).
-        checks = (await self.session.execute(
-            select(already.label("already"), _earned_today(user.id, now).scalar_subquery().label("today"))
-        )).one()
+        checks = (await self.session.execute(EARN_CHECKS[actor_id is not None], {
+            "user_id": user.id, "post_id": post_id, "reason": reason, "actor_id": actor_id,
+            "day_start": day_start, "day_end": day_end,
+        })).one()
         if checks.already:
             return None
         if rules.daily_cap > 0:

@@ -18,7 +18,6 @@ from ..i18n import N_, gettext
 from ..services import reading, search
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
-from ..settings import Settings
 from ..db import commit_now
 from ..web import error_text, field_errors, redirect, render
 from ..access import CategoryGated
@@ -64,8 +63,9 @@ class BoardController(Controller):
 
     @post("/c/{slug:str}/new", name="create_thread", request_max_body_size=photo_forms.request_limit())
     async def create_thread(
-        self, request: Request, slug: str, member: m.User, categories: CategoryService, posting: PostingService
+        self, request: Request, state: State, slug: str, member: m.User, db_session: AsyncSession
     ) -> Template | Redirect:
+        categories, posting = CategoryService(db_session), _posting(state, db_session)
         category = await _category_or_404(categories, slug)
         if (gate := gate_page(request, category, member)) is not None:
             return gate
@@ -108,9 +108,9 @@ class BoardController(Controller):
 
     @post("/t/{thread_id:int}/reply", name="reply", request_max_body_size=photo_forms.request_limit())
     async def reply(
-        self, request: Request, thread_id: int, member: m.User, posting: PostingService, db_session: AsyncSession,
-        settings: Settings,
+        self, request: Request, state: State, thread_id: int, member: m.User, db_session: AsyncSession,
     ) -> Template | Redirect:
+        settings, posting = state.settings, _posting(state, db_session)
         form = dict(await request.form())
         try:
             photos = await photo_forms.read(request, member)
@@ -164,6 +164,13 @@ class BoardController(Controller):
                      category: str = "", guru: str = "", page: int = 1, broad: bool = False) -> Template:
         found = await search.search_page(db_session, user, q=q, category=category, guru=guru, page=page, broad=broad)
         return render(request, "search.html", **found)
+
+
+def _posting(state: State, db_session: AsyncSession) -> PostingService:
+    """The posting service, made in the handler: the form posts take only `member` and
+    `db_session` as dependencies, since Litestar resolves two or more independent dependencies
+    in a task group of their own, which cost more per submit than making these objects."""
+    return PostingService(db_session, state.settings, state.post_hooks)
 
 
 async def _category_or_404(categories: CategoryService, slug: str) -> m.Category:

@@ -182,9 +182,13 @@ class LiveIndex:
             select(m.Thread.id, m.Thread.updated_at).where(m.Thread.updated_at >= since)
         )).all()
         changed = [row.id for row in rows if self.recent.get(row.id) != row.updated_at]
+        changes_before = self.changes
         for start in range(0, len(changed), 500):
             await self._apply(session, changed[start:start + 500])
-        self._refresh_norms(bool(changed))
+        # Only when the index itself changed: a reply bumps its thread's `updated_at`, so nearly
+        # every catch-up sees changed rows whose text is as indexed (same fingerprint), and
+        # refreshing the norms with an unchanged index gives the same norms again.
+        self._refresh_norms(self.changes != changes_before)
         for row in rows:
             self.recent[row.id] = row.updated_at
             if row.updated_at > self.watermark:

@@ -6,10 +6,11 @@ in the same transaction (the request commits; this service never does)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -245,10 +246,8 @@ class PostingService:
         else:
             window, limit = dt.timedelta(hours=1), (board.threads_per_hour if action == "thread" else board.replies_per_hour)
         since = now - window
-        query = select(m.Post.created_at).where(
-            m.Post.author_id == author.id, m.Post.created_at > since, m.Post.is_opening.is_(action == "thread")
-        ).order_by(m.Post.created_at).limit(limit)
-        recent = (await self.session.scalars(query)).all()
+        recent = (await self.session.scalars(RECENT_POSTS[action == "thread"],
+                                             {"author_id": author.id, "since": since, "limit": limit})).all()
         retry_at = None
         if len(recent) >= limit:
             retry_at = recent[0] + window
@@ -288,15 +287,35 @@ class PostingService:
             await events.emit("post.created", self.session, post=post, thread=draft.thread, draft=draft)
 
 
+# A member's recent threads (opening posts) or replies, oldest first: the posting allowance's count.
+RECENT_POSTS = {
+    opening: select(m.Post.created_at).where(
+        m.Post.author_id == bindparam("author_id"), m.Post.created_at > bindparam("since"),
+        m.Post.is_opening.is_(opening),
+    ).order_by(m.Post.created_at).limit(bindparam("limit"))
+    for opening in (True, False)
+}
+
+
+@cache
+def _bump_statement(also: tuple[str, ...]) -> Any:
+    """The reply-count UPDATE setting these other columns too, built once per set of columns
+    (every reply runs one: building and cache-keying it per request was a quarter millisecond)."""
+    return (
+        update(m.Thread).where(m.Thread.id == bindparam("bumped_thread_id"))
+        .values(reply_count=m.Thread.reply_count + bindparam("delta"), **{name: bindparam(f"new_{name}") for name in also})
+        .returning(m.Thread.reply_count).execution_options(synchronize_session=False)
+    )
+
+
 async def bump_reply_count(session: AsyncSession, thread: m.Thread, delta: int, **also: Any) -> None:
     """Adds `delta` to a thread's reply count in one UPDATE and keeps the loaded thread in step.
     (`thread.reply_count += 1` read the count before the write: concurrent replies lost counts.)
     `also`: more thread columns to set in the same statement (a new reply's last activity), so
     they need no second UPDATE at the flush."""
-    count = await session.scalar(
-        update(m.Thread).where(m.Thread.id == thread.id).values(reply_count=m.Thread.reply_count + delta, **also)
-        .returning(m.Thread.reply_count).execution_options(synchronize_session=False)
-    )
+    names = tuple(sorted(also))
+    count = await session.scalar(_bump_statement(names), {
+        "bumped_thread_id": thread.id, "delta": delta, **{f"new_{name}": also[name] for name in names}})
     set_committed_value(thread, "reply_count", count)
     for name, value in also.items():
         set_committed_value(thread, name, value)

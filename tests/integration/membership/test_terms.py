@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 import models as m
+from forum.access import CategoryGated
 from forum.services import membership
 
 from ...factories import api, login, post_form
@@ -112,3 +114,26 @@ async def test_the_terms_and_privacy_pages_are_public_in_both_languages(client, 
     assert "ข้อความไทย" in terms.text and "English text" in terms.text
     assert (await client.get("/terms/v/2026-10")).status_code == 200
     assert (await client.get("/terms/v/nope")).status_code == 404
+
+
+async def test_posting_checks_the_gate_and_the_version_in_force_on_the_day_of_posting(db, member, category):
+    # forum.services.membership.check_posting reads the category's gate and the terms in force in
+    # one statement: a version effective next week does not stop a post today, one in force does
+    # (and an unknown category still checks the terms), and the gate is checked first.
+    now = dt.datetime.now(dt.timezone.utc)
+    db.add(m.TermsVersion(version="2026-12", body_th="ข้อ 1", body_en="Article 1",
+                          effective_on=TODAY + dt.timedelta(days=7)))
+    await db.commit()
+    await membership.check_posting(db, member, category.id, now)
+    in_force = now + dt.timedelta(days=8)
+    with pytest.raises(membership.TermsAcceptanceRequired):
+        await membership.check_posting(db, member, category.id, in_force)
+    with pytest.raises(membership.TermsAcceptanceRequired):
+        await membership.check_posting(db, member, 999_999, in_force)
+    member.terms_version = "2026-12"
+    await membership.check_posting(db, member, category.id, in_force)
+    category.access = m.CategoryAccess.GOLD
+    member.terms_version = "older"
+    await db.commit()
+    with pytest.raises(CategoryGated):
+        await membership.check_posting(db, member, category.id, in_force)
