@@ -9,6 +9,8 @@ from forum.duplicates import DuplicateIndex
 from forum.duplicates import index as index_module
 from forum.duplicates.features import Analyzer, numbers_in
 
+from .small_index import build_index, factor_ratio
+
 THREADS = [
     ("c1", "maintenance", "วีโก้ควันดำตอนขึ้นเขา", "วีโก้ 3.0 ขับขึ้นเขาแล้วควันดำออกท่อเยอะมาก เป็นที่หัวฉีดหรือเทอร์โบ"),
     ("c2", "insurance_finance", "Trade-in price for a 2017 Almera",
@@ -24,22 +26,11 @@ THREADS = [
 
 @pytest.fixture(scope="module")
 def index() -> DuplicateIndex:
-    idx = DuplicateIndex()
-    idx.build([{"id": i, "category": c, "title": t, "body": b} for i, c, t, b in THREADS], progress=False)
-    return idx
-
-
-def score(index: DuplicateIndex, thread_id: str, title: str, body: str = "") -> float:
-    return next(m.score for m in index.query(title, body, k=5, min_score=0.0) if m.id == thread_id)
+    return build_index(THREADS)
 
 
 def ratio(index, monkeypatch, thread_id, title, body=""):
-    """Score with the conflict factor over the score without it."""
-    with_conflict = score(index, thread_id, title, body)
-    monkeypatch.setattr(index_module, "CONFLICT_FACTOR", 1.0)
-    without = score(index, thread_id, title, body)
-    monkeypatch.undo()
-    return with_conflict / without
+    return factor_ratio(index, monkeypatch, "CONFLICT_FACTOR", thread_id, title, body)
 
 
 def test_the_other_direction_in_the_title_lowers_the_score_even_when_the_body_names_both(index, monkeypatch):

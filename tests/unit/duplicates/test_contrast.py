@@ -7,6 +7,8 @@ import pytest
 from forum.duplicates import DuplicateIndex
 from forum.duplicates import index as index_module
 
+from .small_index import build_index, factor_ratio
+
 THREADS = [
     ("k1", "travel", "Camping spots near Wiang Kalong for a pickup",
      "Looking for a quiet camping spot near Wiang Kalong where I can sleep in the back of my pickup."),
@@ -16,22 +18,11 @@ THREADS = [
 
 @pytest.fixture(scope="module")
 def index() -> DuplicateIndex:
-    idx = DuplicateIndex()
-    idx.build([{"id": i, "category": c, "title": t, "body": b} for i, c, t, b in THREADS], progress=False)
-    return idx
-
-
-def score(index: DuplicateIndex, thread_id: str, title: str, body: str = "") -> float:
-    return next(m.score for m in index.query(title, body, k=5, min_score=0.0) if m.id == thread_id)
+    return build_index(THREADS)
 
 
 def ratio(index, monkeypatch, thread_id, title, body=""):
-    """Score with the contrast factor over the score without it."""
-    with_contrast = score(index, thread_id, title, body)
-    monkeypatch.setattr(index_module, "CONTRAST_FACTOR", 1.0)
-    without = score(index, thread_id, title, body)
-    monkeypatch.undo()
-    return with_contrast / without
+    return factor_ratio(index, monkeypatch, "CONTRAST_FACTOR", thread_id, title, body)
 
 
 def test_another_rare_place_in_the_same_question_lowers_the_score(index, monkeypatch):

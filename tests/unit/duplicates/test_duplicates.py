@@ -11,6 +11,8 @@ from forum.duplicates import DUPLICATE_THRESHOLD, DuplicateIndex, Match
 from forum.duplicates.cli import duplicates
 from forum.duplicates.features import Analyzer
 
+from .small_index import build_index
+
 THREADS = [
     ("t1", "electrical", "ยาริส แบตหมดทุกเช้า ต้องพ่วงตลอด",
      "ยาริส 2018 จอดข้ามคืนแล้วตอนเช้าแบตหมด สตาร์ทไม่ติด ต้องพ่วงแบตทุกวัน แบตเพิ่งเปลี่ยนปีที่แล้ว"),
@@ -29,9 +31,7 @@ THREADS = [
 
 @pytest.fixture(scope="module")
 def index() -> DuplicateIndex:
-    idx = DuplicateIndex()
-    idx.build([{"id": i, "category": c, "title": t, "body": b} for i, c, t, b in THREADS], progress=False)
-    return idx
+    return build_index(THREADS)
 
 
 def top(matches: list[Match]):

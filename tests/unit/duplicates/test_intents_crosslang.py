@@ -11,6 +11,8 @@ from forum.duplicates import DUPLICATE_THRESHOLD, SUGGESTION_MIN_SCORE, Duplicat
 from forum.duplicates.cli import duplicates
 from forum.duplicates.features import Analyzer
 
+from .small_index import build_index
+
 THREADS = [
     ("a1", "maintenance", "Triton timing belt replacement cost",
      "The garage quoted me for a timing belt job on my 2.4 Triton. How much did you pay at a dealer or shop?"),
@@ -35,9 +37,7 @@ THREADS = [
 
 @pytest.fixture(scope="module")
 def index() -> DuplicateIndex:
-    idx = DuplicateIndex()
-    idx.build([{"id": i, "category": c, "title": t, "body": b} for i, c, t, b in THREADS], progress=False)
-    return idx
+    return build_index(THREADS)
 
 
 def score_of(matches, thread_id) -> float:

@@ -7,6 +7,8 @@ import pytest
 from forum.duplicates import DUPLICATE_THRESHOLD, DuplicateIndex
 from forum.duplicates.features import Analyzer, Vocabulary
 
+from .small_index import build_index
+
 THREADS = [
     ("y1", "maintenance", "ยาริส 2019 เช็คระยะ 10,000 กม. ที่ศูนย์ราคาเท่าไหร่ครับ",
      "เพิ่งออกรถยาริสมาครบหมื่นโล อยากทราบว่าเข้าเช็คระยะแรกที่ศูนย์โตโยต้าเสียค่าใช้จ่ายประมาณกี่บาท"),
@@ -23,9 +25,7 @@ THREADS = [
 
 @pytest.fixture(scope="module")
 def index() -> DuplicateIndex:
-    idx = DuplicateIndex()
-    idx.build([{"id": i, "category": c, "title": t, "body": b} for i, c, t, b in THREADS], progress=False)
-    return idx
+    return build_index(THREADS)
 
 
 def top(index: DuplicateIndex, title: str, body: str = ""):
