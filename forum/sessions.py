@@ -10,7 +10,6 @@ which keeps sliding expiry without a write per page. Logging in or out issues a 
 
 from __future__ import annotations
 
-import os
 import time
 from collections import OrderedDict
 from datetime import timedelta
@@ -121,14 +120,8 @@ class SessionFileStore(FileStore):
     """Litestar's file store, same files and format, with the file operations done in the event
     loop rather than each sent to a worker thread (a session is a few hundred bytes on a local
     disk: reading or writing it takes microseconds, the thread hop and its wake-ups cost far more
-    CPU), and the directory made once rather than checked before every write. A submit reads the
-    member's session and writes it again for its flash message: two hops saved per submit."""
-
-    __slots__ = {"_made": "the directory exists"}
-
-    def __init__(self, path: Any, *, create_directories: bool = False) -> None:
-        super().__init__(path, create_directories=create_directories)
-        self._made = False
+    CPU). A submit reads the member's session and writes it again for its flash message: two hops
+    saved per submit."""
 
     def _file(self, key: str) -> Path:
         return Path(self.path) / _safe_file_name(key)
@@ -153,10 +146,7 @@ class SessionFileStore(FileStore):
         return stored.data
 
     async def delete(self, key: str) -> None:
-        try:
-            os.unlink(self._file(key))
-        except FileNotFoundError:
-            pass
+        self._file(key).unlink(missing_ok=True)
 
 
 def session_store(settings: Settings) -> Store:
