@@ -151,13 +151,11 @@ def _int_field(value: Any, name: str, errors: dict[str, str], *, low: int, high:
     return number
 
 
-def _earned_today(user_id: int, now: dt.datetime) -> Any:
-    """What the member earned in the Bangkok calendar day of `now` (the daily cap's count)."""
-    start, end = bangkok_day(now)
-    ledger = m.CoinLedgerEntry
-    return select(func.coalesce(func.sum(ledger.amount), 0)).where(
-        ledger.user_id == user_id, ledger.reason.in_(EARNINGS), ledger.created_at >= start, ledger.created_at < end,
-    )
+# What a member earned between day_start and day_end (a Bangkok calendar day: the daily cap's count).
+EARNED_TODAY = select(func.coalesce(func.sum(m.CoinLedgerEntry.amount), 0)).where(
+    m.CoinLedgerEntry.user_id == bindparam("user_id"), m.CoinLedgerEntry.reason.in_(EARNINGS),
+    m.CoinLedgerEntry.created_at >= bindparam("day_start"), m.CoinLedgerEntry.created_at < bindparam("day_end"),
+)
 
 
 # The statements of an earning (every published post runs them), built once with bound
@@ -179,11 +177,7 @@ def _earn_checks(with_actor: bool) -> Any:
         _LEDGER.actor_id == bindparam("actor_id") if with_actor else _LEDGER.actor_id.is_(None),
         _LEDGER.id > func.coalesce(last_reversal, 0),
     ).exists()
-    today = select(func.coalesce(func.sum(_LEDGER.amount), 0)).where(
-        _LEDGER.user_id == bindparam("user_id"), _LEDGER.reason.in_(EARNINGS),
-        _LEDGER.created_at >= bindparam("day_start"), _LEDGER.created_at < bindparam("day_end"),
-    )
-    return select(already.label("already"), today.scalar_subquery().label("today"))
+    return select(already.label("already"), EARNED_TODAY.scalar_subquery().label("today"))
 
 
 EARN_CHECKS = {False: _earn_checks(False), True: _earn_checks(True)}
@@ -291,7 +285,8 @@ class CoinService:
         return Page(items, number, len(rows) > per_page)
 
     async def earned_today(self, user_id: int, now: dt.datetime) -> int:
-        total = await self.session.scalar(_earned_today(user_id, now))
+        day_start, day_end = bangkok_day(now)
+        total = await self.session.scalar(EARNED_TODAY, {"user_id": user_id, "day_start": day_start, "day_end": day_end})
         return int(total or 0)
 
     # -- earning -------------------------------------------------------------------------
