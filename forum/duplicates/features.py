@@ -112,6 +112,9 @@ class Analysis:
     # in the whole text; numbers above are "unit class:value" (`classed_numbers`).
     title_attributes: frozenset[str] = frozenset()
     attributes: frozenset[str] = frozenset()
+    # (eighth pass) the plain words of the title (features, not concepts or numbers), for the
+    # index's unmatched-detail test.
+    title_words: frozenset[str] = frozenset()
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
@@ -563,12 +566,15 @@ class Analyzer:
         title_found: set[str] = set()
         thai_weight = plain_weight = 0.0
         numbers = {True: frozenset(), False: frozenset()}  # title, body
+        title_words: frozenset[str] = frozenset()
         roman = self.is_romanised(normalize(f"{title or ''} {body or ''}"))
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
                 continue
             words, concepts, nums = self._scan(text, roman)
             numbers[weight == TITLE_WEIGHT] = nums
+            if weight == TITLE_WEIGHT:
+                title_words = frozenset(w for w in words if not w.isdigit())
             for word in words:
                 counts[word] += weight
                 if not word.isdigit():
@@ -591,7 +597,7 @@ class Analyzer:
         title_attributes = self.attributes(title or "")
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
-                        title_attributes, title_attributes | self.attributes(body or ""))
+                        title_attributes, title_attributes | self.attributes(body or ""), title_words)
 
     def numbers(self, text: str) -> frozenset[str]:
         """`classed_numbers` of a text, leaving out digits that belong to a model or brand name
