@@ -397,6 +397,12 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+# One to three romanised Thai syllables: an initial consonant or cluster Thai has, a vowel
+# spelling, a final Thai allows (k t p m n ng, written d b g too; w/y/o glides).  English words
+# end or cluster otherwise far more often ("mates", "reckon", "gridlock", "first").
+_SYLLABLE = (r"(?:kh|ph|th|ch|ng|[kgjsdtnbpfmyrlwh]|[kpbf][rl]|kw|khw|khr|khl|phr|phl|tr|dr)?"
+             r"(?:[aeiou]{1,3}|aw|ay|ao|ai|oi|ui)(?:ng|[ktpmndbgwy])?")
+_THAI_LIKE = re.compile(rf"(?:{_SYLLABLE}){{1,3}}")
 # A Latin word seen in at least this many reference documents is taken for English (or a form
 # the plain words already match), never for romanised Thai.
 ROMANISED_ENGLISH_DF = 2
@@ -470,6 +476,7 @@ class Analyzer:
         words left out) foreign (`_foreign`)."""
         if self.romanised is None:
             return False
+        text = self.vocabulary._regex.sub(" ", text)  # vocabulary forms are neither
         latin = [w for w in _LATIN_WORD.findall(text) if len(w) >= 2 and w not in _EN_STOP]
         if len(latin) < ROMANISED_MIN_WORDS:
             return False
@@ -478,8 +485,11 @@ class Analyzer:
 
     def _foreign(self, word: str) -> bool:
         """A Latin word that is not English as far as the analyzer knows: not a stop word, not a
-        vocabulary form (within a typo), not a word of the reference corpus."""
+        vocabulary form (within a typo), not a word of the reference corpus, and spelt like
+        romanised Thai syllables (`_THAI_LIKE`: "mates", "reckon", "gridlock" are not)."""
         if not (word.isascii() and word.isalpha()) or len(word) < 2 or word in _EN_STOP:
+            return False
+        if not _THAI_LIKE.fullmatch(word):
             return False
         if self.vocabulary.fuzzy(word) or word in self.vocabulary.form_to_concept:
             return False
