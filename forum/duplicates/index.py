@@ -173,6 +173,8 @@ WHOLE_TEXT_UNITS = ("year", "class", "km", "inch", "kmh", "kw", "seats", "doors"
 # count as details in either script; plain words only between texts of one script.
 DETAIL_MIN_IDF = 4.0
 DETAIL_CONCEPT_KIND = "word."
+# Short plain words are mostly colloquial adverbs and verbs ("ไว" for "เร็ว", fast), not details.
+DETAIL_MIN_CHARS = 3
 DETAIL_FACTOR = 0.65
 
 CANDIDATES = 100  # rows rescored exactly per query
@@ -743,7 +745,8 @@ class DuplicateIndex:
         reference idf is at least DETAIL_MIN_IDF."""
         terms = set(analysis.title_words)
         terms.update(f"@{c}" for c in analysis.title_concepts if c.startswith(DETAIL_CONCEPT_KIND))
-        return frozenset(w for w in terms if self.weights.idf(w) >= DETAIL_MIN_IDF)
+        return frozenset(w for w in terms if (is_concept(w) or len(w) >= DETAIL_MIN_CHARS)
+                         and self.weights.idf(w) >= DETAIL_MIN_IDF)
 
     def _distinctive_words(self, analysis: Analysis) -> list[str]:
         """Plain words (not numbers, not vocabulary forms) rare in the reference corpus."""
