@@ -5,7 +5,9 @@ spaces typed inside Thai words dropped, then the club vocabulary (``vocabulary.t
 every known surface form -- Thai, English, Thai-script model names, common misspellings -- into
 a shared concept token such as ``@model.yaris`` or ``@part.battery``.  The text left between
 concept matches is segmented with ``forum.text.tokenize`` (PyThaiNLP newmm); Latin words get a
-light stemmer, and Latin words close to a vocabulary form (one typo) are mapped to it.
+light stemmer, and Latin words close to a vocabulary form (one typo) are mapped to it.  A text
+that reads as romanised Thai ("rot mai tid") also has its foreign Latin words looked up by
+consonant key against the vocabulary's Thai forms (``romanised.py``).
 
 The result is a bag of features with title words counted double, and the concept sets by
 type (model, brand, part, sym, topic, fuel) used by the index to lower the score of a thread

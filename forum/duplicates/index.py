@@ -751,8 +751,13 @@ class DuplicateIndex:
         terms = set(analysis.title_words)
         terms.update(f"@{c}" for c in analysis.title_concepts if c.startswith(DETAIL_CONCEPT_KIND))
         idf = self.weights.idf
-        return frozenset(w for w in terms if (idf(w) >= DETAIL_MIN_IDF if is_concept(w)
-                                              else len(w) >= DETAIL_MIN_CHARS and idf(w) >= DETAIL_WORD_MIN_IDF))
+
+        def salient(w: str) -> bool:
+            if is_concept(w):
+                return idf(w) >= DETAIL_MIN_IDF
+            return len(w) >= DETAIL_MIN_CHARS and idf(w) >= DETAIL_WORD_MIN_IDF
+
+        return frozenset(filter(salient, terms))
 
     def _distinctive_words(self, analysis: Analysis) -> list[str]:
         """Plain words (not numbers, not vocabulary forms) rare in the reference corpus."""
