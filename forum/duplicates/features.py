@@ -5,7 +5,9 @@ spaces typed inside Thai words dropped, then the club vocabulary (``vocabulary.t
 every known surface form -- Thai, English, Thai-script model names, common misspellings -- into
 a shared concept token such as ``@model.yaris`` or ``@part.battery``.  The text left between
 concept matches is segmented with ``forum.text.tokenize`` (PyThaiNLP newmm); Latin words get a
-light stemmer, and Latin words close to a vocabulary form (one typo) are mapped to it.
+light stemmer, and Latin words close to a vocabulary form (one typo) are mapped to it.  A text
+that reads as romanised Thai ("rot mai tid") also has its foreign Latin words looked up by
+consonant key against the vocabulary's Thai forms (``romanised.py``).
 
 The result is a bag of features with title words counted double, and the concept sets by
 type (model, brand, part, sym, topic, fuel) used by the index to lower the score of a thread
@@ -112,6 +114,9 @@ class Analysis:
     # in the whole text; numbers above are "unit class:value" (`classed_numbers`).
     title_attributes: frozenset[str] = frozenset()
     attributes: frozenset[str] = frozenset()
+    # (eighth pass) the plain words of the title (features, not concepts or numbers), for the
+    # index's unmatched-detail test.
+    title_words: frozenset[str] = frozenset()
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
@@ -394,6 +399,35 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+# One to three romanised Thai syllables: an initial consonant or cluster Thai has, a vowel
+# spelling, a final Thai allows (k t p m n ng, written d b g too; w/y/o glides).  English words
+# end or cluster otherwise far more often ("mates", "reckon", "gridlock", "first").
+_SYLLABLE = (r"(?:kh|ph|th|ch|ng|[kgjsdtnbpfmyrlwh]|[kpbf][rl]|kw|khw|khr|khl|phr|phl|tr|dr)?"
+             r"(?:[aeiou]{1,3}|aw|ay|ao|ai|oi|ui)(?:ng|[ktpmndbgwy])?")
+_THAI_LIKE = re.compile(rf"(?:{_SYLLABLE}){{1,3}}")
+# A Latin word seen in at least this many reference documents is taken for English (or a form
+# the plain words already match), never for romanised Thai.
+ROMANISED_ENGLISH_DF = 2
+# A text goes through the romanised lookup when at least this share of its Latin words (and at
+# least this many) are foreign: an English post with a rare word or two never does.
+ROMANISED_SHARE = 0.6
+ROMANISED_MIN_WORDS = 3
+
+
+@lru_cache(maxsize=8)
+def _romanised_lexicon(vocabulary: "Vocabulary"):
+    from .romanised import RomanisedLexicon
+
+    return RomanisedLexicon(vocabulary.form_to_concept)
+
+
+@lru_cache(maxsize=100_000)
+def _reference_df(word: str) -> int:
+    from .weights import ReferenceWeights
+
+    return ReferenceWeights.default().df.get(word, 0)
+
+
 @lru_cache(maxsize=1)
 def _default_vocabulary() -> Vocabulary:
     text = resources.files("forum.duplicates").joinpath(VOCABULARY_FILE).read_text(encoding="utf-8")
@@ -433,24 +467,73 @@ def _is_stop(word: str) -> bool:
 class Analyzer:
     """Turns a (title, body) pair into weighted features and concept sets."""
 
-    def __init__(self, vocabulary: Vocabulary | None = None):
+    def __init__(self, vocabulary: Vocabulary | None = None, romanised: bool = True):
         self.vocabulary = vocabulary or Vocabulary.default()
+        # (eighth pass) romanised Thai looked up by consonant key (romanised.py)
+        self.romanised = _romanised_lexicon(self.vocabulary) if romanised else None
+
+    def is_romanised(self, text: str) -> bool:
+        """Whether a (normalised) text reads as Thai typed in Latin letters: at least
+        ROMANISED_MIN_WORDS Latin words, and at least ROMANISED_SHARE of its Latin words (stop
+        words left out) foreign (`_foreign`)."""
+        if self.romanised is None:
+            return False
+        text = self.vocabulary._regex.sub(" ", text)  # vocabulary forms are neither
+        latin = [w for w in _LATIN_WORD.findall(text) if len(w) >= 2 and w not in _EN_STOP]
+        if len(latin) < ROMANISED_MIN_WORDS:
+            return False
+        foreign = sum(1 for w in latin if self._foreign(w))
+        return foreign >= ROMANISED_MIN_WORDS and foreign >= ROMANISED_SHARE * len(latin)
+
+    def _foreign(self, word: str) -> bool:
+        """A Latin word that is not English as far as the analyzer knows: not a stop word, not a
+        vocabulary form (within a typo), not a word of the reference corpus, and spelt like
+        romanised Thai syllables (`_THAI_LIKE`: "mates", "reckon", "gridlock" are not)."""
+        if not (word.isascii() and word.isalpha()) or len(word) < 2 or word in _EN_STOP:
+            return False
+        if not _THAI_LIKE.fullmatch(word):
+            return False
+        if self.vocabulary.fuzzy(word) or word in self.vocabulary.form_to_concept:
+            return False
+        return _reference_df(_stem(word)) < ROMANISED_ENGLISH_DF
+
+    def _romanised(self, tokens: list[str]) -> dict[int, object]:
+        """Token positions consumed by romanised-Thai vocabulary forms: the first position of a
+        window maps to its target, the others to None.  Only runs of foreign Latin words."""
+        out: dict[int, object] = {}
+        i = 0
+        while i < len(tokens):
+            if not self._foreign(tokens[i]):
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and self._foreign(tokens[j]):
+                j += 1
+            for a, b, target in self.romanised.lookup(tokens[i:j]):
+                out[i + a] = target
+                for k in range(i + a + 1, i + b):
+                    out[k] = None
+            i = j
+        return out
 
     def terms(self, text: str) -> tuple[list[str], list[str]]:
         """(words, concept names) of one text, in order of appearance."""
         words, concepts, _ = self._scan(text)
         return words, concepts
 
-    def _scan(self, text: str) -> tuple[list[str], list[str], frozenset[str]]:
-        """(words, concept names, `numbers`) of one text, with one pass of the vocabulary."""
+    def _scan(self, text: str, roman: bool | None = None) -> tuple[list[str], list[str], frozenset[str]]:
+        """(words, concept names, `numbers`) of one text, with one pass of the vocabulary.
+        `roman`: whether romanised Thai is looked up (default: decided on this text)."""
         text = _SPACE_IN_THAI.sub("", normalize(text))
+        if roman is None:
+            roman = self.is_romanised(text)
         words: list[str] = []
         concepts: list[str] = []
         cut: list[tuple[int, int]] = []
         pos = 0
         vocab = self.vocabulary
         for start, end, target in vocab.find(text):
-            self._words(text[pos:start], words, concepts)
+            self._words(text[pos:start], words, concepts, roman)
             names = target if isinstance(target, tuple) else (target,)
             if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) \
                     and any(c.isdigit() for c in text[start:end]):
@@ -462,13 +545,20 @@ class Analyzer:
                               and (action or vocab.concepts[n].kind != "part") else n for n in names)
             concepts.extend(names)
             pos = end
-        self._words(text[pos:], words, concepts)
+        self._words(text[pos:], words, concepts, roman)
         return words, concepts, _numbers_outside(text, cut)
 
-    def _words(self, segment: str, words: list[str], concepts: list[str]) -> None:
+    def _words(self, segment: str, words: list[str], concepts: list[str], roman: bool = False) -> None:
         if not segment.strip():
             return
-        for word in tokenize(segment, normalized=True):
+        tokens = tokenize(segment, normalized=True)
+        found = self._romanised(tokens) if roman else {}
+        for i, word in enumerate(tokens):
+            if i in found:
+                target = found[i]
+                if target is not None:
+                    concepts.extend(target if isinstance(target, tuple) else (target,))
+                continue
             if _is_stop(word):
                 continue
             if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
@@ -488,11 +578,15 @@ class Analyzer:
         title_found: set[str] = set()
         thai_weight = plain_weight = 0.0
         numbers = {True: frozenset(), False: frozenset()}  # title, body
+        title_words: frozenset[str] = frozenset()
+        roman = self.is_romanised(normalize(f"{title or ''} {body or ''}"))
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
                 continue
-            words, concepts, nums = self._scan(text)
+            words, concepts, nums = self._scan(text, roman)
             numbers[weight == TITLE_WEIGHT] = nums
+            if weight == TITLE_WEIGHT:
+                title_words = frozenset(w for w in words if not w.isdigit())
             for word in words:
                 counts[word] += weight
                 if not word.isdigit():
@@ -515,7 +609,7 @@ class Analyzer:
         title_attributes = self.attributes(title or "")
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
-                        title_attributes, title_attributes | self.attributes(body or ""))
+                        title_attributes, title_attributes | self.attributes(body or ""), title_words)
 
     def numbers(self, text: str) -> frozenset[str]:
         """`classed_numbers` of a text, leaving out digits that belong to a model or brand name

@@ -93,6 +93,6 @@ def synthetic_analyses(gen: Generator, pool, n: int, start: int):
             weights[word] = 1.0
         yield (start + i, category, Analysis(weights, base.concepts, base.script, base.title_concepts,
                                                base.title_numbers, base.numbers,
-                                               base.title_attributes, base.attributes), None)
+                                               base.title_attributes, base.attributes, base.title_words), None)
 
 
