@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import BigIntBase
 from .thread import Thread
 
-# Each server process keeps its duplicate index fresh by reading the threads changed since its
-# last look (`updated_at >= watermark`), before every query.
+# Each server process keeps its duplicate index fresh by reading the threads whose indexed
+# content changed since its last look (`content_changed_at >= watermark`), before every query.
 Index("ix_threads_updated_at", Thread.__table__.c.updated_at)
+Index("ix_threads_content_changed_at", Thread.__table__.c.content_changed_at)
 
 
 class DuplicateAnswerMark(BigIntBase):
