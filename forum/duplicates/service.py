@@ -160,6 +160,7 @@ class LiveIndex:
         self.store = store
         self.versions = Versions()  # id -> content_changed_at of the row whose text is indexed
         self.changes = 0  # threads re-indexed or dropped since the snapshot was written or loaded
+        self.rows_read = 0  # threads read again by catch-ups and reconciliations (a statistic)
         self.snapshot: dict[str, Any] | None = None  # header of the last snapshot written or loaded
         self.loaded_from_snapshot = False
         self._snapshot_clock = time.monotonic()
@@ -284,6 +285,7 @@ class LiveIndex:
                  time.perf_counter() - started)
 
     async def _apply(self, session: AsyncSession, ids: list[int]) -> None:
+        self.rows_read += len(ids)
         rows = (await session.execute(
             select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Thread.author_id, m.Thread.visibility,
                    m.Thread.duplicate_of_id, m.Thread.content_changed_at, m.Post.body_raw)
