@@ -19,6 +19,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -126,6 +127,40 @@ def shared_analyzer() -> Analyzer:
     return Analyzer()
 
 
+class RecentAnalyses:
+    """An analyzer that remembers its last few results: a new thread's text is analysed for its
+    duplicate check, and the same text again when the next catch-up of this process adds the
+    thread to the index (and a check's extra query rounds analyse it again too). The analysis is
+    a function of (title, body) alone, so a remembered one is the one a new call would give.
+    Everything else is the wrapped analyzer's."""
+
+    SIZE = 64
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()  # the start-up build analyses in a worker thread
+
+    def analyze(self, title: str, body: str = "") -> Any:
+        key = (title or "", body or "")
+        with self._lock:
+            found = self._recent.get(key)
+            if found is not None:
+                self._recent.move_to_end(key)
+                return found
+        analysis = self.analyzer.analyze(title, body)
+        with self._lock:
+            self._recent[key] = analysis
+            while len(self._recent) > self.SIZE:
+                self._recent.popitem(last=False)
+        return analysis
+
+    def __getattr__(self, name: str) -> Any:  # only for names not set in __init__
+        if name in ("analyzer", "_recent", "_lock"):
+            raise AttributeError(name)
+        return getattr(self.analyzer, name)
+
+
 class LiveIndex:
     """A `DuplicateIndex` of the published threads, built from the database and refreshed from
     it before each query (`sync`). One per app, i.e. per server process.
@@ -151,7 +186,7 @@ class LiveIndex:
     SNAPSHOT_MAX_SECONDS = 1800.0
 
     def __init__(self, analyzer: Analyzer | None = None, store: SnapshotStore | None = None) -> None:
-        self.index = DuplicateIndex(analyzer or shared_analyzer())
+        self.index = DuplicateIndex(RecentAnalyses(analyzer or shared_analyzer()))
         self.ready = False
         self.watermark: dt.datetime | None = None
         self.recent: dict[int, dt.datetime] = {}  # id -> content_changed_at, rows inside the overlap
