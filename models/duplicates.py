@@ -13,7 +13,8 @@ from .thread import Thread
 
 # Each server process keeps its duplicate index fresh by reading the threads whose indexed
 # content changed since its last look (`content_changed_at >= watermark`), before every query.
-Index("ix_threads_updated_at", Thread.__table__.c.updated_at)
+# (Until revision 0016_newthread it read `updated_at`, through an index that every reply had to
+# update; nothing reads threads by `updated_at` now, so that index is gone.)
 Index("ix_threads_content_changed_at", Thread.__table__.c.content_changed_at)
 
 

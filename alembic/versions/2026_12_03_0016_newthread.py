@@ -16,6 +16,9 @@ ORM, a Core UPDATE or SQL by hand: it takes the value of the row's own `updated_
 application's clock, like the watermark it is compared with). On INSERT the model sets it; a row
 inserted without it (SQL by hand, the benchmark seeder) gets its `updated_at`. Existing rows get
 their `updated_at`, so a duplicate index snapshot written before this revision still matches.
+
+`ix_threads_updated_at` (revision 0003, for the old catch-up) is dropped: nothing else reads
+threads by `updated_at`, and every reply had to keep it up to date.
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ def upgrade() -> None:
     op.add_column("threads", sa.Column("content_changed_at", DateTimeUTC(timezone=True), nullable=True))
     op.execute("UPDATE threads SET content_changed_at = updated_at")
     op.create_index("ix_threads_content_changed_at", "threads", ["content_changed_at"], unique=False)
+    op.drop_index("ix_threads_updated_at", table_name="threads")
     for statement in SQLITE if op.get_bind().dialect.name == "sqlite" else POSTGRES:
         op.execute(statement)
 
@@ -94,5 +98,6 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS threads_content_insert ON threads")
         op.execute("DROP FUNCTION IF EXISTS posts_opening_content_changed()")
         op.execute("DROP FUNCTION IF EXISTS threads_content_changed()")
+    op.create_index("ix_threads_updated_at", "threads", ["updated_at"], unique=False)
     op.drop_index("ix_threads_content_changed_at", table_name="threads")
     op.drop_column("threads", "content_changed_at")
