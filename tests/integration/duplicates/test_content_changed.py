@@ -1,6 +1,7 @@
 """`threads.content_changed_at` (revision 0016_newthread) moves when what the duplicate index
 holds of a thread can change, and only then; the catch-up of every other process keys on it, so
-an edit made elsewhere is seen and a reply costs no re-read."""
+an edit made elsewhere is seen and a reply costs no re-read. And the text a process checked for a
+new thread is not analysed again when its catch-up indexes that thread."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import datetime as dt
 from sqlalchemy import select, update
 
 import models as m
-from forum.duplicates.service import DuplicateService, LiveIndex
+from forum.duplicates.features import Analyzer
+from forum.duplicates.service import DuplicateService, LiveIndex, shared_analyzer
 from forum.services.posting import PostingService
 
 
@@ -105,3 +107,31 @@ async def test_an_edit_or_a_hide_in_another_process_is_seen_by_the_next_check(
     await db.commit()
     await found(db, live, "Civic ceramic window film")
     assert thread.id not in live.index
+
+
+class CountingAnalyzer(Analyzer):
+    def __init__(self) -> None:
+        super().__init__(shared_analyzer().vocabulary)
+        self.calls = 0
+
+    def analyze(self, title: str, body: str = ""):
+        self.calls += 1
+        return super().analyze(title, body)
+
+
+async def test_a_new_thread_checked_in_this_process_is_not_analysed_again_when_indexed(
+        db, factory, category, member, other_member):
+    analyzer = CountingAnalyzer()
+    live = LiveIndex(analyzer)
+    await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start")
+    await found(db, live, "Yaris battery flat")  # builds: the thread and the query
+    calls = analyzer.calls
+    title, body = "Ranger gearbox whine in fifth", "only when cruising on the highway"
+    checked = await DuplicateService(db, live).similar(member, title, body)  # the new thread's check
+    assert checked == [] and analyzer.calls == calls + 1
+    thread = await factory.thread(category, member, title, body)
+    assert await found(db, live, "Ranger gearbox whine fifth") == [thread.id]
+    assert analyzer.calls == calls + 2  # this query only: the catch-up reused the check's analysis
+    plain = Analyzer(shared_analyzer().vocabulary)
+    assert live.index.analyzer.analyze(title, body) == plain.analyze(title, body)
+    assert live.index.analyzer.vocabulary is analyzer.vocabulary
