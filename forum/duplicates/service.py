@@ -169,9 +169,9 @@ class LiveIndex:
     first build is saved to the data dir and later starts load it instead of analysing every
     thread again: the processes take turns on the store's lock, the first one builds (or loads)
     and writes, the others wait and load. A loaded index is reconciled with the database (threads
-    whose `content_changed_at` differs from the version in the snapshot are read again, threads no longer
-    published are dropped) and then caught up by the normal sync. The snapshot is written again
-    now and then (`SNAPSHOT_*` below) so that restarts stay cheap."""
+    whose `content_changed_at` differs from the version in the snapshot are read again, threads
+    no longer published are dropped) and then caught up by the normal sync. The snapshot is
+    written again now and then (`SNAPSHOT_*` below) so that restarts stay cheap."""
 
     # Rows whose content_changed_at is this close to the watermark are read again at each sync:
     # a transaction that flushed before the watermark but committed after it is not missed.
