@@ -11,9 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import BigIntBase
 from .thread import Thread
 
-# Each server process keeps its duplicate index fresh by reading the threads changed since its
-# last look (`updated_at >= watermark`), before every query.
-Index("ix_threads_updated_at", Thread.__table__.c.updated_at)
+# Each server process keeps its duplicate index fresh by reading the threads whose indexed
+# content changed since its last look (`content_changed_at >= watermark`), before every query.
+# (Until revision 0016_newthread it read `updated_at`, through an index that every reply had to
+# update; nothing reads threads by `updated_at` now, so that index is gone.)
+Index("ix_threads_content_changed_at", Thread.__table__.c.content_changed_at)
 
 
 class DuplicateAnswerMark(BigIntBase):

@@ -53,6 +53,12 @@ class Thread(BigIntAuditBase):
     distinct_from_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), nullable=True)
     # Segmented words of title and opening post, for the full-text index (Thai has no spaces).
     search_terms: Mapped[str] = mapped_column(Text, default="")
+    # When what the duplicate index holds of this thread last changed: the title, the opening
+    # post's text, the visibility, category, author or duplicate_of. A reply does not move it
+    # (it moves `updated_at`). Set here on INSERT and by database triggers on UPDATE (revision
+    # 0016_newthread), so every writer keeps it, ORM or not; read by `forum.duplicates.service`.
+    content_changed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), nullable=True, default=lambda: dt.datetime.now(dt.timezone.utc))
 
 
 class Post(BigIntAuditBase):

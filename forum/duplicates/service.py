@@ -4,10 +4,13 @@ as a duplicate of another.
 
 The engine (`forum.duplicates.index.DuplicateIndex`) holds the published threads of this server
 process in memory. Before every query the index reads the threads changed since its watermark
-(`threads.updated_at`, indexed), so every worker sees the same threads and a thread is findable
-by the next query after its transaction commits. Suggestions are checked against the database
-before they are shown: only published threads, not closed as duplicates, in categories the
-viewer may read.
+(`threads.content_changed_at`, indexed), so every worker sees the same threads and a thread is
+findable by the next query after its transaction commits. That column moves only when what the
+index holds of a thread can change (creation, title, opening post, visibility, category, author,
+duplicate_of; database triggers keep it, revision 0016_newthread): a reply moves the thread's
+`updated_at`, not it, so replies cost the next check nothing. Suggestions are checked against
+the database before they are shown: only published threads, not closed as duplicates, in
+categories the viewer may read.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,7 +28,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,6 +127,40 @@ def shared_analyzer() -> Analyzer:
     return Analyzer()
 
 
+class RecentAnalyses:
+    """An analyzer that remembers its last few results: a new thread's text is analysed for its
+    duplicate check, and the same text again when the next catch-up of this process adds the
+    thread to the index (and a check's extra query rounds analyse it again too). The analysis is
+    a function of (title, body) alone, so a remembered one is the one a new call would give.
+    Everything else is the wrapped analyzer's."""
+
+    SIZE = 64
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()  # the start-up build analyses in a worker thread
+
+    def analyze(self, title: str, body: str = "") -> Any:
+        key = (title or "", body or "")
+        with self._lock:
+            found = self._recent.get(key)
+            if found is not None:
+                self._recent.move_to_end(key)
+                return found
+        analysis = self.analyzer.analyze(title, body)
+        with self._lock:
+            self._recent[key] = analysis
+            while len(self._recent) > self.SIZE:
+                self._recent.popitem(last=False)
+        return analysis
+
+    def __getattr__(self, name: str) -> Any:  # only for names not set in __init__
+        if name in ("analyzer", "_recent", "_lock"):
+            raise AttributeError(name)
+        return getattr(self.analyzer, name)
+
+
 class LiveIndex:
     """A `DuplicateIndex` of the published threads, built from the database and refreshed from
     it before each query (`sync`). One per app, i.e. per server process.
@@ -131,12 +169,12 @@ class LiveIndex:
     first build is saved to the data dir and later starts load it instead of analysing every
     thread again: the processes take turns on the store's lock, the first one builds (or loads)
     and writes, the others wait and load. A loaded index is reconciled with the database (threads
-    whose `updated_at` differs from the version in the snapshot are read again, threads no longer
-    published are dropped) and then caught up by the normal sync. The snapshot is written again
-    now and then (`SNAPSHOT_*` below) so that restarts stay cheap."""
+    whose `content_changed_at` differs from the version in the snapshot are read again, threads
+    no longer published are dropped) and then caught up by the normal sync. The snapshot is
+    written again now and then (`SNAPSHOT_*` below) so that restarts stay cheap."""
 
-    # Rows whose updated_at is this close to the watermark are read again at each sync: a
-    # transaction that flushed before the watermark but committed after it is not missed.
+    # Rows whose content_changed_at is this close to the watermark are read again at each sync:
+    # a transaction that flushed before the watermark but committed after it is not missed.
     OVERLAP = dt.timedelta(seconds=30)
     FINGERPRINTS = 20_000  # threads whose indexed text is remembered (replies skip re-analysis)
     REFRESH_NORMS_UP_TO = 10_000
@@ -148,15 +186,16 @@ class LiveIndex:
     SNAPSHOT_MAX_SECONDS = 1800.0
 
     def __init__(self, analyzer: Analyzer | None = None, store: SnapshotStore | None = None) -> None:
-        self.index = DuplicateIndex(analyzer or shared_analyzer())
+        self.index = DuplicateIndex(RecentAnalyses(analyzer or shared_analyzer()))
         self.ready = False
         self.watermark: dt.datetime | None = None
-        self.recent: dict[int, dt.datetime] = {}  # id -> updated_at, rows inside the overlap
+        self.recent: dict[int, dt.datetime] = {}  # id -> content_changed_at, rows inside the overlap
         self.fingerprints: OrderedDict[int, int] = OrderedDict()
         self.built_at: dt.datetime | None = None
         self.store = store
-        self.versions = Versions()  # id -> updated_at of the row whose text is indexed
+        self.versions = Versions()  # id -> content_changed_at of the row whose text is indexed
         self.changes = 0  # threads re-indexed or dropped since the snapshot was written or loaded
+        self.rows_read = 0  # threads read again by catch-ups and reconciliations (a statistic)
         self.snapshot: dict[str, Any] | None = None  # header of the last snapshot written or loaded
         self.loaded_from_snapshot = False
         self._snapshot_clock = time.monotonic()
@@ -178,21 +217,19 @@ class LiveIndex:
     async def _catch_up(self, session: AsyncSession) -> None:
         assert self.watermark is not None
         since = self.watermark - self.OVERLAP
-        rows = (await session.execute(
-            select(m.Thread.id, m.Thread.updated_at).where(m.Thread.updated_at >= since)
-        )).all()
-        changed = [row.id for row in rows if self.recent.get(row.id) != row.updated_at]
+        rows = (await session.execute(CHANGED_SINCE, {"since": since})).all()
+        changed = [row.id for row in rows if self.recent.get(row.id) != row.changed_at]
         changes_before = self.changes
         for start in range(0, len(changed), 500):
             await self._apply(session, changed[start:start + 500])
-        # Only when the index itself changed: a reply bumps its thread's `updated_at`, so nearly
-        # every catch-up sees changed rows whose text is as indexed (same fingerprint), and
-        # refreshing the norms with an unchanged index gives the same norms again.
+        # Only when the index itself changed: an edit that kept the indexed text (a body past
+        # QUERY_BODY_CHARS, say) leaves the same fingerprint, and refreshing the norms with an
+        # unchanged index gives the same norms again.
         self._refresh_norms(self.changes != changes_before)
         for row in rows:
-            self.recent[row.id] = row.updated_at
-            if row.updated_at > self.watermark:
-                self.watermark = row.updated_at
+            self.recent[row.id] = row.changed_at
+            if row.changed_at > self.watermark:
+                self.watermark = row.changed_at
         floor = self.watermark - self.OVERLAP
         self.recent = {i: at for i, at in self.recent.items() if at >= floor}
 
@@ -244,12 +281,12 @@ class LiveIndex:
     async def _build(self, session: AsyncSession, chunk: int = 5000,
                      progress: Callable[[int], Any] | None = None) -> None:
         started = time.perf_counter()
-        newest = await session.scalar(select(func.max(m.Thread.updated_at)))
+        newest = await session.scalar(select(func.max(m.Thread.content_changed_at)))
         self.watermark = newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
         floor = self.watermark - self.OVERLAP
         query = (
             select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Post.body_raw, m.Thread.author_id,
-                   m.Thread.updated_at)
+                   m.Thread.content_changed_at)
             .join(m.Post, (m.Post.thread_id == m.Thread.id) & m.Post.is_opening.is_(True))
             .where(m.Thread.visibility == PUBLISHED, m.Thread.duplicate_of_id.is_(None))
             .order_by(m.Thread.id)
@@ -267,11 +304,11 @@ class LiveIndex:
             await asyncio.to_thread(self.index.build, rows, False)
             for r in batch:
                 ids.append(r.id)
-                versions.append(micros(r.updated_at))
-                if r.updated_at >= floor:
+                versions.append(micros(r.content_changed_at))
+                if r.content_changed_at >= floor:
                     # the version just read, not a later one: an edit committed during the build
                     # is then read again by the next sync
-                    self.recent[r.id] = r.updated_at
+                    self.recent[r.id] = r.content_changed_at
             last_id = batch[-1].id
             if progress is not None:
                 progress(len(batch))
@@ -283,9 +320,10 @@ class LiveIndex:
                  time.perf_counter() - started)
 
     async def _apply(self, session: AsyncSession, ids: list[int]) -> None:
+        self.rows_read += len(ids)
         rows = (await session.execute(
             select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Thread.author_id, m.Thread.visibility,
-                   m.Thread.duplicate_of_id, m.Thread.updated_at, m.Post.body_raw)
+                   m.Thread.duplicate_of_id, m.Thread.content_changed_at, m.Post.body_raw)
             .outerjoin(m.Post, (m.Post.thread_id == m.Thread.id) & m.Post.is_opening.is_(True))
             .where(m.Thread.id.in_(ids))
         )).all()
@@ -295,7 +333,7 @@ class LiveIndex:
             if row.visibility == PUBLISHED and row.duplicate_of_id is None and row.body_raw is not None:
                 body = row.body_raw[:QUERY_BODY_CHARS]
                 fingerprint = _fingerprint(row.category_id, row.author_id, row.title, body)
-                self.versions.set(row.id, row.updated_at)
+                self.versions.set(row.id, row.content_changed_at)
                 if self.fingerprints.get(row.id) == fingerprint and row.id in self.index:
                     continue
                 self.index.add(row.id, str(row.category_id), row.title, body, author_id=row.author_id)
@@ -362,11 +400,11 @@ class LiveIndex:
         version differs (edited, added, republished, or committed late with an older timestamp)
         are read again; indexed threads no longer published, or deleted outright, are dropped."""
         rows = (await session.execute(
-            select(m.Thread.id, m.Thread.updated_at)
+            select(m.Thread.id, m.Thread.content_changed_at.label("changed_at"))
             .where(m.Thread.visibility == PUBLISHED, m.Thread.duplicate_of_id.is_(None))
         )).all()
         db_ids = np.fromiter((r.id for r in rows), dtype=np.int64, count=len(rows))
-        db_at = np.fromiter((micros(r.updated_at) for r in rows), dtype=np.int64, count=len(rows))
+        db_at = np.fromiter((micros(r.changed_at) for r in rows), dtype=np.int64, count=len(rows))
         ids, at = self.versions.arrays()
         same = np.zeros(len(rows), dtype=bool)
         if len(ids):
@@ -381,13 +419,13 @@ class LiveIndex:
             await self._apply(session, changed[start:start + 500])
         self._refresh_norms(bool(changed or gone))
         assert self.watermark is not None
-        newest = await session.scalar(select(func.max(m.Thread.updated_at)))
+        newest = await session.scalar(select(func.max(m.Thread.content_changed_at)))
         if newest is not None and newest < self.watermark:  # the database went back (restored): follow it
             self.watermark = newest
         floor = self.watermark - self.OVERLAP
         for row in rows:  # now known to be current: the catch-up need not read them again
-            if row.updated_at >= floor:
-                self.recent[row.id] = row.updated_at
+            if row.changed_at >= floor:
+                self.recent[row.id] = row.changed_at
         return len(changed), len(gone)
 
     def _capture(self) -> tuple[dict[str, Any], dict[str, Any], int]:
@@ -472,6 +510,11 @@ class LiveIndex:
         return {"threads": len(self.index), "memory_bytes": self.index.memory_bytes(), "ready": self.ready,
                 "built_at": self.built_at, "watermark": self.watermark,
                 "loaded_from_snapshot": self.loaded_from_snapshot, "snapshot": self.snapshot}
+
+
+# The catch-up's one query when nothing changed (built once: it runs before every duplicate check).
+CHANGED_SINCE = select(m.Thread.id, m.Thread.content_changed_at.label("changed_at")).where(
+    m.Thread.content_changed_at >= bindparam("since"))
 
 
 def _fingerprint(category_id: Any, author_id: Any, title: str, body: str) -> int:

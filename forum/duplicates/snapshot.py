@@ -107,8 +107,9 @@ def database_identity(url: str) -> str:
 
 # -- per-thread versions ----------------------------------------------------------------------
 class Versions:
-    """For each indexed thread, `updated_at` (microseconds) of the database row whose text is in
-    the index. Kept as two sorted arrays plus the changes since (compact: 16 bytes a thread).
+    """For each indexed thread, `content_changed_at` (microseconds) of the database row whose
+    text is in the index (before revision 0016_newthread, `updated_at`: the revision fills the
+    new column with it, so older snapshots still match). Kept as two sorted arrays plus the changes since (compact: 16 bytes a thread).
     A process that loads a snapshot compares them with the database and re-reads only the threads
     that differ, so edits, hides, hard deletes and late commits are all caught."""
 
@@ -121,8 +122,8 @@ class Versions:
             raise ValueError("versions must be sorted, unique and paired")
         self.changes: dict[int, int | None] = {}
 
-    def set(self, thread_id: int, updated_at: dt.datetime) -> None:
-        self.changes[int(thread_id)] = micros(updated_at)
+    def set(self, thread_id: int, changed_at: dt.datetime) -> None:
+        self.changes[int(thread_id)] = micros(changed_at)
         if len(self.changes) > self.COMPACT_AFTER:
             self.compact()
 

@@ -21,7 +21,8 @@ async def test_a_thread_committed_late_with_an_older_timestamp_is_still_indexed(
     newer = await factory.thread(category, other_member, "Revo brakes squeal when stopping", "new pads")
     assert await found(db, live, "Revo brake squeal") == [newer.id]  # builds the index
     late = await factory.thread(category, other_member, "Fortuner engine oil change interval", "2.8 diesel")
-    late.updated_at = newer.updated_at - dt.timedelta(seconds=5)  # flushed earlier, committed later
+    # flushed earlier, committed later
+    late.updated_at = late.content_changed_at = newer.content_changed_at - dt.timedelta(seconds=5)
     await db.commit()
     assert await found(db, live, "Fortuner oil change interval") == [late.id]
 

@@ -100,7 +100,7 @@ async def test_a_loaded_snapshot_catches_up_on_threads_added_edited_hidden_or_co
     await db.commit()
     # committed late: a timestamp well before the snapshot's watermark, outside the sync's overlap
     late = await factory.thread(category, other_member, "Mazda 2 wipers squeak on the windscreen", "new blades")
-    late.updated_at = first.watermark - dt.timedelta(hours=1)
+    late.updated_at = late.content_changed_at = first.watermark - dt.timedelta(hours=1)
     await db.commit()
 
     second, analyzer = fresh(store)
