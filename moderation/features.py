@@ -291,7 +291,10 @@ def _compile_half(parts: list[str]) -> re.Pattern[str] | None:
 
 # Each family is searched as two patterns: its Thai words over the Thai runs of the text only,
 # its other words over the rest; scanning the shorter strings halves the lexicon's cost.
-_LEXICON = tuple((name, *map(_compile_half, _split_alternatives(pattern))) for name, pattern in _LEXICON_SOURCES)
+# Apostrophes between letters are gone from the de-obfuscated text ("i'm" reads "im"): every
+# apostrophe of a pattern is optional, or "i'm an idiot" and "you're" would never match.
+_LEXICON = tuple((name, *map(_compile_half, _split_alternatives(pattern.replace("'", "'?"))))
+                 for name, pattern in _LEXICON_SOURCES)
 _NOT_THAI = re.compile(rf"[^{_T}]+")
 _THAI_RUNS = re.compile(rf"[{_T}][{_T} ]*")
 _CONJUNCTIONS = (
