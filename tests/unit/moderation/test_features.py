@@ -70,3 +70,39 @@ def test_praise_next_to_a_mishap_is_a_sarcasm_signal_and_plain_thanks_is_not():
     assert "praise&mishap" in _lexicon_hits("เก่งมากเลย ขับรถสิบปียังเปลี่ยนยางไม่เป็น")
     assert "praise&mishap" not in _lexicon_hits("thanks, the rattle was the heat shield, fixed it")
     assert "praise&mishap" not in _lexicon_hits("ขอบคุณครับ ทำตามแล้วหายเลย")
+
+
+# --- seventh pass (h-class7): quoting, self-reference, royal symbols ---------------------------
+
+def test_a_rude_word_between_quote_marks_becomes_one_marker():
+    from moderation.features import QUOTED_RUDE_MARKER
+
+    marker = QUOTED_RUDE_MARKER.strip()
+    masked = deobfuscate('reminder: calling people "morons" gets you a week off')
+    assert marker in masked and "moron" not in masked
+    # Thai quote marks between Thai letters are removed by the separator step: masked first
+    masked = deobfuscate('ใครพิมพ์ว่า"ไอ้ค.ว.ย"โดนแบนนะครับ')
+    assert marker in masked and "ควาย" not in masked
+    assert "quoted_rude" in _lexicon_hits('he wrote “you stupid bastard” under my post')
+
+
+def test_quotes_without_a_rude_word_and_rude_words_without_quotes_are_left_alone():
+    assert deobfuscate('thanks to our "expert" mechanic') == 'thanks to our "expert" mechanic'
+    assert "moron" in deobfuscate("you absolute moron, learn to park")
+    assert "quoted_rude" not in _lexicon_hits("you absolute moron, learn to park")
+
+
+def test_a_rude_word_about_oneself_is_told_apart_from_one_aimed_at_someone():
+    assert "self_only&neg" in _lexicon_hits("i'm such an idiot, locked the keys in the car again")
+    assert "self_only&neg" in _lexicon_hits("ผมนี่มันโง่จริงๆ ลืมดึงเบรกมือ")
+    assert "self_only&neg" not in _lexicon_hits("you idiot, i told you to check the oil")
+    assert "self_only&neg" not in _lexicon_hits("มึงโง่ กูบอกแล้ว")
+    # "กู" inside "กูรู" (guru) is not the first person
+    assert "first_person" not in _lexicon_hits("กูรูช่วยด้วยครับ")
+
+
+def test_contempt_for_a_royal_symbol_is_a_conjunction_and_respect_is_not():
+    assert "symbol&defile" in _lexicon_hits("that portrait at the toll plaza would make a fine dartboard")
+    assert "symbol&defile" in _lexicon_hits("เอาพระบรมฉายาลักษณ์ไปทำที่รองแก้ว")
+    assert "symbol&defile" not in _lexicon_hits("we hung a portrait of the king in the clubhouse with flowers")
+    assert "innuendo&family" in _lexicon_hits("we had some private time at the lake with the kids")
