@@ -68,9 +68,28 @@ def test_template_near_copies_are_thinned_per_label_set():
 def test_heldout_splits_include_fresh3_and_never_reach_training():
     fresh = build.read_fresh()
     splits = {kind.split("/")[0] for _, _, kind in fresh}
-    assert {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"} <= splits
+    assert {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"} <= splits
     train_texts = {json.loads(line)["text"] for line in (build.HERE / "train.jsonl").read_text(encoding="utf-8").splitlines()}
     assert not train_texts & {text for text, _, _ in fresh}
+
+
+def test_fresh7_has_fresh6s_kind_files_and_labels_on_every_line():
+    # read_fresh skips lines without a "[labels] " prefix (README prose), so a post written
+    # without one would silently vanish from the held-out split: every non-comment line of a
+    # kind file must carry one, and the kinds must match fresh6's for the per-kind breakdown.
+    folder = build.HERE / "src" / "fresh7"
+    kinds = {p.stem for p in folder.glob("*.txt")} - {"README"}
+    assert kinds == {p.stem for p in (build.HERE / "src" / "fresh6").glob("*.txt")} - {"README"}
+    for path in folder.glob("*.txt"):
+        if path.stem == "README":
+            continue
+        lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines()]
+        posts = [l for l in lines if l and not l.startswith("#")]
+        assert posts and all(build._PREFIX.match(l) for l in posts), path.name
+    rows = [(labels, kind) for _, labels, kind in build.read_fresh() if kind.startswith("fresh7/")]
+    assert all(not labels for labels, kind in rows if "/clean" in kind)
+    assert all(labels for labels, kind in rows if "/clean" not in kind)
+    assert all(len(labels) == 2 for labels, kind in rows if kind == "fresh7/multi")
 
 
 def test_out_of_fold_scores_come_from_models_that_never_saw_the_group():
