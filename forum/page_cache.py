@@ -312,6 +312,11 @@ def _add(session: Session, tags: Iterable[str]) -> None:
     session.info.setdefault(SESSION_TAGS, set()).update(tags)
 
 
+def add_tags(session: Any, tags: Iterable[str]) -> None:
+    """Tags to bump when this session commits (for writes the unit of work does not see)."""
+    _add(_sync(session), tags)
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: Any) -> None:
     if tags := tags_of_flush(session.new, session.dirty, session.deleted):
