@@ -50,6 +50,10 @@ async def insert_row(session: AsyncSession, model: type[T], **values: Any) -> T:
     row = (await session.execute(statement, {f"v_{name}": values[name] for name in names})).one()
     obj = model(**dict(zip(keys, row)))
     make_transient_to_detached(obj)
+    sync = session.sync_session
+    stale = sync.identity_map.get(sa_inspect(obj).key)
+    if stale is not None:  # a row of a rolled-back insert whose id SQLite has given out again
+        sync.expunge(stale)
     session.add(obj)
     if tags := page_cache.tags_of_flush([obj], (), ()):
         page_cache.add_tags(session, tags)
