@@ -66,6 +66,8 @@ async def main() -> int:
     parser.add_argument("--only", choices=("reply", "thread"), help="post only this kind (e.g. under py-spy)")
     parser.add_argument("--profile", choices=("reply", "thread"), help="cProfile this kind of submit (last round)")
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--timer", choices=("wall", "cpu"), default="wall",
+                        help="cProfile's clock: wall time, or this thread's CPU time (waits and other threads left out)")
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--dump", help="write the cProfile stats here (for snakeviz, pstats)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy of the board")
@@ -111,7 +113,8 @@ async def run(args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     rng = random.Random(16)
     per_round = {"reply": [], "thread": []}
-    profiler = cProfile.Profile() if args.profile else None
+    timer = time.thread_time if args.timer == "cpu" else time.perf_counter
+    profiler = cProfile.Profile(timer) if args.profile else None
     if profiler is not None:
         _profile_app(app, profiler)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))

@@ -25,9 +25,12 @@ import weakref
 from typing import Any, Iterator
 from urllib.parse import parse_qsl
 
+from litestar import Request
+from litestar._parsers import parse_url_encoded_form_data
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 
 from .errors import ValidationFailed
 from .i18n import N_
@@ -151,9 +154,22 @@ def _multipart_fields(body: bytes, content_type: str) -> list[tuple[str, str]]:
     return fields
 
 
+# What a URL-encoded body must contain for a decoded field to hold a refused character: the byte
+# itself (C0 other than tab/LF/CR, DEL), the UTF-8 of a C1 control (C2 80-9F), or their
+# percent-escapes. (Decoding replaces invalid UTF-8, so no surrogate can come out, and an escape
+# and a raw byte never join into one character: raw non-ASCII bytes decode on their own.)
+# A body without any of them is not decoded here (most posts): decoding a long Thai body
+# byte by byte took a tenth of a millisecond, and the handler decodes it again anyway.
+_MAY_HOLD_CONTROL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|%[cC]2%[89][0-9a-fA-F]"
+)
+
+
 def check_body(body: bytes, content_type: str) -> None:
     kind = content_type.split(";")[0].strip().lower()
     if kind == "application/x-www-form-urlencoded":
+        if _MAY_HOLD_CONTROL.search(body) is None:
+            return
         _check_pairs(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     elif kind == "multipart/form-data":
         _check_pairs(_multipart_fields(body, content_type))
@@ -230,3 +246,48 @@ def input_guard(app: ASGIApp) -> ASGIApp:
     # A refusal is answered here, inside the locale middleware, so its message is in the
     # member's language (the app-level handler runs after the locale is reset).
     return ExceptionHandlerMiddleware(app=middleware, debug=None)
+
+
+# -- form bodies --------------------------------------------------------------------------------
+
+_ESCAPES = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _unescape_run(match: re.Match[bytes]) -> bytes:
+    return bytes.fromhex(match.group().replace(b"%", b"").decode("ascii"))
+
+
+def _form_text(raw: bytes) -> str:
+    raw = raw.replace(b"+", b" ")
+    if b"%" in raw:
+        raw = _ESCAPES.sub(_unescape_run, raw)
+    return raw.decode("utf-8", "replace")
+
+
+def parse_form(body: bytes) -> dict[str, str | list[str]]:
+    """A URL-encoded form body as Litestar's `parse_url_encoded_form_data` reads it, field for
+    field (the same splitting, '+', escapes, UTF-8 with replacement, repeated names as lists),
+    with a run of percent-escapes decoded in one step rather than byte by byte: a Thai post is
+    nearly all escapes (three per character). A body with raw non-ASCII bytes, which browsers
+    do not send, goes to Litestar's own parser."""
+    if not body.isascii():
+        return parse_url_encoded_form_data(body)
+    fields: dict[str, list[str]] = {}
+    for part in body.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        fields.setdefault(_form_text(name), []).append(_form_text(value))
+    return {name: values if len(values) > 1 else values[0] for name, values in fields.items()}
+
+
+class BoardRequest(Request):
+    """Litestar's request with a quicker URL-encoded form parser (`parse_form`): the CSRF
+    middleware reads the form of every form post through `app.request_class`, and the handler
+    reuses what it read (the connection state keeps it)."""
+
+    async def form(self) -> Any:
+        if (self._form is Empty and self._connection_state.form is Empty
+                and self.content_type[0] == RequestEncodingType.URL_ENCODED):
+            self._connection_state.form = parse_form(await self.body())  # type: ignore[assignment]
+        return await super().form()

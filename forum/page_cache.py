@@ -3,8 +3,8 @@ visitor without a session until something they show changes.
 
 What makes it safe:
 - Only requests without a session cookie use it, only GET, only those routes, only 200
-  responses that set no cookie of their own. Requests with a session (a member, or a guest with a
-  flash message) go to `forum.member_pages`, which keeps members' pages apart, by kind of viewer,
+  responses that set no cookie of their own. A request carrying a flash message (`forum.flash`)
+  never uses a cache. Requests with a session (a member) go to `forum.member_pages`, which keeps members' pages apart, by kind of viewer,
   with their personal parts filled in per request; anything it cannot serve gets a fresh page.
 - The key is the path with its query, the UI language and the notice banner as evaluated at
   this request's time (so a maintenance window opening or closing changes the key on the second).
@@ -62,6 +62,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 import models as m
 
 from . import events
+from .flash import has_flash
 from .i18n import current_locale
 from .single_flight import LED, Flights
 
@@ -312,6 +313,11 @@ def _add(session: Session, tags: Iterable[str]) -> None:
     session.info.setdefault(SESSION_TAGS, set()).update(tags)
 
 
+def add_tags(session: Any, tags: Iterable[str]) -> None:
+    """Tags to bump when this session commits (for writes the unit of work does not see)."""
+    _add(_sync(session), tags)
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: Any) -> None:
     if tags := tags_of_flush(session.new, session.dirty, session.deleted):
@@ -432,7 +438,10 @@ class PageCache:
             if scope["type"] != "http" or scope["method"] != "GET":
                 await app(scope, receive, send)
                 return
-            if _has_session(scope):  # a member (forum.member_pages), or a guest with a flash message
+            if has_flash(scope.get("headers", ())):  # a page showing a message is the visitor's own: never cached
+                await app(scope, receive, send)
+                return
+            if _has_session(scope):  # a member (forum.member_pages), or a guest with a flash message from an older version
                 if self.members is not None:
                     await self.members.serve(app, scope, receive, send)
                 else:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .errors import DomainError, RateLimited
-from . import member_cache, member_pages
+from . import flash, member_cache, member_pages
 from .sessions import USER_KEY
 from .services import notifications
 from .services.membership import TermsAcceptanceRequired, terms_pending
@@ -92,17 +92,28 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context.setdefault("user", request.state.get("user"))
     context.setdefault("lang", current_locale.get())
     context.setdefault("unread_notifications", request.state.get("unread_notifications", 0))
+    messages, cookie = take_messages(request)
+    if messages:
+        context["messages"] = messages
+    return Template(template_name=name, context=context, status_code=status_code,
+                    cookies=[cookie] if cookie is not None else None)
+
+
+def take_messages(request: Request) -> tuple[list[dict[str, str]], Any]:
+    """The flash messages to show on this page (`forum.flash`'s cookie, and any left in the
+    session by an older version), and the cookie that deletes them (None: there was none)."""
+    messages, cookie = flash.take(request)
     session = request.scope.get("session")
     if isinstance(session, dict) and FLASH_KEY in session:  # touching an empty session would create one
-        context["messages"] = request.session.pop(FLASH_KEY)
-    return Template(template_name=name, context=context, status_code=status_code)
+        messages = [*request.session.pop(FLASH_KEY), *messages]
+    return messages, cookie
 
 
 def redirect(request: Request, path: str, message: str | None = None, category: str = "success") -> Redirect:
+    """A 303 to `path`, with a message shown once on the next page (a signed cookie: the session
+    is not rewritten for it, see forum.flash)."""
     if message:
-        if not isinstance(request.scope.get("session"), dict):  # cleared by logout: start a fresh one
-            request.set_session({})
-        request.session.setdefault(FLASH_KEY, []).append({"message": gettext(message), "category": category})
+        return Redirect(path, status_code=303, cookies=[flash.add(request, gettext(message), category)])
     return Redirect(path, status_code=303)
 
 

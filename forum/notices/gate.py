@@ -35,7 +35,7 @@ from sqlalchemy import select
 import models as m
 
 from ..i18n import N_, current_locale, gettext
-from ..web import FLASH_KEY, format_time, provide_user
+from ..web import format_time, provide_user, take_messages
 from .board import STATE_KEY as BOARD_STATE_KEY
 from .board import Banner, NoticeBoard, NoticeInfo
 from .clock import clock_of
@@ -235,10 +235,12 @@ def maintenance_closed_handler(request: Request, error: MaintenanceClosed) -> Re
         }, status_code=503, headers=headers)
     action = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     fields = _fields_for_page(error.draft)
+    messages, flash_cookie = take_messages(request)
     context = {
         "user": request.state.get("user"), "lang": current_locale.get(),
-        "messages": request.session.pop(FLASH_KEY, []) if request.scope.get("session") else [],
+        "messages": messages,
         "error": error, "window": window, "message": error.message(), "action": action, "fields": fields,
         "kept": any(f["widget"] != "hidden" and f["value"].strip() for f in fields),
     }
-    return Template(template_name="notices_closed.html", context=context, status_code=503, headers=headers)  # type: ignore[return-value]
+    return Template(template_name="notices_closed.html", context=context, status_code=503, headers=headers,
+                    cookies=[flash_cookie] if flash_cookie is not None else None)  # type: ignore[return-value]

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 import models as m
 
 from ..access import thread_visible
+from ..core_writes import insert_row
 from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from .. import events
@@ -113,18 +114,15 @@ class PostingService:
         # Everything slow is done before the first INSERT: on SQLite the write lock is held from
         # there to the commit, and every other writer of every process waits that long.
         terms, body_html = search_terms(f"{title}\n{body}"), render_markdown(body)
-        thread = m.Thread(
+        thread = await insert_row(
+            self.session, m.Thread,
             category_id=category_id, author_id=author.id, kind=kind, title=title, visibility=draft.visibility,
             last_activity_at=now, last_author_id=author.id, distinct_reason=draft.distinct_reason,
             distinct_from_id=draft.distinct_from_id if draft.distinct_reason else None,
             search_terms=terms,
         )
-        self.session.add(thread)
-        await self.session.flush()
-        post = m.Post(thread_id=thread.id, author_id=author.id, is_opening=True, body_raw=body,
-                      body_html=body_html, visibility=draft.visibility)
-        self.session.add(post)
-        await self.session.flush()
+        post = await insert_row(self.session, m.Post, thread_id=thread.id, author_id=author.id, is_opening=True,
+                                body_raw=body, body_html=body_html, visibility=draft.visibility)
         draft.thread, draft.post = thread, post
         if draft.visibility == m.Visibility.PUBLISHED:
             await self._bump_category(category_id, +1)
@@ -146,10 +144,8 @@ class PostingService:
                       photos=photos)
         await self._before_save(draft)
         # Rendered before the INSERT: from there to the commit the post holds SQLite's write lock.
-        post = m.Post(thread_id=thread.id, author_id=author.id, body_raw=body, body_html=render_markdown(body),
-                      visibility=draft.visibility)
-        self.session.add(post)
-        await self.session.flush()
+        post = await insert_row(self.session, m.Post, thread_id=thread.id, author_id=author.id, is_opening=False,
+                                body_raw=body, body_html=render_markdown(body), visibility=draft.visibility)
         draft.post = post
         if draft.visibility == m.Visibility.PUBLISHED:
             await bump_reply_count(self.session, thread, +1, last_activity_at=now, last_author_id=author.id)
@@ -288,11 +284,14 @@ class PostingService:
 
 
 # A member's recent threads (opening posts) or replies, oldest first: the posting allowance's count.
+# (On the table's columns, not the mapped class's: the same SQL without the ORM's per-execution
+# compile state and result processing, which cost more than the statement.)
+_POSTS, _THREADS = m.Post.__table__, m.Thread.__table__
 RECENT_POSTS = {
-    opening: select(m.Post.created_at).where(
-        m.Post.author_id == bindparam("author_id"), m.Post.created_at > bindparam("since"),
-        m.Post.is_opening.is_(opening),
-    ).order_by(m.Post.created_at).limit(bindparam("limit"))
+    opening: select(_POSTS.c.created_at).where(
+        _POSTS.c.author_id == bindparam("author_id"), _POSTS.c.created_at > bindparam("since"),
+        _POSTS.c.is_opening.is_(opening),
+    ).order_by(_POSTS.c.created_at).limit(bindparam("limit"))
     for opening in (True, False)
 }
 
@@ -301,10 +300,11 @@ RECENT_POSTS = {
 def _bump_statement(also: tuple[str, ...]) -> Any:
     """The reply-count UPDATE setting these other columns too, built once per set of columns
     (every reply runs one: building and cache-keying it per request was a quarter millisecond)."""
-    return (
-        update(m.Thread).where(m.Thread.id == bindparam("bumped_thread_id"))
-        .values(reply_count=m.Thread.reply_count + bindparam("delta"), **{name: bindparam(f"new_{name}") for name in also})
-        .returning(m.Thread.reply_count).execution_options(synchronize_session=False)
+    return (  # a Core UPDATE of the table: the ORM's bulk-update path did nothing here but cost CPU
+        update(_THREADS).where(_THREADS.c.id == bindparam("bumped_thread_id"))
+        .values(reply_count=_THREADS.c.reply_count + bindparam("delta"),
+                **{name: bindparam(f"new_{name}", type_=_THREADS.c[name].type) for name in also})
+        .returning(_THREADS.c.reply_count)
     )
 
 
