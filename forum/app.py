@@ -41,7 +41,7 @@ from .errors import DomainError, RateLimited
 from .observability import configure_logging, current_request_id, log_unhandled
 from . import observability
 from .headers import security_headers
-from .inputs import BoardRequest, input_guard
+from .inputs import input_guard
 from .notices import NoticesPlugin
 from .photos import web as photos_web
 from . import member_pages
@@ -187,7 +187,6 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         state=State({"post_hooks": hooks, "settings": settings, "page_cache": page_cache,
                      "member_cache": member_cache}),
         before_send=[security_headers(settings.security.https)],  # CSP and friends on every response
-        request_class=BoardRequest,  # a quicker URL-encoded form parser
         debug=settings.debug,
     )
     document_errors(app)

@@ -25,12 +25,9 @@ import weakref
 from typing import Any, Iterator
 from urllib.parse import parse_qsl
 
-from litestar import Request
-from litestar._parsers import parse_url_encoded_form_data
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
-from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import ValidationFailed
 from .i18n import N_
@@ -246,48 +243,3 @@ def input_guard(app: ASGIApp) -> ASGIApp:
     # A refusal is answered here, inside the locale middleware, so its message is in the
     # member's language (the app-level handler runs after the locale is reset).
     return ExceptionHandlerMiddleware(app=middleware, debug=None)
-
-
-# -- form bodies --------------------------------------------------------------------------------
-
-_ESCAPES = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
-
-
-def _unescape_run(match: re.Match[bytes]) -> bytes:
-    return bytes.fromhex(match.group().replace(b"%", b"").decode("ascii"))
-
-
-def _form_text(raw: bytes) -> str:
-    raw = raw.replace(b"+", b" ")
-    if b"%" in raw:
-        raw = _ESCAPES.sub(_unescape_run, raw)
-    return raw.decode("utf-8", "replace")
-
-
-def parse_form(body: bytes) -> dict[str, str | list[str]]:
-    """A URL-encoded form body as Litestar's `parse_url_encoded_form_data` reads it, field for
-    field (the same splitting, '+', escapes, UTF-8 with replacement, repeated names as lists),
-    with a run of percent-escapes decoded in one step rather than byte by byte: a Thai post is
-    nearly all escapes (three per character). A body with raw non-ASCII bytes, which browsers
-    do not send, goes to Litestar's own parser."""
-    if not body.isascii():
-        return parse_url_encoded_form_data(body)
-    fields: dict[str, list[str]] = {}
-    for part in body.split(b"&"):
-        if not part:
-            continue
-        name, _, value = part.partition(b"=")
-        fields.setdefault(_form_text(name), []).append(_form_text(value))
-    return {name: values if len(values) > 1 else values[0] for name, values in fields.items()}
-
-
-class BoardRequest(Request):
-    """Litestar's request with a quicker URL-encoded form parser (`parse_form`): the CSRF
-    middleware reads the form of every form post through `app.request_class`, and the handler
-    reuses what it read (the connection state keeps it)."""
-
-    async def form(self) -> Any:
-        if (self._form is Empty and self._connection_state.form is Empty
-                and self.content_type[0] == RequestEncodingType.URL_ENCODED):
-            self._connection_state.form = parse_form(await self.body())  # type: ignore[assignment]
-        return await super().form()
