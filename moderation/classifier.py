@@ -29,6 +29,7 @@ from sklearn.metrics import average_precision_score
 from forum.text import tokenize
 from moderation.features import (
     LEXICON_NAMES,
+    QUOTED_RUDE_MARKER,
     SIGNAL_NAMES,
     ModerationFeatures,
     char_view,
@@ -37,6 +38,7 @@ from moderation.features import (
 )
 
 log = logging.getLogger(__name__)
+_MARKER = QUOTED_RUDE_MARKER.strip()
 
 LABELS = ("lese_majeste", "profanity", "trading", "obscene")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -170,6 +172,8 @@ class ModerationModel:
         n_lo, n_hi = self.features.char_ngrams
         scores: dict[str, float] = {}
         for word in dict.fromkeys(tokenize(deobfuscate(text), normalized=True)):
+            if word == _MARKER:  # stands for a quoted rude word: not a word a moderator can find
+                continue
             padded = f" {char_view(word)} "
             grams = {padded[i:i + n] for n in range(n_lo, n_hi + 1) for i in range(len(padded) - n + 1)}
             value = sum(contribution.get(f"c:{g}", 0.0) for g in grams)

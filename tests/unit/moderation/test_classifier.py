@@ -4,6 +4,7 @@ import shutil
 import pytest
 
 from moderation import LABELS, classifier
+from moderation.features import QUOTED_RUDE_MARKER
 
 
 def flagged(model, text):
@@ -68,6 +69,16 @@ def test_explain_points_at_the_words_that_drove_the_score(model):
     words = model.explain("ขายยาง 4 เส้น 8,500 บาท โทร 081-234-5678", "trading")
     assert words and any("ขาย" in w or "081" in w or "บาท" in w for w in words)
     assert "fuck" in model.explain("f.u.c.k you idiot", "profanity", top=3)
+
+
+def test_explain_never_shows_the_quoted_rude_word_marker(model):
+    # The normalisation replaces a quoted rude word by a marker token; the queue shows the
+    # explanation's words to moderators, who must only see words of the post.
+    marker = QUOTED_RUDE_MARKER.strip()
+    for text in ('He wrote "fuck off" in the thread, please remove it',
+                 'you wrote "idiot" to me, you are an idiot yourself'):
+        for label in LABELS:
+            assert marker not in model.explain(text, label, top=20)
 
 
 def test_metadata_records_what_was_trained(model):
