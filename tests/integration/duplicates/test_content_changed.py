@@ -14,6 +14,8 @@ from forum.duplicates.features import Analyzer
 from forum.duplicates.service import DuplicateService, LiveIndex, shared_analyzer
 from forum.services.posting import PostingService
 
+from .counting import CountingAnalyzer
+
 
 async def changed_at(db, thread_id: int) -> dt.datetime:
     value = await db.scalar(select(m.Thread.content_changed_at).where(m.Thread.id == thread_id))
@@ -107,16 +109,6 @@ async def test_an_edit_or_a_hide_in_another_process_is_seen_by_the_next_check(
     await db.commit()
     await found(db, live, "Civic ceramic window film")
     assert thread.id not in live.index
-
-
-class CountingAnalyzer(Analyzer):
-    def __init__(self) -> None:
-        super().__init__(shared_analyzer().vocabulary)
-        self.calls = 0
-
-    def analyze(self, title: str, body: str = ""):
-        self.calls += 1
-        return super().analyze(title, body)
 
 
 async def test_a_new_thread_checked_in_this_process_is_not_analysed_again_when_indexed(

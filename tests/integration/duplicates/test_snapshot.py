@@ -16,8 +16,10 @@ import models as m
 from forum.duplicates import cli
 from forum.duplicates.features import Analyzer
 from forum.duplicates.hook import live_index, save_index_on_shutdown
-from forum.duplicates.service import DuplicateService, LiveIndex, shared_analyzer
+from forum.duplicates.service import DuplicateService, LiveIndex
 from forum.duplicates.snapshot import MAGIC, SnapshotStore, database_identity
+
+from .counting import CountingAnalyzer
 
 QUERIES = [
     ("Yaris battery dead every morning", "need a jump start"),
@@ -28,18 +30,6 @@ QUERIES = [
     ("ฟิล์มกรองแสง ซีวิค เซรามิก", ""),
     ("Almera CVT jerks", "at low speed"),
 ]
-
-
-class CountingAnalyzer(Analyzer):
-    """The shared analyzer's vocabulary, counting the texts it analyses."""
-
-    def __init__(self) -> None:
-        super().__init__(shared_analyzer().vocabulary)
-        self.calls = 0
-
-    def analyze(self, title: str, body: str = ""):
-        self.calls += 1
-        return super().analyze(title, body)
 
 
 @pytest.fixture

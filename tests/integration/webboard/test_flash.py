@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 
 import pytest
-import redis
 from litestar.testing import AsyncTestClient
 
 from forum import flash
 from forum.app import create_app
 
 from ...factories import login, post_form
+from ...redis_probe import REDIS_URL, redis_or_skip
 
-REDIS_URL = os.environ.get("WEBBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _secret(settings) -> bytes:
@@ -128,13 +126,7 @@ async def test_pages_with_a_message_never_come_from_or_go_to_the_page_caches(app
 
 async def test_messages_work_with_sessions_in_redis(settings, factory, member, category):
     redis_settings = dataclasses.replace(settings, security=dataclasses.replace(settings.security, redis_url=REDIS_URL))
-    probe = redis.Redis.from_url(REDIS_URL)
-    try:
-        probe.ping()
-    except redis.RedisError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}: {error}")
+    probe = redis_or_skip(REDIS_URL)
     thread = await factory.thread(category, member, "ถามเรื่องแอร์")
     app = create_app(redis_settings)
     async with AsyncTestClient(app=app) as client:
