@@ -31,10 +31,12 @@ from typing import Any
 
 from litestar.datastructures import Cookie
 
+from .headers import request_cookie
+
 COOKIE = "flash"
 MAX_AGE = 120  # seconds: a redirect is followed at once; a message older than this is dropped
 MAX_BYTES = 3000  # a cookie must stay well under the browsers' 4 KB; longer messages are cut
-_COOKIE_BYTES = COOKIE.encode() + b"="
+_COOKIE_NAME = COOKIE.encode()
 
 
 def _secret(request: Any) -> bytes:
@@ -109,9 +111,4 @@ def take(request: Any) -> tuple[list[dict[str, str]], Cookie | None]:
 
 def has_flash(headers: Any) -> bool:
     """Whether the request's cookies include a flash cookie (raw ASGI headers)."""
-    for name, value in headers:
-        if name == b"cookie" and _COOKIE_BYTES in value:
-            for part in value.split(b";"):
-                if part.strip().startswith(_COOKIE_BYTES):
-                    return True
-    return False
+    return request_cookie(headers, _COOKIE_NAME) is not None

@@ -10,6 +10,8 @@ CDN with inline bootstrapping; it holds no member content and gets a policy of i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
@@ -66,3 +68,15 @@ def security_headers(https: bool):  # noqa: ANN201  (a Litestar before-send hook
             headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
 
     return add_security_headers
+
+
+def request_cookie(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """The value of the first cookie called `name` in raw ASGI request headers (None: not sent),
+    for middleware that must decide before Litestar parses the request."""
+    for header, value in headers:
+        if header == b"cookie" and name in value:
+            for part in value.split(b";"):
+                key, _, val = part.strip().partition(b"=")
+                if key == name:
+                    return val
+    return None

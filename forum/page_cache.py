@@ -63,6 +63,7 @@ import models as m
 
 from . import events
 from .flash import has_flash
+from .headers import request_cookie
 from .i18n import current_locale
 from .single_flight import LED, Flights
 
@@ -75,7 +76,7 @@ TERMS = "terms"  # terms versions (forum.member_cache)
 ALL_NOTIFICATIONS = "n:all"  # notifications changed for members not known (forum.member_cache)
 STATE_KEY = "page_cache"
 CACHED_ROUTES = frozenset({"home", "category", "thread", "guru_question"})
-SESSION_COOKIE = b"session="
+SESSION_COOKIE = b"session"
 TOKEN = re.compile(r"^[0-9a-f]{128}$")  # Litestar's CSRF token (64 hex + 64 hex HMAC)
 USER_COLUMNS = ("display_name", "status", "tier", "role", "date_of_birth")  # what pages show or gate on
 SESSION_TAGS = "page_cache_tags"
@@ -604,13 +605,7 @@ async def run_and_keep(app: ASGIApp, scope: Scope, receive: Receive,
 
 
 def _has_session(scope: Scope) -> bool:
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie" and SESSION_COOKIE in value:
-            for part in value.split(b";"):
-                key, _, val = part.strip().partition(b"=")
-                if key == b"session" and val not in (b"", b"null"):
-                    return True
-    return False
+    return request_cookie(scope.get("headers", ()), SESSION_COOKIE) not in (None, b"", b"null")
 
 
 def _visitor_token(scope: Scope, litestar_app: Any) -> str | None | bool:
@@ -619,12 +614,8 @@ def _visitor_token(scope: Scope, litestar_app: Any) -> str | None | bool:
     config = litestar_app.csrf_config
     if config is None:
         return False
-    name = config.cookie_name.encode()
-    for header, value in scope.get("headers", ()):
-        if header == b"cookie" and name in value:
-            for part in value.split(b";"):
-                key, _, val = part.strip().partition(b"=")
-                if key == name:
-                    text = val.decode("latin-1")
-                    return text if TOKEN.match(text) else False
-    return None
+    value = request_cookie(scope.get("headers", ()), config.cookie_name.encode())
+    if value is None:
+        return None
+    text = value.decode("latin-1")
+    return text if TOKEN.match(text) else False
