@@ -19,7 +19,6 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -138,25 +137,14 @@ class RecentAnalyses:
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
-        self._lock = threading.Lock()  # the start-up build analyses in a worker thread
+        # lru_cache is thread-safe: the start-up build analyses in a worker thread
+        self._cached = lru_cache(maxsize=self.SIZE)(analyzer.analyze)
 
     def analyze(self, title: str, body: str = "") -> Any:
-        key = (title or "", body or "")
-        with self._lock:
-            found = self._recent.get(key)
-            if found is not None:
-                self._recent.move_to_end(key)
-                return found
-        analysis = self.analyzer.analyze(title, body)
-        with self._lock:
-            self._recent[key] = analysis
-            while len(self._recent) > self.SIZE:
-                self._recent.popitem(last=False)
-        return analysis
+        return self._cached(title, body)
 
     def __getattr__(self, name: str) -> Any:  # only for names not set in __init__
-        if name in ("analyzer", "_recent", "_lock"):
+        if name in ("analyzer", "_cached"):
             raise AttributeError(name)
         return getattr(self.analyzer, name)
 
