@@ -413,6 +413,29 @@ ROMANISED_ENGLISH_DF = 2
 ROMANISED_SHARE = 0.6
 ROMANISED_MIN_WORDS = 3
 
+# (ninth pass) The function words of romanised Thai, in their usual spellings: particles,
+# pronouns, auxiliaries and question words (the Latin-letter twins of _THAI_STOP: "kap"/"krub"
+# ครับ, "laew" แล้ว, "tong" ต้อง, "pai" ไป, "rue plao" หรือเปล่า, "pokati" ปกติ).  In a text that
+# reads as romanised they are stop words: never features, never part of a consonant-key window
+# (joined to their neighbours they spelt keys of unrelated forms: "pokati" read as ภูเก็ต, "jing
+# mai" as เชียงใหม่), and a single-word Latin vocabulary form spelt like one ("pai", the town) is
+# not taken there.  Words that are also content in romanised Thai ("na" หน้า, "lang" หลัง, "chan"
+# ชั้น, "ka" in "ka ba" กระบะ) are left out on purpose.
+ROMANISED_STOP = frozenset("""
+    kap kab krap krab krub khrap khrab khrub kub kup ja jaa cha na naa nah ha
+    mai mai mai pai bpai ma maa dai mee mii mi pen bpen kue khue keu wa waa
+    laew laeo leaw lao laeuw loey loei leoy leuy duay duai dueai noi bang baang
+    tong tawng torng kuan khuan ko kor gor gaw kaw tae tair lae gap kab khong kong
+    nai tee thee thii ti thi nee nii ni nan arai alai ngai yangngai tammai tummai
+    prao phro tha rue reu ruu rue ler plao plow pao chai phom pom rao khun kun khao kao
+    hai yak yaak ru roo ruu sap saap jing ching mak maak nid nit koei keoi kheoi khoei
+    yang yung eng ehng doo du bok bawk pokati pokkati pakati rod rot kan gan ao aow
+    took thook thuk tuk praman pra man dee di kee gee
+""".split())
+# ... and Latin vocabulary forms that are another word in romanised Thai: "kia" is เกียร์ (the
+# gearbox), "law" ล้อ (a wheel); in a romanised text they are read as that word.
+ROMANISED_HOMOGRAPHS = {"kia": "part.gearbox", "gia": "part.gearbox", "law": "part.wheel", "lor": "part.wheel"}
+
 
 @lru_cache(maxsize=8)
 def _romanised_lexicon(vocabulary: "Vocabulary"):
@@ -482,14 +505,15 @@ class Analyzer:
         latin = [w for w in _LATIN_WORD.findall(text) if len(w) >= 2 and w not in _EN_STOP]
         if len(latin) < ROMANISED_MIN_WORDS:
             return False
-        foreign = sum(1 for w in latin if self._foreign(w))
+        foreign = sum(1 for w in latin if w in ROMANISED_STOP or self._foreign(w))
         return foreign >= ROMANISED_MIN_WORDS and foreign >= ROMANISED_SHARE * len(latin)
 
     def _foreign(self, word: str) -> bool:
         """A Latin word that is not English as far as the analyzer knows: not a stop word, not a
         vocabulary form (within a typo), not a word of the reference corpus, and spelt like
         romanised Thai syllables (`_THAI_LIKE`: "mates", "reckon", "gridlock" are not)."""
-        if not (word.isascii() and word.isalpha()) or len(word) < 2 or word in _EN_STOP:
+        if not (word.isascii() and word.isalpha()) or len(word) < 2 or word in _EN_STOP \
+                or word in ROMANISED_STOP:
             return False
         if not _THAI_LIKE.fullmatch(word):
             return False
@@ -533,6 +557,12 @@ class Analyzer:
         pos = 0
         vocab = self.vocabulary
         for start, end, target in vocab.find(text):
+            if roman and start >= pos:
+                form = text[start:end]
+                if form in ROMANISED_STOP:
+                    continue  # left to the romanised reading (a stop word there)
+                if form in ROMANISED_HOMOGRAPHS:
+                    target = ROMANISED_HOMOGRAPHS[form]
             self._words(text[pos:start], words, concepts, roman)
             names = target if isinstance(target, tuple) else (target,)
             if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) \
@@ -559,7 +589,10 @@ class Analyzer:
                 if target is not None:
                     concepts.extend(target if isinstance(target, tuple) else (target,))
                 continue
-            if _is_stop(word):
+            if _is_stop(word) or (roman and word in ROMANISED_STOP):
+                continue
+            if roman and word in ROMANISED_HOMOGRAPHS:
+                concepts.append(ROMANISED_HOMOGRAPHS[word])
                 continue
             if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
                 words.append(_NUMBER_WORDS[word])
