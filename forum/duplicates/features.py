@@ -420,7 +420,7 @@ ROMANISED_MIN_WORDS = 3
 # (joined to their neighbours they spelt keys of unrelated forms: "pokati" read as ภูเก็ต, "jing
 # mai" as เชียงใหม่), and a single-word Latin vocabulary form spelt like one ("pai", the town) is
 # not taken there.  Words that are also content in romanised Thai ("na" หน้า, "lang" หลัง, "chan"
-# ชั้น, "ka" in "ka ba" กระบะ) are left out on purpose.
+# ชั้น, "yang" ยาง as well as ยัง, "ka" in "ka ba" กระบะ) are left out on purpose.
 ROMANISED_STOP = frozenset("""
     kap kab krap krab krub khrap khrab khrub kub kup ja jaa cha na naa nah ha
     mai mai mai pai bpai ma maa dai mee mii mi pen bpen kue khue keu wa waa
@@ -429,7 +429,7 @@ ROMANISED_STOP = frozenset("""
     nai tee thee thii ti thi nee nii ni nan arai alai ngai yangngai tammai tummai
     prao phro tha rue reu ruu rue ler plao plow pao chai phom pom rao khun kun khao kao
     hai yak yaak ru roo ruu sap saap jing ching mak maak nid nit koei keoi kheoi khoei
-    yang yung eng ehng doo du bok bawk pokati pokkati pakati rod rot kan gan ao aow
+    eng ehng doo du bok bawk pokati pokkati pakati rod rot kan gan ao aow
     took thook thuk tuk praman pra man dee di kee gee
 """.split())
 # ... and Latin vocabulary forms that are another word in romanised Thai: "kia" is เกียร์ (the
