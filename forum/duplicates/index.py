@@ -52,12 +52,13 @@ from .features import NEGATABLE_KINDS, Analysis, Analyzer, is_concept, is_negate
 from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
-# the thread). Ninth pass (h-dups10: romanised-Thai function words, model years within YEAR_SPAN):
+# the thread). Ninth pass (h-dups10: romanised-Thai function words, tyre-edge / seat-side / air-con-row positions):
 # the rule, written down and applied before `fresh10` is scored: the lowest value on a 0.01 grid
 # whose false-alarm rate is at most 5% both on `fresh`+`fresh2` and on every split before the new
-# one pooled (now eleven: tune, holdout, fresh .. fresh9), the dev threads alone: 0.59 (82.4% of
-# true duplicates flagged, 4.72% false alarms pooled, 32 of 678; fresh+fresh2 82.3% / 4.2%).
-# Main's engine (9eae073) under the same rule on the same eleven splits: 0.59 (81.6% / 4.72%).
+# one pooled (now eleven: tune, holdout, fresh .. fresh9), the dev threads alone: 0.58 (83.6% of
+# true duplicates flagged, 4.87% false alarms pooled, 33 of 678; fresh+fresh2 87.1% / 4.2%).
+# Main's engine (9eae073) under the same rule on the same eleven splits: 0.59 (81.6% / 4.72%;
+# at 0.58 82.9% / 5.2%).
 # Eighth pass (h-dups9: romanised-Thai lookup by consonant key, unmatched-detail
 # factor): the same rule on the ten splits other than `fresh9` pooled (tune, holdout, fresh ..
 # fresh8) and on `fresh`+`fresh2` gives 0.58 (85.1% of true duplicates flagged, 4.97% false
@@ -78,7 +79,7 @@ from .weights import ReferenceWeights
 # 0.57 (85.4% of true duplicates flagged, 4.8% false alarms pooled; fresh+fresh2 84% / 4.2%;
 # without the contrast factor the same rule gives 0.64 and 80%; docs/BENCHMARKS.md). Chosen and
 # committed before `fresh6` was scored. An admin setting can override it.
-DUPLICATE_THRESHOLD = 0.59
+DUPLICATE_THRESHOLD = 0.58
 
 # Matches scoring below this are not suggested at all (query() default, override with
 # min_score=): at that level the shared words are incidental (a model name, "price").
@@ -166,11 +167,6 @@ CONFLICT_FACTOR = 0.5
 # title is about ("CX-5 diesel hard to start" vs "CX-5 hard to start", petrol only in its body).
 WHOLE_TEXT_KINDS = ("fuel", "variant", "side", "colour", "vehicle", "animal")
 WHOLE_TEXT_UNITS = ("year", "class", "km", "inch", "kmh", "kw", "seats", "doors")
-# (ninth pass) A model year matches a year at most YEAR_SPAN away in the number conflict test: a
-# 2016 and a 2018 Yaris are one generation of the car and the same question ("another year of
-# the same model" is a duplicate); 2016 vs 2020 still conflicts.  Span 1 / 2 / 3 tried on the
-# eleven splits tune .. fresh9: 2 and 3 flag one fresh9 duplicate more, no false alarm more.
-YEAR_SPAN = 2
 # Unmatched detail (issue 17, eighth pass): the conflict test reads only what the vocabulary
 # knows, and most false alarms left on new text differ in a detail it has no concept for (a
 # hot start vs a morning start, fabric vs leather, New Year vs Songkran, trunk vs floor mats).
@@ -1104,29 +1100,18 @@ def _conflicts(q: _Side, t: _Side) -> bool:
             a_all = a.all.get(kind, frozenset())
             if any(c not in a_all for c in b.leaves(True, kind)):
                 return True
-    q_only = {v: c for v, c in q.title_nums.items() if not _has(v, c, t.title_nums)}
-    t_only = {v: c for v, c in t.title_nums.items() if not _has(v, c, q.title_nums)}
+    q_only = {v: c for v, c in q.title_nums.items() if v not in t.title_nums}
+    t_only = {v: c for v, c in t.title_nums.items() if v not in q.title_nums}
     for a_only, b_only, b_all in ((q_only, t_only, t.all_nums), (t_only, q_only, q.all_nums)):
         for v, c in a_only.items():
-            if not _has(v, c, b_all) and any(not c or not d or c == d for d in b_only.values()):
+            if v not in b_all and any(not c or not d or c == d for d in b_only.values()):
                 return True
     for a, b in ((q, t), (t, q)):
         for v, c in a.title_nums.items():
-            if c in WHOLE_TEXT_UNITS and not _has(v, c, b.all_nums) \
-                    and any(d == c and not _has(w, d, a.all_nums) for w, d in b.all_nums.items()):
+            if c in WHOLE_TEXT_UNITS and v not in b.all_nums \
+                    and any(d == c and w not in a.all_nums for w, d in b.all_nums.items()):
                 return True
     return False
-
-
-def _has(value: str, cls: str, numbers: dict[str, str]) -> bool:
-    """Whether `numbers` ({value: class}) holds `value`; a model year also matches a year at most
-    YEAR_SPAN away (the same generation of the car)."""
-    if value in numbers:
-        return True
-    if cls != "year" or not YEAR_SPAN:
-        return False
-    year = float(value)
-    return any(c == "year" and abs(float(v) - year) <= YEAR_SPAN for v, c in numbers.items())
 
 
 def _negates(leaves: frozenset[str], own, other) -> bool:
