@@ -120,6 +120,10 @@ class Analysis:
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
+# (ninth pass) A contrast word opening a title's second clause, and words that make that clause a
+# problem of its own (then both clauses are asked about).
+_CONTRAST_WORD = re.compile(r"(?:\s*,?\s*(?<![a-z])(?:but|whereas)(?![a-z])\s*|\s*แต่(?!ง)\s*)")
+_PROBLEM_WORD = re.compile(r"(?:ไม่|(?<![a-z])(?:not|no|never|won't|doesn't|isn't|can't)(?![a-z])|n't)")
 _MULTIPLIER = {"k": 1000, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
 
 # (seventh pass) Attributes the vocabulary has no concepts for, read only by the index's conflict
@@ -640,9 +644,31 @@ class Analyzer:
         script = thai_weight / plain_weight if plain_weight else None
         title_numbers = numbers[True]
         title_attributes = self.attributes(title or "")
+        fine = self._fine_clause(title or "", roman)
+        if fine is not None:
+            title_found = fine
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
                         title_attributes, title_attributes | self.attributes(body or ""), title_words)
+
+    def _fine_clause(self, title: str, roman: bool) -> set[str] | None:
+        """(ninth pass) The title's concepts without a contrast clause that says what is *fine*
+        ("แอร์หน้าไม่เย็น แต่แอร์หลังเย็น", "not cold in traffic but cold when moving"): the question
+        is about the first part only, so the index's conflict test should not read the second as
+        asked about.  None when the title has no such clause (a clause after "แต่"/"but" with
+        no symptom and no negation)."""
+        text = _SPACE_IN_THAI.sub("", normalize(title))
+        match = _CONTRAST_WORD.search(text)
+        if match is None or match.start() == 0:
+            return None
+        head, tail = text[: match.start()], text[match.end() :]
+        if not tail.strip() or _PROBLEM_WORD.search(tail):
+            return None
+        _w, tail_concepts, _n = self._scan(tail, roman)
+        if any(c.startswith("sym.") or is_negated(c) for c in tail_concepts):
+            return None
+        _w, head_concepts, _n = self._scan(head, roman)
+        return {name for concept in head_concepts for name in self.vocabulary.expand(concept)}
 
     def numbers(self, text: str) -> frozenset[str]:
         """`classed_numbers` of a text, leaving out digits that belong to a model or brand name

@@ -1,4 +1,5 @@
-"""Ninth pass (h-dups10): romanised-Thai function words, and positions (tyre edge, seat side)."""
+"""Ninth pass (h-dups10): romanised-Thai function words, positions (tyre edge, seat side, air-con
+row), and a title's contrast clause that says what is fine."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ THREADS = [
      "The inner edge of both front tyres on my Fortuner is worn while the rest has plenty of tread."),
     ("p2", "electrical", "Jazz driver's window will not go up or down",
      "The power window on the driver's side of my Jazz does nothing, the others work."),
+    ("p3", "electrical", "Fortuner rear air-con not cold",
+     "The rear air-con of my Fortuner blows warm air, the kids in the back complain."),
 ]
 
 
@@ -78,3 +81,19 @@ def test_the_same_position_in_the_other_language_is_no_conflict(index, monkeypat
 
 def test_inside_the_cabin_is_not_a_tyre_edge(analyzer):
     assert "side.inner" not in concepts(analyzer, "ด้านในรถมีกลิ่นอับ", "เปิดแอร์แล้วด้านในห้องโดยสารเหม็น")
+
+
+def test_a_title_clause_saying_what_is_fine_is_not_asked_about(analyzer):
+    fine = analyzer.analyze("Fortuner แอร์หน้าไม่เย็น แต่แอร์หลังเย็น", "")
+    assert "side.front" in fine.title_concepts and "side.rear" not in fine.title_concepts
+    assert "@side.rear" in fine.weights  # still a feature
+    both = analyzer.analyze("Fortuner front air-con cold but rear air-con not cold", "")
+    assert {"side.front", "side.rear"} <= both.title_concepts  # the clause after "but" is the problem
+
+
+def test_front_not_cold_but_rear_fine_is_not_the_rear_question(index, monkeypatch):
+    from forum.duplicates import index as index_module
+
+    r = factor_ratio(index, monkeypatch, "CONFLICT_FACTOR", "p3", "Fortuner แอร์หน้าไม่เย็น แต่แอร์หลังเย็น",
+                     "แอร์ตอนหน้าเป่าแต่ลมร้อน ส่วนแอร์หลังยังเย็นดี")
+    assert r == pytest.approx(index_module.CONFLICT_FACTOR, abs=2e-3)
