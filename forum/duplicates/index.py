@@ -53,11 +53,11 @@ from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
 # the thread). Ninth pass (h-dups10: romanised-Thai function words; tyre-edge, seat-side and
-# air-con-row positions): the rule, written down and applied before `fresh10` is scored
+# air-con-row positions; a title's 'but ... fine' clause): the rule, written down and applied before `fresh10` is scored
 # (benchmarks/duplicates_threshold_rule.py): the lowest value on a 0.01 grid whose false-alarm
 # rate is at most 5% both on `fresh`+`fresh2` and on every split before the new one pooled (now
 # eleven: tune, holdout, fresh .. fresh9), the dev threads alone: 0.58 (83.6% of true duplicates
-# flagged, 4.87% false alarms pooled, 33 of 678; fresh+fresh2 87.1% / 4.2%). Main's engine
+# flagged, 4.42% false alarms pooled, 30 of 678; fresh+fresh2 87.1% / 4.2%; 0.57 has 5.5%). Main's engine
 # (9eae073) under the same rule on the same eleven splits: 0.59 (81.6% / 4.72%; at 0.58 82.9% /
 # 5.2%).
 # Eighth pass (h-dups9: romanised-Thai lookup by consonant key, unmatched-detail
