@@ -423,18 +423,19 @@ ROMANISED_MIN_WORDS = 3
 # reads as romanised they are stop words: never features, never part of a consonant-key window
 # (joined to their neighbours they spelt keys of unrelated forms: "pokati" read as ภูเก็ต, "jing
 # mai" as เชียงใหม่), and a single-word Latin vocabulary form spelt like one ("pai", the town) is
-# not taken there.  Words that are also content in romanised Thai ("na" หน้า, "lang" หลัง, "chan"
-# ชั้น, "yang" ยาง as well as ยัง, "ka" in "ka ba" กระบะ) are left out on purpose.
+# not taken there.  Words that are also content in romanised Thai or names are left out on
+# purpose: "lang" หลัง, "chan" ชั้น, "yang" ยาง, "ka" (in "ka ba" กระบะ), "man" (in "nam man"),
+# "pra"/"kan" (in "pra kan" ประกัน), "ha" ห้า, "ko" เกาะ, "nan" น่าน, "lao" Laos.
 ROMANISED_STOP = frozenset("""
-    kap kab krap krab krub khrap khrab khrub kub kup ja jaa cha na naa nah ha
-    mai mai mai pai bpai ma maa dai mee mii mi pen bpen kue khue keu wa waa
-    laew laeo leaw lao laeuw loey loei leoy leuy duay duai dueai noi bang baang
-    tong tawng torng kuan khuan ko kor gor gaw kaw tae tair lae gap kab khong kong
-    nai tee thee thii ti thi nee nii ni nan arai alai ngai yangngai tammai tummai
-    prao phro tha rue reu ruu rue ler plao plow pao chai phom pom rao khun kun khao kao
-    hai yak yaak ru roo ruu sap saap jing ching mak maak nid nit koei keoi kheoi khoei
-    eng ehng doo du bok bawk pokati pokkati pakati rod rot kan gan ao aow
-    took thook thuk tuk praman pra man dee di kee gee
+    kap kab krap krab krub khrap khrab khrub kub kup ja jaa cha na naa nah
+    mai pai bpai ma maa dai mee mii mi pen bpen kue khue keu wa waa
+    laew laeo leaw laeuw loey loei leoy leuy duay duai dueai noi bang baang
+    tong tawng torng kuan khuan kor gor tae tair lae gap khong kong
+    nai tee thee thii ti thi nee nii ni arai alai ngai yangngai tammai tummai
+    prao phro tha rue reu ruu ler plao plow pao chai phom pom rao khun kun khao kao
+    hai yak yaak ru roo sap saap jing ching mak maak nid nit koei keoi kheoi khoei
+    eng ehng doo du bok bawk pokati pokkati pakati rod rot ao aow
+    took thook thuk tuk praman dee di kee gee
 """.split())
 # ... and Latin vocabulary forms that are another word in romanised Thai: "kia" is เกียร์ (the
 # gearbox), "law" ล้อ (a wheel); in a romanised text they are read as that word.
