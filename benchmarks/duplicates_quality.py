@@ -62,6 +62,8 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=5_000, help="distinct analysed distractor texts")
     parser.add_argument("--demo", action="store_true", help="also score among the demo board's threads")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--by-kind", action="store_true",
+                        help="per kind of query (its 'how'): duplicates flagged, new topics left alone")
     parser.add_argument("--real-text", type=int, default=0, metavar="N",
                         help="write N distractor threads (real text) to /tmp/dup-distractors.jsonl and stop")
     args = parser.parse_args()
@@ -101,6 +103,9 @@ def main() -> None:
             label = "demo board" if n == "demo" else f"{n:,}"
             print(f"| {label} | {name} | {r['paraphrases']} / {r['new_topics']} | {r['recall@1']:.3f} | "
                   f"{r['recall@5']:.3f} | {r['flagged@threshold']:.2f} | {r['false_alarm_rate']:.1%} |")
+            if args.by_kind:
+                print("    " + ", ".join(f"{kind} {right}/{total}"
+                                       for kind, (right, total) in sorted(r["by_kind"].items())))
             if args.show_errors:
                 for q, ms in r["misses"]:
                     print(f"    MISS {q['id']} want {q['duplicate_of']} got "

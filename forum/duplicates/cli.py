@@ -93,16 +93,19 @@ def check(threads_path: str, queries_path: str, threshold: float | None, k: int,
 
 def evaluate_rows(index: DuplicateIndex, queries: list[dict], threshold: float) -> dict:
     """recall@1 / recall@5 on paraphrase queries (duplicate_of set), false-alarm rate on new-topic
-    queries (duplicate_of null), plus the misses for inspection."""
+    queries (duplicate_of null), plus the misses for inspection and, per kind of query (its "how",
+    else its "kind"), how many were right: a duplicate flagged, a new topic left alone."""
     hits1 = hits5 = n_para = n_new = alarms = flagged_para = 0
     misses, false_alarms = [], []
+    by_kind: dict[str, list[int]] = {}
     for query in queries:
         matches = index.query(query.get("title") or "", query.get("body") or "", k=5)
         best = index.duplicate_of(matches, threshold)
         target = query.get("duplicate_of")
         if target is None:
             n_new += 1
-            if best is not None:
+            right = best is None
+            if not right:
                 alarms += 1
                 false_alarms.append((query, matches))
         else:
@@ -110,9 +113,13 @@ def evaluate_rows(index: DuplicateIndex, queries: list[dict], threshold: float) 
             ids = [m.id for m in matches]
             hits1 += bool(ids[:1] == [target])
             hits5 += target in ids
-            flagged_para += bool(best is not None and best.id == target)
+            right = best is not None and best.id == target
+            flagged_para += right
             if ids[:1] != [target]:
                 misses.append((query, matches))
+        tally = by_kind.setdefault(query.get("how") or query.get("kind") or "?", [0, 0])
+        tally[0] += right
+        tally[1] += 1
     return {
         "paraphrases": n_para,
         "recall@1": hits1 / n_para if n_para else float("nan"),
@@ -122,6 +129,7 @@ def evaluate_rows(index: DuplicateIndex, queries: list[dict], threshold: float) 
         "false_alarm_rate": alarms / n_new if n_new else float("nan"),
         "misses": misses,
         "false_alarms": false_alarms,
+        "by_kind": by_kind,
     }
 
 
