@@ -46,6 +46,23 @@ from .snapshot import SnapshotStore, Versions, analyzer_version, micros
 log = logging.getLogger(__name__)
 
 PUBLISHED = m.Visibility.PUBLISHED
+
+# The matches' rows for the verdict, built once with expanding parameters (with and without
+# categories hidden from the author): a new thread's check built and cache-keyed the ORM select
+# each time, which cost more CPU than running it.
+_T, _C, _MARK = m.Thread.__table__, m.Category.__table__, m.DuplicateAnswerMark.__table__
+_MATCH_ROWS = (
+    select(_T.c.id, _T.c.title, _T.c.category_id, _T.c.reply_count, _T.c.kind, _T.c.author_id, _C.c.slug,
+           _C.c.name_th, _C.c.name_en, _MARK.c.answered_at, _MARK.c.accepted_post_id)
+    .join(_C, _C.c.id == _T.c.category_id)
+    .outerjoin(_MARK, _MARK.c.thread_id == _T.c.id)
+    .where(_T.c.id.in_(bindparam("match_ids", expanding=True)), _T.c.visibility == PUBLISHED,
+           _T.c.duplicate_of_id.is_(None))
+)
+MATCH_ROWS = {
+    False: _MATCH_ROWS,
+    True: _MATCH_ROWS.where(_T.c.category_id.not_in(bindparam("hidden_categories", expanding=True))),
+}
 SETTINGS_KEY = "duplicates"
 MAX_SUGGESTIONS = 5
 QUERY_BODY_CHARS = 4000  # enough of a body to find its twin; keeps a query's cost bounded
@@ -639,17 +656,11 @@ class DuplicateService:
     async def _rows(self, ids: list[int], hidden: frozenset[int]) -> dict[int, Any]:
         if not ids:
             return {}
-        query = (
-            select(m.Thread.id, m.Thread.title, m.Thread.category_id, m.Thread.reply_count, m.Thread.kind,
-                   m.Thread.author_id, m.Category.slug, m.Category.name_th, m.Category.name_en,
-                   m.DuplicateAnswerMark.answered_at, m.DuplicateAnswerMark.accepted_post_id)
-            .join(m.Category, m.Category.id == m.Thread.category_id)
-            .outerjoin(m.DuplicateAnswerMark, m.DuplicateAnswerMark.thread_id == m.Thread.id)
-            .where(m.Thread.id.in_(ids), m.Thread.visibility == PUBLISHED, m.Thread.duplicate_of_id.is_(None))
-        )
+        params: dict[str, Any] = {"match_ids": list(ids)}
         if hidden:
-            query = query.where(m.Thread.category_id.not_in(hidden))
-        return {row.id: row for row in (await self.session.execute(query)).all()}
+            params["hidden_categories"] = sorted(hidden)
+        rows = await self.session.execute(MATCH_ROWS[bool(hidden)], params)
+        return {row.id: row for row in rows.all()}
 
     # -- moderators ------------------------------------------------------------------------
     async def close_as_duplicate(self, thread_id: int, original_id: int | None, actor: m.User, *,
