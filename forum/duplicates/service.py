@@ -121,8 +121,11 @@ def parse_settings(form: dict[str, Any]) -> DuplicateSettings:
     return DuplicateSettings(**values)
 
 
+_SETTING_VALUE = select(m.SiteSetting.__table__.c.value).where(m.SiteSetting.__table__.c.key == bindparam("settings_key"))
+
+
 async def load_settings(session: AsyncSession) -> DuplicateSettings:
-    value = await session.scalar(select(m.SiteSetting.value).where(m.SiteSetting.key == SETTINGS_KEY))
+    value = await session.scalar(_SETTING_VALUE, {"settings_key": SETTINGS_KEY})  # every new thread: built once
     return DuplicateSettings.from_value(value)
 
 
@@ -326,12 +329,7 @@ class LiveIndex:
 
     async def _apply(self, session: AsyncSession, ids: list[int]) -> None:
         self.rows_read += len(ids)
-        rows = (await session.execute(
-            select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Thread.author_id, m.Thread.visibility,
-                   m.Thread.duplicate_of_id, m.Thread.content_changed_at, m.Post.body_raw)
-            .outerjoin(m.Post, (m.Post.thread_id == m.Thread.id) & m.Post.is_opening.is_(True))
-            .where(m.Thread.id.in_(ids))
-        )).all()
+        rows = (await session.execute(CHANGED_ROWS, {"changed_ids": list(ids)})).all()
         seen = set()
         for row in rows:
             seen.add(row.id)
@@ -520,6 +518,16 @@ class LiveIndex:
 # The catch-up's one query when nothing changed (built once: it runs before every duplicate check).
 CHANGED_SINCE = select(m.Thread.id, m.Thread.content_changed_at.label("changed_at")).where(
     m.Thread.content_changed_at >= bindparam("since"))
+
+# The catch-up's rows (run by a process's next check after any thread changed, in any process:
+# on a served board, nearly every new thread), built once with an expanding parameter.
+_PT = m.Post.__table__
+CHANGED_ROWS = (
+    select(_T.c.id, _T.c.category_id, _T.c.title, _T.c.author_id, _T.c.visibility, _T.c.duplicate_of_id,
+           _T.c.content_changed_at, _PT.c.body_raw)
+    .outerjoin(_PT, (_PT.c.thread_id == _T.c.id) & _PT.c.is_opening.is_(True))
+    .where(_T.c.id.in_(bindparam("changed_ids", expanding=True)))
+)
 
 
 def _fingerprint(category_id: Any, author_id: Any, title: str, body: str) -> int:
