@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 
 from . import page_cache
 
@@ -48,7 +49,11 @@ async def insert_row(session: AsyncSession, model: type[T], **values: Any) -> T:
     names = tuple(sorted(values))
     statement, keys = _statement(model, names)
     row = (await session.execute(statement, {f"v_{name}": values[name] for name in names})).one()
-    obj = model(**dict(zip(keys, row)))
+    # The instance is made as a load makes it: the row's values go straight into its state, with
+    # no constructor and no attribute events (`model(**row)` recorded each as a change, which
+    # `make_transient_to_detached` then committed again: a fifth of a reply's insert CPU).
+    obj = sa_inspect(model).class_manager.new_instance()
+    instance_state(obj).dict.update(zip(keys, row))
     make_transient_to_detached(obj)
     sync = session.sync_session
     stale = sync.identity_map.get(sa_inspect(obj).key)

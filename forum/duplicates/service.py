@@ -46,6 +46,23 @@ from .snapshot import SnapshotStore, Versions, analyzer_version, micros
 log = logging.getLogger(__name__)
 
 PUBLISHED = m.Visibility.PUBLISHED
+
+# The matches' rows for the verdict, built once with expanding parameters (with and without
+# categories hidden from the author): a new thread's check built and cache-keyed the ORM select
+# each time, which cost more CPU than running it.
+_T, _C, _MARK = m.Thread.__table__, m.Category.__table__, m.DuplicateAnswerMark.__table__
+_MATCH_ROWS = (
+    select(_T.c.id, _T.c.title, _T.c.category_id, _T.c.reply_count, _T.c.kind, _T.c.author_id, _C.c.slug,
+           _C.c.name_th, _C.c.name_en, _MARK.c.answered_at, _MARK.c.accepted_post_id)
+    .join(_C, _C.c.id == _T.c.category_id)
+    .outerjoin(_MARK, _MARK.c.thread_id == _T.c.id)
+    .where(_T.c.id.in_(bindparam("match_ids", expanding=True)), _T.c.visibility == PUBLISHED,
+           _T.c.duplicate_of_id.is_(None))
+)
+MATCH_ROWS = {
+    False: _MATCH_ROWS,
+    True: _MATCH_ROWS.where(_T.c.category_id.not_in(bindparam("hidden_categories", expanding=True))),
+}
 SETTINGS_KEY = "duplicates"
 MAX_SUGGESTIONS = 5
 QUERY_BODY_CHARS = 4000  # enough of a body to find its twin; keeps a query's cost bounded
@@ -104,8 +121,11 @@ def parse_settings(form: dict[str, Any]) -> DuplicateSettings:
     return DuplicateSettings(**values)
 
 
+_SETTING_VALUE = select(m.SiteSetting.__table__.c.value).where(m.SiteSetting.__table__.c.key == bindparam("settings_key"))
+
+
 async def load_settings(session: AsyncSession) -> DuplicateSettings:
-    value = await session.scalar(select(m.SiteSetting.value).where(m.SiteSetting.key == SETTINGS_KEY))
+    value = await session.scalar(_SETTING_VALUE, {"settings_key": SETTINGS_KEY})  # every new thread: built once
     return DuplicateSettings.from_value(value)
 
 
@@ -309,12 +329,7 @@ class LiveIndex:
 
     async def _apply(self, session: AsyncSession, ids: list[int]) -> None:
         self.rows_read += len(ids)
-        rows = (await session.execute(
-            select(m.Thread.id, m.Thread.category_id, m.Thread.title, m.Thread.author_id, m.Thread.visibility,
-                   m.Thread.duplicate_of_id, m.Thread.content_changed_at, m.Post.body_raw)
-            .outerjoin(m.Post, (m.Post.thread_id == m.Thread.id) & m.Post.is_opening.is_(True))
-            .where(m.Thread.id.in_(ids))
-        )).all()
+        rows = (await session.execute(CHANGED_ROWS, {"changed_ids": list(ids)})).all()
         seen = set()
         for row in rows:
             seen.add(row.id)
@@ -504,6 +519,16 @@ class LiveIndex:
 CHANGED_SINCE = select(m.Thread.id, m.Thread.content_changed_at.label("changed_at")).where(
     m.Thread.content_changed_at >= bindparam("since"))
 
+# The catch-up's rows (run by a process's next check after any thread changed, in any process:
+# on a served board, nearly every new thread), built once with an expanding parameter.
+_PT = m.Post.__table__
+CHANGED_ROWS = (
+    select(_T.c.id, _T.c.category_id, _T.c.title, _T.c.author_id, _T.c.visibility, _T.c.duplicate_of_id,
+           _T.c.content_changed_at, _PT.c.body_raw)
+    .outerjoin(_PT, (_PT.c.thread_id == _T.c.id) & _PT.c.is_opening.is_(True))
+    .where(_T.c.id.in_(bindparam("changed_ids", expanding=True)))
+)
+
 
 def _fingerprint(category_id: Any, author_id: Any, title: str, body: str) -> int:
     """The indexed text of a thread, hashed the same way in every process (saved in snapshots)."""
@@ -639,17 +664,11 @@ class DuplicateService:
     async def _rows(self, ids: list[int], hidden: frozenset[int]) -> dict[int, Any]:
         if not ids:
             return {}
-        query = (
-            select(m.Thread.id, m.Thread.title, m.Thread.category_id, m.Thread.reply_count, m.Thread.kind,
-                   m.Thread.author_id, m.Category.slug, m.Category.name_th, m.Category.name_en,
-                   m.DuplicateAnswerMark.answered_at, m.DuplicateAnswerMark.accepted_post_id)
-            .join(m.Category, m.Category.id == m.Thread.category_id)
-            .outerjoin(m.DuplicateAnswerMark, m.DuplicateAnswerMark.thread_id == m.Thread.id)
-            .where(m.Thread.id.in_(ids), m.Thread.visibility == PUBLISHED, m.Thread.duplicate_of_id.is_(None))
-        )
+        params: dict[str, Any] = {"match_ids": list(ids)}
         if hidden:
-            query = query.where(m.Thread.category_id.not_in(hidden))
-        return {row.id: row for row in (await self.session.execute(query)).all()}
+            params["hidden_categories"] = sorted(hidden)
+        rows = await self.session.execute(MATCH_ROWS[bool(hidden)], params)
+        return {row.id: row for row in rows.all()}
 
     # -- moderators ------------------------------------------------------------------------
     async def close_as_duplicate(self, thread_id: int, original_id: int | None, actor: m.User, *,

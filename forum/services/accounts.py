@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -75,8 +76,9 @@ class AccountService:
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         now = utcnow()
+        password_hash = await asyncio.to_thread(hash_password, form.password)  # as in authenticate
         user = m.User(
-            login_id=login_id, display_name=display_name, email=email, password_hash=hash_password(form.password),
+            login_id=login_id, display_name=display_name, email=email, password_hash=password_hash,
             date_of_birth=born, terms_accepted_at=now,
             terms_version=await membership.current_terms_version(self.session, self.settings.board.terms_version, today),
         )
@@ -100,7 +102,11 @@ class AccountService:
         if by_account >= security.login_failures_per_account or by_ip >= security.login_failures_per_ip:
             raise RateLimited("Too many failed logins. Try again later.", retry_at=now + dt.timedelta(seconds=security.login_window_seconds))
         user = await self.session.scalar(select(m.User).where(m.User.login_id == login_id))
-        if not verify_password(user.password_hash if user else None, password or ""):
+        # Argon2 costs about 170 ms of CPU (in C, without the GIL): on a worker thread, so this
+        # process's other requests go on meanwhile. Run in the event loop, each login stalled every
+        # page and submit of the process that long, and any of them holding SQLite's write lock
+        # kept it, and every writer of every process waiting.
+        if not await asyncio.to_thread(verify_password, user.password_hash if user else None, password or ""):
             await self._record_failure(m.LoginAttempt(login_id=login_id, ip_address=ip_address, attempted_at=now))
             raise ValidationFailed("Login ID or password is wrong.")
         assert user is not None

@@ -119,3 +119,28 @@ async def test_revoked_member_session_ends_at_once(client, db, member):
     await db.commit()
     response = await client.get("/profile", follow_redirects=False)
     assert response.status_code == 303
+
+
+async def test_password_hashing_and_checking_run_off_the_event_loop(client, db, member, monkeypatch):
+    """Argon2 takes a tenth of a second or more: run in the event loop, every login and sign-up
+    stalled all the other requests of the process (and kept any write lock they held)."""
+    import threading
+
+    from forum import security
+    from forum.services import accounts
+
+    loop_thread, seen = threading.get_ident(), []
+
+    def recording(real):
+        def run(*args):
+            seen.append((real.__name__, threading.get_ident() != loop_thread))
+            return real(*args)
+        return run
+
+    monkeypatch.setattr(accounts, "verify_password", recording(security.verify_password))
+    monkeypatch.setattr(accounts, "hash_password", recording(security.hash_password))
+    await login(client, member)
+    assert (await post_form(client, "/login", {"login_id": member.login_id, "password": "wrong-password"})).status_code == 400
+    client.cookies.clear()
+    assert (await post_form(client, "/register", VALID)).status_code == 200
+    assert seen == [("verify_password", True), ("verify_password", True), ("hash_password", True)]
