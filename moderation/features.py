@@ -239,12 +239,19 @@ _LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
     ("group", r"ผู้หญิง|แท็กซี่|เด็กแว้น|บิ๊กไบค์|คนแก่|สลิ่ม|ควายแดง|สามกีบ|รถตู้|คนต่างจังหวัด|แฟนบอย|คนอีสาน|คนเหนือ|คนใต้|ฝรั่ง|เสื้อเหลือง|เสื้อแดง|(?<![a-z])(?:women|woman|royalists|loyalists|taxi drivers|old people|bikers|fanboys|foreigners|teenagers|yellow shirts|red shirts|boomers|asian|owners are)"),
     ("royal", r"คลานเข้า|ผู้มีบุญ|ทรงเลี้ยง|ในหลวง|กษัตริย์|พวกเจ้า|ราชวงศ์|สถาบัน|เจ้าฟ้า|ราชินี|เบื้องสูง|ในวัง|รั้ววัง|พระบรม|ฉายาลักษณ์|สรรเสริญ|เสด็จ|โครงการหลวง|พระราชดำริ|ประจำพระองค์|ธงเหลือง|ธงฟ้า|แบงก์|เหรียญ|ทรัพย์สินส่วนพระองค์|(?<![a-z])(?:king|queen|royal|palace|crown|monarch|loyalist|royalist|anthem|portrait|majesty|prince|princess|banknote|yellow flag|institution|heir|household)"),
     ("royal_respect", r"ทรงพระเจริญ|ถวายพระพร|จงรักภักดี|พระมหากรุณาธิคุณ|ยืนตรง|ยืนเคารพ|เคารพ|(?<![a-z])(?:long live|best wishes|good health|respect)"),
-    ("royal_defile", r"ไม่ยืน|วาดหนวด|เช็ดรถ|เช็ดล้อ|ขยำ|ผ้าขี้ริ้ว|ห้องน้ำ|ลูกดอก|กดแตรใส่|ปาเป้า|ฉี่รด|ฉี่ใส่|ถ่มน้ำลาย|ถุยน้ำลาย|เหยียบ|ฉีก|พรมเช็ดเท้า|รองแก้ว|รองนั่ง|ถังขยะ|ล้อเลียน|ตัดต่อ|มีม|หัวเราะเยาะ|เย้ยหยัน|นั่งทับ|ไม่ลุก|นั่งเฉย|ไม่ยอมยืน|โห่|กระดาษชำระ|ทิชชู่|(?<![a-z])(?:refuse to stand|won't stand|rag|tear down|tore down|eggs|clown nose|laughed at|coffee cup on|dartboard|darts|pee on|piss on|spit on|stomp|stepped on|doormat|coaster|toilet paper|binned|in the bin|meme|mock|photoshop|graffiti|scribbl|moustache|mustache|stayed seated|stay seated|sat through|booed|middle finger|wipe (?:my|the) |used it (?:to|as))"),
+    ("royal_defile", r"ไม่ยืน|วาดหนวด|เช็ดรถ|เช็ดล้อ|ขยำ|ผ้าขี้ริ้ว|ห้องน้ำ|ลูกดอก|กดแตรใส่|ปาเป้า|ฉี่รด|ฉี่ใส่|ถ่มน้ำลาย|ถุยน้ำลาย|เหยียบ(?!เบรก|คันเร่ง|คลัทช์|ครัช|มิด|จม)|ฉีก|พรมเช็ดเท้า|รองแก้ว|(?<!เบาะ)รองนั่ง|ถังขยะ|ล้อเลียน|ตัดต่อ|มีม|หัวเราะเยาะ|เย้ยหยัน|นั่งทับ|ไม่ลุก|นั่งเฉย|ไม่ยอมยืน|โห่|กระดาษชำระ|ทิชชู่|(?<![a-z])(?:refuse to stand|won't stand|rag|tear down|tore down|eggs|clown nose|laughed at|coffee cup on|dartboard|darts|pee on|piss on|spit on|stomp|stepped on|doormat|coaster|toilet paper|binned|in the bin|meme|mock|photoshop|graffiti|scribbl|moustache|mustache|stayed seated|stay seated|sat through|booed|middle finger|wipe (?:my|the) |used it (?:to|as))"),
     # Royal symbols: portraits, the royal anthem, royal flags, arches and signs, banknotes.
     ("royal_symbol", r"พระบรมฉายาลักษณ์|พระบรมรูป|พระรูป|ฉายาลักษณ์|รูปในหลวง|รูปพ่อหลวง|พ่อหลวง|แม่หลวง|เพลงสรรเสริญ|สรรเสริญพระบารมี|ธงตรา|ตราสัญลักษณ์|ซุ้มเฉลิม|ซุ้มถวาย|ป้ายทรงพระเจริญ|ป้ายถวายพระพร|ธนบัตร|แบงก์พัน|ธงเหลือง|ธงฟ้า|ธงม่วง|(?<![a-z])(?:portrait|anthem|royal flag|yellow flag|birthday arch|royal arch|banknote|his face on|royal emblem|royal picture|royal photo|shrine to)"),
+    # Oblique referents to the monarchy (pass 8): the palace, its convoys and bloodline, kneeling
+    # and crawling, the loyalists' worship, in words that carry no royal title.
+    ("royal_oblique", r"คนในวัง|ทางวัง|ของวัง|ที่วัง|วังหลวง|ชาววัง|ผู้สูงส่ง|ชนชั้นสูง|คนชั้นสูง|คนข้างบน|เบื้องบน|สมมติเทพ|ศักดินา|ไพร่|หมอบ|คลานเข่า|ก้มกราบ|พับเพียบ|ขบวนเจ้า|ขบวนท่าน|ขบวนเพิ่น|ขบวนนั้น|รับเสด็จ|ล้นเกล้า|เกิดถูกบ้าน|สายเลือด|คลั่งเจ้า|ประจบเจ้า|รูปเจ้า|หน้าเจ้า|พ่อของแผ่นดิน|พ่อแห่งแผ่นดิน|ครอบครัวนี้|บ้านหลังนั้น|(?<![a-z])(?:one family|that family|bloodline|blue bloods?|feudal|serfs?|peasants|kneel|on (?:their|our|my) knees|crawl|bow(?:ing)? (?:down|to)|motorcade|convoy|hrh|highness|demigod|divine|the institution|father of the nation|nai luang|sathaban|jao fa)"),
+    # Privilege and propaganda: taxes, private jets, land, photo-op projects, worship, waiting.
+    ("grievance", r"ภาษี|กินภาษี|เครื่องบินส่วนตัว|ไม่เคยทำงาน|ไม่เคยทำอะไร|ไม่เคยเห็นหัว|เอาหน้า|ตัดริบบิ้น|ถ่ายรูป|ละคร|โฆษณาชวนเชื่อ|ล้างสมอง|ลัทธิ|บูชา|เปลืองงบ|งบเป็นล้าน|ทั้งเมือง|เอาเปรียบ|รวยจาก|ที่ดิน|ประจบ|ติดคุก|ยุคไหนแล้ว|ศตวรรษ|ล้าหลัง|ต่อคิว|ไม่ต้องรอ|ขายฝัน|(?<![a-z])(?:tax|taxes|taxpayers?|our money|private jets?|jet off|photo ops?|ribbon|pr machine|indoctrinat|worship|medieval|theatre|theater|cosplay|never worked|never did a day|never queued|skip traffic|budget line|land portfolio|property|wealth|billions?|freeload|privilege|inherited|born into|earned)"),
     ("sexual", r"เย็ด|เสียว|โป๊|นู้ด|เงี่ยน|(?<![ก-ฮ])หี|จู๋|จิ๋ม|ขย่ม|คราง|ม่านรูด|ขยำ|เอากัน|ชักว่าว|ถอดหมด|(?<![a-z])(?:sex|porn|nude|naked|horny|tits|boobs|blowjob|hookup|sugar baby|onlyfans|fucked|bang her|xxx)|18\+"),
     ("innuendo", r"ไม่ได้หมายถึง|รู้กันนะ|ส่วนตัว|สองต่อสอง|ถึงใจ|ฟิน|เปียก|(?<![a-z])(?:if you know what i mean|i don't mean|wink|private time|;\)|no strings|discreet)"),
-    ("double_word", r"สายยาง|เป่า|ท่อ|เสียบ|รู|นั่งตัก|เบาะหลัง|คันเกียร์|ช่วงล่าง|เขย่า|ขัดเงา|(?<![a-z])(?:hose|stick|dipstick|back ?seat|ride|riding|gear knob|suspension|exhaust|back door|pump)"),
+    ("double_word", r"สายยาง|เป่า|ท่อ|เสียบ|รู|นั่งตัก|เบาะหลัง|คันเกียร์|ช่วงล่าง|เขย่า|ขัดเงา|หัวฉีด|ก้านวัด|จารบี|เข้าเกียร์|เข้าซอง|(?<![a-z])(?:hose|stick|dipstick|back ?seat|ride|riding|gear knob|suspension|exhaust|back door|pump|joystick|nozzle|warm up the engine|under (?:my|the) hood|full service|test drive|tyre pressure|tire pressure)"),
+    # Night and a private place: with a double word, the shape of an invitation (pass 8).
+    ("night_private", r"คืนนี้|ดึกๆ|ทั้งคืน|ถึงเช้า|โรงแรม|รีสอร์ท|ถึงห้อง|ถึงเตียง|เตียง|มุมมืด|ฟิล์มดำ|(?<![a-z])(?:tonight|after dark|all night|hotel|motel|my room|bed|tinted|fogged|dark corner|after midnight)"),
     ("sex_emoji", "[\U0001F346\U0001F351\U0001F4A6\U0001F60F\U0001F975\U0001F445\U0001F352]"),
     ("sex_emoji_2", "[\U0001F346\U0001F351\U0001F4A6\U0001F60F\U0001F975\U0001F445\U0001F352].*[\U0001F346\U0001F351\U0001F4A6\U0001F60F\U0001F975\U0001F445\U0001F352]"),
     ("meet", r"เหงา|ค้างคืน|ห้องเดียว|ม่านรูด|พี่เลี้ยง|มาคนเดียว|หาน้อง|หาสาว|(?<![a-z])(?:lonely|discreet|no strings|meet me|bring nothing|sugar|ladies|single girls|seeks lady)"),
@@ -304,9 +311,13 @@ _CONJUNCTIONS = (
     ("sarcasm&you", "sarcasm", ("second_person",)),
     ("praise&mishap", "praise", ("mishap",)),
     ("double&innuendo", "double_word", ("innuendo", "sex_emoji")),
+    ("double&night", "double_word", ("night_private", "meet")),
     ("clip&sexual", "clip", ("sexual",)),
     ("sarcasm&mishap", "sarcasm", ("mishap",)),
     ("symbol&defile", "royal_symbol", ("royal_defile", "neg_en", "neg_th")),
+    ("oblique&grievance", "royal_oblique", ("grievance", "neg_en", "neg_th", "sarcasm", "royal_defile")),
+    ("royal&grievance", "royal", ("grievance",)),
+    ("royal&report", "royal", ("rule_talk", "quote_report")),
     ("quote&neg", "quote_report", ("neg_en", "neg_th", "animal_insult", "slur_women", "body_insult")),
     ("quote&rule", "quote_report", ("rule_talk",)),
     ("self&neg", "self_deprecate", ("neg_en", "neg_th")),

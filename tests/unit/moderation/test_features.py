@@ -106,3 +106,23 @@ def test_contempt_for_a_royal_symbol_is_a_conjunction_and_respect_is_not():
     assert "symbol&defile" in _lexicon_hits("เอาพระบรมฉายาลักษณ์ไปทำที่รองแก้ว")
     assert "symbol&defile" not in _lexicon_hits("we hung a portrait of the king in the clubhouse with flowers")
     assert "innuendo&family" in _lexicon_hits("we had some private time at the lake with the kids")
+
+
+def test_an_oblique_royal_referent_with_a_grievance_is_a_conjunction_and_a_road_notice_is_not():
+    assert "oblique&grievance" in _lexicon_hits("the motorcade shuts the city so one family can skip traffic, paid by our taxes")
+    assert "oblique&grievance" in _lexicon_hits("คนในวังบินเครื่องบินส่วนตัวไปเที่ยว เงินภาษีเราทั้งนั้น")
+    assert "oblique&grievance" not in _lexicon_hits("ต่อภาษีรถออนไลน์ได้แล้ว สะดวกมาก")
+    assert "royal_oblique" not in _lexicon_hits("ไปเที่ยววังบางปะอินกับครอบครัว ที่จอดรถกว้าง")
+    assert "royal&report" in _lexicon_hits("someone insulted the monarchy in the classifieds, i reported it")
+
+
+def test_car_words_do_not_read_as_defiling_a_royal_symbol():
+    assert "royal_defile" not in _lexicon_hits("ใช้เบาะรองนั่งเจลแล้วหายปวดหลัง")
+    assert "royal_defile" not in _lexicon_hits("เหยียบเบรกแล้วมีเสียงดังที่ล้อหน้า")
+    assert "royal_defile" in _lexicon_hits("เอารูปมารองนั่ง")
+
+
+def test_a_double_word_at_night_in_a_private_place_is_a_conjunction():
+    assert "double&night" in _lexicon_hits("my joystick is ready tonight, tinted windows, hop in")
+    assert "double&night" in _lexicon_hits("คืนนี้ขอเสียบปลั๊กชาร์จให้น้องทั้งคืน")
+    assert "double&night" not in _lexicon_hits("the radiator hose split on the highway, towed it to the garage")
