@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from moderation import classifier
 from moderation.corpus import build
@@ -65,19 +66,20 @@ def test_template_near_copies_are_thinned_per_label_set():
     assert len(kept) == 3
 
 
-def test_heldout_splits_include_fresh3_and_never_reach_training():
+def test_heldout_splits_include_every_fresh_split_and_never_reach_training():
     fresh = build.read_fresh()
     splits = {kind.split("/")[0] for _, _, kind in fresh}
-    assert {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"} <= splits
+    assert {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"} <= splits
     train_texts = {json.loads(line)["text"] for line in (build.HERE / "train.jsonl").read_text(encoding="utf-8").splitlines()}
     assert not train_texts & {text for text, _, _ in fresh}
 
 
-def test_fresh7_has_fresh6s_kind_files_and_labels_on_every_line():
+@pytest.mark.parametrize("split", ["fresh7", "fresh8"])
+def test_blind_split_has_fresh6s_kind_files_and_labels_on_every_line(split):
     # read_fresh skips lines without a "[labels] " prefix (README prose), so a post written
     # without one would silently vanish from the held-out split: every non-comment line of a
     # kind file must carry one, and the kinds must match fresh6's for the per-kind breakdown.
-    folder = build.HERE / "src" / "fresh7"
+    folder = build.HERE / "src" / split
     kinds = {p.stem for p in folder.glob("*.txt")} - {"README"}
     assert kinds == {p.stem for p in (build.HERE / "src" / "fresh6").glob("*.txt")} - {"README"}
     for path in folder.glob("*.txt"):
@@ -86,10 +88,10 @@ def test_fresh7_has_fresh6s_kind_files_and_labels_on_every_line():
         lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines()]
         posts = [l for l in lines if l and not l.startswith("#")]
         assert posts and all(build._PREFIX.match(l) for l in posts), path.name
-    rows = [(labels, kind) for _, labels, kind in build.read_fresh() if kind.startswith("fresh7/")]
+    rows = [(labels, kind) for _, labels, kind in build.read_fresh() if kind.startswith(f"{split}/")]
     assert all(not labels for labels, kind in rows if "/clean" in kind)
     assert all(labels for labels, kind in rows if "/clean" not in kind)
-    assert all(len(labels) == 2 for labels, kind in rows if kind == "fresh7/multi")
+    assert all(len(labels) == 2 for labels, kind in rows if kind == f"{split}/multi")
 
 
 def test_out_of_fold_scores_come_from_models_that_never_saw_the_group():
