@@ -46,7 +46,7 @@ from .notices import NoticesPlugin
 from .photos import web as photos_web
 from . import member_pages
 from .member_cache import MemberCache
-from .page_cache import PageCache
+from .page_cache import PageCache, page_cache_stats_on_shutdown
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
@@ -172,7 +172,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
                         DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *photos_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static,
                         favicon],
         on_startup=[moderation_web.on_startup, warm_up, build_index_on_startup, photos_web.on_startup],
-        on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown],
+        on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown, page_cache_stats_on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, input_guard, *([page_cache.middleware] if page_cache else []),
