@@ -51,7 +51,7 @@ from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
 from .warmup import warm_up
-from .web import author_label, error_text, field_errors, format_time, locale_middleware, tier_badge
+from .web import author_label, error_text, field_errors, format_time, locale_middleware, thread_row, tier_badge
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -64,7 +64,7 @@ def jinja_environment() -> Environment:
         auto_reload=False, trim_blocks=True, lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge)
+    env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge, thread_row=thread_row)
     env.globals.update(ui.GLOBALS)  # label (translated enum values), icon, avatar
     env.globals.update(member_pages.TEMPLATE_GLOBALS)  # a member's own parts of a page (slots when cached)
     return env
