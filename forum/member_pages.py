@@ -51,6 +51,7 @@ import models as m
 
 from .access import access_problem
 from .i18n import current_locale, gettext
+from .shared_pages import lock_name
 from .single_flight import LED
 
 SLOT_STATE = "member_page_nonce"  # scope state: this render writes slots with this nonce
@@ -355,7 +356,7 @@ class MemberPages:
             return await self._render(app, scope, receive, send, viewer, key, tags, generations)
         finally:
             if handle is not None:
-                await self.page_cache.store.release(f"m|{key}", handle)
+                await self.page_cache.store.release(lock_name(f"m|{key}", generations), handle)
 
     async def _render(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
                       tags: tuple[str, ...], generations: tuple[int, ...]) -> MemberEntry | None:

@@ -68,7 +68,7 @@ from . import events
 from .flash import has_flash
 from .headers import request_cookie
 from .i18n import current_locale
-from .shared_pages import RedisStore, Store, file_store, wait_for_other
+from .shared_pages import RedisStore, Store, file_store, lock_name, wait_for_other
 from .single_flight import LED, Flights
 
 log = logging.getLogger(__name__)
@@ -513,7 +513,7 @@ class PageCache:
             return await self._render_and_store(app, scope, receive, send, key, tags, generations)
         finally:
             if handle is not None:
-                await self.store.release(key, handle)  # type: ignore[union-attr]
+                await self.store.release(lock_name(key, generations), handle)  # type: ignore[union-attr]
 
     async def from_other_process(self, shared_key: str, kind: type, tags: tuple[str, ...],
                                  generations: tuple[int, ...]) -> tuple[Any, Any]:
@@ -527,7 +527,7 @@ class PageCache:
             entry = msgspec.msgpack.decode(raw, type=kind)
             return entry if entry.tags == tags and entry.generations == generations else None
 
-        return await wait_for_other(self.store, shared_key, usable, self.flights.wait)
+        return await wait_for_other(self.store, shared_key, lock_name(shared_key, generations), usable, self.flights.wait)
 
     @staticmethod
     async def _remember(entries: collections.OrderedDict[str, Any], key: str, entry: Any, max_entries: int) -> None:

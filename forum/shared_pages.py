@@ -47,6 +47,9 @@ class FileStore:
     def _path(self, key: str) -> Path:
         return self.directory / f"{zlib.crc32(key.encode()) % self.slots:04x}"
 
+    def _lock_path(self, lock: str) -> str:
+        return str(self.directory / f"{zlib.crc32(lock.encode()) % self.slots:04x}.lock")
+
     async def get(self, key: str) -> bytes | None:
         try:
             raw = self._path(key).read_bytes()
@@ -63,7 +66,7 @@ class FileStore:
 
     async def try_lock(self, key: str) -> Any:
         """A handle if this process now renders `key` for every process, else None (another does)."""
-        fd = os.open(f"{self._path(key)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self._lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -131,22 +134,27 @@ def start_run(data_dir: Path) -> str | None:
     return run
 
 
-async def wait_for_other(store: Store, key: str, usable: Any, wait: float) -> tuple[Any, Any]:
+async def wait_for_other(store: Store, key: str, lock: str, usable: Any, wait: float) -> tuple[Any, Any]:
     """Either the page another process rendered for us (`usable(raw)` returns it, else None) as
-    (entry, None), or the lock to render it ourselves as (None, handle). (None, None): render
-    without the lock (the other render took longer than `wait`)."""
+    (entry, None), or the lock `lock` (the page and the generations it is rendered for: a render of
+    older generations never holds up one of newer ones) to render it ourselves as (None, handle).
+    (None, None): render without the lock (the other render took longer than `wait`)."""
     deadline = time.monotonic() + wait
     while True:
         raw = await store.get(key)
         if raw is not None and (entry := usable(raw)) is not None:
             return entry, None
-        handle = await store.try_lock(key)
+        handle = await store.try_lock(lock)
         if handle is not None:
             raw = await store.get(key)  # stored between our look and the lock
             if raw is not None and (entry := usable(raw)) is not None:
-                await store.release(key, handle)
+                await store.release(lock, handle)
                 return entry, None
             return None, handle
         if time.monotonic() >= deadline:
             return None, None
         await asyncio.sleep(POLL)
+
+
+def lock_name(key: str, generations: tuple[int, ...]) -> str:
+    return f"{key}|{','.join(map(str, generations))}"

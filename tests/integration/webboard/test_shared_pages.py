@@ -114,6 +114,23 @@ async def test_while_one_process_renders_a_page_the_other_waits_for_it_instead_o
     assert tokens(two.text) == {two.cookies["csrftoken"]} != tokens(one.text)
 
 
+async def test_a_reader_after_a_reply_does_not_wait_for_the_other_process_rendering_the_page_before_it(
+        client, elsewhere, monkeypatch, db, settings, factory, member, category):
+    thread = await factory.thread(category, member, "น้ำมันเกียร์ออโต้")
+    url = f"/t/{thread.id}"
+    elsewhere.app.state.page_cache.flights.wait = 60  # waiting on the older render would outlast the test's patience
+    renders = Renders(monkeypatch, hold_first=True)
+    before = started(client, url)
+    assert renders.held.wait(10)  # the page as it was, rendered and held: its process keeps the page's lock
+    await PostingService(db, settings, []).create_reply(member, thread_id=thread.id, body="เปลี่ยนทุก 40,000 กม.")
+    await db.commit()
+    after = started(elsewhere, url).result(timeout=10)
+    assert after.status_code == 200 and "เปลี่ยนทุก 40,000 กม." in after.text
+    assert not before.done() and renders.count == 2
+    renders.release.set()
+    assert "เปลี่ยนทุก 40,000 กม." not in before.result(timeout=10).text  # asked before the reply
+
+
 async def test_a_render_that_fails_in_one_process_leaves_the_other_to_render_on_its_own(
         client, elsewhere, monkeypatch, factory, member, category):
     thread = await factory.thread(category, member, "ไฟหน้ามัว")
@@ -173,11 +190,11 @@ async def test_a_file_store_serves_only_the_key_it_was_given(tmp_path):
 
 
 def test_serve_names_a_fresh_run_and_removes_the_earlier_runs_pages(tmp_path, monkeypatch):
-    monkeypatch.delenv(shared_pages.RUN_ENV, raising=False)
+    monkeypatch.setenv(shared_pages.RUN_ENV, "")  # (restored after the test: start_run sets it for the workers)
     first = shared_pages.start_run(tmp_path)
     old = shared_pages.file_store(tmp_path)
     assert old is not None and old.directory.exists()
-    monkeypatch.delenv(shared_pages.RUN_ENV)
+    monkeypatch.setenv(shared_pages.RUN_ENV, "")
     second = shared_pages.start_run(tmp_path)
     assert second != first and not old.directory.exists()
     monkeypatch.setenv(shared_pages.RUN_ENV, "0")
