@@ -15,9 +15,10 @@ Two stores:
 - `FileStore`: files in the data dir, for processes of one machine (the SQLite set-up). A page is
   written to a temporary file and renamed into place (readers see the old or the new file, never half
   of one); its file is one of `slots` per run (hashed from its key, which the file records), so the
-  directory stays bounded. The lock is an `flock` on the slot's lock file, released by the kernel if
-  its process dies. The directory is named by the server run (`webboard serve` names one per start),
-  so pages of an earlier run, maybe of another database, are never read.
+  directory stays bounded (1,024 pages: a few tens of MB). The lock is an `flock` on a lock file named
+  by the page and its generations, released by the kernel if its process dies. The directory is named
+  by the server run (`webboard serve` names one per start), so pages of an earlier run, maybe of
+  another database, are never read.
 - `RedisStore`: the page keys in Redis the guest cache already used, with a lock key (SET NX PX).
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import secrets
 import shutil
@@ -33,13 +35,14 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
 RUN_ENV = "WEBBOARD_SHARED_PAGES"  # set by `webboard serve` for its workers: the run's store name
 OFF = ("0", "false", "off")
 POLL = 0.002  # seconds between looks at the store while another process renders
 
 
 class FileStore:
-    def __init__(self, directory: Path, slots: int = 4096) -> None:
+    def __init__(self, directory: Path, slots: int = 1024) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory, self.slots = directory, slots
         self._held: dict[str, int] = {}
@@ -61,12 +64,20 @@ class FileStore:
     async def put(self, key: str, value: bytes, ttl: int) -> None:
         path = self._path(key)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        temporary.write_bytes(key.encode() + b"\n" + value)
-        os.replace(temporary, path)
+        try:
+            temporary.write_bytes(key.encode() + b"\n" + value)
+            os.replace(temporary, path)
+        except OSError:  # (the directory removed under a running server, a full disk: the page stays this process's)
+            log.warning("shared pages: could not store a page in %s", self.directory, exc_info=True)
+            temporary.unlink(missing_ok=True)
 
     async def try_lock(self, key: str) -> Any:
         """A handle if this process now renders `key` for every process, else None (another does)."""
-        fd = os.open(self._lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self._lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:  # the directory was removed (another `serve` on this data dir): made again
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self._lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

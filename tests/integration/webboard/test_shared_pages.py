@@ -199,3 +199,12 @@ def test_serve_names_a_fresh_run_and_removes_the_earlier_runs_pages(tmp_path, mo
     assert second != first and not old.directory.exists()
     monkeypatch.setenv(shared_pages.RUN_ENV, "0")
     assert shared_pages.start_run(tmp_path) is None and shared_pages.file_store(tmp_path) is None
+
+
+async def test_a_store_whose_directory_was_removed_keeps_serving_without_sharing(tmp_path):
+    store = shared_pages.FileStore(tmp_path / "run")
+    (tmp_path / "run").rmdir()
+    await store.put("a", b"page a", 60)  # not stored, no error: the page stays the process's own
+    handle = await store.try_lock("a|1")
+    assert handle is not None  # the directory made again: the render goes on
+    await store.release("a|1", handle)
