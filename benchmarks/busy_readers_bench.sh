@@ -9,7 +9,8 @@
 #
 # Environment: SEED (a seeded data dir, benchmarks/seed_board.py --threads 5000; copied fresh for each
 # run so every run starts from the same board), DURATION (12 s per cell), CONNS (16), PACE_MS (500),
-# MEMBERS (100), WORKERS (2), PORT (8047), OUT.
+# MEMBERS (100), WORKERS (2), PORT (8047), OUT, PAGES (the pages read, "/c/maintenance" by default;
+# e.g. PAGES="/c/maintenance /t/2500" adds the thread page's cells).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CODE=${CODE:-$ROOT}
@@ -23,6 +24,7 @@ WORKERS=${WORKERS:-2}
 PORT=${PORT:-8047}
 OUT=${OUT:-/tmp/busy-bench}
 THREADS=${THREADS:-5000}
+PAGES=${PAGES:-/c/maintenance}
 PY=$ROOT/.venv/bin/python
 mkdir -p "$OUT"
 if [ ! -s "$SEED/webboard.db" ]; then
@@ -52,17 +54,17 @@ server_pids() { echo "$SERVER" $(pgrep -P "$SERVER" 2>/dev/null); }
 "$PY" "$ROOT/benchmarks/write_prep.py" --base "http://127.0.0.1:$PORT" --members "$MEMBERS" --out "$OUT/sessions.txt"
 SILVER=$(head -1 "$OUT/sessions.txt" | cut -d' ' -f1)
 
-cell() {  # label [cookie]: req/s, p50/p99 and server CPU ms per request over the cell
-  local label=$1 cookie=${2:-} s0 s1 args=(-t1 -c"$CONNS" --timeout 10s --latency)
+cell() {  # label path [cookie]: req/s, p50/p99 and server CPU ms per request over the cell
+  local label=$1 path=$2 cookie=${3:-} s0 s1 args=(-t1 -c"$CONNS" --timeout 10s --latency)
   [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
-  timeout -k 5 5 wrk "${args[@]}" -d2s "http://127.0.0.1:$PORT/c/maintenance" > /dev/null 2>&1 || true
+  timeout -k 5 5 wrk "${args[@]}" -d2s "http://127.0.0.1:$PORT$path" > /dev/null 2>&1 || true
   s0=$(ticks_of $(server_pids))
-  timeout -k 5 $((DURATION + 20)) wrk "${args[@]}" -d"${DURATION}s" "http://127.0.0.1:$PORT/c/maintenance" > "$OUT/wrk-$label.txt" 2>&1 || true
+  timeout -k 5 $((DURATION + 20)) wrk "${args[@]}" -d"${DURATION}s" "http://127.0.0.1:$PORT$path" > "$OUT/wrk-${label//\//_}.txt" 2>&1 || true
   s1=$(ticks_of $(server_pids))
   awk -v label="$label" -v ticks=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec/ {rps=$2} /requests in/ {n=$1} / 50%/ {p50=$2} / 99%/ {p99=$2}
     END {printf "%s req/s=%s p50=%s p99=%s requests=%s server_cpu_ms=%d cpu_ms/req=%.3f\n", label, rps, p50, p99, n, ticks*1000/hz, ticks*1000/hz/(n>0?n:1)}' \
-    "$OUT/wrk-$label.txt" | tee -a "$OUT/results.txt"
+    "$OUT/wrk-${label//\//_}.txt" | tee -a "$OUT/results.txt"
 }
 posters() {  # seconds
   SESSIONS=$OUT/sessions.txt THREADS=$THREADS CATEGORY=maintenance PACE_MS=$PACE_MS \
@@ -70,14 +72,19 @@ posters() {  # seconds
     "http://127.0.0.1:$PORT" > "$OUT/wrk-posters-$1.txt" 2>&1
 }
 : > "$OUT/results.txt"
-cell idle-guest
-cell idle-silver
+for page in $PAGES; do
+  cell "idle-guest$page" "$page"
+  cell "idle-silver$page" "$page" "$SILVER"
+done
 s0=$(ticks_of $(server_pids)); posters 8; s1=$(ticks_of $(server_pids))  # the posters alone: their CPU
 echo "posters-alone $(grep '^WRITE' "$OUT/wrk-posters-8.txt") server_cpu_ms=$(( (s1 - s0) * 1000 / $(getconf CLK_TCK) ))" | tee -a "$OUT/results.txt"
-posters $((2 * (DURATION + 2) + 6)) &
+BUSY=$(( $(echo $PAGES | wc -w) * 2 * (DURATION + 2) + 6 ))
+posters "$BUSY" &
 POSTERS=$!
 sleep 3
-cell busy-guest
-cell busy-silver
+for page in $PAGES; do
+  cell "busy-guest$page" "$page"
+  cell "busy-silver$page" "$page" "$SILVER"
+done
 wait "$POSTERS" || true
-echo "posters-with-readers $(grep '^WRITE' "$OUT/wrk-posters-$((2 * (DURATION + 2) + 6)).txt")" | tee -a "$OUT/results.txt"
+echo "posters-with-readers $(grep '^WRITE' "$OUT/wrk-posters-$BUSY.txt")" | tee -a "$OUT/results.txt"

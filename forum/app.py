@@ -46,12 +46,12 @@ from .notices import NoticesPlugin
 from .photos import web as photos_web
 from . import member_pages
 from .member_cache import MemberCache
-from .page_cache import PageCache
+from .page_cache import PageCache, page_cache_stats_on_shutdown
 from .services.posting import PostHook
 from .sessions import QuietSessionConfig, session_store
 from .settings import PROJECT_ROOT, Settings, get_settings
 from .warmup import warm_up
-from .web import author_label, error_text, field_errors, format_time, locale_middleware, tier_badge
+from .web import author_label, error_text, field_errors, format_time, locale_middleware, thread_row, tier_badge
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -64,7 +64,7 @@ def jinja_environment() -> Environment:
         auto_reload=False, trim_blocks=True, lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge)
+    env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge, thread_row=thread_row)
     env.globals.update(ui.GLOBALS)  # label (translated enum values), icon, avatar
     env.globals.update(member_pages.TEMPLATE_GLOBALS)  # a member's own parts of a page (slots when cached)
     return env
@@ -172,7 +172,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
                         DuplicateController, DuplicateApiController, *moderation_web.ROUTE_HANDLERS, *photos_web.ROUTE_HANDLERS, *membership_web.ROUTE_HANDLERS, *static,
                         favicon],
         on_startup=[moderation_web.on_startup, warm_up, build_index_on_startup, photos_web.on_startup],
-        on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown],
+        on_shutdown=[save_index_on_shutdown, photos_web.on_shutdown, page_cache_stats_on_shutdown],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=plugin_config(settings.db, engine)), NoticesPlugin()],
         middleware=[locale_middleware, input_guard, *([page_cache.middleware] if page_cache else []),

@@ -37,8 +37,11 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
     from .migrate import upgrade
 
+    from .shared_pages import start_run
+
     settings = get_settings()
     upgrade()
+    start_run(settings.data_dir)  # the workers share their rendered pages (forum.shared_pages)
     host, port = host or settings.server.host, port or settings.server.port
     click.echo(f"Serving the board on http://{host}:{port}")
     Granian("forum.asgi:app", address=host, port=port, interface=Interfaces.ASGI,

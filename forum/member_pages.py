@@ -51,6 +51,7 @@ import models as m
 
 from .access import access_problem
 from .i18n import current_locale, gettext
+from .shared_pages import lock_name
 from .single_flight import LED
 
 SLOT_STATE = "member_page_nonce"  # scope state: this render writes slots with this nonce
@@ -231,6 +232,7 @@ class MemberStats:
     stored: int = 0
     passed: int = 0  # sent to the ordinary path (not known enough, gated, own held post...)
     waited: int = 0  # filled in from the page another request of this process was rendering (forum.single_flight)
+    shared: int = 0  # filled in from the page another process rendered (forum.shared_pages)
 
 
 class MemberPages:
@@ -262,8 +264,8 @@ class MemberPages:
         tags, generations = found
         key = f"{viewer.kind}|{key}"
         entry = self._entries.get(key)
-        if entry is None and self.page_cache.shared:
-            raw = await self.page_cache.generations.get_page(f"m|{key}")
+        if self.page_cache.shared and (entry is None or entry.tags != tags or entry.generations != generations):
+            raw = await self.page_cache.store.get(f"m|{key}")
             entry = msgspec.msgpack.decode(raw, type=MemberEntry) if raw else None
         if entry is not None and entry.tags == tags and entry.generations == generations:
             if not self._may_use(entry, viewer):
@@ -279,7 +281,7 @@ class MemberPages:
         # One render per kind of viewer, page and generations: the others wait for it and fill in their own parts.
         shared = await self.page_cache.flights.run(
             ("member", key, tags, generations),
-            lambda: self._render(app, scope, receive, send, viewer, key, tags, generations))
+            lambda: self._lead(app, scope, receive, send, viewer, key, tags, generations))
         if shared is LED:
             return
         if shared is None:  # nothing shareable came (an error, a page of the renderer's own, too slow)
@@ -335,6 +337,26 @@ class MemberPages:
             return None
         kind = "admin" if _value(values["role"]) == m.Role.ADMIN.value else "member"
         return Viewer(user_id, values, unread, token, kind)  # type: ignore[arg-type]
+
+    async def _lead(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
+                    tags: tuple[str, ...], generations: tuple[int, ...]) -> MemberEntry | None:
+        """This process's one render of a missing page: the one another process renders for the same kind
+        of viewer and generations when there is one (forum.shared_pages), else rendered here."""
+        found, handle = await self.page_cache.from_other_process(f"m|{key}", MemberEntry, tags, generations)
+        if found is not None:
+            self.stats.shared += 1
+            await self.page_cache._remember(self._entries, key, found, self.max_entries)
+            if self._may_use(found, viewer):
+                await self._send(found.parts, found.headers, 200, viewer, scope, send)
+            else:  # gated for this member, or their own held post is on it
+                self.stats.passed += 1
+                await app(scope, receive, send)
+            return found
+        try:
+            return await self._render(app, scope, receive, send, viewer, key, tags, generations)
+        finally:
+            if handle is not None:
+                await self.page_cache.store.release(lock_name(f"m|{key}", generations), handle)
 
     async def _render(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
                       tags: tuple[str, ...], generations: tuple[int, ...]) -> MemberEntry | None:

@@ -19,11 +19,14 @@ What makes it safe:
 - The generations are shared by every server process: a memory-mapped file in the data dir (one
   machine; the session store is in the data dir too unless Redis is configured), or Redis when
   `REDIS_URL` is set. A write in one process is seen by the others on their next request.
-  Pages are kept in each process's memory and, with Redis, in Redis too (so a page rendered by
-  one process serves the others).
+  Pages are kept in each process's memory and in a store the processes share (`forum.shared_pages`:
+  Redis, or files in the data dir for the processes of one `webboard serve`), so a page rendered by
+  one process serves the others.
 - A missing page is rendered once per process however many readers ask for it at that moment
   (`forum.single_flight`): the others wait for that render, keyed by the page *and the generations
   they read*, so a reader that arrives after a change never receives a render of the older ones.
+  With a shared store it is rendered once across the processes too: the first process to miss it
+  takes the page's lock there, the others wait for the page it stores (`forum.shared_pages`).
 
 Which writes bump which tags is decided in one place, `tags_of_flush`, from what the unit of work
 flushed (posts, threads, categories, notices, display-relevant member columns, guru answers...),
@@ -65,6 +68,7 @@ from . import events
 from .flash import has_flash
 from .headers import request_cookie
 from .i18n import current_locale
+from .shared_pages import RedisStore, Store, file_store, lock_name, wait_for_other
 from .single_flight import LED, Flights
 
 log = logging.getLogger(__name__)
@@ -403,14 +407,19 @@ class Stats:
     misses: int = 0
     stored: int = 0
     waited: int = 0  # served the page another request of this process was rendering (forum.single_flight)
+    shared: int = 0  # served the page another process rendered for the same generations (forum.shared_pages)
 
 
 class PageCache:
-    def __init__(self, generations: Generations, *, max_entries: int = 20_000, redis_ttl: int = 3600) -> None:
+    def __init__(self, generations: Generations, *, max_entries: int = 20_000, redis_ttl: int = 3600,
+                 store: Store | None = None) -> None:
         self.generations = generations
         self.max_entries = max_entries
         self.redis_ttl = redis_ttl
-        self.shared = isinstance(generations, RedisGenerations)
+        if store is None and isinstance(generations, RedisGenerations):
+            store = RedisStore(generations)
+        self.store = store  # pages shared with the other processes (forum.shared_pages), or None
+        self.shared = store is not None
         self._entries: collections.OrderedDict[str, Entry] = collections.OrderedDict()
         self._slugs: dict[str, int] | None = None
         self._slugs_generation: int | None = None
@@ -425,7 +434,8 @@ class PageCache:
     def from_settings(cls, settings: Any) -> PageCache | None:
         if os.environ.get("WEBBOARD_PAGE_CACHE", "1") in ("0", "false", "off"):
             return None
-        return cls(store_for(settings.data_dir, settings.security.redis_url))
+        generations = store_for(settings.data_dir, settings.security.redis_url)
+        return cls(generations, store=None if isinstance(generations, RedisGenerations) else file_store(settings.data_dir))
 
     def clear(self) -> None:
         self._entries.clear()
@@ -469,8 +479,8 @@ class PageCache:
             return
         tags, generations = found
         entry = self._entries.get(key)
-        if entry is None and self.shared:
-            raw = await self.generations.get_page(key)  # type: ignore[union-attr]
+        if self.shared and (entry is None or entry.tags != tags or entry.generations != generations):
+            raw = await self.store.get(key)  # type: ignore[union-attr]
             entry = msgspec.msgpack.decode(raw, type=Entry) if raw else None
         if entry is not None and entry.tags == tags and entry.generations == generations:
             self.stats.hits += 1
@@ -480,7 +490,7 @@ class PageCache:
             return
         self.stats.misses += 1
         shared = await self.flights.run(("guest", key, tags, generations),
-                                        lambda: self._render_and_store(app, scope, receive, send, key, tags, generations))
+                                        lambda: self._lead(app, scope, receive, send, key, tags, generations, token))
         if shared is LED:
             return
         if shared is not None:  # rendered by another request that asked for the same generations
@@ -488,6 +498,43 @@ class PageCache:
             await self._send_entry(shared, token, litestar_app, send)
             return
         await self._render_and_store(app, scope, receive, send, key, tags, generations)  # nothing shareable came
+
+    async def _lead(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
+                    tags: tuple[str, ...], generations: tuple[int, ...], token: str | None) -> Entry | None:
+        """This process's one render of a missing page: the page another process renders for the same
+        generations when there is one (forum.shared_pages), else rendered here."""
+        found, handle = await self.from_other_process(key, Entry, tags, generations)
+        if found is not None:
+            self.stats.shared += 1
+            await self._remember(self._entries, key, found, self.max_entries)
+            await self._send_entry(found, token, scope["app"], send)
+            return found
+        try:
+            return await self._render_and_store(app, scope, receive, send, key, tags, generations)
+        finally:
+            if handle is not None:
+                await self.store.release(lock_name(key, generations), handle)  # type: ignore[union-attr]
+
+    async def from_other_process(self, shared_key: str, kind: type, tags: tuple[str, ...],
+                                 generations: tuple[int, ...]) -> tuple[Any, Any]:
+        """(entry, None): the page as another process rendered it for these generations; (None, handle):
+        render it here, holding the lock other processes wait on (release it with the store); (None, None):
+        render it here without it."""
+        if self.store is None:
+            return None, None
+
+        def usable(raw: bytes) -> Any:
+            entry = msgspec.msgpack.decode(raw, type=kind)
+            return entry if entry.tags == tags and entry.generations == generations else None
+
+        return await wait_for_other(self.store, shared_key, lock_name(shared_key, generations), usable, self.flights.wait)
+
+    @staticmethod
+    async def _remember(entries: collections.OrderedDict[str, Any], key: str, entry: Any, max_entries: int) -> None:
+        entries[key] = entry
+        entries.move_to_end(key)
+        while len(entries) > max_entries:
+            entries.popitem(last=False)
 
     async def tags_and_generations(self, scope: Scope) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
         """The tags this page depends on and their generations now (read before it is rendered),
@@ -576,13 +623,24 @@ class PageCache:
         served then, and it must not take the place of the newer page a later request may have stored."""
         if await self.generations.values(entry.tags) != entry.generations:
             return
-        entries[key] = entry
-        entries.move_to_end(key)
-        while len(entries) > max_entries:
-            entries.popitem(last=False)
+        await self._remember(entries, key, entry, max_entries)
         stats.stored += 1
-        if self.shared:
-            await self.generations.set_page(shared_key, msgspec.msgpack.encode(entry), self.redis_ttl)  # type: ignore[union-attr]
+        if self.store is not None:
+            await self.store.put(shared_key, msgspec.msgpack.encode(entry), self.redis_ttl)
+
+
+async def page_cache_stats_on_shutdown(app: Any) -> None:
+    """With WEBBOARD_PAGE_CACHE_STATS=<file>, each server process appends its caches' counters there
+    when it stops (hits, renders stored, pages waited for or taken from another process: for the benchmarks)."""
+    path, cache = os.environ.get("WEBBOARD_PAGE_CACHE_STATS"), app.state.get("page_cache")
+    if not path or cache is None:
+        return
+    from dataclasses import asdict
+
+    line = {"pid": os.getpid(), "guest": asdict(cache.stats),
+            "member": asdict(cache.members.stats) if cache.members is not None else None}
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(msgspec.json.encode(line).decode() + "\n")
 
 
 async def run_and_keep(app: ASGIApp, scope: Scope, receive: Receive,

@@ -141,6 +141,34 @@ def format_time(moment: dt.datetime | None) -> str:
 
 # Template helpers (globals of the Jinja environment): plain functions, since a Jinja macro call
 # costs several times more and these run once per post on a thread page.
+_ROWS: dict[tuple[Any, ...], Markup] = {}
+ROWS_KEPT = 4096
+
+
+def thread_row(row: Any) -> Markup:
+    """A category page's row for one thread (category.html). A reply changes page 1 of its category
+    (the thread moves to the top), and every process renders that page again on each one: the rows
+    of the threads that did not change are taken as they were rendered. A row is kept under every
+    value it shows and the UI language, so a changed thread (title, replies, last activity, names,
+    duplicate mark) gets a new row, and an unchanged one cannot differ from a fresh render."""
+    key = (current_locale.get(), row.id, row.title, row.duplicate_of_id, row.starter, row.reply_count,
+           row.last_activity_at, row.last_author)
+    if (found := _ROWS.get(key)) is not None:
+        return found
+    duplicate = f' <span class="tag">{escape(gettext("duplicate"))}</span>' if row.duplicate_of_id else ""
+    last_author = f'<div class="by">{escape(row.last_author)}</div>' if row.last_author else ""
+    html = Markup(
+        f'<tr><td><a href="/t/{int(row.id)}">{escape(row.title)}</a>{duplicate}'
+        f'        <div class="by">{escape(gettext("by"))} {escape(row.starter)}</div></td>\n'
+        f'        <td class="num" data-label="{escape(gettext("Replies"))}">{int(row.reply_count)}</td>\n'
+        f'        <td>{format_time(row.last_activity_at)}{last_author}</td></tr>'
+    )
+    if len(_ROWS) >= ROWS_KEPT:
+        _ROWS.clear()  # (bounded; the rows on the busy pages are back after one render)
+    _ROWS[key] = html
+    return html
+
+
 def author_label(name: str | None, status: m.MemberStatus | None) -> Markup:
     """A post's author as shown: resigned members are "former member"."""
     if status == m.MemberStatus.RESIGNED:
