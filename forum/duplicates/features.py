@@ -117,6 +117,8 @@ class Analysis:
     # (eighth pass) the plain words of the title (features, not concepts or numbers), for the
     # index's unmatched-detail test.
     title_words: frozenset[str] = frozenset()
+    # (tenth pass) whether the text reads as romanised Thai, a feature of the pair verifier.
+    romanised: bool = False
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
@@ -650,7 +652,8 @@ class Analyzer:
             title_found = fine
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
-                        title_attributes, title_attributes | self.attributes(body or ""), title_words)
+                        title_attributes, title_attributes | self.attributes(body or ""), title_words,
+                        roman)
 
     def _fine_clause(self, title: str, roman: bool) -> set[str] | None:
         """(ninth pass) The title's concepts without a contrast clause that says what is *fine*

@@ -49,6 +49,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .features import NEGATABLE_KINDS, Analysis, Analyzer, is_concept, is_negated
+from .verifier import Verifier
 from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
@@ -212,6 +213,13 @@ IDENTITY_ONLY = 0.4
 class Match:
     id: Any
     score: float
+    # (tenth pass) the pair verifier's verdict for the best match, on the score's scale (the
+    # threshold applies to it); the ranking score for the others.
+    verdict: float | None = None
+
+    @property
+    def verdict_score(self) -> float:
+        return self.score if self.verdict is None else self.verdict
 
 
 class _Grow:
@@ -288,7 +296,8 @@ class DuplicateIndex:
     """Incremental near-duplicate index of threads (see module docstring)."""
 
     def __init__(self, analyzer: Analyzer | None = None, *, threshold: float = DUPLICATE_THRESHOLD,
-                 tail_size: int = TAIL_SIZE, weights: ReferenceWeights | None = None):
+                 tail_size: int = TAIL_SIZE, weights: ReferenceWeights | None = None,
+                 verifier: "Verifier | bool | None" = True):
         self.analyzer = analyzer or Analyzer()
         self.weights = weights or ReferenceWeights.default()
         self._fidf = _Grow(np.float32)  # fixed reference idf per term id
@@ -329,6 +338,7 @@ class DuplicateIndex:
         self._tail_segment: _Segment | None = None
         self._n_alive = 0
         self._leaf_cache: dict[frozenset[str], frozenset[str]] = {}
+        self.verifier = Verifier.default() if verifier is True else (verifier or None)
 
     # ------------------------------------------------------------------ adding and removing
     def __len__(self) -> int:
@@ -418,23 +428,26 @@ class DuplicateIndex:
 
     # ------------------------------------------------------------------ querying
     def query(self, title: str, body: str = "", k: int = 5, exclude_ids: Iterable[Hashable] = (),
-              category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE) -> list[Match]:
+              category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE,
+              features: list | None = None) -> list[Match]:
         """Up to k threads most similar to a new post, best first, scores in [0, 1].
         category restricts the search to one category; exclude_ids are never returned;
-        matches scoring below min_score are left out (0 keeps every match)."""
+        matches scoring below min_score are left out (0 keeps every match). The best match's
+        `verdict` is the pair verifier's; `features`, when given, gets its feature vector."""
         analysis = self.analyzer.analyze(title, body)
         with self._lock:
-            return self._query(analysis, k, exclude_ids, category, min_score)
+            return self._query(analysis, k, exclude_ids, category, min_score, features)
 
     def query_analysis(self, analysis: Analysis, k: int = 5, exclude_ids: Iterable[Hashable] = (),
-                       category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE) -> list[Match]:
+                       category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE,
+                       features: list | None = None) -> list[Match]:
         with self._lock:
-            return self._query(analysis, k, exclude_ids, category, min_score)
+            return self._query(analysis, k, exclude_ids, category, min_score, features)
 
     def duplicate_of(self, matches: list[Match], threshold: float | None = None) -> Match | None:
         """The best match if it passes the near-certain-duplicate threshold."""
         limit = self.threshold if threshold is None else threshold
-        return matches[0] if matches and matches[0].score >= limit else None
+        return matches[0] if matches and matches[0].verdict_score >= limit else None
 
     def ids(self) -> list[Hashable]:
         """The ids of the threads in the index (removed ones left out)."""
@@ -679,7 +692,7 @@ class DuplicateIndex:
         self._inv_norm.array[segment.start : segment.start + segment.n] = np.where(alive, inv, 0.0)
 
     def _query(self, analysis: Analysis, k: int, exclude_ids, category,
-               min_score: float = SUGGESTION_MIN_SCORE) -> list[Match]:
+               min_score: float = SUGGESTION_MIN_SCORE, features: list | None = None) -> list[Match]:
         if self._n_alive == 0 or k <= 0:
             return []
         known = [(self._vocab[t], w) for t, w in analysis.weights.items() if t in self._vocab]
@@ -735,7 +748,8 @@ class DuplicateIndex:
         hits.sort()
         # Phase two: each candidate's weight for every query term, then the pairwise score.
         tf = self._gather(segments, hits, tids)
-        cos = (tf @ coef.astype(np.float64)) * self._finv_norm.array[hits]
+        plain = (tf @ coef.astype(np.float64)) * self._finv_norm.array[hits]
+        cos = plain
         if analysis.script is not None:
             cos = self._cross_script(analysis, hits, cos, qnorm)
         named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
@@ -745,12 +759,68 @@ class DuplicateIndex:
                                for t, term in zip(tids.tolist(), known_terms)), dtype=bool, count=len(tids))
         about_same = (tf[:, content] > 0).any(axis=1) | self._shared_content_concepts(analysis, hits)
         final = np.minimum(cos, 1.0) * factor * np.where(about_same, 1.0, IDENTITY_ONLY)
-        final *= self._contrast(analysis, hits, tids, known_terms, tf)
+        contrast = self._contrast(analysis, hits, tids, known_terms, tf)
+        final *= contrast
         detail = self._detail_candidates(analysis, hits, known_terms, tf)
+        before = final.copy()
         self._apply_conflict(analysis, hits, final, k, detail)
         best = np.argsort(-final, kind="stable")[:k]
-        return [Match(self._ids[hits[j]], round(float(final[j]), 4))
-                for j in best if final[j] > 0 and final[j] >= min_score]
+        out = [Match(self._ids[hits[j]], round(float(final[j]), 4))
+               for j in best if final[j] > 0 and final[j] >= min_score]
+        if out and (self.verifier is not None or features is not None):
+            # (tenth pass) the verdict on the best match: the pair verifier over its features
+            j = int(best[0])
+            x = self._pair_features(analysis, hits[j], tf[j], tids, known_terms, fidf, qtf, qnorm,
+                                    float(final[j]), float(before[j]), float(plain[j]), float(cos[j]),
+                                    float(factor[j]), bool(about_same[j]), float(contrast[j]))
+            if features is not None:
+                features.append(x)
+            if self.verifier is not None:
+                out[0] = Match(out[0].id, out[0].score, round(self.verifier.verdict(x), 4))
+        return out
+
+    def _pair_features(self, analysis: Analysis, row: int, tf_row: np.ndarray, tids: np.ndarray,
+                       known_terms: list[str], fidf: np.ndarray, qtf: np.ndarray, qnorm: float,
+                       final: float, before: float, plain: float, cos: float, factor: float,
+                       about_same: bool, contrast: float) -> np.ndarray:
+        """(tenth pass) What the pair verifier (``verifier.py``) reads of the query and one
+        candidate: the score and its factors, and overlaps of the two texts. Every value depends on
+        the two texts, the vocabulary and the fixed weights only, never on the board."""
+        present = tf_row > 0
+        qw2 = (qtf * fidf) ** 2
+        coverage = float(qw2[present].sum()) / (qnorm * qnorm) if qnorm > 0 else 0.0
+        concept_cols = np.fromiter((is_concept(t) for t in known_terms), dtype=bool, count=len(known_terms))
+        q_concepts = {n for kind, names in analysis.concepts.items() if kind not in IDENTITY_KINDS
+                      for n in self._leaves(names)}
+        d_all = {self._concept_name[c] for c in self._cids.array[self._cptr.array[row] : self._cptr.array[row + 1]].tolist()}
+        d_concepts = {n for n in self._leaves(frozenset(d_all))
+                      if self.analyzer.vocabulary.concepts[n].kind not in IDENTITY_KINDS}
+        q_named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
+        q_share = sum(1 for c in q_concepts if c in d_all) / len(q_concepts) if q_concepts else 0.0
+        d_share = sum(1 for c in d_concepts if c in q_named) / len(d_concepts) if d_concepts else 0.0
+        col = {t: i for i, t in enumerate(known_terms)}
+        title = [w for w in analysis.title_words] + [f"@{c}" for c in analysis.title_concepts]
+        title_cov = (sum(1 for w in title if w in col and present[col[w]]) / len(title)) if title else 0.0
+        script = int(self._script.array[row])
+        cross = analysis.script is not None and script >= 0 and abs(script - analysis.script * 100) >= CROSS_SCRIPT_GAP * 100
+        concept_share = float(qw2[concept_cols].sum()) / (qnorm * qnorm) if qnorm > 0 else 0.0
+        conflict = final / before if before > 0 else 1.0
+        inv = float(self._finv_norm.array[row])
+        thread_cov = float(((tf_row * fidf) ** 2).sum()) * inv * inv
+        title_w = sum(qw2[col[w]] for w in title if w in col and present[col[w]])
+        title_all = sum(qw2[col[w]] for w in title if w in col) + sum(
+            self.weights.idf(w) ** 2 for w in title if w not in col)
+        q_missing = sum(1 for c in q_concepts if c not in d_all)
+        d_missing = sum(1 for c in d_concepts if c not in q_named)
+        return np.array([
+            final, plain, min(cos, 1.0), float(cross), math.log(max(factor, 1e-3)), float(about_same),
+            float(contrast < 1.0), float(conflict <= CONFLICT_FACTOR + 1e-6),
+            float(CONFLICT_FACTOR + 1e-6 < conflict < 1.0 - 1e-6), coverage, title_cov, q_share, d_share,
+            math.log1p(len(analysis.weights)), float(analysis.romanised), concept_share,
+            float(len(q_concepts) == 0), math.log1p(len(d_concepts)),
+            thread_cov, title_w / title_all if title_all > 0 else 0.0, float(cross) * min(cos, 1.0),
+            float(analysis.romanised) * min(cos, 1.0), float(q_missing), float(d_missing),
+        ])
 
     def _salient_title_words(self, analysis: Analysis) -> frozenset[str]:
         """Title details for the unmatched-detail test: "@word.*" concept terms (the vocabulary's

@@ -553,6 +553,8 @@ class Similar:
     author_id: int
     answered: bool
     accepted: bool
+    # (tenth pass) the pair verifier's verdict when this is the index's best match, else None
+    verdict: float | None = None
 
     def json(self, viewer: m.User | None = None) -> dict[str, Any]:
         return {
@@ -624,7 +626,7 @@ class DuplicateService:
                 if row is None:
                     skipped.add(match.id)
                 elif len(found) < k:
-                    found.append(_similar(row, match.score))
+                    found.append(_similar(row, match.score, match.verdict))
             if len(found) >= k or len(matches) < want:
                 break
         return found
@@ -637,7 +639,8 @@ class DuplicateService:
         for kind, hit in (
             ("crosspost", lambda s: elsewhere and s.category_id != category_id and s.score >= settings.crosspost_threshold),
             ("repost", lambda s: s.author_id == author.id and s.score >= settings.repost_threshold),
-            ("duplicate", lambda s: s.score >= settings.duplicate_threshold),
+            # the verifier's verdict on the index's best match; a match without one on its score
+            ("duplicate", lambda s: (s.score if s.verdict is None else s.verdict) >= settings.duplicate_threshold),
         ):
             duplicate = next((s for s in matches if hit(s)), None)
             if duplicate is not None:
@@ -757,12 +760,12 @@ class CloseResult:
     moved: int
 
 
-def _similar(row: Any, score: float) -> Similar:
+def _similar(row: Any, score: float, verdict: float | None = None) -> Similar:
     return Similar(
         id=row.id, title=row.title, score=score, category_id=row.category_id, category_slug=row.slug,
         category_name_th=row.name_th, category_name_en=row.name_en, reply_count=row.reply_count,
         kind=row.kind.value if hasattr(row.kind, "value") else str(row.kind), author_id=row.author_id,
-        answered=row.answered_at is not None, accepted=row.accepted_post_id is not None,
+        answered=row.answered_at is not None, accepted=row.accepted_post_id is not None, verdict=verdict,
     )
 
 

@@ -1,0 +1,160 @@
+"""The pair verifier (forum/duplicates/verifier.py): leave-one-split-out figures, the threshold
+rule, and training the shipped file (docs/BENCHMARKS.md, "Quality, tenth pass").
+
+    .venv/bin/python benchmarks/duplicates_verifier.py            # leave-one-split-out table
+    .venv/bin/python benchmarks/duplicates_verifier.py --write    # also writes data/verifier.txt
+
+Every labelled query of ``forum/duplicates/data/queries.jsonl`` is scored against the dev threads
+alone (the score and the features do not depend on the board). Protocol, the same for the plain
+score and the verifier: for each split left out, a threshold is chosen on the other splits by the
+rule, then applied to the left-out split; the figures pooled over the left-out splits are the
+estimate for a new blind split.
+
+Rule: the lowest value on the grid whose false-alarm rate (new topics given any ``duplicate_of``)
+is at most 5% on the training splits pooled. For the verifier the rule reads out-of-fold values
+(each training split scored by a model trained on the other training splits), never values of a
+model that saw the query. The shipped verifier is trained on every split, its cut chosen by the
+rule on the leave-one-split-out values of every split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from forum.duplicates.cli import read_jsonl  # noqa: E402
+from forum.duplicates.index import DUPLICATE_THRESHOLD, DuplicateIndex  # noqa: E402
+from forum.duplicates.verifier import VERIFIER_FILE, fit, training_rows  # noqa: E402
+
+DATA = ROOT / "forum" / "duplicates" / "data"
+LIMIT = 0.05
+SCORE_GRID = [round(0.30 + 0.01 * i, 2) for i in range(61)]
+PROB_GRID = [round(0.05 + 0.01 * i, 2) for i in range(91)]
+
+
+def load() -> dict:
+    index = DuplicateIndex(verifier=None)
+    index.build(read_jsonl(DATA / "threads.jsonl"), progress=False)
+    queries = read_jsonl(DATA / "queries.jsonl", required=("id", "title", "duplicate_of"))
+    X, y, kept, scores = training_rows(index, queries)
+    # queries with no match at all are never flagged: they count in the denominators only
+    return {"X": X, "y": y, "split": np.array([q.get("split", "tune") for q in kept]),
+            "dup": np.array([q.get("duplicate_of") is not None for q in kept]), "score": np.array(scores),
+            "all_split": np.array([q.get("split", "tune") for q in queries]),
+            "all_dup": np.array([q.get("duplicate_of") is not None for q in queries]),
+            "how": np.array([q.get("how") or q.get("kind") or "?" for q in kept])}
+
+
+def counts(d: dict, value: np.ndarray, cut: float, mask: np.ndarray, all_mask: np.ndarray) -> tuple[int, int, int, int]:
+    """(flagged, duplicates, false alarms, new topics) for the queries in mask."""
+    on = (value >= cut) & mask
+    flagged = int((on & (d["y"] == 1)).sum())
+    alarms = int((on & ~d["dup"]).sum())
+    return flagged, int((d["all_dup"] & all_mask).sum()), alarms, int((~d["all_dup"] & all_mask).sum())
+
+
+def rule(d: dict, value: np.ndarray, mask: np.ndarray, all_mask: np.ndarray, grid) -> float:
+    for t in grid:
+        _f, _n, a, m = counts(d, value, t, mask, all_mask)
+        if a <= LIMIT * m:
+            return t
+    return grid[-1]
+
+
+def oof(d: dict, train: np.ndarray) -> np.ndarray:
+    """Out-of-fold probabilities for the rows in `train`, one model per split left out."""
+    out = np.full(len(d["y"]), np.nan)
+    for s in np.unique(d["split"][train]):
+        inner = train & (d["split"] != s)
+        model = fit(d["X"][inner], d["y"][inner])
+        rows = train & (d["split"] == s)
+        out[rows] = [_prob(model, x) for x in d["X"][rows]]
+    return out
+
+
+def _prob(model, x) -> float:
+    return 1.0 / (1.0 + math.exp(-model.logit(x)))
+
+
+def loso(d: dict) -> tuple[list, np.ndarray]:
+    """Per left-out split: (split, baseline figures, verifier figures); plus every row's
+    leave-one-split-out probability."""
+    rows, outer = [], np.full(len(d["y"]), np.nan)
+    for s in dict.fromkeys(d["split"].tolist()):
+        test, train = d["split"] == s, d["split"] != s
+        test_all, train_all = d["all_split"] == s, d["all_split"] != s
+        base_cut = rule(d, d["score"], train, train_all, SCORE_GRID)
+        base = counts(d, d["score"], base_cut, test, test_all)
+        fixed = counts(d, d["score"], DUPLICATE_THRESHOLD, test, test_all)
+        inner = oof(d, train)
+        cut = rule(d, inner, train, train_all, PROB_GRID)
+        model = fit(d["X"][train], d["y"][train])
+        p = np.array([_prob(model, x) for x in d["X"]])
+        outer[test] = p[test]
+        ver = counts(d, p, cut, test, test_all)
+        rows.append((s, base_cut, base, fixed, cut, ver))
+    return rows, outer
+
+
+def fmt(c) -> str:
+    f, n, a, m = c
+    return f"{f / max(1, n):.3f} ({f}/{n}), {a / max(1, m):.1%} ({a}/{m})"
+
+
+def train_shipped(d: dict, outer: np.ndarray):
+    everything = np.ones(len(d["y"]), dtype=bool)
+    all_rows = np.ones(len(d["all_split"]), dtype=bool)
+    cut_p = rule(d, outer, everything, all_rows, PROB_GRID)
+    model = fit(d["X"], d["y"], cut=math.log(cut_p / (1.0 - cut_p)))
+    f, n, a, m = counts(d, outer, cut_p, everything, all_rows)
+    header = (f"Trained by benchmarks/duplicates_verifier.py --write on {len(d['y'])} queries with a best match "
+              f"(splits {', '.join(dict.fromkeys(d['split'].tolist()))}) against the dev threads.\n"
+              f"Cut: probability {cut_p:.2f}, the lowest with <= 5% false alarms on the leave-one-split-out "
+              f"values of every split ({f}/{n} flagged, {a}/{m} false alarms).")
+    return model, header, cut_p
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--write", action="store_true", help=f"write forum/duplicates/data/{VERIFIER_FILE}")
+    parser.add_argument("--by-kind", action="store_true", help="per `how`, on the leave-one-split-out values")
+    args = parser.parse_args()
+    d = load()
+    rows, outer = loso(d)
+    print("| left out | score: rule cut | score at rule cut: flagged, false alarms | score at 0.58 | "
+          "verifier: rule cut | verifier: flagged, false alarms |")
+    print("|---|---|---|---|---|---|")
+    tot = {k: [0, 0, 0, 0] for k in ("base", "fixed", "ver")}
+    for s, base_cut, base, fixed, cut, ver in rows:
+        for k, c in (("base", base), ("fixed", fixed), ("ver", ver)):
+            tot[k] = [a + b for a, b in zip(tot[k], c)]
+        print(f"| {s} | {base_cut:.2f} | {fmt(base)} | {fmt(fixed)} | {cut:.2f} | {fmt(ver)} |")
+    print(f"| pooled | | {fmt(tot['base'])} | {fmt(tot['fixed'])} | | {fmt(tot['ver'])} |")
+    model, header, cut_p = train_shipped(d, outer)
+    if args.by_kind:
+        everything = np.ones(len(d["y"]), dtype=bool)
+        for how in sorted(set(d["how"].tolist())):
+            m = d["how"] == how
+            on = outer >= cut_p
+            right = int(((on & (d["y"] == 1)) if d["dup"][m].any() else ~on)[m].sum()) if d["dup"][m].any() \
+                else int((~on)[m].sum())
+            base_on = d["score"] >= DUPLICATE_THRESHOLD
+            b = int((base_on & (d["y"] == 1))[m].sum()) if d["dup"][m].any() else int((~base_on)[m].sum())
+            print(f"  {how}: score at 0.58 {b}/{int(m.sum())}, verifier {right}/{int(m.sum())}")
+        del everything
+    print(header)
+    if args.write:
+        path = DATA / VERIFIER_FILE
+        path.write_text(model.dump(header), encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

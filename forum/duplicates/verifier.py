@@ -1,0 +1,114 @@
+"""(issue 17, tenth pass) The pair verifier: the automatic duplicate verdict on the best match.
+
+The ranking score (``index.py``) orders the candidates; whether the best one is *the same
+question* is decided by a logistic regression over features of the pair (the score and its
+factors, cosines before and after the cross-language blend, how much of the query and of its title
+the thread covers, the share of each side's content concepts the other names, the query's length,
+script and romanised flag; ``DuplicateIndex._pair_features``). None of them depends on the board, so
+the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
+
+The model is a small text file (``data/verifier.txt``), trained by
+``benchmarks/duplicates_verifier.py --write`` from the labelled queries and dev threads in
+``data/`` (deterministic: the same data give the same file). Its output is put on the score's
+scale: the verdict is ``sigmoid(z - cut + logit(ANCHOR))``, where ``cut`` is the logit chosen by
+the threshold rule (``benchmarks/duplicates_verifier.py``), so the shipped threshold (ANCHOR,
+0.58, ``index.DUPLICATE_THRESHOLD``) flags exactly what the rule chose, and an admin's stricter
+threshold asks for more certainty.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import numpy as np
+
+VERIFIER_FILE = "verifier.txt"
+ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
+
+FEATURES = (
+    "final", "plain_cos", "cos", "cross_script", "log_consistency", "about_same", "contrast",
+    "conflict", "detail", "coverage", "title_coverage", "query_concepts_named", "thread_concepts_named",
+    "log_query_terms", "romanised", "concept_share", "no_query_concepts", "log_thread_concepts",
+    "thread_coverage", "title_weight_coverage", "cross_cos", "romanised_cos", "query_concepts_missing",
+    "thread_concepts_missing",
+)
+
+
+class Verifier:
+    """Standardised logistic regression over `FEATURES`; `verdict(x)` on the score's scale."""
+
+    def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float, cut: float):
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.scale = np.asarray(scale, dtype=np.float64)
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = float(intercept)
+        self.cut = float(cut)
+        self._shift = math.log(ANCHOR / (1.0 - ANCHOR)) - self.cut
+
+    def logit(self, x: np.ndarray) -> float:
+        return float(((np.asarray(x) - self.mean) / self.scale) @ self.coef + self.intercept)
+
+    def verdict(self, x: np.ndarray) -> float:
+        z = self.logit(x) + self._shift
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    @staticmethod
+    @functools.cache
+    def default() -> "Verifier | None":
+        """The shipped verifier (read once per process), None if the file is missing."""
+        path = Path(__file__).with_name("data") / VERIFIER_FILE
+        return Verifier.load(path) if path.exists() else None
+
+    @classmethod
+    def load(cls, path: Path) -> "Verifier":
+        values: dict[str, list[float]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, *nums = line.split()
+                values[name] = [float(v) for v in nums]
+        names = [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.strip() and not line.startswith("#") and line.split()[0] not in ("intercept", "cut")]
+        if tuple(names) != FEATURES:
+            raise ValueError(f"{path}: features {names} are not {FEATURES}")
+        rows = np.array([values[n] for n in FEATURES])
+        return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0])
+
+    def dump(self, header: str = "") -> str:
+        lines = [f"# {line}" for line in header.splitlines()]
+        lines.append("# feature mean scale coefficient (standardised)")
+        lines += [f"{n} {m:.6g} {s:.6g} {c:.6g}" for n, m, s, c in zip(FEATURES, self.mean, self.scale, self.coef)]
+        lines += [f"intercept {self.intercept:.6g}", f"cut {self.cut:.6g}"]
+        return "\n".join(lines) + "\n"
+
+
+C = 1.0  # inverse L2 strength (0.1, 0.3 and 3 gave the same leave-one-split-out figures within a query or two)
+
+
+def fit(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
+    """The verifier trained on feature rows X and labels y (1: the best match is the duplicate)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=C, max_iter=2000)
+    model.fit((X - mean) / scale, y)
+    return Verifier(mean, scale, model.coef_[0], float(model.intercept_[0]), cut)
+
+
+def training_rows(index, queries: list[dict]) -> tuple[np.ndarray, np.ndarray, list[dict], list[float]]:
+    """Features of each query's best match against `index` (built with verifier=None), its label,
+    the queries that have a best match, and their ranking scores."""
+    X, y, kept, scores = [], [], [], []
+    for q in queries:
+        feats: list = []
+        matches = index.query(q.get("title") or "", q.get("body") or "", k=5, features=feats)
+        if not matches:
+            continue
+        X.append(feats[0])
+        y.append(int(matches[0].id == q.get("duplicate_of")))
+        kept.append(q)
+        scores.append(matches[0].score)
+    return np.array(X), np.array(y), kept, scores
