@@ -789,7 +789,6 @@ class DuplicateIndex:
         present = tf_row > 0
         qw2 = (qtf * fidf) ** 2
         coverage = float(qw2[present].sum()) / (qnorm * qnorm) if qnorm > 0 else 0.0
-        concept_cols = np.fromiter((is_concept(t) for t in known_terms), dtype=bool, count=len(known_terms))
         q_concepts = {n for kind, names in analysis.concepts.items() if kind not in IDENTITY_KINDS
                       for n in self._leaves(names)}
         d_all = {self._concept_name[c] for c in self._cids.array[self._cptr.array[row] : self._cptr.array[row + 1]].tolist()}
@@ -803,13 +802,15 @@ class DuplicateIndex:
         title_cov = (sum(1 for w in title if w in col and present[col[w]]) / len(title)) if title else 0.0
         script = int(self._script.array[row])
         cross = analysis.script is not None and script >= 0 and abs(script - analysis.script * 100) >= CROSS_SCRIPT_GAP * 100
-        concept_share = float(qw2[concept_cols].sum()) / (qnorm * qnorm) if qnorm > 0 else 0.0
+        # over every term of the query, known to this board or not, so the board cannot move it
+        idf = self.weights.idf
+        qweight = {t: (w * idf(t)) ** 2 for t, w in analysis.weights.items()}
+        concept_share = sum(v for t, v in qweight.items() if is_concept(t)) / (qnorm * qnorm) if qnorm > 0 else 0.0
         conflict = final / before if before > 0 else 1.0
         inv = float(self._finv_norm.array[row])
         thread_cov = float(((tf_row * fidf) ** 2).sum()) * inv * inv
-        title_w = sum(qw2[col[w]] for w in title if w in col and present[col[w]])
-        title_all = sum(qw2[col[w]] for w in title if w in col) + sum(
-            self.weights.idf(w) ** 2 for w in title if w not in col)
+        title_w = sum(qweight.get(w, 0.0) for w in title if w in col and present[col[w]])
+        title_all = sum(qweight.get(w, 0.0) for w in title)
         q_missing = sum(1 for c in q_concepts if c not in d_all)
         d_missing = sum(1 for c in d_concepts if c not in q_named)
         return np.array([
