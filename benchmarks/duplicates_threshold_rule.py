@@ -1,5 +1,11 @@
 """The duplicate threshold rule, applied (docs/BENCHMARKS.md, "Quality, ninth pass").
 
+Since the tenth pass the verdict is the pair verifier's (forum/duplicates/verifier.py), put on the
+score's scale so that the shipped threshold is its cut; the cut is chosen by the rule in
+``benchmarks/duplicates_verifier.py`` on leave-one-split-out values. This script reads the same
+verdict (``Match.verdict_score``), so on the splits the verifier was trained on it shows in-sample
+figures, not an estimate for a new split.
+
     .venv/bin/python benchmarks/duplicates_threshold_rule.py                 # every split but the newest
     .venv/bin/python benchmarks/duplicates_threshold_rule.py --exclude fresh10
 
@@ -30,8 +36,8 @@ def rates(rows: list[tuple[dict, list]], threshold: float) -> tuple[float, float
     """(flagged share of duplicates, false-alarm share of new topics, duplicates, new topics)."""
     dups = [(q, m) for q, m in rows if q.get("duplicate_of")]
     new = [(q, m) for q, m in rows if not q.get("duplicate_of")]
-    flagged = sum(1 for q, m in dups if m and m[0].id == q["duplicate_of"] and m[0].score >= threshold)
-    alarms = sum(1 for _q, m in new if m and m[0].score >= threshold)
+    flagged = sum(1 for q, m in dups if m and m[0].id == q["duplicate_of"] and m[0].verdict_score >= threshold)
+    alarms = sum(1 for _q, m in new if m and m[0].verdict_score >= threshold)
     return flagged / max(1, len(dups)), alarms / max(1, len(new)), len(dups), len(new)
 
 

@@ -53,7 +53,10 @@ from .verifier import Verifier
 from .weights import ReferenceWeights
 
 # A best match scoring above this is a near-certain duplicate (the app shows it before creating
-# the thread). Ninth pass (h-dups10: romanised-Thai function words; tyre-edge, seat-side and
+# the thread). Tenth pass (h-dups11): the verdict on the best match is the pair verifier's
+# (verifier.py, Match.verdict), put on this scale so that 0.58 is the cut the rule chose on the
+# verifier's leave-one-split-out values (benchmarks/duplicates_verifier.py); the ranking score
+# still orders the matches and feeds the suggestions. Ninth pass (h-dups10: romanised-Thai function words; tyre-edge, seat-side and
 # air-con-row positions; a title's 'but ... fine' clause): the rule, written down and applied before `fresh10` is scored
 # (benchmarks/duplicates_threshold_rule.py): the lowest value on a 0.01 grid whose false-alarm
 # rate is at most 5% both on `fresh`+`fresh2` and on every split before the new one pooled (now
