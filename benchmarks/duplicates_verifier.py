@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forum.duplicates.cli import read_jsonl  # noqa: E402
-from forum.duplicates.index import DUPLICATE_THRESHOLD, DuplicateIndex  # noqa: E402
+from forum.duplicates.index import DUPLICATE_THRESHOLD, SURE_SCORE, DuplicateIndex  # noqa: E402
 from forum.duplicates.verifier import FEATURES, HELD_OUT_SPLITS, VERIFIER_FILE, fit, training_queries, training_rows  # noqa: E402
 
 DATA = ROOT / "forum" / "duplicates" / "data"
@@ -120,12 +120,19 @@ def oof(d: dict, train: np.ndarray) -> np.ndarray:
         inner = train & (d["split"] != s)
         model = fit_rows(d, inner)
         rows = train & (d["split"] == s)
-        out[rows] = [_prob(model, x) for x in d["X"][rows]]
+        out[rows] = _probs(d, model, rows)
     return out
 
 
 def _prob(model, x) -> float:
     return 1.0 / (1.0 + math.exp(-model.logit(x)))
+
+
+def _probs(d: dict, model, rows: np.ndarray) -> np.ndarray:
+    """The model's probabilities for `rows`, 1 where the ranking score is SURE_SCORE or more
+    (the index keeps at least the score as the verdict there: flagged at any cut on the grid)."""
+    p = np.array([_prob(model, x) for x in d["X"][rows]])
+    return np.where(d["score"][rows] >= SURE_SCORE, 1.0, p)
 
 
 def loso(d: dict) -> tuple[list, np.ndarray]:
@@ -141,7 +148,7 @@ def loso(d: dict) -> tuple[list, np.ndarray]:
         inner = oof(d, train)
         cut = rule(d, inner, train, train_all, PROB_GRID)
         model = fit_rows(d, train)
-        p = np.array([_prob(model, x) for x in d["X"]])
+        p = _probs(d, model, np.ones(len(d["y"]), dtype=bool))
         outer[test] = p[test]
         ver = counts(d, p, cut, test, test_all)
         rows.append((s, base_cut, base, fixed, cut, ver))
