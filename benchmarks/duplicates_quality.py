@@ -32,6 +32,7 @@ from forum.duplicates.synthetic import Generator, build_pool, synthetic_analyses
 from forum.duplicates.cli import evaluate_rows, read_jsonl  # noqa: E402
 from forum.duplicates.features import Analyzer  # noqa: E402
 from forum.duplicates.index import DUPLICATE_THRESHOLD, DuplicateIndex  # noqa: E402
+from forum.duplicates.verifier import Verifier  # noqa: E402
 
 DATA = ROOT / "forum" / "duplicates" / "data"
 
@@ -44,8 +45,8 @@ def demo_threads() -> list[dict]:
 
 
 def build(threads: list[dict], n: int, analyzer: Analyzer, pool: list, gen: Generator,
-          extra: list[dict] = ()) -> DuplicateIndex:
-    index = DuplicateIndex(analyzer)
+          extra: list[dict] = (), verifier=True) -> DuplicateIndex:
+    index = DuplicateIndex(analyzer, verifier=verifier)
     index.build([*threads, *extra], progress=False)
     chunk = 50_000
     for start in range(0, n, chunk):
@@ -62,6 +63,9 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=5_000, help="distinct analysed distractor texts")
     parser.add_argument("--demo", action="store_true", help="also score among the demo board's threads")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--verifier", type=Path, default=None, metavar="FILE",
+                        help="another pair-verifier file than the shipped one (e.g. one trained with a split "
+                             "left out: benchmarks/duplicates_verifier.py --leave-out SPLIT --out FILE)")
     parser.add_argument("--by-kind", action="store_true",
                         help="per kind of query (its 'how'): duplicates flagged, new topics left alone")
     parser.add_argument("--real-text", type=int, default=0, metavar="N",
@@ -97,7 +101,8 @@ def main() -> None:
     print("| distractors | split | duplicates / new | recall@1 | recall@5 | flagged | false alarms |")
     print("|---|---|---|---|---|---|---|")
     for n, extra in settings:
-        index = build(threads, 0 if n == "demo" else n, analyzer, pool, gen, extra)
+        index = build(threads, 0 if n == "demo" else n, analyzer, pool, gen, extra,
+                      Verifier.load(args.verifier) if args.verifier else True)
         for name in names:
             r = evaluate_rows(index, splits[name], args.threshold)
             label = "demo board" if n == "demo" else f"{n:,}"

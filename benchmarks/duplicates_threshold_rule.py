@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from forum.duplicates.cli import read_jsonl  # noqa: E402
 from forum.duplicates.index import DuplicateIndex  # noqa: E402
+from forum.duplicates.verifier import HELD_OUT_SPLITS, training_queries  # noqa: E402
 
 DATA = ROOT / "forum" / "duplicates" / "data"
 LIMIT = 0.05
@@ -43,11 +44,12 @@ def rates(rows: list[tuple[dict, list]], threshold: float) -> tuple[float, float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--exclude", nargs="*", default=[], help="splits left out of the pool")
+    parser.add_argument("--exclude", nargs="*", default=[],
+                        help=f"splits left out of the pool (besides the held-out {', '.join(HELD_OUT_SPLITS)})")
     args = parser.parse_args()
     index = DuplicateIndex()
     index.build(read_jsonl(DATA / "threads.jsonl"), progress=False)
-    queries = read_jsonl(DATA / "queries.jsonl", required=("id", "title"))
+    queries = training_queries(read_jsonl(DATA / "queries.jsonl", required=("id", "title")))
     pooled = [(q, index.query(q.get("title") or "", q.get("body") or "", k=5)) for q in queries
               if q.get("split") not in args.exclude]
     calibration = [(q, m) for q, m in pooled if q.get("split") in ("fresh", "fresh2")]

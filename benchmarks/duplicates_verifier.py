@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forum.duplicates.cli import read_jsonl  # noqa: E402
-from forum.duplicates.index import DUPLICATE_THRESHOLD, DuplicateIndex  # noqa: E402
-from forum.duplicates.verifier import VERIFIER_FILE, fit, training_rows  # noqa: E402
+from forum.duplicates.index import DUPLICATE_THRESHOLD, SURE_SCORE, DuplicateIndex  # noqa: E402
+from forum.duplicates.verifier import FEATURES, HELD_OUT_SPLITS, VERIFIER_FILE, fit, training_queries, training_rows  # noqa: E402
 
 DATA = ROOT / "forum" / "duplicates" / "data"
 LIMIT = 0.05
@@ -41,18 +41,24 @@ SCORE_GRID = [round(0.30 + 0.01 * i, 2) for i in range(61)]
 PROB_GRID = [round(0.05 + 0.01 * i, 2) for i in range(91)]
 
 
-def load() -> dict:
+def load(queries: list[dict] | None = None, threads: list[dict] | None = None,
+         hard_threads: int | None = None) -> dict:
+    """Every labelled query's (best match) features and label, and the hard negatives; the splits
+    of HELD_OUT_SPLITS are dropped here, before anything is scored."""
     index = DuplicateIndex(verifier=None)
-    index.build(read_jsonl(DATA / "threads.jsonl"), progress=False)
-    queries = read_jsonl(DATA / "queries.jsonl", required=("id", "title", "duplicate_of"))
+    index.build(threads if threads is not None else read_jsonl(DATA / "threads.jsonl"), progress=False)
+    if queries is None:
+        queries = read_jsonl(DATA / "queries.jsonl", required=("id", "title", "duplicate_of"))
+    queries = training_queries(queries)
     X, y, kept, scores = training_rows(index, queries)
-    HX, hsplit = hard_negatives(index, queries)
+    HX, hsplit = hard_negatives(index, queries, HARD_THREADS if hard_threads is None else hard_threads)
     # queries with no match at all are never flagged: they count in the denominators only
     return {"X": X, "y": y, "split": np.array([q.get("split", "tune") for q in kept]),
             "dup": np.array([q.get("duplicate_of") is not None for q in kept]), "score": np.array(scores),
             "all_split": np.array([q.get("split", "tune") for q in queries]),
             "all_dup": np.array([q.get("duplicate_of") is not None for q in queries]),
             "how": np.array([q.get("how") or q.get("kind") or "?" for q in kept]),
+            "ids": np.array([q.get("id") for q in kept]),
             "HX": HX, "hsplit": hsplit}
 
 
@@ -61,7 +67,8 @@ HARD_SEED = 11  # not the quality benchmark's 17: those distractors stay unseen
 HARD_MIN_SCORE = 0.30
 
 
-def hard_negatives(index: DuplicateIndex, queries: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+def hard_negatives(index: DuplicateIndex, queries: list[dict],
+                   n_threads: int = HARD_THREADS) -> tuple[np.ndarray, np.ndarray]:
     """Features of each query's best match among synthetic threads alone (the benchmarks'
     generator, its own seed), when that match scores HARD_MIN_SCORE or more: pairs that are never
     the same question, so that a generated thread outranking the real ones on a big board is not
@@ -69,17 +76,17 @@ def hard_negatives(index: DuplicateIndex, queries: list[dict]) -> tuple[np.ndarr
     from forum.duplicates.synthetic import Generator, build_pool, synthetic_analyses
 
     gen = Generator(index.analyzer, seed=HARD_SEED)
-    pool = build_pool(gen, index.analyzer, 2_000)
+    pool = build_pool(gen, index.analyzer, min(2_000, n_threads))
     board = DuplicateIndex(index.analyzer, verifier=None)
-    board.add_many((f"x{i}", c, a, None) for i, c, a, _ in synthetic_analyses(gen, pool, HARD_THREADS, 0))
+    board.add_many((f"x{i}", c, a, None) for i, c, a, _ in synthetic_analyses(gen, pool, n_threads, 0))
     X, split = [], []
-    for q in queries:
+    for q in training_queries(queries):
         feats: list = []
         m = board.query(q.get("title") or "", q.get("body") or "", k=1, features=feats)
         if m and m[0].score >= HARD_MIN_SCORE:
             X.append(feats[0])
             split.append(q.get("split", "tune"))
-    return np.array(X), np.array(split)
+    return (np.array(X) if X else np.zeros((0, len(FEATURES)))), np.array(split, dtype=str)
 
 
 def fit_rows(d: dict, rows: np.ndarray, cut: float = 0.0):
@@ -113,12 +120,19 @@ def oof(d: dict, train: np.ndarray) -> np.ndarray:
         inner = train & (d["split"] != s)
         model = fit_rows(d, inner)
         rows = train & (d["split"] == s)
-        out[rows] = [_prob(model, x) for x in d["X"][rows]]
+        out[rows] = _probs(d, model, rows)
     return out
 
 
 def _prob(model, x) -> float:
     return 1.0 / (1.0 + math.exp(-model.logit(x)))
+
+
+def _probs(d: dict, model, rows: np.ndarray) -> np.ndarray:
+    """The model's probabilities for `rows`, 1 where the ranking score is SURE_SCORE or more
+    (the index keeps at least the score as the verdict there: flagged at any cut on the grid)."""
+    p = np.array([_prob(model, x) for x in d["X"][rows]])
+    return np.where(d["score"][rows] >= SURE_SCORE, 1.0, p)
 
 
 def loso(d: dict) -> tuple[list, np.ndarray]:
@@ -134,7 +148,7 @@ def loso(d: dict) -> tuple[list, np.ndarray]:
         inner = oof(d, train)
         cut = rule(d, inner, train, train_all, PROB_GRID)
         model = fit_rows(d, train)
-        p = np.array([_prob(model, x) for x in d["X"]])
+        p = _probs(d, model, np.ones(len(d["y"]), dtype=bool))
         outer[test] = p[test]
         ver = counts(d, p, cut, test, test_all)
         rows.append((s, base_cut, base, fixed, cut, ver))
@@ -146,15 +160,21 @@ def fmt(c) -> str:
     return f"{f / max(1, n):.3f} ({f}/{n}), {a / max(1, m):.1%} ({a}/{m})"
 
 
-def train_shipped(d: dict, outer: np.ndarray):
-    everything = np.ones(len(d["y"]), dtype=bool)
-    all_rows = np.ones(len(d["all_split"]), dtype=bool)
+def train_shipped(d: dict, outer: np.ndarray, leave_out: tuple[str, ...] = ()):
+    """The verifier trained on every split (but `leave_out`), its cut by the rule on the
+    leave-one-split-out values of those splits."""
+    everything = ~np.isin(d["split"], leave_out)
+    all_rows = ~np.isin(d["all_split"], leave_out)
+    if leave_out:  # the leave-one-split-out values of the splits kept, without the left-out one
+        outer = oof(d, everything)
     cut_p = rule(d, outer, everything, all_rows, PROB_GRID)
     model = fit_rows(d, everything, cut=math.log(cut_p / (1.0 - cut_p)))
     f, n, a, m = counts(d, outer, cut_p, everything, all_rows)
-    header = (f"Trained by benchmarks/duplicates_verifier.py --write on {len(d['y'])} queries with a best match "
-              f"and {len(d['HX'])} hard negatives (best synthetic thread, seed {HARD_SEED}) "
-              f"(splits {', '.join(dict.fromkeys(d['split'].tolist()))}) against the dev threads.\n"
+    hard = int(np.isin(d["hsplit"], d["split"][everything]).sum())
+    header = (f"Trained by benchmarks/duplicates_verifier.py --write on {int(everything.sum())} queries with a best match "
+              f"and {hard} hard negatives (best synthetic thread, seed {HARD_SEED}) "
+              f"(splits {', '.join(dict.fromkeys(d['split'][everything].tolist()))}; held out, never read: "
+              f"{', '.join((*HELD_OUT_SPLITS, *leave_out)) or 'none'}) against the dev threads.\n"
               f"Cut: probability {cut_p:.2f}, the lowest with <= 5% false alarms on the leave-one-split-out "
               f"values of every split ({f}/{n} flagged, {a}/{m} false alarms).")
     return model, header, cut_p
@@ -164,8 +184,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help=f"write forum/duplicates/data/{VERIFIER_FILE}")
     parser.add_argument("--by-kind", action="store_true", help="per `how`, on the leave-one-split-out values")
+    parser.add_argument("--leave-out", nargs="+", default=[], metavar="SPLIT",
+                        help="train the file without these splits too (for scoring one of them, e.g. among "
+                             "distractors with duplicates_quality.py --verifier); needs --out")
+    parser.add_argument("--out", type=Path, default=None, help="write the verifier there instead")
     args = parser.parse_args()
+    if args.leave_out and args.out is None:
+        parser.error("--leave-out needs --out: the shipped file is trained on every split")
     d = load()
+    if args.leave_out:
+        model, header, _cut = train_shipped(d, None, tuple(args.leave_out))
+        print(header)
+        args.out.write_text(model.dump(header), encoding="utf-8")
+        print(f"wrote {args.out}")
+        return
     rows, outer = loso(d)
     print("| left out | score: rule cut | score at rule cut: flagged, false alarms | score at 0.58 | "
           "verifier: rule cut | verifier: flagged, false alarms |")
@@ -189,8 +221,8 @@ def main() -> None:
             print(f"  {how}: score at 0.58 {b}/{int(m.sum())}, verifier {right}/{int(m.sum())}")
         del everything
     print(header)
-    if args.write:
-        path = DATA / VERIFIER_FILE
+    if args.write or args.out:
+        path = args.out or DATA / VERIFIER_FILE
         path.write_text(model.dump(header), encoding="utf-8")
         print(f"wrote {path}")
 

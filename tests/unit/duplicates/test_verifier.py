@@ -92,3 +92,18 @@ def test_the_file_round_trips(tmp_path):
     again = Verifier.load(path)
     x = np.linspace(0, 1, len(FEATURES))
     assert again.verdict(x) == pytest.approx(verifier.verdict(x), abs=1e-4)
+
+
+def test_a_best_match_at_the_sure_score_keeps_at_least_its_score_as_verdict():
+    from forum.duplicates.index import SURE_SCORE
+
+    sceptic = Verifier(np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.zeros(len(FEATURES)), -10.0, cut=0.0)
+    index = DuplicateIndex(verifier=sceptic)
+    index.build(THREADS, progress=False)
+    copy = index.query(THREADS[0]["title"], THREADS[0]["body"])[0]
+    assert copy.id == "oil" and copy.score >= SURE_SCORE
+    assert copy.verdict == pytest.approx(copy.score, abs=1e-4)
+    assert index.duplicate_of([copy]) is not None
+    weaker = index.query("Yaris oil", "")
+    assert weaker and weaker[0].score < SURE_SCORE
+    assert weaker[0].verdict < 0.01 and index.duplicate_of(weaker) is None
