@@ -379,39 +379,67 @@ def _needed_families(names: tuple[str, ...]) -> frozenset[str]:
 _PLANS: dict[tuple[str, ...], tuple] = {}
 
 
+_CONTEXT_NAMES = frozenset(name for name, _ in _CONTEXT_SOURCES)
+
+
 def _plan(names: tuple[str, ...]) -> tuple:
-    """Compiled families that `names` needs, and how to compute each name from the hits."""
+    """The families that `names` need, split into those searched for every post and the context
+    families searched only when a feature still depends on them (lazily), and the names."""
     plan = _PLANS.get(names)
     if plan is None:
         unknown = [n for n in names if n not in _CONJUNCTION_OF and n not in _EXCLUSIVE_OF and n not in _FAMILY_NAMES]
         if unknown:
             raise ValueError(f"unknown lexicon feature(s): {unknown}")
         needed = _needed_families(names)
-        families = tuple(entry for entry in _LEXICON if entry[0] in needed)
-        plan = _PLANS[names] = (families, names)
+        eager = tuple(entry for entry in _LEXICON if entry[0] in needed and entry[0] not in _CONTEXT_NAMES)
+        lazy = {entry[0]: entry for entry in _LEXICON if entry[0] in needed and entry[0] in _CONTEXT_NAMES}
+        plan = _PLANS[names] = (eager, lazy, names)
     return plan
 
 
-def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
+def _split_runs(cleaned: str) -> tuple[str, str]:
     thai = " ".join(_THAI_RUNS.findall(cleaned))
     other = " ".join(_NOT_THAI.findall(cleaned)) if len(thai) < len(cleaned) else ""
-    return {name: bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
-            for name, th, ot in families}
+    return thai, other
+
+
+def _search(entry, thai: str, other: str) -> bool:
+    _, th, ot = entry
+    return bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
+
+
+def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
+    thai, other = _split_runs(cleaned)
+    return {entry[0]: _search(entry, thai, other) for entry in families}
+
+
+class _Hits(dict):
+    """Family hits: the eager ones given, a context family searched the first time it is read."""
+
+    def __init__(self, eager: dict[str, bool], lazy: dict, thai: str, other: str):
+        super().__init__(eager)
+        self.lazy, self.thai, self.other = lazy, thai, other
+
+    def __missing__(self, name: str) -> bool:
+        value = self[name] = _search(self.lazy[name], self.thai, self.other)
+        return value
 
 
 def lexicon(cleaned: str, names: tuple[str, ...] = LEXICON_NAMES) -> list[float]:
     """Binary lexicon features `names` (default: all) of a de-obfuscated text (`deobfuscate`).
-    Only the families those names need are searched."""
-    families, names = _plan(tuple(names))
-    hits = _lexicon_hits(cleaned, families)
+    Only the families those names need are searched, and a context family only when the other
+    conditions of its feature already hold."""
+    eager, lazy, names = _plan(tuple(names))
+    thai, other = _split_runs(cleaned)
+    hits = _Hits({entry[0]: _search(entry, thai, other) for entry in eager}, lazy, thai, other)
     values = []
     for name in names:
         if name in _CONJUNCTION_OF:
             a, others = _CONJUNCTION_OF[name]
-            on = hits[a] and any(hits[b] for b in others)
+            on = any(hits[b] for b in others) and hits[a]
         elif name in _EXCLUSIVE_OF:
             a, others, absent = _EXCLUSIVE_OF[name]
-            on = (any(hits[x] for x in a) and (not others or any(hits[b] for b in others))
+            on = ((not others or any(hits[b] for b in others)) and any(hits[x] for x in a)
                   and not any(hits[c] for c in absent))
         else:
             on = hits[name]
