@@ -28,6 +28,7 @@ from sklearn.metrics import average_precision_score
 
 from forum.text import tokenize
 from moderation.features import (
+    LEGACY_LEXICON_NAMES,
     LEXICON_NAMES,
     QUOTED_RUDE_MARKER,
     SIGNAL_NAMES,
@@ -322,6 +323,57 @@ def _joint_search(probs: np.ndarray, truth: np.ndarray, clean: np.ndarray, grids
     return [float(t) for t in choice]
 
 
+# Pass 11: the threshold rule, fixed before any candidate was scored. Per label, on out-of-fold
+# scores: among the thresholds that flag at most PER_LABEL_CLEAN_CAP of the clean posts for that
+# label, those whose F1 is within F1_PLATEAU of the best; the middle of that range. Each label is
+# chosen on its own, so adding hard negatives for one label cannot move another label's threshold
+# (the joint search under one shared cap traded them against each other: "Eighth pass").
+THRESHOLD_RULE = "per_label"  # or "joint" (choose_thresholds, the rule up to pass 10)
+PER_LABEL_CLEAN_CAP = {"lese_majeste": 0.01, "profanity": 0.015, "trading": 0.01, "obscene": 0.01}
+
+
+def choose_thresholds_per_label(probs: np.ndarray, truth: np.ndarray,
+                                caps: dict[str, float] | None = None) -> dict[str, dict[str, float]]:
+    """Flag (and hold) thresholds by the per-label rule above; on a 0.01 grid from 0.05 to 0.95."""
+    caps = PER_LABEL_CLEAN_CAP if caps is None else caps
+    clean = ~truth.any(axis=1)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    chosen: dict[str, dict[str, float]] = {}
+    for j, label in enumerate(LABELS):
+        if not truth[:, j].any():
+            flag = DEFAULT_THRESHOLDS[label]["flag"]
+        else:
+            f1 = np.array([_f1(probs[:, j] >= t, truth[:, j]) for t in grid])
+            if clean.any():
+                rate = np.array([(probs[clean, j] >= t).mean() for t in grid])
+                allowed = rate <= caps[label] + 1e-9
+            else:
+                allowed = np.ones(len(grid), dtype=bool)
+            if not allowed.any():
+                flag = float(grid[-1])
+            else:
+                best = f1[allowed].max()
+                near = grid[allowed & (f1 >= best - F1_PLATEAU)]
+                flag = float(np.round(np.median(near), 2))
+        chosen[label] = {"flag": flag, "hold": round(min(flag + HOLD_MARGIN[label], 0.99), 2)}
+    return chosen
+
+
+_PASS_SUFFIX = re.compile(r"^[a-z_]+(?:-(?P<tag>.+?))?[a-d]?$")
+
+
+def writing_pass(group: str) -> str:
+    """The writing pass of a row's source group, for out-of-fold folds: hand-written files of one
+    pass ("train/profanity-8", "train/clean-8b", "train/multi-8") are one group, so near
+    paraphrases written in one sitting are never on both sides of a fold. Templates, duplicate
+    questions and the older held-out lines keep their own groups."""
+    if not group.startswith("train/"):
+        return group
+    match = _PASS_SUFFIX.match(group[len("train/"):])
+    tag = (match.group("tag") if match else None) or "1"
+    return "pass/" + re.sub(r"[a-d]$", "", tag)
+
+
 def _best_f1_thresholds(probs: np.ndarray, truth: np.ndarray) -> dict[str, float]:
     """Per label, the middle of the range of thresholds whose dev F1 is within F1_PLATEAU of the
     best: a small dev split has a jagged F1 curve, and its single best point moves with every
@@ -438,12 +490,21 @@ def train(extra_examples: Iterable[tuple[str, Sequence[str]]] = (), progress: bo
     # oof_probabilities); decisions (extra) join the fit but not the threshold choice.
     bar.set_postfix_str("out-of-fold")
     pool = load_examples(TRAIN_PATH) + dev
-    groups = load_groups(TRAIN_PATH) + load_groups(DEV_PATH)
+    groups = [writing_pass(g) for g in load_groups(TRAIN_PATH) + load_groups(DEV_PATH)]
     oof = oof_probabilities(pool, groups)
     truth = _matrix(pool).astype(bool)
-    metadata["threshold_method"] = (f"out-of-fold scores of train + dev, {OOF_FOLDS} folds grouped by source; "
-                                    f"best worst-label F1 + {F1_SUM_WEIGHT} x sum of F1s with <= {CLEAN_FLAG_TARGET} of clean posts flagged")
-    metadata["thresholds"] = choose_thresholds(oof, truth)
+    if THRESHOLD_RULE == "per_label":
+        metadata["threshold_method"] = (
+            f"out-of-fold scores of train + dev, {OOF_FOLDS} folds grouped by writing pass; per label, the middle "
+            f"of the thresholds within {F1_PLATEAU} of the best F1 among those flagging at most "
+            + " / ".join(f"{PER_LABEL_CLEAN_CAP[label]}" for label in LABELS) + " of clean posts")
+        metadata["thresholds"] = choose_thresholds_per_label(oof, truth)
+    else:
+        metadata["threshold_method"] = (f"out-of-fold scores of train + dev, {OOF_FOLDS} folds grouped by writing pass; "
+                                        f"best worst-label F1 + {F1_SUM_WEIGHT} x sum of F1s with <= {CLEAN_FLAG_TARGET} of clean posts flagged")
+        metadata["thresholds"] = choose_thresholds(oof, truth)
+    if os.environ.get("WEBBOARD_MODERATION_OOF_DUMP"):  # for comparing threshold rules without refitting
+        np.savez_compressed(os.environ["WEBBOARD_MODERATION_OOF_DUMP"], oof=oof, truth=truth)
     metadata["oof_evaluation"] = _rates(oof, truth, metadata["thresholds"])
     bar.set_postfix_str("evaluate")
     heldout = load_examples(HELDOUT_PATH)
@@ -521,7 +582,9 @@ def load(directory: str | os.PathLike = DEFAULT_MODEL_DIR) -> ModerationModel:
         raise ModelArtifactError(
             f"model was trained with scikit-learn {metadata.get('sklearn_version')}, "
             f"this is {sklearn.__version__}; retrain with `webboard moderation train`")
-    if (tuple(metadata.get("lexicon", LEXICON_NAMES)) != LEXICON_NAMES
+    lexicon_names = tuple(metadata.get("lexicon", LEGACY_LEXICON_NAMES))
+    if (not set(lexicon_names) <= set(LEXICON_NAMES)
+            or lexicon_names not in (LEGACY_LEXICON_NAMES, LEXICON_NAMES)
             or tuple(metadata.get("signals", SIGNAL_NAMES)) != SIGNAL_NAMES):
         raise ModelArtifactError(
             f"model {metadata.get('model_version')} was trained with other lexicon or signal features; "
@@ -529,6 +592,10 @@ def load(directory: str | os.PathLike = DEFAULT_MODEL_DIR) -> ModerationModel:
     payload = joblib.load(path)
     if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
         raise ModelArtifactError(f"{path} is not a {ARTIFACT_FORMAT} artifact")
+    features = payload.get("features")
+    if tuple(getattr(features, "lexicon_names", ())) != lexicon_names:
+        raise ModelArtifactError(f"{path}: its features compute other lexicon features than its metadata lists; "
+                                 "retrain with `webboard moderation train`")
     return ModerationModel(payload["features"], payload["coef"], payload["intercept"], metadata)
 
 

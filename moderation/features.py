@@ -154,8 +154,7 @@ _RUDE_FAMILIES = ("neg_en", "neg_th", "animal_insult", "slur_women", "body_insul
 def _mask_quoted(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         inner = _deobfuscate_core(_fold_lookalikes(match.group(1)))
-        hits = _lexicon_hits(inner)
-        return QUOTED_RUDE_MARKER if any(hits[name] for name in _RUDE_FAMILIES) else match.group()
+        return QUOTED_RUDE_MARKER if any(lexicon(inner, _RUDE_FAMILIES)) else match.group()
     return _QUOTED.sub(replace, text)
 
 
@@ -300,8 +299,22 @@ def _compile_half(parts: list[str]) -> re.Pattern[str] | None:
 # its other words over the rest; scanning the shorter strings halves the lexicon's cost.
 # Apostrophes between letters are gone from the de-obfuscated text ("i'm" reads "im"): every
 # apostrophe of a pattern is optional, or "i'm an idiot" and "you're" would never match.
+# Context families (pass 11): used only inside the context features below, never features on
+# their own. Who a harsh word is aimed at (a thing, a part, the road, the weather), sincere
+# well-wishing, talk of prices without an offer, plain thanks, a quoted remark refuted.
+_CONTEXT_SOURCES: tuple[tuple[str, str], ...] = (
+    ("thing", r"เครื่องยนต์|เครื่อง|เกียร์|ยาง|แอร์|ลำโพง|ถนน|ทางด่วน|ฝน|น้ำท่วม|รถติด|อากาศ|แดด|เทอร์โบ|แบต|ช่วงล่าง|โช้ค|ระบบ|ดีไซน์|ซอฟต์แวร์|แอป|จอ|หลุม|ฝุ่น|ไฟหน้า|เบรก|คลัตช์|ครัช|กระจก|เบาะ|ท่อ|หม้อน้ำ|พวงมาลัย|ล้อ|สี|ฟิล์ม|กล้อง|ที่จอด|ลานจอด|สะพาน|อะไหล่|น้ำมัน|ตัวถัง|ประตู|กันชน|วิทยุ|เพลง|ร้อน|หนาว|(?<![a-z])(?:turbo|gearbox|transmission|speakers?|stereo|road|roads|rain|weather|traffic|engine|battery|app|software|firmware|design|tyres?|tires?|aircon|a/c|pothole|potholes|suspension|brakes?|clutch|seats?|paint|headlights?|wipers?|screen|infotainment|gps|parking|bridge|heat|humidity|dust|smog|fuel|petrol|diesel|bumper|mirror|horn|exhaust|radio|dashcam|car park|carpark|sat ?nav|update)"),
+    ("wellwish", r"ทรงพระเจริญ|ถวายพระพร|ขอให้ทรง|ขอพระองค์|ขอให้พระองค์|ทรงพระสำราญ|ด้วยเกล้า|สำนึกในพระมหากรุณา|(?<![a-z])(?:long live|god save|wishing (?:his|her) majesty|wish (?:his|her) majesty|good health to|may (?:his|her) majesty|happy birthday to (?:his|her) majesty)"),
+    ("no_sale_word", r"ห้ามขาย|ไม่ขาย|ไม่ได้ขาย|ไม่ได้จะขาย|ไม่ได้คิดจะขาย|ไม่รับขาย|ไม่มีขาย|ไม่ได้ประกาศขาย|ไม่ขายนะ|ยังไม่ขาย|ไม่ปล่อย|(?<![a-z])(?:no selling|not for sale|not selling|no sales|no trading|nothing for sale|isn't for sale|not a sale|no sale)"),
+    ("price_talk", r"ค่าซ่อม|ค่าแรง|ค่าอะไหล่|จ่ายไป|เสียไป|หมดไป|ราคาเท่าไหร่|ราคาเท่าไร|ราคาประมาณ|ราคากลาง|แพง|ถูกกว่า|ใบเสนอราคา|บิล|(?<![a-z])(?:paid|cost me|costs|quoted|quote was|the bill|invoice|how much|price range|overpriced|expensive|cheaper|worth it)"),
+    ("offer", r"สนใจทัก|ทักมา|ทักไลน์|ทักแชท|ทักได้|ติดต่อ|โทร|ไลน์|อินบ็อก|อินบอก|ราคาคุย|ส่งฟรี|พร้อมส่ง|ต่อรอง|เก็บเงินปลายทาง|ขายด่วน|ปล่อยต่อ|(?<![a-z])(?:dm|pm|ib|inbox|line id|call me|text me|wts|(?<!not )(?<!isn.t )(?<!isnt )for sale|selling my|cod|shipping|obo|nego)"),
+    ("thanks", r"ขอบคุณ|ขอบใจ|ขอบพระคุณ|(?<![a-z])(?:thanks|thank you|thx|ty|cheers|much appreciated|grateful)"),
+    ("refute", r"ไม่จริง|ไม่เห็นด้วย|ไม่ใช่เลย|ไม่ถูกต้อง|ไร้สาระ|อย่าเหมารวม|เหมารวม|ไม่ยุติธรรม|ไม่แฟร์|ผิดแล้ว|ไม่ควรพูด|ไม่ควรใช้คำ|ไม่โอเค|(?<![a-z])(?:not true|nonsense|disagree|don't agree|that's wrong|is wrong|unfair|stereotype|generalis|generaliz|not ok|not okay|uncalled for|out of line|rubbish claim|myth)"),
+)
+
 _LEXICON = tuple((name, *map(_compile_half, _split_alternatives(pattern.replace("'", "'?"))))
-                 for name, pattern in _LEXICON_SOURCES)
+                 for name, pattern in _LEXICON_SOURCES + _CONTEXT_SOURCES)
+_FAMILY_NAMES = tuple(name for name, _ in _LEXICON_SOURCES)
 _NOT_THAI = re.compile(rf"[^{_T}]+")
 _THAI_RUNS = re.compile(rf"[{_T}][{_T} ]*")
 _CONJUNCTIONS = (
@@ -324,29 +337,113 @@ _CONJUNCTIONS = (
     ("quoted&neg", "quote_marks", ("neg_en", "neg_th", "animal_insult", "slur_women", "body_insult")),
     ("innuendo&family", "innuendo", ("family",)),
 )
+_PEOPLE = ("second_person", "group", "organisation", "royal", "royal_oblique", "animal_insult", "slur_women",
+           "body_insult", "curse_wish")
+# (name, any of these, and any of these (empty: no condition), and none of these).
 # A rude word in a post that speaks of the writer and names no one else (no "you", no group, no
 # organisation, no royal referent): the shape of self-deprecation, not of an insult.
+# Pass 11: a harsh word where only things are named (a turbo, the road, the rain) and no person,
+# group, organisation or royal referent; well-wishing with no grievance, harsh word, sarcasm or
+# defiling; "no selling" or price talk with no offer; thanks with no harsh word, sarcasm or mishap.
 _EXCLUSIVE = (
-    ("self_only&neg", "first_person", ("neg_en", "neg_th"), ("second_person", "group", "organisation", "royal")),
+    ("self_only&neg", ("first_person",), ("neg_en", "neg_th"), ("second_person", "group", "organisation", "royal")),
+    ("thing_only&neg", ("thing",), ("neg_en", "neg_th"), _PEOPLE + ("sarcasm",)),
+    ("wellwish_only", ("wellwish",), (), ("grievance", "neg_en", "neg_th", "sarcasm", "royal_defile", "animal_insult")),
+    ("no_sale", ("no_sale_word", "price_talk"), (), ("offer",)),
+    ("thanks_only", ("thanks",), (), ("neg_en", "neg_th", "sarcasm", "mishap", "animal_insult", "slur_women", "body_insult")),
+    ("refute&quote", ("refute",), ("quote_report", "quote_marks", "quoted_rude"), ()),
 )
-LEXICON_NAMES = (tuple(name for name, _, _ in _LEXICON) + tuple(name for name, _, _ in _CONJUNCTIONS)
+LEXICON_NAMES = (_FAMILY_NAMES + tuple(name for name, _, _ in _CONJUNCTIONS)
                  + tuple(name for name, *_ in _EXCLUSIVE))
+# The lexicon of models trained before pass 11 (their regressions have these columns only): a
+# model's features compute the names it was fitted with, so an older artifact keeps loading.
+LEGACY_LEXICON_NAMES = LEXICON_NAMES[:LEXICON_NAMES.index("self_only&neg") + 1]
+_CONJUNCTION_OF = {name: (a, others) for name, a, others in _CONJUNCTIONS}
+_EXCLUSIVE_OF = {name: (a, others, absent) for name, a, others, absent in _EXCLUSIVE}
 
 
-def _lexicon_hits(cleaned: str) -> dict[str, bool]:
+def _needed_families(names: tuple[str, ...]) -> frozenset[str]:
+    needed: set[str] = set()
+    for name in names:
+        if name in _CONJUNCTION_OF:
+            a, others = _CONJUNCTION_OF[name]
+            needed |= {a, *others}
+        elif name in _EXCLUSIVE_OF:
+            a, others, absent = _EXCLUSIVE_OF[name]
+            needed |= {*a, *others, *absent}
+        else:
+            needed.add(name)
+    return frozenset(needed)
+
+
+_PLANS: dict[tuple[str, ...], tuple] = {}
+
+
+_CONTEXT_NAMES = frozenset(name for name, _ in _CONTEXT_SOURCES)
+
+
+def _plan(names: tuple[str, ...]) -> tuple:
+    """The families that `names` need, split into those searched for every post and the context
+    families searched only when a feature still depends on them (lazily), and the names."""
+    plan = _PLANS.get(names)
+    if plan is None:
+        unknown = [n for n in names if n not in _CONJUNCTION_OF and n not in _EXCLUSIVE_OF and n not in _FAMILY_NAMES]
+        if unknown:
+            raise ValueError(f"unknown lexicon feature(s): {unknown}")
+        needed = _needed_families(names)
+        eager = tuple(entry for entry in _LEXICON if entry[0] in needed and entry[0] not in _CONTEXT_NAMES)
+        lazy = {entry[0]: entry for entry in _LEXICON if entry[0] in needed and entry[0] in _CONTEXT_NAMES}
+        plan = _PLANS[names] = (eager, lazy, names)
+    return plan
+
+
+def _split_runs(cleaned: str) -> tuple[str, str]:
     thai = " ".join(_THAI_RUNS.findall(cleaned))
     other = " ".join(_NOT_THAI.findall(cleaned)) if len(thai) < len(cleaned) else ""
-    return {name: bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
-            for name, th, ot in _LEXICON}
+    return thai, other
 
 
-def lexicon(cleaned: str) -> list[float]:
-    """Binary lexicon features of a de-obfuscated text (`deobfuscate`)."""
-    hits = _lexicon_hits(cleaned)
-    values = [1.0 if hits[name] else 0.0 for name, _, _ in _LEXICON]
-    values += [1.0 if hits[a] and any(hits[b] for b in others) else 0.0 for _, a, others in _CONJUNCTIONS]
-    values += [1.0 if hits[a] and any(hits[b] for b in others) and not any(hits[c] for c in absent) else 0.0
-               for _, a, others, absent in _EXCLUSIVE]
+def _search(entry, thai: str, other: str) -> bool:
+    _, th, ot = entry
+    return bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
+
+
+def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
+    thai, other = _split_runs(cleaned)
+    return {entry[0]: _search(entry, thai, other) for entry in families}
+
+
+class _Hits(dict):
+    """Family hits: the eager ones given, a context family searched the first time it is read."""
+
+    def __init__(self, eager: dict[str, bool], lazy: dict, thai: str, other: str):
+        super().__init__(eager)
+        self.lazy, self.thai, self.other = lazy, thai, other
+
+    def __missing__(self, name: str) -> bool:
+        value = self[name] = _search(self.lazy[name], self.thai, self.other)
+        return value
+
+
+def lexicon(cleaned: str, names: tuple[str, ...] = LEXICON_NAMES) -> list[float]:
+    """Binary lexicon features `names` (default: all) of a de-obfuscated text (`deobfuscate`).
+    Only the families those names need are searched, and a context family only when the other
+    conditions of its feature already hold."""
+    eager, lazy, names = _plan(tuple(names))
+    thai, other = _split_runs(cleaned)
+    hits = _Hits({entry[0]: _search(entry, thai, other) for entry in eager}, lazy, thai, other)
+    values = []
+    for name in names:
+        if name in _CONJUNCTION_OF:
+            a, others = _CONJUNCTION_OF[name]
+            on = any(hits[b] for b in others) and hits[a]
+        elif name in _EXCLUSIVE_OF:
+            a, others, absent = _EXCLUSIVE_OF[name]
+            on = ((not others or any(hits[b] for b in others)) and any(hits[x] for x in a)
+                  and not any(hits[c] for c in absent))
+        else:
+            on = hits[name]
+        values.append(1.0 if on else 0.0)
     return values
 
 
@@ -556,7 +653,8 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         words = [self._words(c) for c in cleaned]
         sig = np.asarray([_signals_of_view(_signal_view_normalized(n)) for n in normalized],
                          dtype=np.float64).reshape(len(texts), len(_SIGNALS)) * self.signal_weight
-        lex = np.asarray([lexicon(c) for c in cleaned], dtype=np.float64).reshape(len(texts), len(LEXICON_NAMES))
+        names = self.lexicon_names
+        lex = np.asarray([lexicon(c, names) for c in cleaned], dtype=np.float64).reshape(len(texts), len(names))
         return chars, words, np.hstack([sig, lex * self.lexicon_weight])
 
     def _words(self, cleaned: str) -> list[str]:
@@ -571,7 +669,14 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         self.fit_transform(texts)
         return self
 
+    @property
+    def lexicon_names(self) -> tuple[str, ...]:
+        """The lexicon features this instance computes: all of LEXICON_NAMES when fitted now; an
+        artifact fitted before pass 11 (no `lexicon_names_`) keeps LEGACY_LEXICON_NAMES."""
+        return getattr(self, "lexicon_names_", LEGACY_LEXICON_NAMES)
+
     def fit_transform(self, texts, y=None):
+        self.lexicon_names_ = tuple(LEXICON_NAMES)
         chars, words, sig = self._views(list(texts))
         self.char_vectorizer_ = TfidfVectorizer(
             analyzer="char", ngram_range=tuple(self.char_ngrams), min_df=2,
@@ -627,9 +732,10 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         word_docs = np.repeat(np.arange(n, dtype=np.int64), np.fromiter(map(len, tokens), dtype=np.int64, count=n))
         known = word_ids > 0
         n_signals = len(_SIGNALS)
-        sig = np.asarray([_signals_of_view(_signal_view_normalized(t)) + lexicon(c)
+        names = self.lexicon_names
+        sig = np.asarray([_signals_of_view(_signal_view_normalized(t)) + lexicon(c, names)
                           for t, c in zip(normalized, cleaned)],
-                         dtype=np.float64).reshape(n, n_signals + len(LEXICON_NAMES))
+                         dtype=np.float64).reshape(n, n_signals + len(names))
         blocks = [
             _tfidf_block(char_docs, char_ids, char_idf, n, word_offset, 0),
             _tfidf_block(word_docs[known], word_ids[known] - 1, word_idf, n, signal_offset - word_offset, word_offset),
@@ -641,12 +747,12 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         rows = np.concatenate([b[0] for b in blocks])
         cols = np.concatenate([b[1] for b in blocks])
         values = np.concatenate([b[2] for b in blocks])
-        return sp.csr_matrix((values, (rows, cols)), shape=(n, signal_offset + n_signals + len(LEXICON_NAMES)))
+        return sp.csr_matrix((values, (rows, cols)), shape=(n, signal_offset + n_signals + len(names)))
 
     def feature_names(self) -> list[str]:
         return (
             [f"c:{n}" for n in self.char_vectorizer_.get_feature_names_out()]
             + [f"w:{n}" for n in self.word_vectorizer_.get_feature_names_out()]
             + [f"s:{n}" for n in SIGNAL_NAMES]
-            + [f"l:{n}" for n in LEXICON_NAMES]
+            + [f"l:{n}" for n in self.lexicon_names]
         )
