@@ -300,16 +300,20 @@ class CoinService:
     async def _append(
         self, user_id: int, amount: int, reason: m.CoinReason, *, now: dt.datetime, post_id: int | None = None,
         redemption_id: int | None = None, actor_id: int | None = None, note: str | None = None,
-        locked: bool = False,
+        locked: bool = False, credited: int | None = None,
     ) -> m.CoinLedgerEntry | None:
         """Adds `amount` to one member's balance and records it; refuses (returns None) when it
         would make the balance negative. Balance row and ledger row change together. `locked`:
-        the caller took `_lock` in this transaction, so the balance row exists."""
+        the caller took `_lock` in this transaction, so the balance row exists. `credited`: the
+        caller added the amount already (`CREDIT_PREPARED`), this is the balance it returned."""
         if amount == 0:
             return None
-        if not locked:
-            await self._ensure_balance_row(user_id)
-        balance = await self.session.scalar(ADD_TO_BALANCE, {"member_id": user_id, "amount": amount})
+        if credited is not None:
+            balance: int | None = credited
+        else:
+            if not locked:
+                await self._ensure_balance_row(user_id)
+            balance = await self.session.scalar(ADD_TO_BALANCE, {"member_id": user_id, "amount": amount})
         if balance is None:
             return None
         # A prepared INSERT, not the unit of work (forum.core_writes): every published post writes one.
@@ -379,9 +383,8 @@ class CoinService:
                 "member_id": user.id, "last_entry_id": prepared.last_entry_id, "post_id": post_id,
                 "reason": reason, "amount": prepared.amount})
             if balance is not None:
-                return await insert_row(self.session, m.CoinLedgerEntry, user_id=user.id, amount=prepared.amount,
-                                        balance_after=int(balance), reason=reason, post_id=post_id,
-                                        redemption_id=None, actor_id=None, note=None, created_at=now)
+                return await self._append(user.id, prepared.amount, reason, now=now, post_id=post_id,
+                                          credited=int(balance))
         rules = await self.rules()
         amount = rules.amount(reason)
         if amount <= 0:
