@@ -203,6 +203,9 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
                     _run, adapter.turn, operation, parameters, many)
         except Exception as error:
             adapter.in_transaction = True  # unknown after a failure: let commit/rollback reach SQLite
+            # Some errors end SQLite's transaction, and a next write would then wait for the turn
+            # again, which must not happen on the loop's thread: it hops (and holds again after).
+            adapter.holding = False
             adapter._handle_exception(error)
         if in_tx and not adapter.in_transaction:  # this statement began a write transaction
             adapter.write_started = time.perf_counter()

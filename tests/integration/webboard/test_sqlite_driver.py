@@ -238,6 +238,8 @@ async def test_a_failing_statement_after_the_first_write_rolls_back_the_whole_tr
             with pytest.raises(IntegrityError):  # raised on the loop's thread, as a DBAPI error
                 await conn.execute(text("INSERT INTO notes (body) VALUES ('post')"))
             assert where_run[-1] == ("INSERT", True)
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('after the error')"))
+            assert where_run[-1] == ("INSERT", False)  # after a failure the next write hops
             await conn.rollback()
         async with other.connect() as conn:  # nothing half saved, and the turn was given back
             assert (await conn.execute(text("SELECT count(*) FROM notes"))).scalar() == 0
