@@ -214,6 +214,8 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             adapter.holding = adapter.nested = False
         elif keyword.startswith(_WRITES):
             adapter.holding = True
+            if adapter.write_started is None:  # (a connection's very first statement): the budget's start
+                adapter.write_started = time.perf_counter()
         self.description = description
         if description:
             self.lastrowid = self.rowcount = -1
