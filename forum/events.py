@@ -5,6 +5,8 @@ Handlers run inside the emitting request's transaction and must not commit. Subs
 time of the feature module; `forum.app.create_app` imports every feature.
 
 Events and their payloads (keyword arguments after the session):
+- "post.saving": draft (posting.Draft): a new thread or reply about to be written (hooks have run, its
+  visibility is final); reads only, results kept in `draft.prepared` for the "post.created" part
 - "post.created": post (models.Post), thread (models.Thread), draft (posting.Draft)
 - "post.visibility_changed": post, thread, before (Visibility), after (Visibility), actor (User | None)
 - "membership.ended": user (models.User), reason (str)

@@ -13,6 +13,16 @@ process's writer lock and then a lock file next to the database, so the processe
 for SQLite's write lock instead of polling it through SQLite's busy handler, whose sleeps grow to
 100 ms: under 16 concurrent posters a waiting writer kept losing to newcomers for seconds.
 
+Once a transaction has written (it holds SQLite's write lock and the writers' turn), its next
+statements run on the event loop's thread, straight on the sqlite3 connection (`OneHopCursor`):
+from the first write to the commit no other request's Python runs between the statements of the
+transaction holding the lock, which every writer of every process is waiting for. Each statement
+after the first write is a point write or check (about 0.1 ms); the statements before it (reads,
+and the first write, which may wait for the lock) still run on aiosqlite's thread, and so do the
+commit, a rollback, statements inside a SAVEPOINT, and any statement once the transaction has
+held the lock longer than `OneHopConnection.SYNC_BUDGET_S` (a long batch then gives the loop back
+between its statements as before).
+
 Used through `create_async_engine(..., module=dbapi())`, so URLs stay `sqlite+aiosqlite://`."""
 
 from __future__ import annotations
@@ -38,12 +48,18 @@ from sqlalchemy.util.concurrency import await_only
 log = logging.getLogger(__name__)
 
 # The statements with which Python's sqlite3 opens a write transaction (its implicit BEGIN is
-# issued before INSERT, UPDATE, DELETE and REPLACE), and an explicit BEGIN.
-_WRITE_STARTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN")
+# issued before INSERT, UPDATE, DELETE and REPLACE), an explicit BEGIN, and a SAVEPOINT outside a
+# transaction (SQLite opens one; SQLAlchemy's `begin_nested` on a fresh connection does that).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_WRITE_STARTS = (*_WRITES, "BEGIN", "SAVEPOINT")
+
+
+def _keyword(operation: str) -> str:
+    return operation.lstrip()[:9].upper()
 
 
 def _starts_write(raw: sqlite3.Connection, operation: str) -> bool:
-    return not raw.in_transaction and operation.lstrip()[:7].upper().startswith(_WRITE_STARTS)
+    return not raw.in_transaction and _keyword(operation).startswith(_WRITE_STARTS)
 
 
 class WriteGate:
@@ -112,7 +128,8 @@ def gate_for(database: Any) -> WriteGate | None:
 
 
 class Turn:
-    """A connection's hold on its gate (used on the connection's own thread only)."""
+    """A connection's hold on its gate (used by one statement at a time: on aiosqlite's thread, or
+    on the event loop's once the transaction holds the lock)."""
 
     __slots__ = ("gate", "timeout_s", "held")
 
@@ -161,20 +178,44 @@ def _end(raw: sqlite3.Connection, turn: Turn, commit: bool) -> None:
             turn.give_back()
 
 
+async def _no_wait() -> None:
+    return None
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def _call(self, operation: Any, parameters: Any, many: bool) -> None:
         adapter: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
+        keyword = _keyword(operation)
+        if keyword.startswith("SAVEPOINT"):
+            adapter.nested = True  # until the transaction ends: every statement hops, as before
         try:
-            description, rows, lastrowid, rowcount, in_tx = adapter.run_on_thread(_run, adapter.turn, operation,
-                                                                                   parameters, many)
+            if adapter.holding and not adapter.nested and adapter.within_budget():
+                # The transaction has written: it holds the lock. No hop (see the module's docstring).
+                description, rows, lastrowid, rowcount, in_tx = _run(adapter.raw(), adapter.turn, operation,
+                                                                     parameters, many)
+                # SQLAlchemy's AsyncConnection.execute insists on an await; this one never suspends,
+                # so the event loop does not run anything else.
+                adapter.await_(_no_wait())
+            else:
+                description, rows, lastrowid, rowcount, in_tx = adapter.run_on_thread(
+                    _run, adapter.turn, operation, parameters, many)
         except Exception as error:
             adapter.in_transaction = True  # unknown after a failure: let commit/rollback reach SQLite
+            # Some errors end SQLite's transaction, and a next write would then wait for the turn
+            # again, which must not happen on the loop's thread: it hops (and holds again after).
+            adapter.holding = False
             adapter._handle_exception(error)
         if in_tx and not adapter.in_transaction:  # this statement began a write transaction
             adapter.write_started = time.perf_counter()
         adapter.in_transaction = in_tx
+        if not in_tx:  # autocommitted, or no transaction left: the next write starts afresh
+            adapter.holding = adapter.nested = False
+        elif keyword.startswith(_WRITES):
+            adapter.holding = True
+            if adapter.write_started is None:  # (a connection's very first statement): the budget's start
+                adapter.write_started = time.perf_counter()
         self.description = description
         if description:
             self.lastrowid = self.rowcount = -1
@@ -193,12 +234,32 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     # The instance dict holds `in_transaction` (the parent's slots are for SQLAlchemy's own use).
 
+    # A transaction that has held the lock this long runs its next statements on aiosqlite's
+    # thread again, giving the event loop back between them: what a statement may keep the loop
+    # waiting is bounded by this plus that one statement.
+    SYNC_BUDGET_S = 0.020
+
     def __init__(self, dbapi: Any, connection: aiosqlite.Connection, gate: WriteGate | None = None,
                  busy_ms: int = 10000) -> None:
         super().__init__(dbapi, connection)
         self.in_transaction = True  # until the first statement says otherwise
         self.write_started: float | None = None
         self.turn = Turn(gate, busy_ms / 1000)
+        # The open transaction has written (INSERT, UPDATE, DELETE, REPLACE): it holds SQLite's
+        # write lock, and its next statements run on the loop's thread. `nested`: it has used a
+        # SAVEPOINT, and keeps every statement on aiosqlite's thread until it ends.
+        self.holding = False
+        self.nested = False
+
+    def raw(self) -> sqlite3.Connection:
+        connection = self._connection
+        if not connection._running or connection._connection is None:
+            raise ValueError("no active connection")
+        return connection._connection
+
+    def within_budget(self) -> bool:
+        started = self.write_started
+        return started is None or time.perf_counter() - started < self.SYNC_BUDGET_S
 
     def run_on_thread(self, fn: Any, *args: Any) -> Any:
         connection = self._connection
@@ -216,6 +277,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def execute(self, *args: Any, **kw: Any) -> Any:
         self.in_transaction = True
+        self.nested = True  # the stock path (unused by SQLAlchemy's statements): hop until the end
         return super().execute(*args, **kw)
 
     def close(self) -> None:
@@ -239,7 +301,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             self._handle_exception(error)
         finally:
             self._log_slow_write(commit)
-        self.in_transaction = False
+        self.in_transaction = self.holding = self.nested = False
 
     def _log_slow_write(self, commit: bool) -> None:
         started, self.write_started = self.write_started, None
@@ -261,6 +323,9 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> Any:
         if kw.get("async_fallback") or kw.get("async_creator_fn"):
             return super().connect(*arg, **kw)
+        # The sqlite3 connection is also used from the event loop's thread (statements after a
+        # transaction's first write); never at once: each statement is awaited before the next.
+        kw.setdefault("check_same_thread", False)
         connection = self.aiosqlite.connect(*arg, **kw)
         # As SQLAlchemy's adapter does: the worker thread never holds up interpreter exit (before
         # aiosqlite 0.22 the connection object was the thread itself).

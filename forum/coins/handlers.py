@@ -25,19 +25,46 @@ async def _author(session: AsyncSession, post: m.Post) -> m.User | None:
     return await session.get(m.User, post.author_id)
 
 
-async def _credit_post(session: AsyncSession, post: m.Post, thread: m.Thread, author: m.User) -> None:
+def _post_reason(is_opening: bool, thread: m.Thread | None, author_id: int) -> m.CoinReason | None:
+    """What a published post earns its author first: a thread, or a reply in someone else's thread."""
+    if is_opening:
+        return m.CoinReason.THREAD
+    if thread is None or thread.author_id == author_id:
+        return None
+    return m.CoinReason.REPLY
+
+
+async def _credit_post(session: AsyncSession, post: m.Post, thread: m.Thread, author: m.User,
+                       prepared: service.PreparedEarning | None = None) -> None:
     """A published thread or reply earns its author; a reply in one's own thread does not."""
     coins = _coins(session)
-    now = service.clock()
-    if post.is_opening:
-        await coins.earn(author, m.CoinReason.THREAD, post_id=post.id, now=now)
+    now = prepared.now if prepared is not None else service.clock()
+    reason = _post_reason(post.is_opening, thread, post.author_id)
+    if reason is None:
         return
-    if thread.author_id == post.author_id:
+    await coins.earn(author, reason, post_id=post.id, now=now, prepared=prepared)
+    if reason != m.CoinReason.REPLY:
         return
-    await coins.earn(author, m.CoinReason.REPLY, post_id=post.id, now=now)
     if thread.kind == m.ThreadKind.QUESTION and author.is_guru:
         # A guru answer held by moderation and approved later: its guru-answer coins are due now.
         await coins.earn(author, m.CoinReason.GURU_ANSWER, post_id=post.id, now=now)
+
+
+PREPARED = "coins"  # the key of a draft's `prepared` entry
+
+
+@events.subscribe("post.saving")
+async def on_post_saving(session: AsyncSession, *, draft: Any, **_: Any) -> None:
+    """Before a new post is written: the reads of its earning (rules, the author's ledger, today's
+    earnings), so that on SQLite only writes remain once the post's INSERT holds the write lock.
+    `on_post_created` credits with them, or by the full path when the author's coins changed since."""
+    if draft.action == "edit" or draft.visibility != PUBLISHED:
+        return
+    reason = _post_reason(draft.action == "thread", draft.thread, draft.author.id)
+    if reason is None or (reason == m.CoinReason.REPLY and draft.thread.kind == m.ThreadKind.QUESTION
+                          and draft.author.is_guru):
+        return  # a guru answer earns twice: the full path for both
+    draft.prepared[PREPARED] = await _coins(session).prepare_earning(draft.author, reason, service.clock())
 
 
 @events.subscribe("post.created")
@@ -47,8 +74,9 @@ async def on_post_created(session: AsyncSession, *, post: m.Post, thread: m.Thre
         return  # held: nothing until a moderator approves it
     thread = thread or await session.get(m.Thread, post.thread_id)
     author = getattr(draft, "author", None) or await _author(session, post)
+    prepared = getattr(draft, "prepared", {}).get(PREPARED)
     if thread is not None and author is not None:
-        await _credit_post(session, post, thread, author)
+        await _credit_post(session, post, thread, author, prepared)
 
 
 @events.subscribe("post.visibility_changed")

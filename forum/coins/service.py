@@ -196,6 +196,55 @@ LOCK = text(
     "INSERT INTO coin_balances (user_id, balance) VALUES (:member_id, 0) "
     "ON CONFLICT (user_id) DO UPDATE SET balance = coin_balances.balance RETURNING coin_balances.balance"
 ).bindparams(bindparam("member_id", type_=BigInteger)).columns(balance=Integer)
+# What a published post's earning needs to know, read before the post's INSERT (SQLite: outside the
+# write lock): the coin rules, the author's balance (None: no row yet), the id of their latest
+# ledger row and what they earned today. One statement.
+_LAST_ENTRY = select(func.coalesce(func.max(_LEDGER.id), 0)).where(_LEDGER.user_id == bindparam("user_id"))
+EARNING_PREREAD = select(
+    RULES.scalar_subquery().label("rules"),
+    select(_BALANCES.c.balance).where(_BALANCES.c.user_id == bindparam("user_id")).scalar_subquery().label("balance"),
+    _LAST_ENTRY.scalar_subquery().label("last_entry_id"),
+    EARNED_TODAY.scalar_subquery().label("today"),
+)
+
+
+def _credit_prepared() -> Any:
+    """Adds a prepared earning to the balance, only if the member's ledger is as it was read (no
+    row added since: every change to a member's coins adds one) and this post has not earned it
+    yet; returns the new balance, or None when either changed (the caller then takes the full
+    path). On SQLite the statement runs under the write lock, so it sees every committed row."""
+    last_reversal = select(func.max(_LEDGER.id)).where(
+        _LEDGER.user_id == bindparam("member_id"), _LEDGER.post_id == bindparam("post_id"),
+        _LEDGER.reason == m.CoinReason.REVERSAL).scalar_subquery()
+    already = select(_LEDGER.id).where(
+        _LEDGER.user_id == bindparam("member_id"), _LEDGER.post_id == bindparam("post_id"),
+        _LEDGER.reason == bindparam("reason"), _LEDGER.actor_id.is_(None),
+        _LEDGER.id > func.coalesce(last_reversal, 0),
+    ).exists()
+    last_entry = select(func.coalesce(func.max(_LEDGER.id), 0)).where(_LEDGER.user_id == bindparam("member_id"))
+    return (
+        update(_BALANCES).where(_BALANCES.c.user_id == bindparam("member_id"),
+                                last_entry.scalar_subquery() == bindparam("last_entry_id"), ~already)
+        .values(balance=_BALANCES.c.balance + bindparam("amount")).returning(_BALANCES.c.balance)
+    )
+
+
+CREDIT_PREPARED = _credit_prepared()
+
+
+@dataclass(frozen=True)
+class PreparedEarning:
+    """A post's earning worked out before the post is written (`CoinService.prepare_earning`):
+    `amount` 0 means nothing is due (the rule pays nothing, or the daily cap is reached: today's
+    earnings only grow, so that stays true)."""
+
+    user_id: int
+    reason: m.CoinReason
+    amount: int
+    now: dt.datetime
+    last_entry_id: int
+
+
 # Makes sure a member has a balance row (nothing when there is one); text for the same reason.
 ENSURE_BALANCE = text(
     "INSERT INTO coin_balances (user_id, balance) VALUES (:member_id, 0) ON CONFLICT (user_id) DO NOTHING"
@@ -209,7 +258,10 @@ class CoinService:
 
     # -- settings ------------------------------------------------------------------------
     async def rules(self) -> CoinRules:
-        value = await self.session.scalar(RULES, {"settings_key": SETTINGS_KEY})
+        return self._rules_from(await self.session.scalar(RULES, {"settings_key": SETTINGS_KEY}))
+
+    @staticmethod
+    def _rules_from(value: Any) -> CoinRules:
         stored = value if isinstance(value, dict) else {}
         known = {f.name for f in fields(CoinRules)}
         return CoinRules(**{k: int(v) for k, v in stored.items() if k in known and isinstance(v, int)})
@@ -248,16 +300,20 @@ class CoinService:
     async def _append(
         self, user_id: int, amount: int, reason: m.CoinReason, *, now: dt.datetime, post_id: int | None = None,
         redemption_id: int | None = None, actor_id: int | None = None, note: str | None = None,
-        locked: bool = False,
+        locked: bool = False, credited: int | None = None,
     ) -> m.CoinLedgerEntry | None:
         """Adds `amount` to one member's balance and records it; refuses (returns None) when it
         would make the balance negative. Balance row and ledger row change together. `locked`:
-        the caller took `_lock` in this transaction, so the balance row exists."""
+        the caller took `_lock` in this transaction, so the balance row exists. `credited`: the
+        caller added the amount already (`CREDIT_PREPARED`), this is the balance it returned."""
         if amount == 0:
             return None
-        if not locked:
-            await self._ensure_balance_row(user_id)
-        balance = await self.session.scalar(ADD_TO_BALANCE, {"member_id": user_id, "amount": amount})
+        if credited is not None:
+            balance: int | None = credited
+        else:
+            if not locked:
+                await self._ensure_balance_row(user_id)
+            balance = await self.session.scalar(ADD_TO_BALANCE, {"member_id": user_id, "amount": amount})
         if balance is None:
             return None
         # A prepared INSERT, not the unit of work (forum.core_writes): every published post writes one.
@@ -289,13 +345,46 @@ class CoinService:
         return int(total or 0)
 
     # -- earning -------------------------------------------------------------------------
+    async def prepare_earning(self, user: m.User, reason: m.CoinReason, now: dt.datetime) -> PreparedEarning | None:
+        """The reads of a new post's earning, done before the post's INSERT so that, on SQLite, only
+        writes remain under the write lock (`earn(..., prepared=)`). None: no preparation (not
+        SQLite, no balance row yet, an ended membership), and `earn` takes its full path."""
+        bind = self.session.bind
+        if reason not in EARNINGS or user.status in ENDED or bind is None or bind.dialect.name != "sqlite":
+            # (PostgreSQL locks the member's row only, so nothing waits on the reads there; and its
+            # UPDATE would not see a ledger row committed while it waited for that lock.)
+            return None
+        day_start, day_end = bangkok_day(now)
+        row = (await self.session.execute(EARNING_PREREAD, {
+            "settings_key": SETTINGS_KEY, "user_id": user.id, "day_start": day_start, "day_end": day_end,
+        })).one()
+        if row.balance is None:
+            return None
+        rules = self._rules_from(row.rules)
+        amount = rules.amount(reason)
+        if rules.daily_cap > 0:
+            amount = min(amount, rules.daily_cap - int(row.today or 0))
+        return PreparedEarning(user.id, reason, max(amount, 0), now, int(row.last_entry_id))
+
     async def earn(
-        self, user: m.User, reason: m.CoinReason, *, post_id: int, now: dt.datetime, actor_id: int | None = None
+        self, user: m.User, reason: m.CoinReason, *, post_id: int, now: dt.datetime, actor_id: int | None = None,
+        prepared: PreparedEarning | None = None,
     ) -> m.CoinLedgerEntry | None:
         """Credits one earning, once per (post, reason, actor) until the post's earnings are
-        reversed, within the daily cap. Returns the row, or None when nothing was due."""
+        reversed, within the daily cap. Returns the row, or None when nothing was due.
+        `prepared`: what `prepare_earning` read for this member and reason before the post was
+        written; used when nothing changed the member's coins since, else the full path below."""
         if reason not in EARNINGS or user.status in ENDED:
             return None
+        if prepared is not None and prepared.user_id == user.id and prepared.reason == reason and actor_id is None:
+            if prepared.amount <= 0:
+                return None
+            balance = await self.session.scalar(CREDIT_PREPARED, {
+                "member_id": user.id, "last_entry_id": prepared.last_entry_id, "post_id": post_id,
+                "reason": reason, "amount": prepared.amount})
+            if balance is not None:
+                return await self._append(user.id, prepared.amount, reason, now=now, post_id=post_id,
+                                          credited=int(balance))
         rules = await self.rules()
         amount = rules.amount(reason)
         if amount <= 0:

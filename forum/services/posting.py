@@ -47,6 +47,9 @@ class Draft:
     visibility: m.Visibility = m.Visibility.PUBLISHED
     notes: dict[str, Any] = field(default_factory=dict)
     photos: Sequence[Any] = ()  # forum.photos.service.PreparedPhoto: re-encoded and stored, not yet attached
+    # What "post.saving" subscribers read before the post is written, for their "post.created" part
+    # (the coins: forum.coins.handlers), by subscriber.
+    prepared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -111,6 +114,7 @@ class PostingService:
             photos=photos,
         )
         await self._before_save(draft)
+        await self._saving(draft)
         # Everything slow is done before the first INSERT: on SQLite the write lock is held from
         # there to the commit, and every other writer of every process waits that long.
         terms, body_html = search_terms(f"{title}\n{body}"), render_markdown(body)
@@ -143,6 +147,7 @@ class PostingService:
         draft = Draft(action="reply", author=author, body=body, thread=thread, category_id=thread.category_id,
                       photos=photos)
         await self._before_save(draft)
+        await self._saving(draft)
         # Rendered before the INSERT: from there to the commit the post holds SQLite's write lock.
         post = await insert_row(self.session, m.Post, thread_id=thread.id, author_id=author.id, is_opening=False,
                                 body_raw=body, body_html=render_markdown(body), visibility=draft.visibility)
@@ -269,6 +274,11 @@ class PostingService:
                 draft.visibility, draft.notes[photos.NOTE_HELD] = m.Visibility.HELD, True
         for hook in self.hooks:
             await hook.before_save(self.session, draft)
+
+    async def _saving(self, draft: Draft) -> None:
+        """The last step before a new post's first write: "post.saving" subscribers do their reads
+        now (on SQLite, from the first INSERT to the commit every writer waits for this one)."""
+        await events.emit("post.saving", self.session, draft=draft)
 
     async def _after_save(self, draft: Draft, post: m.Post) -> None:
         if draft.photos:

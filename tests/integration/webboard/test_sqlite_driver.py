@@ -179,3 +179,103 @@ async def test_writers_of_another_process_are_waited_for_through_the_lock_file(e
     finally:
         os.close(fd)
         await waiting.dispose()
+
+
+# -- a transaction holding the lock runs its next statements on the loop's thread ----------------
+
+@pytest.fixture
+def where_run(monkeypatch):
+    """(statement keyword, whether it ran on the event loop's thread) for every statement."""
+    import threading
+
+    seen: list[tuple[str, bool]] = []
+    original = sqlite_driver._run
+    loop_thread = threading.get_ident()
+
+    def recording(raw, turn, operation, parameters, many):
+        seen.append((operation.split()[0].upper(), threading.get_ident() == loop_thread))
+        return original(raw, turn, operation, parameters, many)
+
+    monkeypatch.setattr(sqlite_driver, "_run", recording)
+    return seen
+
+
+async def test_statements_after_a_transactions_first_write_run_on_the_loop_and_those_before_it_off_it(
+        engine, where_run, hops):
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        where_run.clear()
+        hops.clear()
+        await conn.execute(text("SELECT count(*) FROM notes"))  # a read: no transaction, off the loop
+        await conn.execute(text("INSERT INTO notes (body) VALUES ('a')"))  # the first write waits for the lock off it
+        await conn.execute(text("UPDATE notes SET body = 'b' WHERE body = 'a'"))  # holding the lock: on the loop
+        assert (await conn.execute(text("SELECT body FROM notes"))).scalars().all() == ["b"]  # also a read
+        await conn.commit()  # the commit keeps its hop
+        await conn.execute(text("SELECT count(*) FROM notes"))  # after the commit: off the loop again
+        await conn.execute(text("INSERT INTO notes (body) VALUES ('c')"))
+        await conn.commit()
+    assert where_run == [("SELECT", False), ("INSERT", False), ("UPDATE", True), ("SELECT", True),
+                         ("SELECT", False), ("INSERT", False)]
+    assert hops == ["recording", "recording", "_end", "recording", "recording", "_end"]  # the commits hop
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT body FROM notes ORDER BY id"))).scalars().all() == ["b", "c"]
+
+
+async def test_a_transaction_past_its_budget_on_the_loop_hops_again(engine, where_run, monkeypatch):
+    monkeypatch.setattr(sqlite_driver.OneHopConnection, "SYNC_BUDGET_S", 0.0)
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO notes (body) VALUES ('a')"))
+        await conn.execute(text("INSERT INTO notes (body) VALUES ('b')"))
+    assert [on_loop for _, on_loop in where_run] == [False, False]
+
+
+async def test_a_failing_statement_after_the_first_write_rolls_back_the_whole_transaction(engine, tmp_path, where_run):
+    other = impatient_engine(tmp_path / "driver.db", 200)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('post')"))
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('ledger')"))
+            with pytest.raises(IntegrityError):  # raised on the loop's thread, as a DBAPI error
+                await conn.execute(text("INSERT INTO notes (body) VALUES ('post')"))
+            assert where_run[-1] == ("INSERT", True)
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('after the error')"))
+            assert where_run[-1] == ("INSERT", False)  # after a failure the next write hops
+            await conn.rollback()
+        async with other.connect() as conn:  # nothing half saved, and the turn was given back
+            assert (await conn.execute(text("SELECT count(*) FROM notes"))).scalar() == 0
+        async with other.begin() as conn:
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('next')"))
+    finally:
+        await other.dispose()
+
+
+async def test_savepoints_work_and_keep_their_statements_off_the_loop(engine, tmp_path, where_run):
+    other = impatient_engine(tmp_path / "driver.db", 200)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('outer')"))
+            inner = await conn.begin_nested()
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('undone')"))
+            await inner.rollback()
+            with pytest.raises(IntegrityError):
+                async with conn.begin_nested():  # a failed inner step rolls back to its savepoint only
+                    await conn.execute(text("INSERT INTO notes (body) VALUES ('outer')"))
+            async with conn.begin_nested():
+                await conn.execute(text("INSERT INTO notes (body) VALUES ('kept')"))
+            await conn.execute(text("UPDATE notes SET body = body || '!' WHERE body = 'kept'"))
+            await conn.commit()
+        assert where_run[0] == ("INSERT", False)
+        assert all(not on_loop for _, on_loop in where_run[1:])  # from the first SAVEPOINT to the commit
+        # A savepoint that opens the transaction (begin_nested on a fresh connection) takes the
+        # writers' turn, and gives it back when it ends.
+        async with engine.connect() as conn:
+            async with conn.begin_nested():
+                await conn.execute(text("INSERT INTO notes (body) VALUES ('nested first')"))
+            await conn.commit()
+        async with other.begin() as conn:  # would time out at the gate if the turn were kept
+            await conn.execute(text("INSERT INTO notes (body) VALUES ('after')"))
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT body FROM notes ORDER BY id"))).scalars().all() == [
+                "outer", "kept!", "nested first", "after"]
+    finally:
+        await other.dispose()
