@@ -274,7 +274,7 @@ def evade(text: str, rng: random.Random) -> str:
     return text[:target.start()] + new + text[target.end():]
 
 
-FRESH_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
+FRESH_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
 
 
 def read_fresh() -> list[tuple[str, list[str], str]]:

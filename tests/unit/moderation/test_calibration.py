@@ -69,12 +69,12 @@ def test_template_near_copies_are_thinned_per_label_set():
 def test_heldout_splits_include_every_fresh_split_and_never_reach_training():
     fresh = build.read_fresh()
     splits = {kind.split("/")[0] for _, _, kind in fresh}
-    assert {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"} <= splits
+    assert {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10"} <= splits
     train_texts = {json.loads(line)["text"] for line in (build.HERE / "train.jsonl").read_text(encoding="utf-8").splitlines()}
     assert not train_texts & {text for text, _, _ in fresh}
 
 
-@pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9"])
+@pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9", "fresh10"])
 def test_blind_split_has_fresh6s_kind_files_and_labels_on_every_line(split):
     # read_fresh skips lines without a "[labels] " prefix (README prose), so a post written
     # without one would silently vanish from the held-out split: every non-comment line of a

@@ -55,7 +55,7 @@ def test_evaluate_breaks_the_held_out_figures_down_by_split_and_kind(trained_dir
     result = CliRunner().invoke(moderation, ["evaluate", "--model-dir", str(trained_dir), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report["splits"]) == {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"}
+    assert set(report["splits"]) == {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10"}
     assert sum(part["n"] for part in report["splits"].values()) == report["n"]
     for kind in ("fresh/prof_sarcasm", "fresh/obfuscated", "fresh/multi", "fresh/clean_hard", "fresh2/clean",
                  "fresh3/clean_general", "fresh3/clean_hard", "fresh4/prof_sarcasm", "fresh4/clean_hard"):
