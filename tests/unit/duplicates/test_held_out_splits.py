@@ -13,16 +13,12 @@ import pytest
 from forum.duplicates import verifier
 from forum.duplicates.verifier import HELD_OUT_SPLITS, training_queries
 
+from .test_verifier import THREADS as VERIFIER_THREADS
+
 ROOT = Path(__file__).resolve().parents[3]
 
-THREADS = [
-    {"id": "oil", "category": "maintenance", "title": "Yaris 2020 ควรเปลี่ยนน้ำมันเครื่องทุกกี่กิโล",
-     "body": "ใช้น้ำมันเครื่องสังเคราะห์แท้ ขับในเมือง ศูนย์บอกทุก 10,000 กม."},
-    {"id": "horn", "category": "electrical", "title": "Hilux Revo horn not working",
-     "body": "Pressed the horn and nothing happens. Fuse looks fine."},
-    {"id": "mats", "category": "accessories", "title": "Floor mats for Model Y, 3D or rubber?",
-     "body": "Which floor mats fit best and are easy to clean?"},
-]
+# the same three small threads as the verifier's own tests
+THREADS = VERIFIER_THREADS
 
 
 def _trainer():
