@@ -34,6 +34,11 @@ def _post_reason(is_opening: bool, thread: m.Thread | None, author_id: int) -> m
     return m.CoinReason.REPLY
 
 
+def _is_guru_answer(thread: m.Thread, author: m.User) -> bool:
+    """A guru's reply to a question: it earns the guru-answer coins on top of the reply's."""
+    return thread.kind == m.ThreadKind.QUESTION and author.is_guru
+
+
 async def _credit_post(session: AsyncSession, post: m.Post, thread: m.Thread, author: m.User,
                        prepared: service.PreparedEarning | None = None) -> None:
     """A published thread or reply earns its author; a reply in one's own thread does not."""
@@ -45,7 +50,7 @@ async def _credit_post(session: AsyncSession, post: m.Post, thread: m.Thread, au
     await coins.earn(author, reason, post_id=post.id, now=now, prepared=prepared)
     if reason != m.CoinReason.REPLY:
         return
-    if thread.kind == m.ThreadKind.QUESTION and author.is_guru:
+    if _is_guru_answer(thread, author):
         # A guru answer held by moderation and approved later: its guru-answer coins are due now.
         await coins.earn(author, m.CoinReason.GURU_ANSWER, post_id=post.id, now=now)
 
@@ -61,8 +66,7 @@ async def on_post_saving(session: AsyncSession, *, draft: Any, **_: Any) -> None
     if draft.action == "edit" or draft.visibility != PUBLISHED:
         return
     reason = _post_reason(draft.action == "thread", draft.thread, draft.author.id)
-    if reason is None or (reason == m.CoinReason.REPLY and draft.thread.kind == m.ThreadKind.QUESTION
-                          and draft.author.is_guru):
+    if reason is None or (reason == m.CoinReason.REPLY and _is_guru_answer(draft.thread, draft.author)):
         return  # a guru answer earns twice: the full path for both
     draft.prepared[PREPARED] = await _coins(session).prepare_earning(draft.author, reason, service.clock())
 
