@@ -825,6 +825,15 @@ class DuplicateIndex:
         title_all = sum(qweight.get(w, 0.0) for w in title)
         q_missing = sum(1 for c in q_concepts if c not in d_all)
         d_missing = sum(1 for c in d_concepts if c not in q_named)
+        # (twelfth pass) how much of the shorter text (by its weight under the fixed reference
+        # weights) the longer one covers, and, for cross-script and romanised queries, that share
+        # and the share of the query's content-concept weight the thread names (the bilingual and
+        # romanised vocabulary maps both sides to the same concepts).
+        short_cov = coverage if qnorm * inv <= 1.0 else thread_cov
+        concept_w = {c: idf(f"@{c}") ** 2 for c in q_concepts}
+        concept_all = sum(concept_w.values())
+        concept_cov = sum(v for c, v in concept_w.items() if c in d_all) / concept_all if concept_all > 0 else 0.0
+        rom = float(analysis.romanised)
         return np.array([
             final, plain, min(cos, 1.0), float(cross), math.log(max(factor, 1e-3)), float(about_same),
             float(contrast < 1.0), float(conflict <= CONFLICT_FACTOR + 1e-6),
@@ -833,6 +842,7 @@ class DuplicateIndex:
             float(len(q_concepts) == 0), math.log1p(len(d_concepts)),
             thread_cov, title_w / title_all if title_all > 0 else 0.0, float(cross) * min(cos, 1.0),
             float(analysis.romanised) * min(cos, 1.0), float(q_missing), float(d_missing),
+            short_cov, float(cross) * short_cov, rom * short_cov, float(cross) * concept_cov, rom * concept_cov,
         ])
 
     def _salient_title_words(self, analysis: Analysis) -> frozenset[str]:

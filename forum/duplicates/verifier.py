@@ -38,6 +38,9 @@ FEATURES = (
     "log_query_terms", "romanised", "concept_share", "no_query_concepts", "log_thread_concepts",
     "thread_coverage", "title_weight_coverage", "cross_cos", "romanised_cos", "query_concepts_missing",
     "thread_concepts_missing",
+    # (twelfth pass) coverage of the shorter text; cross-script and romanised coverage
+    "short_coverage", "cross_short_coverage", "romanised_short_coverage", "cross_concept_coverage",
+    "romanised_concept_coverage",
 )
 
 
