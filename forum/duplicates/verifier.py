@@ -4,7 +4,8 @@ The ranking score (``index.py``) orders the candidates; whether the best one is 
 question* is decided by a logistic regression over features of the pair (the score and its
 factors, cosines before and after the cross-language blend, how much of the query and of its title
 the thread covers, the share of each side's content concepts the other names, the query's length,
-script and romanised flag; ``DuplicateIndex._pair_features``). None of them depends on the board, so
+script and romanised flag; since the twelfth pass also how much of the shorter text the longer one
+covers, and coverage across scripts and romanised spellings; ``DuplicateIndex._pair_features``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
 The model is a small text file (``data/verifier.txt``), trained by
