@@ -134,9 +134,9 @@ def test_held_out_rows_never_reach_the_fit_or_the_threshold_choice(tmp_path, mon
     fitted, chosen_on = [], []
     real_fit, real_choose = classifier._fit, classifier.choose_thresholds_per_label
 
-    def fit(examples, bar=None):
+    def fit(examples, bar=None, row_weight=None):
         fitted.extend(ex.text for ex in examples)
-        return real_fit(examples, bar)
+        return real_fit(examples, bar, row_weight)
 
     def choose(probs, truth, caps=None):
         chosen_on.append((len(probs), caps))
