@@ -23,7 +23,9 @@ the independent set found missing, each with its hard negatives) and src/train/*
     per kind (the kind is kept in each row for the per-kind breakdown), then src/fresh2/ and
     src/fresh3/, src/fresh4/, src/fresh5/, src/fresh6/ and src/fresh7/, each written before the
     next change was scored (fresh7 by an outsider helper who read none of the training sources).
-    Nothing is tuned on them.
+    Nothing in heldout.jsonl is fitted or tuned on. When a split joins HELD_OUT_SPLITS, rebuild
+    AND retrain: the build then drops the training rows that are near copies of its lines, and
+    only a model fitted on the rebuilt train.jsonl is free of them.
 The false-positive pass added ordinary clean questions (the duplicate detector's data, split by
 topic between train and dev), hand-written hard negatives (src/train/*-c2.txt, a fifth to dev;
 src/heldout/clean-c2.txt, dev only), and thins templated rows that are near copies of each other.
