@@ -207,3 +207,11 @@ def test_corpus_rows_carry_their_source_group():
     assert len(groups) == len(classifier.load_examples(classifier.TRAIN_PATH)) + len(classifier.load_examples(classifier.DEV_PATH))
     assert groups.count("other") < 0.01 * len(groups)
     assert len(set(groups)) >= 20  # enough groups for grouped folds
+
+
+def test_other_writers_rows_carry_the_other_writer_weight_in_the_fit(monkeypatch):
+    monkeypatch.setattr(classifier, "OTHER_WRITER_WEIGHT", 2.0)
+    weights = classifier._row_weight(["fresh/fresh3", "train/profanity-11", "templates/issue13", "fresh/fresh9"])
+    assert list(weights) == [2.0, 1.0, 1.0, 2.0]
+    monkeypatch.setattr(classifier, "OTHER_WRITER_WEIGHT", 1.0)
+    assert classifier._row_weight(["fresh/fresh3", "train/profanity-11"]) is None
