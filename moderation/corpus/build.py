@@ -17,11 +17,15 @@ the independent set found missing, each with its hard negatives) and src/train/*
   * dev.jsonl: the older hand-written held-out lines (src/heldout/) plus every fifth hand-written
     issue-13 line; since the fourth pass it is fitted on with train, and thresholds come from
     out-of-fold scores of both, grouped by each row's "group" (its source);
-  * heldout.jsonl: src/fresh/, written before any model was trained on the new corpus, one file
+  * heldout.jsonl: the splits in HELD_OUT_SPLITS (below) only, since the tenth pass; the
+    other fresh splits (OTHER_WRITER_SPLITS) are written to train.jsonl, group "fresh/<split>".
+    Before the tenth pass, heldout.jsonl held src/fresh/, written before any model was trained on the new corpus, one file
     per kind (the kind is kept in each row for the per-kind breakdown), then src/fresh2/ and
     src/fresh3/, src/fresh4/, src/fresh5/, src/fresh6/ and src/fresh7/, each written before the
     next change was scored (fresh7 by an outsider helper who read none of the training sources).
-    Nothing is tuned on them.
+    Nothing in heldout.jsonl is fitted or tuned on. When a split joins HELD_OUT_SPLITS, rebuild
+    AND retrain: the build then drops the training rows that are near copies of its lines, and
+    only a model fitted on the rebuilt train.jsonl is free of them.
 The false-positive pass added ordinary clean questions (the duplicate detector's data, split by
 topic between train and dev), hand-written hard negatives (src/train/*-c2.txt, a fifth to dev;
 src/heldout/clean-c2.txt, dev only), and thins templated rows that are near copies of each other.
@@ -274,13 +278,34 @@ def evade(text: str, rng: random.Random) -> str:
     return text[:target.start()] + new + text[target.end():]
 
 
-FRESH_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
+# The fresh splits, each written by an independent writer who saw none of the training data.
+# Since the tenth pass (h-class12) the ones scored and studied are TRAINED ON (OTHER_WRITER_SPLITS:
+# each is its own "fresh/<split>" group for the out-of-fold folds, and their out-of-fold scores
+# choose the flag thresholds); only HELD_OUT_SPLITS stay in heldout.jsonl, never fitted or tuned
+# on. A new blind split is held out by adding its folder name to HELD_OUT_SPLITS (one line); a
+# src/fresh* folder named in neither tuple stops the build, so a new split cannot leak into
+# training by being forgotten.
+OTHER_WRITER_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
+HELD_OUT_SPLITS = ("fresh10",)
+FRESH_SPLITS = OTHER_WRITER_SPLITS + HELD_OUT_SPLITS
+OTHER_WRITER_GROUP = "fresh/"  # group prefix of the other writers' rows in train.jsonl
 
 
-def read_fresh() -> list[tuple[str, list[str], str]]:
-    """The fresh held-out splits: (text, labels, "<split>/<kind>"), labels written on every line."""
+def _check_splits() -> None:
+    on_disk = {p.name for p in (HERE / "src").glob("fresh*") if p.is_dir()}
+    unknown = sorted(on_disk - set(FRESH_SPLITS))
+    if unknown:
+        raise SystemExit(f"src/{', src/'.join(unknown)}: a fresh split in neither HELD_OUT_SPLITS nor "
+                         "OTHER_WRITER_SPLITS (build.py); add it to HELD_OUT_SPLITS to keep it unseen")
+    both = set(OTHER_WRITER_SPLITS) & set(HELD_OUT_SPLITS)
+    if both:
+        raise SystemExit(f"{sorted(both)}: both held out and trained on")
+
+
+def read_fresh(splits: tuple[str, ...] | None = None) -> list[tuple[str, list[str], str]]:
+    """Fresh splits (all by default): (text, labels, "<split>/<kind>"), labels written on every line."""
     rows = []
-    for path in sorted(p for split in FRESH_SPLITS for p in (HERE / "src" / split).glob("*.txt")):
+    for path in sorted(p for split in (FRESH_SPLITS if splits is None else splits) for p in (HERE / "src" / split).glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if not line or line.startswith("#"):
@@ -377,9 +402,12 @@ def _thin_near_copies(rows):
     return kept, dropped
 
 
-def build() -> dict[str, int]:
+def build(out_dir: Path | None = None) -> dict[str, int]:
+    """Writes train.jsonl, dev.jsonl and heldout.jsonl (into `out_dir`, by default next to this file)."""
     from moderation.corpus import issue13, issue13c, issue13d
 
+    _check_splits()
+    out_dir = HERE if out_dir is None else Path(out_dir)
     rng = random.Random(20261122)
     train = []
     dev = []
@@ -401,8 +429,9 @@ def build() -> dict[str, int]:
         train += rows
     for path in sorted((HERE / "src" / "heldout").glob("*.txt")):
         dev += tag(read_source(path), f"heldout/{path.stem}")
-    fresh = read_fresh()
+    fresh = read_fresh(HELD_OUT_SPLITS)
     heldout = [(text, labels) for text, labels, _ in fresh]
+    other_writers = read_fresh(OTHER_WRITER_SPLITS)
     questions_train, questions_dev = duplicate_questions()
     for text, _ in questions_train + questions_dev:
         # ten groups by a hash of the text's start (paraphrases of one topic may land in
@@ -428,19 +457,33 @@ def build() -> dict[str, int]:
             train.append((evaded, labels))
     train = _dedupe(train)
     held_texts = {t for t, _ in heldout} | {t for t, _ in dev}
-    train = [(t, l) for t, l in train if t not in held_texts]  # a template may produce a dev line
+    other_texts = {t for t, _, _ in other_writers}
+    train = [(t, l) for t, l in train if t not in held_texts | other_texts]  # a template may produce a dev line
     # The issue-13 templates were written after the fresh held-out split: drop any training row
-    # that is a near copy of a held-out (or dev) line, so those splits stay unseen in substance too.
-    train, near = _drop_near_copies(train, [t for t, _ in heldout] + [t for t, _ in dev])
+    # that is a near copy of a held-out (or dev) line, so those splits stay unseen in substance
+    # too. Rows near an other writer's line are dropped as well: that writer's rows are scored
+    # out of fold to choose the thresholds, by a model that must not have seen their substance.
+    train, near = _drop_near_copies(train, [t for t, _ in heldout] + [t for t, _ in dev] + sorted(other_texts))
+    # The other writers' rows themselves: trained on, each split its own group; near copies of a
+    # held-out line are dropped like any training row.
+    other_rows = _dedupe([(t, l) for t, l, _ in other_writers if t not in held_texts])
+    other_rows, near_other = _drop_near_copies(other_rows, [t for t, _ in heldout])
+    near += near_other
+    kept_other = {t for t, _ in other_rows}
+    for text, labels, kind in other_writers:
+        if text in kept_other and not group_of.get(text, "").startswith(OTHER_WRITER_GROUP):
+            group_of[text] = OTHER_WRITER_GROUP + kind.split("/")[0]  # first split wins
+    train += other_rows
     dev_texts = {t for t, _ in dev}
     overlap = [t for t, _ in heldout if t in dev_texts]
     assert not overlap, f"held-out lines also in dev: {overlap[:5]}"
     rng.shuffle(train)
     counts = {"dropped_near_heldout_or_dev": len(near), "thinned_template_near_copies": len(thinned),
+              "other_writer_rows_trained": len(other_rows), "other_writer_rows_dropped": len(near_other),
               "duplicate_questions_train": len(questions_train), "duplicate_questions_dev": len(questions_dev)}
     kinds = [kind for _, _, kind in fresh]
     for name, rows in (("train", train), ("dev", dev), ("heldout", heldout)):
-        with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as handle:
+        with open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") as handle:
             for i, (text, labels) in enumerate(rows):
                 row = {"text": text, "labels": labels}
                 if name == "heldout":

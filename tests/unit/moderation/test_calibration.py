@@ -66,12 +66,91 @@ def test_template_near_copies_are_thinned_per_label_set():
     assert len(kept) == 3
 
 
-def test_heldout_splits_include_every_fresh_split_and_never_reach_training():
-    fresh = build.read_fresh()
-    splits = {kind.split("/")[0] for _, _, kind in fresh}
-    assert {"fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10"} <= splits
-    train_texts = {json.loads(line)["text"] for line in (build.HERE / "train.jsonl").read_text(encoding="utf-8").splitlines()}
-    assert not train_texts & {text for text, _, _ in fresh}
+def _texts(path) -> set[str]:
+    return {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def test_held_out_splits_are_the_whole_held_out_file_and_never_in_the_fitted_files():
+    assert set(build.HELD_OUT_SPLITS).isdisjoint(build.OTHER_WRITER_SPLITS)
+    held = build.read_fresh(build.HELD_OUT_SPLITS)
+    assert {kind.split("/")[0] for _, _, kind in held} == set(build.HELD_OUT_SPLITS)
+    heldout = [json.loads(line) for line in (build.HERE / "heldout.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {row["kind"].split("/")[0] for row in heldout} == set(build.HELD_OUT_SPLITS)
+    fitted = _texts(build.HERE / "train.jsonl") | _texts(build.HERE / "dev.jsonl")
+    assert not fitted & {text for text, _, _ in held}
+    # the other writers' splits are trained on, each under its own group
+    groups = set(classifier.load_groups(classifier.TRAIN_PATH))
+    assert {build.OTHER_WRITER_GROUP + split for split in build.OTHER_WRITER_SPLITS} <= groups
+    assert not {build.OTHER_WRITER_GROUP + split for split in build.HELD_OUT_SPLITS} & groups
+
+
+def test_a_split_added_to_held_out_splits_leaves_the_fitted_files(tmp_path, monkeypatch):
+    # What the lead does at merge for a new blind split, tried on one that is trained on now:
+    # its lines leave train/dev (and their near copies too) and make up heldout.jsonl with fresh10.
+    moved = build.OTHER_WRITER_SPLITS[-1]
+    monkeypatch.setattr(build, "OTHER_WRITER_SPLITS", build.OTHER_WRITER_SPLITS[:-1])
+    monkeypatch.setattr(build, "HELD_OUT_SPLITS", build.HELD_OUT_SPLITS + (moved,))
+    monkeypatch.setattr(build, "FRESH_SPLITS", build.OTHER_WRITER_SPLITS + build.HELD_OUT_SPLITS)
+    build.build(tmp_path)
+    moved_texts = {text for text, _, _ in build.read_fresh((moved,))}
+    trained = _texts(tmp_path / "train.jsonl")
+    assert moved_texts and not (trained | _texts(tmp_path / "dev.jsonl")) & moved_texts
+    assert build._drop_near_copies([(t, []) for t in sorted(trained)], sorted(moved_texts))[1] == []  # nor near copies
+    assert moved_texts <= _texts(tmp_path / "heldout.jsonl")
+    assert not any(json.loads(line)["group"] == build.OTHER_WRITER_GROUP + moved
+                   for line in (tmp_path / "train.jsonl").read_text(encoding="utf-8").splitlines())
+
+
+def test_a_fresh_folder_in_neither_list_stops_the_build(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "HELD_OUT_SPLITS", ())
+    monkeypatch.setattr(build, "FRESH_SPLITS", build.OTHER_WRITER_SPLITS)
+    with pytest.raises(SystemExit, match="HELD_OUT_SPLITS"):
+        build.build(tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_held_out_rows_never_reach_the_fit_or_the_threshold_choice(tmp_path, monkeypatch):
+    # A small corpus: our own rows, two other writers' splits (trained on, their out-of-fold
+    # scores choose the thresholds) and a held-out file whose every line carries a marker word.
+    rows = []
+    for g in range(3):
+        for i in range(8):
+            rows += [{"text": f"selling wheels set {g} {i} dm me", "labels": ["trading"], "group": f"train/trading-{g}"},
+                     {"text": f"how often should I change oil {g} {i}", "labels": [], "group": f"train/clean-{g}"},
+                     {"text": f"you stupid idiot {g} {i}", "labels": ["profanity"], "group": f"train/profanity-{g}"},
+                     {"text": f"the king is a useless clown {g} {i}", "labels": ["lese_majeste"], "group": f"train/lese_majeste-{g}"},
+                     {"text": f"naked girls on the bonnet {g} {i}", "labels": ["obscene"], "group": f"train/obscene-{g}"}]
+    for split in ("fresh", "fresh2"):
+        for i in range(6):
+            rows += [{"text": f"wts dashcam {split} {i} inbox", "labels": ["trading"], "group": f"fresh/{split}"},
+                     {"text": f"my brakes squeal {split} {i}", "labels": [], "group": f"fresh/{split}"}]
+    train_path, dev_path, held_path = tmp_path / "train.jsonl", tmp_path / "dev.jsonl", tmp_path / "heldout.jsonl"
+    train_path.write_text("".join(json.dumps(r) + "\n" for r in rows[:-10]))
+    dev_path.write_text("".join(json.dumps(r) + "\n" for r in rows[-10:]))
+    held_path.write_text("".join(json.dumps({"text": f"zqheldout idiot {i}", "labels": ["profanity"], "kind": "fresh10/prof_plain"}) + "\n"
+                                 for i in range(5)))
+    for name, path in (("TRAIN_PATH", train_path), ("DEV_PATH", dev_path), ("HELDOUT_PATH", held_path)):
+        monkeypatch.setattr(classifier, name, path)
+    fitted, chosen_on = [], []
+    real_fit, real_choose = classifier._fit, classifier.choose_thresholds_per_label
+
+    def fit(examples, bar=None, row_weight=None):
+        fitted.extend(ex.text for ex in examples)
+        return real_fit(examples, bar, row_weight)
+
+    def choose(probs, truth, caps=None):
+        chosen_on.append((len(probs), caps))
+        return real_choose(probs, truth, caps)
+
+    monkeypatch.setattr(classifier, "_fit", fit)
+    monkeypatch.setattr(classifier, "choose_thresholds_per_label", choose)
+    model = classifier.train(progress=False)
+    assert fitted and not [t for t in fitted if "zqheldout" in t]
+    # thresholds from the 24 other-writer rows only (the held-out rows are not among them)
+    assert chosen_on == [(24, classifier.OTHER_WRITER_CLEAN_CAP)]
+    assert model.metadata["other_writer_oof_evaluation"]["n"] == 24
+    assert set(model.metadata["other_writer_oof_evaluation"]["splits"]) == {"fresh/fresh", "fresh/fresh2"}
+    assert model.metadata["evaluation"]["n"] == 5  # the held-out file is only scored
 
 
 @pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9", "fresh10"])
@@ -128,3 +207,11 @@ def test_corpus_rows_carry_their_source_group():
     assert len(groups) == len(classifier.load_examples(classifier.TRAIN_PATH)) + len(classifier.load_examples(classifier.DEV_PATH))
     assert groups.count("other") < 0.01 * len(groups)
     assert len(set(groups)) >= 20  # enough groups for grouped folds
+
+
+def test_other_writers_rows_carry_the_other_writer_weight_in_the_fit(monkeypatch):
+    monkeypatch.setattr(classifier, "OTHER_WRITER_WEIGHT", 2.0)
+    weights = classifier._row_weight(["fresh/fresh3", "train/profanity-11", "templates/issue13", "fresh/fresh9"])
+    assert list(weights) == [2.0, 1.0, 1.0, 2.0]
+    monkeypatch.setattr(classifier, "OTHER_WRITER_WEIGHT", 1.0)
+    assert classifier._row_weight(["fresh/fresh3", "train/profanity-11"]) is None
