@@ -286,7 +286,7 @@ def evade(text: str, rng: random.Random) -> str:
 # src/fresh* folder named in neither tuple stops the build, so a new split cannot leak into
 # training by being forgotten.
 OTHER_WRITER_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
-HELD_OUT_SPLITS = ("fresh10",)
+HELD_OUT_SPLITS = ("fresh10", "fresh11")
 FRESH_SPLITS = OTHER_WRITER_SPLITS + HELD_OUT_SPLITS
 OTHER_WRITER_GROUP = "fresh/"  # group prefix of the other writers' rows in train.jsonl
 
@@ -306,13 +306,15 @@ def read_fresh(splits: tuple[str, ...] | None = None) -> list[tuple[str, list[st
     """Fresh splits (all by default): (text, labels, "<split>/<kind>"), labels written on every line."""
     rows = []
     for path in sorted(p for split in (FRESH_SPLITS if splits is None else splits) for p in (HERE / "src" / split).glob("*.txt")):
+        if path.stem.upper() == "README":  # a split's record may quote "[label] ..." lines as examples
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
             match = _PREFIX.match(line)
             if not match:
-                continue  # README lines
+                continue  # not a post
             labels = [l.strip() for l in match.group(1).split(",") if l.strip()]
             assert all(l in LABELS for l in labels), (path, line)
             rows.append((line[match.end():], labels, f"{path.parent.name}/{path.stem}"))

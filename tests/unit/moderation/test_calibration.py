@@ -153,7 +153,7 @@ def test_held_out_rows_never_reach_the_fit_or_the_threshold_choice(tmp_path, mon
     assert model.metadata["evaluation"]["n"] == 5  # the held-out file is only scored
 
 
-@pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9", "fresh10"])
+@pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9", "fresh10", "fresh11"])
 def test_blind_split_has_fresh6s_kind_files_and_labels_on_every_line(split):
     # read_fresh skips lines without a "[labels] " prefix (README prose), so a post written
     # without one would silently vanish from the held-out split: every non-comment line of a
@@ -168,6 +168,8 @@ def test_blind_split_has_fresh6s_kind_files_and_labels_on_every_line(split):
         posts = [l for l in lines if l and not l.startswith("#")]
         assert posts and all(build._PREFIX.match(l) for l in posts), path.name
     rows = [(labels, kind) for _, labels, kind in build.read_fresh() if kind.startswith(f"{split}/")]
+    # fresh11's README quotes "[obscene,trading] ..." style lines; they are prose, never posts
+    assert {kind for _, kind in rows} == {f"{split}/{kind}" for kind in kinds}
     assert all(not labels for labels, kind in rows if "/clean" in kind)
     assert all(labels for labels, kind in rows if "/clean" not in kind)
     assert all(len(labels) == 2 for labels, kind in rows if kind == f"{split}/multi")
