@@ -34,15 +34,8 @@ def _fold_char(char: str) -> str:
 
 def normalize(text: str) -> str:
     """Canonical form for matching: NFC, no zero-width chars, Arabic digits, folded case and
-    repetition ("มากกกก" -> "มาก", "sooooo" -> "soo", "5555" -> "555", ๆ dropped).
-    The last few results are kept: a new thread's title and body are normalised by the duplicate
-    analysis (three times), its search terms and the classifier."""
-    return _normalize(text or "")
-
-
-@lru_cache(maxsize=64)
-def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    repetition ("มากกกก" -> "มาก", "sooooo" -> "soo", "5555" -> "555", ๆ dropped)."""
+    text = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH)
     # Per character, as _fold_char does, but only where it can change something (it is the
     # costly part of normalising when done for every character).
     text = _NEEDS_FOLD.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)

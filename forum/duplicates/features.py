@@ -22,7 +22,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 from forum.text import normalize, tokenize
 
@@ -362,18 +361,12 @@ class Vocabulary:
             stack.extend(self.concepts[current].implies)
         return seen
 
-    def find(self, text: str) -> tuple[tuple[int, int, Any], ...]:
-        """(start, end, concept name or tuple of names) for vocabulary forms found in normalised
-        text, in order. The last few texts' results are kept: a new thread's title and body are
-        scanned by the duplicate analysis and again by its search terms (forum.search_text), and
-        the other processes' duplicate indexes scan them once more."""
-        return self._found(text)
-
-    @lru_cache(maxsize=64)
-    def _found(self, text: str) -> tuple[tuple[int, int, Any], ...]:
-        keys, concepts = self._keys, self.form_to_concept
-        return tuple((match.start(), match.end(), concepts[keys[int(match.lastgroup[1:])]])
-                     for match in self._regex.finditer(text))
+    def find(self, text: str):
+        """Yields (start, end, concept name or tuple of names) for vocabulary forms found in
+        normalised text."""
+        for match in self._regex.finditer(text):
+            key = self._keys[int(match.lastgroup[1:])]
+            yield match.start(), match.end(), self.form_to_concept[key]
 
     @lru_cache(maxsize=100_000)
     def fuzzy(self, word: str) -> str | None:
