@@ -46,7 +46,8 @@ def access_problem(access: m.CategoryAccess, viewer: m.User | None, today: dt.da
 # Built once: every new thread's duplicate check (and each search) asks (on the table's columns:
 # the same SQL without the ORM's compile state per execution).
 _CATEGORIES = m.Category.__table__
-_GATED_CATEGORIES = select(_CATEGORIES.c.id, _CATEGORIES.c.access).where(_CATEGORIES.c.access != m.CategoryAccess.OPEN)
+_GATED_CATEGORIES = (select(_CATEGORIES.c.id, _CATEGORIES.c.access).where(_CATEGORIES.c.access != m.CategoryAccess.OPEN)
+                      .execution_options(sqlite_on_loop=True))  # a handful of rows: no thread hop
 
 
 async def hidden_category_ids(session: AsyncSession, viewer: m.User | None, today: dt.date | None = None) -> frozenset[int]:

@@ -28,6 +28,7 @@ def configure_engine(engine: AsyncEngine | Engine, busy_ms: int = 10000) -> None
     sync_engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
     if sync_engine.dialect.name == "sqlite":
         event.listen(sync_engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_ms))
+        sqlite_driver.route_marked_reads(sync_engine)  # reads marked ON_LOOP run without a hop
 
 
 # Errors that mean "the database was busy", not "the request was wrong": SQLite's lock wait ran

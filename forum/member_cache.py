@@ -128,7 +128,8 @@ class MemberCache:
 
 # A write's member, read from the database as before, with the unread count in the same statement
 # (a submit ran them as two: each ORM statement is a few hundred microseconds of CPU).
-USER_AND_UNREAD = select(m.User, UNREAD.scalar_subquery().label("unread")).where(m.User.id == bindparam("user_id"))
+USER_AND_UNREAD = (select(m.User, UNREAD.scalar_subquery().label("unread")).where(m.User.id == bindparam("user_id"))
+                   .execution_options(sqlite_on_loop=True))  # a point read: no thread hop (forum.sqlite_driver)
 
 
 async def load_with_unread(db_session: AsyncSession, user_id: int) -> tuple[m.User | None, int | None]:

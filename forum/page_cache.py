@@ -336,7 +336,10 @@ def _on_execute(state: Any) -> None:
     statement = state.statement
     table = getattr(getattr(statement, "table", None), "name", None)
     columns = [getattr(key, "key", str(key)) for key in (getattr(statement, "_values", None) or {})]
-    if table and (tags := tags_of_bulk(table, columns, _bound_user_ids(statement))):
+    # Only a notifications UPDATE reads the pinned user ids (walking a WHERE clause is the costly
+    # part, and every submit runs two UPDATEs of other tables).
+    users = _bound_user_ids(statement) if table == "notifications" else None
+    if table and (tags := tags_of_bulk(table, columns, users)):
         _add(state.session, tags)
 
 

@@ -23,6 +23,13 @@ commit, a rollback, statements inside a SAVEPOINT, and any statement once the tr
 held the lock longer than `OneHopConnection.SYNC_BUDGET_S` (a long batch then gives the loop back
 between its statements as before).
 
+A statement marked with the execution option `sqlite_on_loop` (`ON_LOOP`) also runs on the
+event loop's thread when it is a read: the short point reads of the write path (the member, the
+thread, the posting checks, the allowance, the coins' pre-read, the duplicate check's settings
+and rows), for which the hop (about 90 microseconds of CPU: a queue put, two thread wake-ups, the
+loop's wake-up) cost twice the statement. Reads in WAL mode wait for no lock, so such a read
+blocks the loop only for its own run; unmarked reads (pages, lists, search) keep their hop.
+
 Used through `create_async_engine(..., module=dbapi())`, so URLs stay `sqlite+aiosqlite://`."""
 
 from __future__ import annotations
@@ -182,17 +189,43 @@ async def _no_wait() -> None:
     return None
 
 
+# The execution option that lets a read run on the event loop's thread (see the module's docstring):
+# `select(...).execution_options(sqlite_on_loop=True)`, or `session.get(..., execution_options=)`.
+# Only for short point reads (a key, or a small indexed range); other databases ignore it.
+ON_LOOP = "sqlite_on_loop"
+
+
+def _route_marked(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+    """SQLAlchemy's before_cursor_execute: hands a statement's `ON_LOOP` option to the cursor that
+    runs it (SQLAlchemy makes a cursor per statement)."""
+    if context is not None and isinstance(cursor, OneHopCursor) and context.execution_options.get(ON_LOOP):
+        cursor.on_loop = True
+
+
+def route_marked_reads(sync_engine: Any) -> None:
+    from sqlalchemy import event
+
+    event.listen(sync_engine, "before_cursor_execute", _route_marked)
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ()
+    __slots__ = ("on_loop",)
+
+    def __init__(self, adapt_connection: Any) -> None:
+        super().__init__(adapt_connection)
+        self.on_loop = False  # set by _route_marked for a statement marked ON_LOOP
 
     def _call(self, operation: Any, parameters: Any, many: bool) -> None:
         adapter: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
         keyword = _keyword(operation)
         if keyword.startswith("SAVEPOINT"):
             adapter.nested = True  # until the transaction ends: every statement hops, as before
+        marked, self.on_loop = self.on_loop, False
         try:
-            if adapter.holding and not adapter.nested and adapter.within_budget():
-                # The transaction has written: it holds the lock. No hop (see the module's docstring).
+            if (adapter.holding and not adapter.nested and adapter.within_budget()) or (
+                    marked and not adapter.holding and not adapter.nested and keyword.startswith("SELECT")):
+                # The transaction has written: it holds the lock. Or a marked point read, which waits
+                # for no lock. No hop (see the module's docstring).
                 description, rows, lastrowid, rowcount, in_tx = _run(adapter.raw(), adapter.turn, operation,
                                                                      parameters, many)
                 # SQLAlchemy's AsyncConnection.execute insists on an await; this one never suspends,

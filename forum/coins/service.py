@@ -205,7 +205,7 @@ EARNING_PREREAD = select(
     select(_BALANCES.c.balance).where(_BALANCES.c.user_id == bindparam("user_id")).scalar_subquery().label("balance"),
     _LAST_ENTRY.scalar_subquery().label("last_entry_id"),
     EARNED_TODAY.scalar_subquery().label("today"),
-)
+).execution_options(sqlite_on_loop=True)  # point reads on the member's keys: no thread hop (forum.sqlite_driver)
 
 
 def _credit_prepared() -> Any:

@@ -59,9 +59,10 @@ _MATCH_ROWS = (
     .where(_T.c.id.in_(bindparam("match_ids", expanding=True)), _T.c.visibility == PUBLISHED,
            _T.c.duplicate_of_id.is_(None))
 )
-MATCH_ROWS = {
-    False: _MATCH_ROWS,
-    True: _MATCH_ROWS.where(_T.c.category_id.not_in(bindparam("hidden_categories", expanding=True))),
+MATCH_ROWS = {  # (at most a few dozen rows by key: run without a thread hop, forum.sqlite_driver.ON_LOOP)
+    False: _MATCH_ROWS.execution_options(sqlite_on_loop=True),
+    True: _MATCH_ROWS.where(_T.c.category_id.not_in(bindparam("hidden_categories", expanding=True)))
+    .execution_options(sqlite_on_loop=True),
 }
 SETTINGS_KEY = "duplicates"
 MAX_SUGGESTIONS = 5
@@ -121,7 +122,8 @@ def parse_settings(form: dict[str, Any]) -> DuplicateSettings:
     return DuplicateSettings(**values)
 
 
-_SETTING_VALUE = select(m.SiteSetting.__table__.c.value).where(m.SiteSetting.__table__.c.key == bindparam("settings_key"))
+_SETTING_VALUE = (select(m.SiteSetting.__table__.c.value).where(m.SiteSetting.__table__.c.key == bindparam("settings_key"))
+                  .execution_options(sqlite_on_loop=True))  # a point read: no thread hop (forum.sqlite_driver)
 
 
 async def load_settings(session: AsyncSession) -> DuplicateSettings:
@@ -516,8 +518,9 @@ class LiveIndex:
 
 
 # The catch-up's one query when nothing changed (built once: it runs before every duplicate check).
+# (Threads changed in the last half minute or so, on an index: a short read, run without a thread hop.)
 CHANGED_SINCE = select(m.Thread.id, m.Thread.content_changed_at.label("changed_at")).where(
-    m.Thread.content_changed_at >= bindparam("since"))
+    m.Thread.content_changed_at >= bindparam("since")).execution_options(sqlite_on_loop=True)
 
 # The catch-up's rows (run by a process's next check after any thread changed, in any process:
 # on a served board, nearly every new thread), built once with an expanding parameter.

@@ -476,7 +476,7 @@ POSTING_CHECKS = select(
     select(m.TermsVersion.version).where(m.TermsVersion.effective_on <= bindparam("today"))
     .order_by(m.TermsVersion.effective_on.desc(), m.TermsVersion.id.desc()).limit(1)
     .scalar_subquery().label("terms_version"),
-).where(m.Category.id == bindparam("category_id"))
+).where(m.Category.id == bindparam("category_id")).execution_options(sqlite_on_loop=True)  # point read: no hop
 
 
 async def check_posting(session: AsyncSession, author: m.User, category_id: int, now: dt.datetime) -> None:

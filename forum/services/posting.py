@@ -28,6 +28,8 @@ from .accounts import utcnow
 from .membership import check_posting
 
 DraftAction = Literal["thread", "reply", "edit"]
+# Point reads of a submit run on SQLite's connection without a thread hop (forum.sqlite_driver.ON_LOOP).
+ON_LOOP = {"sqlite_on_loop": True}
 
 
 @dataclass
@@ -136,7 +138,7 @@ class PostingService:
     async def create_reply(self, author: m.User, *, thread_id: int, body: str, photos: Sequence[Any] = ()) -> m.Post:
         now = utcnow()
         self._check_author(author, now)
-        thread = await self.session.get(m.Thread, thread_id)
+        thread = await self.session.get(m.Thread, thread_id, execution_options=ON_LOOP)
         if thread is None or not self.thread_visible_to(thread, author):
             raise NotFound("Thread not found.")
         await check_posting(self.session, author, thread.category_id, now)
@@ -299,7 +301,7 @@ RECENT_POSTS = {
     opening: select(_POSTS.c.created_at).where(
         _POSTS.c.author_id == bindparam("author_id"), _POSTS.c.created_at > bindparam("since"),
         _POSTS.c.is_opening.is_(opening),
-    ).order_by(_POSTS.c.created_at).limit(bindparam("limit"))
+    ).order_by(_POSTS.c.created_at).limit(bindparam("limit")).execution_options(sqlite_on_loop=True)  # no hop
     for opening in (True, False)
 }
 

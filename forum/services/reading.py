@@ -187,6 +187,7 @@ def _page_start_statement(viewer_kind: str) -> Any:
         .where(m.Post.thread_id == bindparam("thread_id"), _visible_posts_clause(viewer_kind),
                m.Post.id < bindparam("post_id"))
         .order_by(m.Post.id.desc()).offset(bindparam("before")).limit(1)
+        .execution_options(sqlite_on_loop=True)  # at most a page of a thread's posts: no hop
     )
 
 

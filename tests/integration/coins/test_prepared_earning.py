@@ -154,3 +154,42 @@ async def test_ended_members_and_guru_answers_take_the_full_path_and_earn_as_bef
         (R.GURU_ANSWER, 10), (R.REPLY, 2)]
     assert await CoinService(db).prepare_earning(
         m.User(id=guru.id, status=m.MemberStatus.RESIGNED), R.REPLY, NOW) is None
+
+
+async def test_a_replys_reads_run_on_the_loop_and_only_its_first_write_and_commit_hop(
+        db, settings, member, other_member, category, frozen_clock, monkeypatch):
+    """The write path's point reads are marked `sqlite_on_loop` (forum.sqlite_driver): on SQLite a
+    reply by a member with coins sends every statement from the event loop's thread except the
+    first write (which may wait for the lock) and the commit."""
+    if db.bind.dialect.name != "sqlite":
+        pytest.skip("SQLite's driver only")
+    import threading
+
+    from forum import sqlite_driver
+
+    await set_rules(db, thread=5, reply=3, daily_cap=0)
+    await grant(db, other_member, 1)  # a balance row: the prepared path
+    thread, _ = await PostingService(db, settings).create_thread(member, category_id=category.id, title="Oil", body="which")
+    await db.commit()
+    loop_thread, seen = threading.get_ident(), []
+    run, end = sqlite_driver._run, sqlite_driver._end
+
+    def recording(raw, turn, operation, parameters, many):
+        seen.append((operation.split()[0].upper(), threading.get_ident() == loop_thread))
+        return run(raw, turn, operation, parameters, many)
+
+    def recording_end(raw, turn, commit):
+        seen.append(("COMMIT" if commit else "ROLLBACK", threading.get_ident() == loop_thread))
+        return end(raw, turn, commit)
+
+    monkeypatch.setattr(sqlite_driver, "_run", recording)
+    monkeypatch.setattr(sqlite_driver, "_end", recording_end)
+    await PostingService(db, settings).create_reply(other_member, thread_id=thread.id, body="5W-30")
+    await db.commit()
+    first_write = next(i for i, (keyword, _) in enumerate(seen) if keyword == "INSERT")
+    assert all(on_loop for _, on_loop in seen[:first_write]), seen  # the member's checks and coins' pre-read
+    assert seen[first_write] == ("INSERT", False)
+    assert all(on_loop for _, on_loop in seen[first_write + 1:-1]), seen
+    assert seen[-1] == ("COMMIT", False)
+    assert sum(1 for keyword, _ in seen[:first_write] if keyword == "SELECT") >= 3  # thread, checks, allowance, coins
+    assert await balance_of(db, other_member) == 4

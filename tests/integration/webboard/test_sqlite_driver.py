@@ -221,6 +221,46 @@ async def test_statements_after_a_transactions_first_write_run_on_the_loop_and_t
         assert (await conn.execute(text("SELECT body FROM notes ORDER BY id"))).scalars().all() == ["b", "c"]
 
 
+async def test_a_read_marked_on_loop_runs_on_the_loops_thread_and_nothing_else_does(engine, where_run, hops):
+    marked = {sqlite_driver.ON_LOOP: True}
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        where_run.clear()
+        hops.clear()
+        await conn.execute(text("SELECT count(*) FROM notes"))  # unmarked: hops
+        assert (await conn.execute(text("SELECT count(*) FROM notes"), execution_options=marked)).scalar() == 0
+        # the mark is for reads only: a marked first write still waits for its turn off the loop
+        await conn.execute(text("INSERT INTO notes (body) VALUES ('a')"), execution_options=marked)
+        await conn.commit()
+        await conn.execute(text("SELECT body FROM notes"))  # the mark does not stay on the connection
+        rows = (await conn.execute(text("SELECT body FROM notes WHERE body = :b"), {"b": "a"},
+                                   execution_options=marked)).scalars().all()
+        assert rows == ["a"]
+    assert where_run == [("SELECT", False), ("SELECT", True), ("INSERT", False), ("SELECT", False), ("SELECT", True)]
+    assert hops == ["recording", "recording", "_end", "recording"]
+
+
+async def test_a_marked_read_past_the_budget_of_a_writing_transaction_hops(engine, where_run, monkeypatch):
+    monkeypatch.setattr(sqlite_driver.OneHopConnection, "SYNC_BUDGET_S", 0.0)
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO notes (body) VALUES ('a')"))
+        await conn.execute(text("SELECT count(*) FROM notes"), execution_options={sqlite_driver.ON_LOOP: True})
+    assert where_run == [("INSERT", False), ("SELECT", False)]
+
+
+async def test_a_failing_marked_read_raises_the_dbapi_error_and_the_connection_goes_on(engine, where_run):
+    async with engine.connect() as conn:
+        with pytest.raises(Exception) as raised:
+            await conn.execute(text("SELECT * FROM no_such_table"), execution_options={sqlite_driver.ON_LOOP: True})
+        assert isinstance(raised.value.orig, sqlite3.OperationalError)
+        await conn.rollback()
+        await conn.execute(text("INSERT INTO notes (body) VALUES ('a')"))
+        await conn.commit()
+        assert (await conn.execute(text("SELECT count(*) FROM notes"),
+                                   execution_options={sqlite_driver.ON_LOOP: True})).scalar() == 1
+    assert [on_loop for _, on_loop in where_run] == [True, False, True]
+
+
 async def test_a_transaction_past_its_budget_on_the_loop_hops_again(engine, where_run, monkeypatch):
     monkeypatch.setattr(sqlite_driver.OneHopConnection, "SYNC_BUDGET_S", 0.0)
     async with engine.begin() as conn:
