@@ -342,7 +342,7 @@ PER_LABEL_CLEAN_CAP = {"lese_majeste": 0.01, "profanity": 0.015, "trading": 0.01
 # (the clean posts flagged for any label) cannot exceed issue 13's 3% on those posts. Without
 # other-writer rows (a corpus without fresh splits) the per-label rule on all rows applies.
 THRESHOLD_RULE = "other_writers"  # or "per_label" (pass 11 of the classifier), "joint" (up to pass 10)
-OTHER_WRITER_CLEAN_CAP = {"lese_majeste": 0.0075, "profanity": 0.01, "trading": 0.005, "obscene": 0.0075}
+OTHER_WRITER_CLEAN_CAP = {"lese_majeste": 0.01, "profanity": 0.015, "trading": 0.005, "obscene": 0.01}
 OTHER_WRITER_GROUP = "fresh/"  # moderation.corpus.build.OTHER_WRITER_GROUP
 
 
