@@ -341,6 +341,11 @@ PER_LABEL_CLEAN_CAP = {"lese_majeste": 0.01, "profanity": 0.015, "trading": 0.01
 # share of the other writers' clean posts flagged for each label that sum to 3%, so the union
 # (the clean posts flagged for any label) cannot exceed issue 13's 3% on those posts. Without
 # other-writer rows (a corpus without fresh splits) the per-label rule on all rows applies.
+# Eleventh pass (h-class13): the caps were 0.75% / 1% / 0.5% / 0.75% (summing to 3%); candidate
+# "caps+" (1% / 1.5% / 0.5% / 1%) was declared before scoring and chosen by SHIP_RULE below. They
+# now sum to 4%, so the union is no longer bounded by 3% by construction; SHIP_RULE's check (at
+# most 2.5% of the other writers' clean posts flagged for any label, pooled) bounds it instead
+# (2.44% for the shipped model). The tenth pass's caps are the measured fallback.
 THRESHOLD_RULE = "other_writers"  # or "per_label" (pass 11 of the classifier), "joint" (up to pass 10)
 OTHER_WRITER_CLEAN_CAP = {"lese_majeste": 0.01, "profanity": 0.015, "trading": 0.005, "obscene": 0.01}
 OTHER_WRITER_GROUP = "fresh/"  # moderation.corpus.build.OTHER_WRITER_GROUP
