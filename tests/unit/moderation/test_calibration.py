@@ -116,8 +116,10 @@ def test_a_held_out_split_not_merged_yet_is_no_error_and_holds_out_nothing(tmp_p
 
 
 def test_a_fresh_folder_in_neither_list_stops_the_build(monkeypatch, tmp_path):
-    monkeypatch.setattr(build, "HELD_OUT_SPLITS", ())
-    monkeypatch.setattr(build, "FRESH_SPLITS", build.OTHER_WRITER_SPLITS)
+    # a split folder on disk that neither tuple names (the last trained-on one, taken out of the
+    # list; the held-out split's folder may not exist yet)
+    monkeypatch.setattr(build, "OTHER_WRITER_SPLITS", build.OTHER_WRITER_SPLITS[:-1])
+    monkeypatch.setattr(build, "FRESH_SPLITS", build.OTHER_WRITER_SPLITS + build.HELD_OUT_SPLITS)
     with pytest.raises(SystemExit, match="HELD_OUT_SPLITS"):
         build.build(tmp_path)
     assert not list(tmp_path.iterdir())
