@@ -110,7 +110,8 @@ def load_examples(path: Path) -> list[Example]:
 
 
 def _matrix(examples: Sequence[Example]) -> np.ndarray:
-    return np.array([[label in ex.labels for label in LABELS] for ex in examples], dtype=np.int8)
+    return np.array([[label in ex.labels for label in LABELS] for ex in examples],
+                    dtype=np.int8).reshape(len(examples), len(LABELS))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -340,8 +341,13 @@ PER_LABEL_CLEAN_CAP = {"lese_majeste": 0.01, "profanity": 0.015, "trading": 0.01
 # share of the other writers' clean posts flagged for each label that sum to 3%, so the union
 # (the clean posts flagged for any label) cannot exceed issue 13's 3% on those posts. Without
 # other-writer rows (a corpus without fresh splits) the per-label rule on all rows applies.
+# Eleventh pass (h-class13): the caps were 0.75% / 1% / 0.5% / 0.75% (summing to 3%); candidate
+# "caps+" (1% / 1.5% / 0.5% / 1%) was declared before scoring and chosen by SHIP_RULE below. They
+# now sum to 4%, so the union is no longer bounded by 3% by construction; SHIP_RULE's check (at
+# most 2.5% of the other writers' clean posts flagged for any label, pooled) bounds it instead
+# (2.44% for the shipped model). The tenth pass's caps are the measured fallback.
 THRESHOLD_RULE = "other_writers"  # or "per_label" (pass 11 of the classifier), "joint" (up to pass 10)
-OTHER_WRITER_CLEAN_CAP = {"lese_majeste": 0.0075, "profanity": 0.01, "trading": 0.005, "obscene": 0.0075}
+OTHER_WRITER_CLEAN_CAP = {"lese_majeste": 0.01, "profanity": 0.015, "trading": 0.005, "obscene": 0.01}
 OTHER_WRITER_GROUP = "fresh/"  # moderation.corpus.build.OTHER_WRITER_GROUP
 
 
@@ -442,6 +448,32 @@ OOF_FOLDS = 5
 OTHER_WRITER_WEIGHT = 2.0
 
 
+# Eleventh pass (h-class13): the ship rule, fixed (and written here and in docs/BENCHMARKS.md)
+# before any candidate of the pass was trained. No unseen development split remains (fresh10 and
+# fresh11 are trained on; fresh12 is blind), so candidates are compared on the other writers'
+# splits left out: each of the 11 splits fresh..fresh11 is its own group of the OOF_FOLDS grouped
+# folds, so each of its rows is scored by a fold model that never saw that split (the fold also
+# leaves out about a fifth of the other groups; a group is never on both sides of a fold). At the
+# flag thresholds the threshold rule chose on those same scores: the pooled per-label F1 and the
+# pooled share of their clean posts flagged for any label (metadata "other_writer_oof_evaluation").
+SHIP_RULE = (
+    "pooled over the other writers' splits (fresh..fresh11), each scored out of fold by a model that never "
+    "saw it: a candidate ships only if its worst-label F1 is above the baseline's (the tenth pass's "
+    "configuration retrained with fresh10 and fresh11 in) and at most 2.5% of those writers' clean posts are "
+    "flagged; among candidates that pass, the highest worst-label F1, then the highest mean F1; if none "
+    "passes, the baseline ships")
+SHIP_CLEAN_FLAG_MAX = 0.025
+
+
+def ship_rule_figures(metadata: dict) -> dict:
+    """The figures SHIP_RULE compares (from a trained model's metadata)."""
+    pooled = metadata["other_writer_oof_evaluation"]
+    f1 = pooled["f1"]
+    return {"worst_f1": min(f1.values()), "mean_f1": round(sum(f1.values()) / len(f1), 4),
+            "clean_flag_rate": pooled["clean_flag_rate"],
+            "clean_ok": pooled["clean_flag_rate"] <= SHIP_CLEAN_FLAG_MAX}
+
+
 def _row_weight(groups: Sequence[str]) -> np.ndarray | None:
     if OTHER_WRITER_WEIGHT == 1.0:
         return None
@@ -513,6 +545,7 @@ def train(extra_examples: Iterable[tuple[str, Sequence[str]]] = (), progress: bo
         "signals": list(SIGNAL_NAMES),
         "lexicon": list(LEXICON_NAMES),
         "other_writer_weight": OTHER_WRITER_WEIGHT,
+        "ship_rule": SHIP_RULE,
     }
     model = ModerationModel(features, coef, intercept, metadata)
     metadata["dev_sha256"] = _sha256_bytes(DEV_PATH.read_bytes())
@@ -658,17 +691,30 @@ def load_or_train(directory: str | os.PathLike = DEFAULT_MODEL_DIR, progress: bo
     return model
 
 
+def retrain_check_examples() -> tuple[list[Example], str]:
+    """What `retrain` compares the current model and the candidate on: the held-out file; while it
+    is empty (the next blind split named in build.HELD_OUT_SPLITS has not been merged yet), the
+    other writers' rows of train.jsonl instead, scored in-sample by both models (both were fitted
+    on them): a coarser check, but it still refuses a broken or clearly worse candidate."""
+    heldout = load_examples(HELDOUT_PATH)
+    if heldout:
+        return heldout, "heldout"
+    rows = [ex for ex, group in zip(load_examples(TRAIN_PATH), load_groups(TRAIN_PATH))
+            if group.startswith(OTHER_WRITER_GROUP)]
+    return rows, "other_writers_in_sample"
+
+
 def retrain(decisions: Sequence[tuple[str, Sequence[str]]], directory: str | os.PathLike = DEFAULT_MODEL_DIR,
             progress: bool = False) -> tuple[bool, dict]:
     """Trains on corpus + admin decisions ((text, labels) pairs; [] = approved as clean) and
     promotes the candidate only if no label's held-out F1 drops by more than F1_TOLERANCE and the
     clean-post flag rate does not rise by more than one point."""
     started = time.perf_counter()
-    heldout = load_examples(HELDOUT_PATH)
+    check, source = retrain_check_examples()
     current = load_or_train(directory)
-    current_eval = evaluate(current, heldout)
+    current_eval = evaluate(current, check)
     candidate = train(extra_examples=decisions, progress=progress)
-    candidate_eval = candidate.metadata["evaluation"]
+    candidate_eval = candidate.metadata["evaluation"] if source == "heldout" else evaluate(candidate, check)
     regressions = [
         label for label in LABELS
         if candidate_eval["labels"][label]["f1"] < current_eval["labels"][label]["f1"] - F1_TOLERANCE
@@ -680,7 +726,7 @@ def retrain(decisions: Sequence[tuple[str, Sequence[str]]], directory: str | os.
         "decisions": len(decisions),
         "current_version": current.version,
         "candidate_version": candidate.version,
-        "heldout": {"n": current_eval["n"], "sha256": _sha256_bytes(HELDOUT_PATH.read_bytes())},
+        "heldout": {"n": current_eval["n"], "source": source, "sha256": _sha256_bytes(HELDOUT_PATH.read_bytes())},
         "labels": {label: {f"{who}_{figure}": report_of["labels"][label][figure]
                            for who, report_of in (("current", current_eval), ("candidate", candidate_eval))
                            for figure in ("precision", "recall", "f1")} for label in LABELS},

@@ -40,7 +40,10 @@ async def test_the_app_trains_a_model_at_start_up_when_none_exists(tmp_path, mon
     async with AsyncTestClient(app=app):
         model = app.state.moderation_model
         dev = len(classifier.load_examples(classifier.DEV_PATH))  # fitted on too, since the fourth pass
-        assert model.metadata["training_examples"] == len(lines) + dev and model.metadata["evaluation"]["labels"]["trading"]["f1"] > 0
+        assert model.metadata["training_examples"] == len(lines) + dev
+        # the model works (on dev, which it was fitted on: the held-out file is empty until the
+        # next blind split is merged)
+        assert classifier.evaluate(model, classifier.load_examples(classifier.DEV_PATH))["labels"]["trading"]["f1"] > 0
         assert (empty / METADATA_FILE).is_file() and list(empty.glob("moderation-*.joblib"))
         [hook] = [h for h in app.state.post_hooks if isinstance(h, ModerationHook)]
         assert hook.model is model

@@ -136,7 +136,9 @@ def test_retrain_promotes_only_without_regression(trained_dir, tmp_path, monkeyp
     # before/after figures on the held-out split, per label
     assert set(report["labels"]["trading"]) == {f"{who}_{figure}" for who in ("current", "candidate")
                                                 for figure in ("precision", "recall", "f1")}
-    assert report["heldout"]["n"] == len(classifier.load_examples(classifier.HELDOUT_PATH))
+    # on the held-out file; while it is empty (fresh12 not merged), on the other writers' rows
+    check, source = classifier.retrain_check_examples()
+    assert check and report["heldout"]["n"] == len(check) and report["heldout"]["source"] == source
     assert promoted == (not report["regressions"])
     # A candidate that is worse on the held-out split is not promoted.
     real_train = classifier.train
@@ -153,6 +155,27 @@ def test_retrain_promotes_only_without_regression(trained_dir, tmp_path, monkeyp
     assert not promoted and report["regressions"]
     assert classifier.load(directory).version == current
     assert before  # the original artifact loaded fine
+
+
+def test_retrain_checks_on_the_other_writers_rows_while_the_held_out_file_is_empty(tmp_path, monkeypatch):
+    empty = tmp_path / "heldout.jsonl"
+    empty.write_text("")
+    monkeypatch.setattr(classifier, "HELDOUT_PATH", empty)
+    check, source = classifier.retrain_check_examples()
+    groups = classifier.load_groups(classifier.TRAIN_PATH)
+    assert source == "other_writers_in_sample"
+    assert len(check) == sum(g.startswith(classifier.OTHER_WRITER_GROUP) for g in groups) > 0
+    assert any(ex.labels for ex in check) and any(not ex.labels for ex in check)
+
+
+def test_ship_rule_is_recorded_and_its_figures_come_from_the_other_writers_out_of_fold_scores():
+    meta = {"other_writer_oof_evaluation": {"f1": {"lese_majeste": 0.95, "profanity": 0.93, "trading": 0.96,
+                                                    "obscene": 0.97}, "clean_flag_rate": 0.026}}
+    figures = classifier.ship_rule_figures(meta)
+    assert figures["worst_f1"] == 0.93 and figures["mean_f1"] == 0.9525
+    assert not figures["clean_ok"]  # above 2.5% of the clean posts
+    assert "2.5%" in classifier.SHIP_RULE
+    assert classifier.load().metadata["ship_rule"] == classifier.SHIP_RULE  # the shipped model's
 
 
 def test_retrain_rejects_unknown_labels(trained_dir):

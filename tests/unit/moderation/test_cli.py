@@ -2,7 +2,7 @@ import json
 
 from click.testing import CliRunner
 
-from moderation import LABELS
+from moderation import LABELS, classifier
 from moderation.cli import moderation
 from moderation.corpus import build
 
@@ -52,13 +52,39 @@ def test_evaluate_prints_per_label_figures(trained_dir):
     assert "precision" in result.output and "clean posts flagged" in result.output
 
 
-def test_evaluate_breaks_the_held_out_figures_down_by_split_and_kind(trained_dir):
+def _held_out_on_disk() -> tuple[str, ...]:
+    # a split named in HELD_OUT_SPLITS holds out nothing until its folder is merged
+    return tuple(s for s in build.HELD_OUT_SPLITS if (build.HERE / "src" / s).is_dir())
+
+
+def test_evaluate_breaks_the_held_out_figures_down_by_split_and_kind(trained_dir, tmp_path, monkeypatch):
+    held = _held_out_on_disk()
+    if not held:
+        # the next blind split is not merged yet: a trained-on split stands in for it, as a
+        # held-out file of its rows with their kinds (build.py writes the same rows)
+        held = (build.OTHER_WRITER_SPLITS[-1],)
+        path = tmp_path / "heldout.jsonl"
+        path.write_text("".join(json.dumps({"text": t, "labels": l, "kind": k}, ensure_ascii=False) + "\n"
+                                for t, l, k in build.read_fresh(held)), encoding="utf-8")
+        monkeypatch.setattr(classifier, "HELDOUT_PATH", path)
     result = CliRunner().invoke(moderation, ["evaluate", "--model-dir", str(trained_dir), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report["splits"]) == set(build.HELD_OUT_SPLITS)  # the other fresh splits are trained on
+    assert set(report["splits"]) == set(held)  # the other fresh splits are trained on
     assert sum(part["n"] for part in report["splits"].values()) == report["n"]
-    for split in build.HELD_OUT_SPLITS:
+    for split in held:
         for kind in ("prof_sarcasm", "obfuscated", "multi", "clean_hard", "clean_general", "lm_indirect"):
             assert f"{split}/{kind}" in report["kinds"], kind
         assert report["kinds"][f"{split}/clean_hard"]["label_recall"] is None  # clean kinds have nothing to find
+
+
+def test_evaluate_copes_with_an_empty_held_out_file(trained_dir, tmp_path, monkeypatch):
+    # between the eleventh pass and the merge of fresh12, heldout.jsonl has no rows
+    path = tmp_path / "heldout.jsonl"
+    path.write_text("")
+    monkeypatch.setattr(classifier, "HELDOUT_PATH", path)
+    result = CliRunner().invoke(moderation, ["evaluate", "--model-dir", str(trained_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["n"] == 0 and report["clean_flag_rate"] == 0.0
+    assert all(report["labels"][label]["support"] == 0 for label in LABELS)
