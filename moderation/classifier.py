@@ -457,9 +457,9 @@ OTHER_WRITER_WEIGHT = 2.0
 # flag thresholds the threshold rule chose on those same scores: the pooled per-label F1 and the
 # pooled share of their clean posts flagged for any label (metadata "other_writer_oof_evaluation").
 SHIP_RULE = (
-    "pooled over the other writers' splits (fresh..fresh11), each scored out of fold by a model that never "
-    "saw it: a candidate ships only if its worst-label F1 is above the baseline's (the tenth pass's "
-    "configuration retrained with fresh10 and fresh11 in) and at most 2.5% of those writers' clean posts are "
+    "pooled over the other writers' splits (fresh..fresh12), each scored out of fold by a model that never "
+    "saw it: a candidate ships only if its worst-label F1 is above the baseline's (the eleventh pass's "
+    "configuration retrained with fresh12 in) and at most 2.5% of those writers' clean posts are "
     "flagged; among candidates that pass, the highest worst-label F1, then the highest mean F1; if none "
     "passes, the baseline ships")
 SHIP_CLEAN_FLAG_MAX = 0.025
