@@ -20,7 +20,7 @@ from ..access import thread_visible
 from ..core_writes import insert_row
 from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
-from .. import events
+from .. import events, sqlite_driver
 from ..rendering import render_markdown
 from ..settings import BoardSettings, Settings
 from ..text import search_terms
@@ -28,8 +28,8 @@ from .accounts import utcnow
 from .membership import check_posting
 
 DraftAction = Literal["thread", "reply", "edit"]
-# Point reads of a submit run on SQLite's connection without a thread hop (forum.sqlite_driver.ON_LOOP).
-ON_LOOP = {"sqlite_on_loop": True}
+# Point reads of a submit run on SQLite's connection without a thread hop (forum.sqlite_driver).
+ON_LOOP = {sqlite_driver.ON_LOOP: True}
 
 
 @dataclass
