@@ -292,7 +292,9 @@ def evade(text: str, rng: random.Random) -> str:
 # fresh13 is kept for the next blind split (its first writer did not finish; nothing was merged).
 OTHER_WRITER_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
                        "fresh10", "fresh11", "fresh12")
-HELD_OUT_SPLITS = ("fresh13",)
+# Thirteenth pass: two blind splits are written at once (fresh13, fresh14) so one verdict rests on
+# about twice as many posts.
+HELD_OUT_SPLITS = ("fresh13", "fresh14")
 FRESH_SPLITS = OTHER_WRITER_SPLITS + HELD_OUT_SPLITS
 OTHER_WRITER_GROUP = "fresh/"  # group prefix of the other writers' rows in train.jsonl
 
