@@ -216,11 +216,15 @@ SIGNAL_NAMES = tuple(name for name, _ in _SIGNALS)
 _NEG_EN = (r"idiot|moron|stupid|dumb|fuck|shit|bastard|asshole|bitch|clown|crook|thie(?:f|ves)|scam|parasite|leech"
            r"|trash|scum|loser|brainless|brain-dead|muppet|con artist|liar|lying|corrupt|joke|propaganda|abolish"
            r"|fraud|rob|pathetic|spoiled|playboy|disgrace|useless|worthless|disgusting|creepy|cult|sheep|brainwashed"
-           r"|extortion|incompetent|chimp|snake|menace|senile|subhuman|rotten|shameful|arrogant|ego|leeches|slimy")
+           r"|extortion|incompetent|chimp|snake|menace|senile|subhuman|rotten|shameful|arrogant|ego|leeches|slimy"
+           r"|clueless|lazy|bribe|robbers?|crooks?|con men|conmen|freeloaders?|cheapskates?|entitled|selfish|prick|dickhead"
+           r"|arse|arsehole|tossers?|wankers?|pigs|monkeys|clowns|thugs|gangsters|hypocrites?|greedy|bloated|pampered|leeching")
 _NEG_TH = (r"ควาย|เหี้ย|สัส|สัด(?!ส่วน)|ส้นตีน|ตีน|ปัญญาอ่อน|ระยำ|เวร(?!กรรม)|ชาติหมา|ห่า(?!ง)|ตอแหล|สวะ|กาก|กระจอก|สันดาน|เปรต|ควย|แม่ง"
            r"|มึง|โง่|ปรสิต|ผลาญ|สร้างภาพ|ไร้ค่า|ยกเลิก|โกง|ขโมย|ตัวตลก|หลอก|ต้มตุ๋น|โจร|รีดไถ|ไร้(?!สาย)|ขยะ|เลว|น่าสมเพช"
            r"|สมอง|มาเฟีย|ขี้เกียจ|หน้าเลือด|มงกุฎ|ปากหมา|เน่า|ดูดเลือด|กอบโกย|ฮุบ|เสวยสุข|เทวดา|ภาระ|ไม่คู่ควร|ไม่สมควร"
-           r"|น่ารังเกียจ|เชื้อโรค|ไร้การศึกษา|งมงาย|โรคจิต|บ้า(?!น)")
+           r"|น่ารังเกียจ|เชื้อโรค|ไร้การศึกษา|งมงาย|โรคจิต|บ้า(?!น)"
+           r"|เห็นแก่ตัว|ไม่มีสมอง|ไร้สมอง|สมองกลวง|ปล้น|อันธพาล|ไร้จรรยาบรรณ|ไม่มีมารยาท|หน้าด้าน|ไม่ได้เรื่อง|ไม่เอาไหน"
+           r"|เช้าชามเย็นชาม|นักต้มตุ๋น|หลอกลวง|ไร้สำนึก|ไม่มีสำนึก|ไร้อนาคต|ตัวปัญหา|เหลือขอ|ถ่วงความเจริญ|หน้าไม่อาย")
 _LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
     ("neg_en", rf"(?<![a-z])(?:{_NEG_EN})"),
     ("neg_th", _NEG_TH),
@@ -229,23 +233,28 @@ _LEXICON_SOURCES: tuple[tuple[str, str], ...] = (
     ("slur_women", r"อีดอก|ดอกทอง|กะหรี่|อีร่าน|อีตัว|อีแรด|สำส่อน|ชะนีร่าน|อีบ้า|อีผี|อีเมียน้อย|(?<![a-z])(?:slut|whore|bitch)"),
     ("curse_wish", r"ขอให้.{0,30}(?:แตก|คว่ำ|พัง|ตาย|ชิบหาย|ฉิบหาย|โดนชน|ไฟไหม้|หลุด|โดนขโมย|ตกเหว|เสีย|โดนใบสั่ง)|ไปตาย|ตายห่า|พ่อมึงตาย|แม่มึงตาย|may your|hope you crash|hope your"),
     ("second_person", r"มึง|(?<![a-z])(?:you|your|you're)(?![a-z])|(?<!ขอบ)คุณ|ท่าน|ไอ้|พวกแก|แก(?=[ ]|$)"),
-    ("sarcasm", r"อัจฉริยะ|ปรบมือ|ภูมิใจไว้|นับถือ|ขอคารวะ|ฉลาดเป็นกรด|ประชด|ผู้เชี่ยวชาญ|โนเบล|ผู้รู้|ฉลาดล้ำ|เก่งจัง|เก่งมากนะ|เก่งเหลือเกิน|เยี่ยมไปเลย|ดีจังเลยนะ|ขอบใจนะที่|ขอบคุณมากที่|ให้รางวัล|ถ้วยรางวัล|มอบรางวัล|มืออาชีพจริง|หัวดีจัง|ใจดีจังเลย|สมควรได้รางวัล|(?<![a-z])(?:genius|brilliant|bravo|well done|slow clap|thanks for nothing|congrats|legend|top tier|einstein|professor|enlighten|gift to|so proud|lucky draw|gene pool|oh sure|wow|good job|nice job|great job|award|trophy|medal|yeah right|sure thing|/s|bless (?:his|her|their) heart|masterpiece|mastermind|rocket scientist|hats off|take a bow|must be nice|real pro|quite the|truly gifted|what a hero|nobel)"),
+    ("sarcasm", r"อัจฉริยะ|ปรบมือ|ภูมิใจไว้|นับถือ|ขอคารวะ|ฉลาดเป็นกรด|ประชด|ผู้เชี่ยวชาญ|โนเบล|ผู้รู้|ฉลาดล้ำ|เก่งจัง|เก่งมากนะ|เก่งเหลือเกิน|เยี่ยมไปเลย|ดีจังเลยนะ|ขอบใจนะที่|ขอบคุณมากที่|ให้รางวัล|ถ้วยรางวัล|มอบรางวัล|มืออาชีพจริง|หัวดีจัง|ใจดีจังเลย|สมควรได้รางวัล|(?<![a-z])(?:genius|brilliant|bravo|well done|slow clap|thanks for nothing|congrats|legend|top tier|einstein|professor|enlighten|gift to|so proud|lucky draw|gene pool|oh sure|wow|good job|nice job|great job|award|trophy|medal|yeah right|sure thing|/s|bless (?:his|her|their) heart|masterpiece|mastermind|rocket scientist|hats off|take a bow|must be nice|real pro|quite the|truly gifted|what a hero|nobel"
+              r"|top work|really impressive|impressive work|love how|amazing how|so helpful|what a helpful|totally worth|love the confidence|such a talented"
+              r"|can you (?:even |actually )?read|cheers mate|really appreciate it|world class|fastest)"
+              r"|อ่านออกไหม|อ่านหนังสือออก|ช่วยได้เยอะ|ช่วยให้แย่|ระดับโลก|ยอดเยี่ยมจริง|ทำงานดีเหลือเกิน|ขอคารวะ|ใจดีจัง|ฝีมือระดับ|แหม"),
     # Sarcasm and backhanded praise: a praise word in the same post as a mishap or a failing
     # (the conjunction below); genuine thanks name what worked instead.
     ("praise", r"ชื่นชม|สุดยอด|ขอบคุณ|ขอบใจ|ขอบพระคุณ|เก่ง|ฉลาด|อัจฉริยะ|เทพ|ยอดมนุษย์|ปรบมือ|ยินดีด้วย|นับถือ|แบบอย่าง|คนดี|ผู้รู้|กูรู|มือทอง|ความรู้ล้น|หัวกะทิ|(?<![a-z])(?:talented|hero|genius|brilliant|congrat|thanks|thank you|cheers|applause|bravo|legend|wisdom|smart|expert|champ|star|amazing|impressive|proud|well done|well played|nice of you|what a|love how|bless)"),
-    ("mishap", r"ผิด|พัง|ไม่เป็น|ยังไม่|ปลอม|ไม่เปิดไฟ|ชน|ลืม|มั่ว|ไม่เคย|แย่|ทับเส้น|ขวาง|ช็อต|เสียเงิน|ทั้งที่|ไม่เข้า|รอบที่|ซ้ำ|(?<![a-z])(?:wrong|fault|dents?|broke|ruin|never|none of|optional|footpath|least|blame|crash|fried|strip|lost|again|twice|three|forgot|locked|useless|instead|no idea)"),
-    ("organisation", r"ศูนย์|ตำรวจ|กรม|ขนส่ง|ประกัน|ร้านยาง|อู่|เต็นท์|ปั๊ม|กระทรวง|ดีลเลอร์|โชว์รูม|เทศบาล|กทม|การทาง|บริษัท|(?<![a-z])(?:dealer|tyre shop|tire shop|police|cops|ministry|department|insurance|insurer|garage|showroom|council|service centre|service center|call centre)"),
-    ("group", r"ผู้หญิง|แท็กซี่|เด็กแว้น|บิ๊กไบค์|คนแก่|สลิ่ม|ควายแดง|สามกีบ|รถตู้|คนต่างจังหวัด|แฟนบอย|คนอีสาน|คนเหนือ|คนใต้|ฝรั่ง|เสื้อเหลือง|เสื้อแดง|(?<![a-z])(?:women|woman|royalists|loyalists|taxi drivers|old people|bikers|fanboys|foreigners|teenagers|yellow shirts|red shirts|boomers|asian|owners are)"),
-    ("royal", r"คลานเข้า|ผู้มีบุญ|ทรงเลี้ยง|ในหลวง|กษัตริย์|พวกเจ้า|ราชวงศ์|สถาบัน|เจ้าฟ้า|ราชินี|เบื้องสูง|ในวัง|รั้ววัง|พระบรม|ฉายาลักษณ์|สรรเสริญ|เสด็จ|โครงการหลวง|พระราชดำริ|ประจำพระองค์|ธงเหลือง|ธงฟ้า|แบงก์|เหรียญ|ทรัพย์สินส่วนพระองค์|(?<![a-z])(?:king|queen|royal|palace|crown|monarch|loyalist|royalist|anthem|portrait|majesty|prince|princess|banknote|yellow flag|institution|heir|household)"),
+    ("mishap", r"ห่วย|ไม่ติด|หลุด|โทษ|ฮีท|รอยขีด|ขีดข่วน|ไม่ช่วย|ไม่มีประโยชน์|ขับวน|เสียเวลา|ไม่เสร็จ|ท่วม|รอ.{0,6}ชั่วโมง|ผิด|พัง|ไม่เป็น|ยังไม่|ปลอม|ไม่เปิดไฟ|ชน|ลืม|มั่ว|ไม่เคย|แย่|ทับเส้น|ขวาง|ช็อต|เสียเงิน|ทั้งที่|ไม่เข้า|รอบที่|ซ้ำ|(?<![a-z])(?:wrong|fault|dents?|broke|ruin|never|none of|optional|footpath|least|blame|crash|fried|strip|lost|again|twice|three|forgot|locked|useless|instead|no idea|pity|shame|scratched|ignore|ignored|cost me|hasn't|worse|nothing)"),
+    ("organisation", r"ร้านล้างรถ|ร้านแต่ง|ร้านอะไหล่|ไฟแนนซ์|สำนักงาน|ด่าน|การไฟฟ้า|ศูนย์|ตำรวจ|กรม|ขนส่ง|ประกัน|ร้านยาง|อู่|เต็นท์|ปั๊ม|กระทรวง|ดีลเลอร์|โชว์รูม|เทศบาล|กทม|การทาง|บริษัท|(?<![a-z])(?:dealer|tyre shop|tire shop|police|cops|ministry|department|insurance|insurer|garage|showroom|council|service centre|service center|call centre|carwash|car wash|chain|finance|authority|office|committee|leasing|dealership)"),
+    ("group", r"ผู้หญิง|แท็กซี่|เด็กแว้น|บิ๊กไบค์|คนแก่|สลิ่ม|ควายแดง|สามกีบ|รถตู้|คนต่างจังหวัด|แฟนบอย|คนอีสาน|คนเหนือ|คนใต้|ฝรั่ง|เสื้อเหลือง|เสื้อแดง|คนขับ|พวกขับ|เจ้าของรถ|ไรเดอร์|วินมอไซค์|พวกเจ้าของ|สาวออฟฟิศ|แม่บ้าน|คนกรุงเทพ|ต่างด้าว"
+              r"|(?<![a-z])(?:women|woman|royalists|loyalists|taxi drivers|old people|bikers|fanboys|foreigners|teenagers|yellow shirts|red shirts|boomers|asian|owners are"
+              r"|lady drivers|girls|old men|rich kids|expats?|farang|tourists|[a-z]+ drivers?|[a-z]+ owners|[a-z]+ riders|riders|delivery guys)"),
+    ("royal", r"พระที่นั่ง|พระนาม|เฉลิมพระเกียรติ|พระราชวัง|ราชวัง|ราชสำนัก|ราชนิกุล|คลานเข้า|ผู้มีบุญ|ทรงเลี้ยง|ในหลวง|กษัตริย์|พวกเจ้า|ราชวงศ์|สถาบัน|เจ้าฟ้า|ราชินี|เบื้องสูง|ในวัง|รั้ววัง|พระบรม|ฉายาลักษณ์|สรรเสริญ|เสด็จ|โครงการหลวง|พระราชดำริ|ประจำพระองค์|ธงเหลือง|ธงฟ้า|แบงก์|เหรียญ|ทรัพย์สินส่วนพระองค์|(?<![a-z])(?:king|queen|royal|palace|crown|monarch|loyalist|royalist|anthem|portrait|majesty|prince|princess|banknote|yellow flag|institution|heir|household|rachawong|raj-?cha-?wong|ratchawong|sansern|phra ?ratcha)"),
     ("royal_respect", r"ทรงพระเจริญ|ถวายพระพร|จงรักภักดี|พระมหากรุณาธิคุณ|ยืนตรง|ยืนเคารพ|เคารพ|(?<![a-z])(?:long live|best wishes|good health|respect)"),
-    ("royal_defile", r"ไม่ยืน|วาดหนวด|เช็ดรถ|เช็ดล้อ|ขยำ|ผ้าขี้ริ้ว|ห้องน้ำ|ลูกดอก|กดแตรใส่|ปาเป้า|ฉี่รด|ฉี่ใส่|ถ่มน้ำลาย|ถุยน้ำลาย|เหยียบ(?!เบรก|คันเร่ง|คลัทช์|ครัช|มิด|จม)|ฉีก|พรมเช็ดเท้า|รองแก้ว|(?<!เบาะ)รองนั่ง|ถังขยะ|ล้อเลียน|ตัดต่อ|มีม|หัวเราะเยาะ|เย้ยหยัน|นั่งทับ|ไม่ลุก|นั่งเฉย|ไม่ยอมยืน|โห่|กระดาษชำระ|ทิชชู่|(?<![a-z])(?:refuse to stand|won't stand|rag|tear down|tore down|eggs|clown nose|laughed at|coffee cup on|dartboard|darts|pee on|piss on|spit on|stomp|stepped on|doormat|coaster|toilet paper|binned|in the bin|meme|mock|photoshop|graffiti|scribbl|moustache|mustache|stayed seated|stay seated|sat through|booed|middle finger|wipe (?:my|the) |used it (?:to|as))"),
+    ("royal_defile", r"เผา|เช็ด|ปูรอง|รองขา|หันหลังให้|บีบแตรใส่|ไม่ไหว้|ไม่ก้ม|ไม่กราบ|\U0001F921|ไม่ยืน|วาดหนวด|เช็ดรถ|เช็ดล้อ|ขยำ|ผ้าขี้ริ้ว|ห้องน้ำ|ลูกดอก|กดแตรใส่|ปาเป้า|ฉี่รด|ฉี่ใส่|ถ่มน้ำลาย|ถุยน้ำลาย|เหยียบ(?!เบรก|คันเร่ง|คลัทช์|ครัช|มิด|จม)|ฉีก|พรมเช็ดเท้า|รองแก้ว|(?<!เบาะ)รองนั่ง|ถังขยะ|ล้อเลียน|ตัดต่อ|มีม|หัวเราะเยาะ|เย้ยหยัน|นั่งทับ|ไม่ลุก|นั่งเฉย|ไม่ยอมยืน|โห่|กระดาษชำระ|ทิชชู่|(?<![a-z])(?:refuse to stand|won't stand|rag|tear down|tore down|eggs|clown nose|laughed at|coffee cup on|dartboard|darts|pee on|piss on|spit on|stomp|stepped on|doormat|coaster|toilet paper|binned|in the bin|meme|mock|photoshop|graffiti|scribbl|moustache|mustache|stayed seated|stay seated|sat through|booed|middle finger|wipe (?:my|the) |used it (?:to|as)|burn|burnt|burned|set fire|wiped|clown sticker|honk at|honked at|fold(?:ed)? (?:it|them|the note)|sit on|sat on|stay in my seat|stayed in my seat|won't bow|never bow|turn my back)"),
     # Royal symbols: portraits, the royal anthem, royal flags, arches and signs, banknotes.
     ("royal_symbol", r"พระบรมฉายาลักษณ์|พระบรมรูป|พระรูป|ฉายาลักษณ์|รูปในหลวง|รูปพ่อหลวง|พ่อหลวง|แม่หลวง|เพลงสรรเสริญ|สรรเสริญพระบารมี|ธงตรา|ตราสัญลักษณ์|ซุ้มเฉลิม|ซุ้มถวาย|ป้ายทรงพระเจริญ|ป้ายถวายพระพร|ธนบัตร|แบงก์พัน|ธงเหลือง|ธงฟ้า|ธงม่วง|(?<![a-z])(?:portrait|anthem|royal flag|yellow flag|birthday arch|royal arch|banknote|his face on|royal emblem|royal picture|royal photo|shrine to)"),
     # Oblique referents to the monarchy (pass 8): the palace, its convoys and bloodline, kneeling
     # and crawling, the loyalists' worship, in words that carry no royal title.
-    ("royal_oblique", r"คนในวัง|ทางวัง|ของวัง|ที่วัง|วังหลวง|ชาววัง|ผู้สูงส่ง|ชนชั้นสูง|คนชั้นสูง|คนข้างบน|เบื้องบน|สมมติเทพ|ศักดินา|ไพร่|หมอบ|คลานเข่า|ก้มกราบ|พับเพียบ|ขบวนเจ้า|ขบวนท่าน|ขบวนเพิ่น|ขบวนนั้น|รับเสด็จ|ล้นเกล้า|เกิดถูกบ้าน|สายเลือด|คลั่งเจ้า|ประจบเจ้า|รูปเจ้า|หน้าเจ้า|พ่อของแผ่นดิน|พ่อแห่งแผ่นดิน|ครอบครัวนี้|บ้านหลังนั้น|(?<![a-z])(?:one family|that family|bloodline|blue bloods?|feudal|serfs?|peasants|kneel|on (?:their|our|my) knees|crawl|bow(?:ing)? (?:down|to)|motorcade|convoy|hrh|highness|demigod|divine|the institution|father of the nation|nai luang|sathaban|jao fa)"),
+    ("royal_oblique", r"ในรั้ววัง|ชนชั้นเจ้า|เจ้านายชั้นสูง|ท่านนั้น|เพลงนั้น|คนบนนั้น|ครอบครัวนั้น|เกิดถูกท้อง|คนในวัง|ทางวัง|ของวัง|ที่วัง|วังหลวง|ชาววัง|ผู้สูงส่ง|ชนชั้นสูง|คนชั้นสูง|คนข้างบน|เบื้องบน|สมมติเทพ|ศักดินา|ไพร่|หมอบ|คลานเข่า|ก้มกราบ|พับเพียบ|ขบวนเจ้า|ขบวนท่าน|ขบวนเพิ่น|ขบวนนั้น|รับเสด็จ|ล้นเกล้า|เกิดถูกบ้าน|สายเลือด|คลั่งเจ้า|ประจบเจ้า|รูปเจ้า|หน้าเจ้า|พ่อของแผ่นดิน|พ่อแห่งแผ่นดิน|ครอบครัวนี้|บ้านหลังนั้น|(?<![a-z])(?:one family|that family|bloodline|blue bloods?|feudal|serfs?|peasants|kneel|on (?:their|our|my) knees|crawl|bow(?:ing)? (?:down|to)|motorcade|convoy|hrh|highness|demigod|divine|the institution|father of the nation|nai luang|sathaban|jao fa|jao nai|behind the (?:white )?walls|that song|the big man|born into|that lot|the top|that face|his face|the man it)"),
     # Privilege and propaganda: taxes, private jets, land, photo-op projects, worship, waiting.
-    ("grievance", r"ภาษี|กินภาษี|เครื่องบินส่วนตัว|ไม่เคยทำงาน|ไม่เคยทำอะไร|ไม่เคยเห็นหัว|เอาหน้า|ตัดริบบิ้น|ถ่ายรูป|ละคร|โฆษณาชวนเชื่อ|ล้างสมอง|ลัทธิ|บูชา|เปลืองงบ|งบเป็นล้าน|ทั้งเมือง|เอาเปรียบ|รวยจาก|ที่ดิน|ประจบ|ติดคุก|ยุคไหนแล้ว|ศตวรรษ|ล้าหลัง|ต่อคิว|ไม่ต้องรอ|ขายฝัน|(?<![a-z])(?:tax|taxes|taxpayers?|our money|private jets?|jet off|photo ops?|ribbon|pr machine|indoctrinat|worship|medieval|theatre|theater|cosplay|never worked|never did a day|never queued|skip traffic|budget line|land portfolio|property|wealth|billions?|freeload|privilege|inherited|born into|earned)"),
+    ("grievance", r"รถหรู|วังใหม่|เงินหลวง|เงินเรา|ไม่เคยทำงาน|ไร้สาระ|หน้าด้าน|ภาษี|กินภาษี|เครื่องบินส่วนตัว|ไม่เคยทำงาน|ไม่เคยทำอะไร|ไม่เคยเห็นหัว|เอาหน้า|ตัดริบบิ้น|ถ่ายรูป|ละคร|โฆษณาชวนเชื่อ|ล้างสมอง|ลัทธิ|บูชา|เปลืองงบ|งบเป็นล้าน|ทั้งเมือง|เอาเปรียบ|รวยจาก|ที่ดิน|ประจบ|ติดคุก|ยุคไหนแล้ว|ศตวรรษ|ล้าหลัง|ต่อคิว|ไม่ต้องรอ|ขายฝัน|(?<![a-z])(?:tax|taxes|taxpayers?|our money|private jets?|jet off|photo ops?|ribbon|pr machine|indoctrinat|worship|medieval|theatre|theater|cosplay|never worked|never did a day|never queued|skip traffic|budget line|land portfolio|property|wealth|billions?|freeload|privilege|inherited|born into|earned|owns|land|grateful|plane|skim|pocket|pamper|bloated|robs?|hobby|pr team|racket|fairy tale|circus|overrated|pension)"),
     ("sexual", r"เย็ด|เสียว|โป๊|นู้ด|เงี่ยน|(?<![ก-ฮ])หี|จู๋|จิ๋ม|ขย่ม|คราง|ม่านรูด|ขยำ|เอากัน|ชักว่าว|ถอดหมด|(?<![a-z])(?:sex|porn|nude|naked|horny|tits|boobs|blowjob|hookup|sugar baby|onlyfans|fucked|bang her|xxx)|18\+"),
     ("innuendo", r"ไม่ได้หมายถึง|รู้กันนะ|ส่วนตัว|สองต่อสอง|ถึงใจ|ฟิน|เปียก|(?<![a-z])(?:if you know what i mean|i don't mean|wink|private time|;\)|no strings|discreet)"),
     ("double_word", r"สายยาง|เป่า|ท่อ|เสียบ|รู|นั่งตัก|เบาะหลัง|คันเกียร์|ช่วงล่าง|เขย่า|ขัดเงา|หัวฉีด|ก้านวัด|จารบี|เข้าเกียร์|เข้าซอง|(?<![a-z])(?:hose|stick|dipstick|back ?seat|ride|riding|gear knob|suspension|exhaust|back door|pump|joystick|nozzle|warm up the engine|under (?:my|the) hood|full service|test drive|tyre pressure|tire pressure)"),
@@ -312,9 +321,18 @@ _CONTEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("refute", r"ไม่จริง|ไม่เห็นด้วย|ไม่ใช่เลย|ไม่ถูกต้อง|ไร้สาระ|อย่าเหมารวม|เหมารวม|ไม่ยุติธรรม|ไม่แฟร์|ผิดแล้ว|ไม่ควรพูด|ไม่ควรใช้คำ|ไม่โอเค|(?<![a-z])(?:not true|nonsense|disagree|don't agree|that's wrong|is wrong|unfair|stereotype|generalis|generaliz|not ok|not okay|uncalled for|out of line|rubbish claim|myth)"),
 )
 
+# Pass 15 (h-class15): families added after the pass-11 names (so the older name lists stay a
+# prefix): vulgar words (a swear word is profane whatever it is aimed at, a pothole included:
+# "thing_only&neg" no longer fires with one), and the shapes of a stereotype or of contempt for
+# a whole group or organisation ("every single one of them", "staffed by", "มีแต่พวก").
+_PASS15_SOURCES: tuple[tuple[str, str], ...] = (
+    ("vulgar", r"เหี้ย|สัส|สัด(?!ส่วน)|แม่ง|ควย|ห่า(?!ง)|ชิบหาย|ฉิบหาย|เชี่ย|ส้นตีน|มึง|ระยำ|จัญไร|เย็ดแม่|ดอกทอง|(?<![a-z])(?:fuck|shit|arse|bastard|prick|cunt|bollocks|piss|wank|twat|bloody hell|goddamn|bullshit|bitch|(?:ass(?:hole)?|dick(?:head)?|damn|crap(?:py)?|wtf|ffs)(?![a-z]))"),
+    ("stereotype", r"ทุกคนเลย|ทั้งนั้น|ทุกที|สักคน|นิสัยเดียวกัน|เหมือนกันหมด|มีแต่พวก|ไม่ควรได้|ควรห้าม|ไม่ควรให้|ทั้งแผนก|ทั้งจังหวัด|ทั้งเกาะ|ทั้งประเทศ|พวกนี้|(?<![a-z])(?:every single|all the same|every one of them|the lot of them|all of them|typical|always|should be banned|can't drive|cant drive|shouldn't be allowed|go back to|staffed by|run by|bunch of|gang of|nothing but|a plague|none of them|name a worse|should stick to|should stay)"),
+)
 _LEXICON = tuple((name, *map(_compile_half, _split_alternatives(pattern.replace("'", "'?"))))
-                 for name, pattern in _LEXICON_SOURCES + _CONTEXT_SOURCES)
+                 for name, pattern in _LEXICON_SOURCES + _CONTEXT_SOURCES + _PASS15_SOURCES)
 _FAMILY_NAMES = tuple(name for name, _ in _LEXICON_SOURCES)
+_PASS15_NAMES = tuple(name for name, _ in _PASS15_SOURCES)
 _NOT_THAI = re.compile(rf"[^{_T}]+")
 _THAI_RUNS = re.compile(rf"[{_T}][{_T} ]*")
 _CONJUNCTIONS = (
@@ -347,18 +365,24 @@ _PEOPLE = ("second_person", "group", "organisation", "royal", "royal_oblique", "
 # defiling; "no selling" or price talk with no offer; thanks with no harsh word, sarcasm or mishap.
 _EXCLUSIVE = (
     ("self_only&neg", ("first_person",), ("neg_en", "neg_th"), ("second_person", "group", "organisation", "royal")),
-    ("thing_only&neg", ("thing",), ("neg_en", "neg_th"), _PEOPLE + ("sarcasm",)),
+    ("thing_only&neg", ("thing",), ("neg_en", "neg_th"), _PEOPLE + ("sarcasm", "vulgar")),
     ("wellwish_only", ("wellwish",), (), ("grievance", "neg_en", "neg_th", "sarcasm", "royal_defile", "animal_insult")),
     ("no_sale", ("no_sale_word", "price_talk"), (), ("offer",)),
     ("thanks_only", ("thanks",), (), ("neg_en", "neg_th", "sarcasm", "mishap", "animal_insult", "slur_women", "body_insult")),
     ("refute&quote", ("refute",), ("quote_report", "quote_marks", "quoted_rude"), ()),
 )
+_CONJUNCTIONS_15 = (
+    ("group&stereotype", "group", ("stereotype",)),
+    ("organisation&stereotype", "organisation", ("stereotype",)),
+    ("vulgar&you", "vulgar", ("second_person",)),
+)
 LEXICON_NAMES = (_FAMILY_NAMES + tuple(name for name, _, _ in _CONJUNCTIONS)
-                 + tuple(name for name, *_ in _EXCLUSIVE))
+                 + tuple(name for name, *_ in _EXCLUSIVE)
+                 + _PASS15_NAMES + tuple(name for name, _, _ in _CONJUNCTIONS_15))
 # The lexicon of models trained before pass 11 (their regressions have these columns only): a
 # model's features compute the names it was fitted with, so an older artifact keeps loading.
 LEGACY_LEXICON_NAMES = LEXICON_NAMES[:LEXICON_NAMES.index("self_only&neg") + 1]
-_CONJUNCTION_OF = {name: (a, others) for name, a, others in _CONJUNCTIONS}
+_CONJUNCTION_OF = {name: (a, others) for name, a, others in _CONJUNCTIONS + _CONJUNCTIONS_15}
 _EXCLUSIVE_OF = {name: (a, others, absent) for name, a, others, absent in _EXCLUSIVE}
 
 
@@ -387,7 +411,8 @@ def _plan(names: tuple[str, ...]) -> tuple:
     families searched only when a feature still depends on them (lazily), and the names."""
     plan = _PLANS.get(names)
     if plan is None:
-        unknown = [n for n in names if n not in _CONJUNCTION_OF and n not in _EXCLUSIVE_OF and n not in _FAMILY_NAMES]
+        unknown = [n for n in names if n not in _CONJUNCTION_OF and n not in _EXCLUSIVE_OF
+                   and n not in _FAMILY_NAMES + _PASS15_NAMES]
         if unknown:
             raise ValueError(f"unknown lexicon feature(s): {unknown}")
         needed = _needed_families(names)

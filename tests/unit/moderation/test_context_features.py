@@ -102,3 +102,33 @@ def test_writing_pass_groups_one_sitting_together():
     assert classifier.writing_pass("train/clean-11") != classifier.writing_pass("train/clean-8")
     assert classifier.writing_pass("train/clean") == classifier.writing_pass("train/trading")
     assert classifier.writing_pass("templates/issue13") == "templates/issue13"
+
+
+# --- pass 15 (h-class15): vulgar words, stereotypes, contempt for organisations ----------------
+
+def test_a_vulgar_word_about_a_thing_is_not_thing_only():
+    assert "vulgar" in _on("fuck this traffic, two hours for five kilometres")
+    assert "thing_only&neg" not in _on("fuck this traffic, two hours for five kilometres")
+    assert "vulgar" in _on("แม่งเอ๊ย ยางแบนอีกแล้ว")
+    # a harsh word that is not a swear word, about a thing, still is "thing only"
+    assert "thing_only&neg" in _on("the stock headlights are useless at night")
+    # short swear words are whole words: "assist", "class", "dickens", "scrap" are not vulgar
+    assert "vulgar" not in _on("the brake assist light is on, is it a class fault? scrap the dickens")
+    assert "vulgar" not in _on("ห่างจากปั๊มสองกิโล สัดส่วนน้ำมันดี")
+
+
+def test_stereotype_of_a_group_or_an_organisation():
+    assert "group&stereotype" in _on("women drivers, every single time")
+    assert "group&stereotype" in _on("Every pickup driver in this province is the same, the lot of them")
+    assert "group&stereotype" in _on("คนขับรถตู้นิสัยเดียวกันหมด")
+    assert "organisation&stereotype" in _on("the carwash chain is staffed by clowns")
+    assert "organisation&stereotype" in _on("ศูนย์นี้มีแต่พวกหลอกลวง")
+    # a group named without a generalisation
+    assert "group&stereotype" not in _on("the taxi drivers in Chiang Mai were friendly to us")
+
+
+def test_pass_15_names_come_after_the_older_ones():
+    # models fitted before this pass list a prefix of LEXICON_NAMES; pass 15 only appends
+    assert LEXICON_NAMES.index("vulgar") > LEXICON_NAMES.index("refute&quote")
+    assert LEXICON_NAMES[-3:] == ("group&stereotype", "organisation&stereotype", "vulgar&you")
+    assert set(LEGACY_LEXICON_NAMES) < set(LEXICON_NAMES)
