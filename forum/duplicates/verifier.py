@@ -43,6 +43,8 @@ FEATURES = (
     # (twelfth pass) coverage of the shorter text; cross-script and romanised coverage
     "short_coverage", "cross_short_coverage", "romanised_short_coverage", "cross_concept_coverage",
     "romanised_concept_coverage",
+    # (thirteenth pass) coverage of a romanised query
+    "romanised_coverage",
 )
 
 
