@@ -205,7 +205,8 @@ CANDIDATES = 100  # rows rescored exactly per query
 # the pair verifier's logit (a match scoring SURE_SCORE or more stays first): on a big board a
 # synthetic thread that shares many words with the query can outscore the true duplicate, and the
 # verifier, trained with such threads as hard negatives, tells them apart (docs/BENCHMARKS.md,
-# "Quality, thirteenth pass"). The scores are unchanged, so the list is not always in score order.
+# "Quality, thirteenth pass"). Only matches at or above SUGGESTION_MIN_SCORE are reordered (under
+# it the rest follow in score order). The scores are unchanged, so the list is not always in score order.
 RERANK = 20
 POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
@@ -788,10 +789,14 @@ class DuplicateIndex:
 
         first_x = None
         if RERANK > 1 and self.verifier is not None and len(best) > 1:
-            top = [int(j) for j in best if final[j] > 0 and final[j] >= min_score]
+            # only matches at or above the suggestion floor are reordered: under it the shared words
+            # are incidental and the verifier reads noise; those follow in score order
+            floor = max(min_score, SUGGESTION_MIN_SCORE)
+            top = [int(j) for j in best if final[j] > 0 and final[j] >= floor]
+            rest = [int(j) for j in best if not (final[j] > 0 and final[j] >= floor)]
             xs = {j: pair(j) for j in top}
             key = {j: max(self.verifier.logit(xs[j]), 1e9 if final[j] >= SURE_SCORE else -1e9) for j in top}
-            best = np.array(sorted(top, key=lambda j: -key[j]), dtype=np.int64)
+            best = np.array(sorted(top, key=lambda j: -key[j]) + rest, dtype=np.int64)
             first_x = xs.get(int(best[0])) if len(best) else None
         best = best[:k]
         out = [Match(self._ids[hits[j]], round(float(final[j]), 4))
