@@ -48,6 +48,7 @@ def test_the_verifier_orders_the_best_matches_and_the_scores_stay(monkeypatch):
     plain = _board(_contrary()).query(*QUERY, k=3, min_score=0.0)
     assert max(m.score for m in plain) < SURE_SCORE
     monkeypatch.setattr(index_module, "RERANK", 20)
+    monkeypatch.setattr(index_module, "RERANK_MARGIN", 0.0)
     feats: list = []
     index = _board(_contrary())
     reranked = index.query(*QUERY, k=3, min_score=0.0, features=feats)
@@ -73,3 +74,16 @@ def test_an_index_without_a_verifier_keeps_the_score_order(monkeypatch):
     scores = [m.score for m in matches]
     assert scores == sorted(scores, reverse=True)
     assert feats[0][FEATURES.index("final")] == pytest.approx(matches[0].score, abs=1e-4)
+
+
+def test_a_match_far_under_the_best_is_not_lifted(monkeypatch):
+    monkeypatch.setattr(index_module, "RERANK", 20)
+    monkeypatch.setattr(index_module, "RERANK_MARGIN", 0.0)
+    everything = [m.score for m in _board(_contrary()).query(*QUERY, k=3, min_score=0.0)]
+    assert everything == sorted(everything)  # all three reordered: the weakest first
+    monkeypatch.setattr(index_module, "RERANK_MARGIN", 0.9)
+    matches = _board(_contrary()).query(*QUERY, k=3, min_score=0.0)
+    best = max(m.score for m in matches)
+    close = [m.score for m in matches if m.score >= 0.9 * best]
+    assert len(close) == 2 and [m.score for m in matches[:2]] == sorted(close)  # rivals reordered
+    assert matches[2].score < 0.9 * best  # the weak one stays last
