@@ -5,7 +5,9 @@ question* is decided by a logistic regression over features of the pair (the sco
 factors, cosines before and after the cross-language blend, how much of the query and of its title
 the thread covers, the share of each side's content concepts the other names, the query's length,
 script and romanised flag; since the twelfth pass also how much of the shorter text the longer one
-covers, and coverage across scripts and romanised spellings; ``DuplicateIndex._pair_features``). None of them depends on the board, so
+covers, and coverage across scripts and romanised spellings; since the thirteenth pass the
+share of a romanised query the thread covers; ``DuplicateIndex._pair_features``). Since the
+thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
 The model is a small text file (``data/verifier.txt``), trained by
