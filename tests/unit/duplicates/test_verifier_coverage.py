@@ -1,6 +1,6 @@
 """(issue 17, twelfth pass) The verifier's coverage features: how much of the *shorter* text the
 longer one covers, and coverage across scripts and romanised spellings, which only
-cross-script and romanised queries carry."""
+cross-script and romanised queries carry (thirteenth pass: also the romanised query's coverage)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def test_cross_script_and_romanised_coverage_only_for_such_queries(index):
     _best, same = features(index, "Revo horn not working")
     assert same["cross_short_coverage"] == same["cross_concept_coverage"] == 0.0
     assert same["romanised_short_coverage"] == same["romanised_concept_coverage"] == 0.0
+    assert same["romanised_coverage"] == 0.0  # (thirteenth pass)
 
     best, thai = features(index, "ไฮลักซ์ รีโว่ แตรไม่ดัง", "กดแตรแล้วเงียบ ฟิวส์ปกติ")
     assert best == "horn" and thai["cross_script"] == 1.0 and thai["romanised"] == 0.0
@@ -58,3 +59,4 @@ def test_cross_script_and_romanised_coverage_only_for_such_queries(index):
     assert rom["romanised_concept_coverage"] > 0.5
     assert rom["short_coverage"] > 0.0
     assert rom["romanised_short_coverage"] == pytest.approx(rom["short_coverage"])
+    assert rom["romanised_coverage"] == pytest.approx(rom["coverage"]) and rom["coverage"] > 0.0
