@@ -294,7 +294,9 @@ OTHER_WRITER_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"
                        "fresh10", "fresh11", "fresh12")
 # Thirteenth pass: two blind splits are written at once (fresh13, fresh14) so one verdict rests on
 # about twice as many posts.
-HELD_OUT_SPLITS = ("fresh13", "fresh14")
+# fresh15: a third blind split, written after fresh13 and fresh14 were scored, for a second look
+# at the thirteenth pass.
+HELD_OUT_SPLITS = ("fresh13", "fresh14", "fresh15")
 FRESH_SPLITS = OTHER_WRITER_SPLITS + HELD_OUT_SPLITS
 OTHER_WRITER_GROUP = "fresh/"  # group prefix of the other writers' rows in train.jsonl
 
