@@ -296,7 +296,7 @@ OTHER_WRITER_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"
 # about twice as many posts.
 # fresh15: a third blind split, written after fresh13 and fresh14 were scored, for a second look
 # at the thirteenth pass.
-HELD_OUT_SPLITS = ("fresh13", "fresh14", "fresh15")
+HELD_OUT_SPLITS = ("fresh13", "fresh14", "fresh15", "fresh16")  # fresh16: being written blind
 FRESH_SPLITS = OTHER_WRITER_SPLITS + HELD_OUT_SPLITS
 OTHER_WRITER_GROUP = "fresh/"  # group prefix of the other writers' rows in train.jsonl
 
