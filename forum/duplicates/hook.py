@@ -146,6 +146,8 @@ FREEZE_AFTER_START_KEY = "freeze_gc_after_start"
 CATCH_UP_KEY = "duplicate_catch_up_in_background"
 CATCH_UP_TASK_KEY = "duplicate_catch_up_task"
 CATCH_UP_ENV = "WEBBOARD_DUPLICATES_CATCH_UP_S"
+# the last entry of ix_threads_content_changed_at: no thread hop (forum.sqlite_driver.ON_LOOP)
+NEWEST_CHANGE = select(func.max(m.Thread.content_changed_at)).execution_options(sqlite_on_loop=True)
 
 
 def catch_up_interval() -> float:
@@ -164,12 +166,17 @@ async def keep_caught_up(live: LiveIndex, session_maker: Callable[[], Any], inte
     posted since this one's last check, inside the new thread's request: about a sixth of its
     CPU, on its latency. Here each process catches up every `interval` seconds on its own, so a
     check usually finds nothing left to read. The check still syncs before it queries, so what it
-    sees is exactly what it saw before (this only moves the work earlier); when nothing changed, a
-    catch-up is one indexed query (threads whose indexed content changed in the last 30 s)."""
+    sees is exactly what it saw before (this only moves the work earlier). A catch-up runs only when
+    the newest `content_changed_at` is past the index's watermark (one read of an index's last
+    entry): the sync itself re-reads the last 30 s of changed threads each time, which costs
+    milliseconds on a busy board, so it is not run for nothing."""
     while True:
         await asyncio.sleep(interval)
         try:
             async with session_maker() as session:
+                newest = await session.scalar(NEWEST_CHANGE)
+                if newest is None or (live.watermark is not None and newest <= live.watermark):
+                    continue  # nothing the index has not seen (late commits are left to the checks' own sync)
                 await live.sync(session)
         except asyncio.CancelledError:
             raise
