@@ -7,7 +7,7 @@ import asyncio
 import gc
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar
@@ -137,8 +137,12 @@ async def _build(app: Litestar, settings: Any) -> None:
     if app.state.get(CATCH_UP_KEY) and live_index(app.state).ready and (interval := catch_up_interval()) > 0:
         from ..notices.gate import _session_maker
 
+        from ..page_cache import HOME, store_for
+
+        generations = store_for(settings.data_dir, settings.security.redis_url)
         app.state[CATCH_UP_TASK_KEY] = asyncio.create_task(
-            keep_caught_up(live_index(app.state), lambda: _session_maker(app)(), interval))
+            keep_caught_up(live_index(app.state), lambda: _session_maker(app)(), interval,
+                           signal=lambda: generations.values((HOME,))))
 
 
 # Set by the server's entry point (forum/asgi.py), not by apps made in tests.
@@ -158,7 +162,8 @@ def catch_up_interval() -> float:
         return 0.2
 
 
-async def keep_caught_up(live: LiveIndex, session_maker: Callable[[], Any], interval: float) -> None:
+async def keep_caught_up(live: LiveIndex, session_maker: Callable[[], Any], interval: float,
+                         signal: Callable[[], Awaitable[Any]] | None = None) -> None:
     """Keeps a server process's index caught up with the database between duplicate checks.
 
     A new thread's check first brings the index up to date (`LiveIndex.sync`), and on a server of
@@ -166,18 +171,26 @@ async def keep_caught_up(live: LiveIndex, session_maker: Callable[[], Any], inte
     posted since this one's last check, inside the new thread's request: about a sixth of its
     CPU, on its latency. Here each process catches up every `interval` seconds on its own, so a
     check usually finds nothing left to read. The check still syncs before it queries, so what it
-    sees is exactly what it saw before (this only moves the work earlier). A catch-up runs only when
-    the newest `content_changed_at` is past the index's watermark (one read of an index's last
-    entry): the sync itself re-reads the last 30 s of changed threads each time, which costs
-    milliseconds on a busy board, so it is not run for nothing."""
+    sees is exactly what it saw before (this only moves the work earlier).
+
+    Nothing is read while nothing changed: `signal` returns a value that moves whenever a thread is
+    created, hidden, shown or moved (the page cache's "home" generation: a read of shared memory, or
+    one Redis MGET), and only then is the newest `content_changed_at` read (the last entry of its
+    index); the sync itself runs only when that is past the index's watermark (the sync re-reads
+    the last 30 s of changed threads each time: milliseconds on a busy board). What the signal does
+    not announce (an edit of an opening post) is left to the checks' own sync, as before."""
+    seen: Any = None
     while True:
         await asyncio.sleep(interval)
         try:
+            current = await signal() if signal is not None else None
+            if signal is not None and current == seen:
+                continue
             async with session_maker() as session:
                 newest = await session.scalar(NEWEST_CHANGE)
-                if newest is None or (live.watermark is not None and newest <= live.watermark):
-                    continue  # nothing the index has not seen (late commits are left to the checks' own sync)
-                await live.sync(session)
+                if newest is not None and (live.watermark is None or newest > live.watermark):
+                    await live.sync(session)  # (late commits are left to the checks' own sync)
+            seen = current
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - the next check syncs anyway; try again later

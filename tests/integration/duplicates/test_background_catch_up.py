@@ -46,6 +46,45 @@ async def test_threads_of_other_processes_are_indexed_before_the_next_check(
         await asyncio.gather(task, return_exceptions=True)
 
 
+async def test_nothing_is_read_until_the_signal_moves(db, session_maker, factory, category, other_member):
+    await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start daily")
+    live = LiveIndex()
+    await found(db, live, "Yaris battery flat")
+    generation = [1]
+
+    async def signal():
+        return generation[0]
+
+    opened = 0
+
+    def counting_maker():
+        nonlocal opened
+        opened += 1
+        return session_maker()
+
+    task = asyncio.create_task(hook.keep_caught_up(live, counting_maker, 0.01, signal=signal))
+    try:
+        await asyncio.sleep(0.1)
+        first = opened  # the first look (the signal's value was not known yet)
+        assert first == 1
+        later = await factory.thread(category, other_member, "Civic ceramic window film brand", "heat rejection")
+        await asyncio.sleep(0.1)
+        assert opened == first and later.id not in live.index  # the signal did not move: no read at all
+        generation[0] = 2
+        for _ in range(300):
+            if later.id in live.index:
+                break
+            await asyncio.sleep(0.01)
+        assert later.id in live.index and opened == first + 1
+        # the check finds the same, reading nothing again
+        read = live.rows_read
+        assert await found(db, live, "Civic window film brand") == [later.id]
+        assert live.rows_read == read
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
 async def test_a_failed_catch_up_is_logged_and_retried(caplog):
     calls = 0
 
