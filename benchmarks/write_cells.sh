@@ -8,6 +8,9 @@
 # logs 200 members in, then runs each cell (16 posters, wrk + write_post.lua; mixed: a new thread
 # every tenth submit, replies: none, threads: only new threads, saturated: mixed without think time)
 # and prints posts/s, latency and server CPU ms per submit (/proc ticks of the server and its workers).
+# CELLS=readers (h-submit6): the guest category and thread pages and the Silver category page read by
+# wrk (16 connections, SECS each after 2 s of warm-up), idle and then beside 16 paced posters, as in
+# speed_bench.sh's busy cells; prints req/s, p99 and the ratio to idle.
 set -u
 TREE=$1; LABEL=$2; PORT=${PORT:-8611}; SECS=${SECS:-10}
 OUT=${OUTDIR:-/tmp/write-cells}/$LABEL; mkdir -p $OUT
@@ -44,11 +47,40 @@ cell() { # name thread_every pace
   local line posts; line=$(grep '^WRITE' $OUT/wrk-$1.txt); posts=$(echo "$line" | sed 's/.*posts=\([0-9]*\).*/\1/')
   echo "$LABEL $1 $line server_ticks=$((s1 - s0)) cpu_ms_per_submit=$(echo "scale=1; $((s1 - s0)) * 10 / $posts" | bc) load=$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/results.txt
 }
+reader() { # label path [cookie]: req/s over SECS after 2 s of warm-up
+  local args=(-t1 -c16 --timeout 10s --latency)
+  [ -n "${3:-}" ] && args+=(-H "Cookie: $3")
+  timeout -k 5 30 wrk "${args[@]}" -d2s "http://127.0.0.1:$PORT$2" > /dev/null 2>&1
+  timeout -k 5 $((SECS + 30)) wrk "${args[@]}" -d${SECS}s "http://127.0.0.1:$PORT$2" > $OUT/wrk-$1.txt 2>&1
+  awk -v l="$1" '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}' $OUT/wrk-$1.txt
+}
+readers() {
+  local silver; silver=$(head -1 $OUT/sessions.txt | cut -d' ' -f1)
+  local -A idle
+  local name path cookie r
+  for spec in "guest-category|$FIRST_PAGE|" "guest-thread|$THREAD_PAGE|" "silver-category|$FIRST_PAGE|$silver"; do
+    IFS='|' read -r name path cookie <<< "$spec"
+    r=$(reader idle-$name $path "$cookie"); idle[$name]=${r%% *}
+  done
+  SESSIONS=$OUT/sessions.txt THREADS=100000 CATEGORY=${FIRST_PAGE#/c/} PACE_MS=500 THREAD_EVERY=10 \
+    timeout -k 5 $((3 * (SECS + 2) + 60)) wrk -t2 -c16 -d$((3 * (SECS + 2) + 6))s --timeout 20s \
+    -s $TREE/benchmarks/write_post.lua http://127.0.0.1:$PORT > $OUT/wrk-posters-readers.txt 2>&1 &
+  local posters=$!
+  sleep 3
+  for spec in "guest-category|$FIRST_PAGE|" "guest-thread|$THREAD_PAGE|" "silver-category|$FIRST_PAGE|$silver"; do
+    IFS='|' read -r name path cookie <<< "$spec"
+    r=$(reader busy-$name $path "$cookie")
+    echo "$LABEL readers $name idle=${idle[$name]} busy=${r%% *} ratio=$(echo "scale=3; ${r%% *} / ${idle[$name]}" | bc) busy_p99=${r#* } load=$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/results.txt
+  done
+  wait $posters
+  echo "$LABEL readers posters $(grep '^WRITE' $OUT/wrk-posters-readers.txt)" | tee -a $OUT/results.txt
+}
 for c in ${CELLS:-mixed replies threads}; do
   case $c in
     mixed) cell mixed 10 500;;
     replies) cell replies 0 500;;
     threads) cell threads 1 500;;
     saturated) cell saturated 10 0;;
+    readers) readers;;
   esac
 done

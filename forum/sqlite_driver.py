@@ -27,8 +27,12 @@ A statement marked with the execution option `sqlite_on_loop` (`ON_LOOP`) also r
 event loop's thread when it is a read: the short point reads of the write path (the member, the
 thread, the posting checks, the allowance, the coins' pre-read, the duplicate check's settings
 and rows), for which the hop (about 90 microseconds of CPU: a queue put, two thread wake-ups, the
-loop's wake-up) cost twice the statement. Reads in WAL mode wait for no lock, so such a read
-blocks the loop only for its own run; unmarked reads (pages, lists, search) keep their hop.
+loop's wake-up) cost twice the statement; and the bounded reads of the cached pages (a category
+page's threads, a thread's header, a guest's page of posts, their photos: one indexed range of at
+most a page's rows, `forum.services.reading`), so that re-rendering a page that a write changed is
+not stretched by whatever the loop runs between a hop and its return while the page's readers wait
+for it. Reads in WAL mode wait for no lock, so such a read blocks the loop only for its own run;
+unmarked reads (members' post lists, which sort a thread's posts, other lists, search) keep their hop.
 
 Used through `create_async_engine(..., module=dbapi())`, so URLs stay `sqlite+aiosqlite://`."""
 

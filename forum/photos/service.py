@@ -200,6 +200,7 @@ async def for_posts(session: AsyncSession, post_ids: Sequence[int]) -> dict[int,
     rows = (await connection.execute(
         select(*PHOTO_COLUMNS).where(m.Photo.post_id.in_(list(post_ids)), m.Photo.status == m.PhotoStatus.ATTACHED)
         .order_by(m.Photo.post_id, m.Photo.position, m.Photo.id)
+        .execution_options(sqlite_on_loop=True)  # a page's posts, by key: no thread hop (forum.sqlite_driver)
     )).all()
     found: dict[int, list[dict[str, Any]]] = {}
     for row in rows:

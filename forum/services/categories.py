@@ -14,7 +14,8 @@ from ..errors import Conflict, NotFound, ValidationFailed
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 # Built once: the board's pages read these on every request.
-ALL_CATEGORIES = select(m.Category).order_by(m.Category.position, m.Category.id)
+ALL_CATEGORIES = select(m.Category).order_by(m.Category.position, m.Category.id).execution_options(
+    sqlite_on_loop=True)  # a small table (the home page's list): no thread hop (forum.sqlite_driver)
 CATEGORY_BY_SLUG = select(m.Category).where(m.Category.slug == bindparam("slug")).execution_options(sqlite_on_loop=True)
 
 

@@ -81,13 +81,23 @@ class Page:
 _AT = bindparam("cursor_at", type_=m.Thread.__table__.c.last_activity_at.type)
 _ID = bindparam("cursor_id", type_=Integer)
 _ORDER_KEY = tuple_(m.Thread.last_activity_at, m.Thread.id)
+# The reads of the cached pages (category, thread) run without a thread hop (forum.sqlite_driver.ON_LOOP):
+# each is one indexed range of at most a page's rows (ix_threads_category_activity, ix_posts_thread_visibility_id)
+# or a lookup by key. While members post, a changed page is rendered once and its readers wait for that
+# render; with a hop, the render's wall time included whatever the event loop ran meanwhile (a submit's
+# duplicate check or classifier: milliseconds), and every reader of the page, in every process, waited that long.
+_ON_LOOP = {"sqlite_on_loop": True}
 _CATEGORY_LIST = THREAD_ROW.where(m.Thread.category_id == bindparam("category_id"), m.Thread.visibility == PUBLISHED)
 _NEWEST_FIRST = (m.Thread.last_activity_at.desc(), m.Thread.id.desc())
-CATEGORY_FIRST_PAGE = _CATEGORY_LIST.order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
-CATEGORY_OLDER_PAGE = _CATEGORY_LIST.where(_ORDER_KEY < tuple_(_AT, _ID)).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+CATEGORY_FIRST_PAGE = _CATEGORY_LIST.order_by(*_NEWEST_FIRST).limit(bindparam("limit")).execution_options(**_ON_LOOP)
+CATEGORY_OLDER_PAGE = (
+    _CATEGORY_LIST.where(_ORDER_KEY < tuple_(_AT, _ID)).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+    .execution_options(**_ON_LOOP)
+)
 CATEGORY_NEWER_PAGE = (
     _CATEGORY_LIST.where(_ORDER_KEY > tuple_(_AT, _ID))
     .order_by(m.Thread.last_activity_at.asc(), m.Thread.id.asc()).limit(bindparam("limit"))
+    .execution_options(**_ON_LOOP)
 )
 
 
@@ -164,7 +174,10 @@ def _thread_posts_statement(viewer_kind: str, paged: bool) -> Any:
     query = THREAD_POST_ROW.where(m.Post.thread_id == bindparam("thread_id"), _visible_posts_clause(viewer_kind))
     if paged:
         query = query.where(m.Post.id > bindparam("after"))
-    return query.order_by(m.Post.id).limit(bindparam("limit"))
+    query = query.order_by(m.Post.id).limit(bindparam("limit"))
+    # Only the guests' statement walks ix_posts_thread_visibility_id in order and stops at the limit; the
+    # members' and admins' (an OR, or a range, on visibility) sort the thread's posts: they keep their hop.
+    return query.execution_options(**_ON_LOOP) if viewer_kind == "guest" else query
 
 
 async def thread_posts(
@@ -205,11 +218,12 @@ THREAD_HEADER = THREAD_ROW.add_columns(
     m.Thread.visibility, m.Thread.author_id, m.Category.slug.label("category_slug"),
     m.Category.name_th.label("category_name_th"), m.Category.name_en.label("category_name_en"),
     m.Category.access.label("category_access"), m.Thread.distinct_reason, m.Thread.distinct_from_id,
-).join(m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.id == bindparam("thread_id"))
+).join(m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.id == bindparam("thread_id")).execution_options(
+    **_ON_LOOP)
 
 
 HELD_AUTHORS = select(m.Post.author_id).distinct().where(
-    m.Post.thread_id == bindparam("thread_id"), m.Post.visibility == m.Visibility.HELD)
+    m.Post.thread_id == bindparam("thread_id"), m.Post.visibility == m.Visibility.HELD).execution_options(**_ON_LOOP)
 
 
 async def held_authors(session: AsyncSession, thread_id: int) -> frozenset[int]:

@@ -1,0 +1,147 @@
+"""A server process keeps its duplicate index caught up between checks (forum.duplicates.hook
+`keep_caught_up`, h-submit6): a thread another process posts is indexed without a check of this
+one, so the next new thread's check finds nothing left to read; the check's results stay the same."""
+
+from __future__ import annotations
+
+import asyncio
+
+import models as m
+from forum.duplicates import hook
+from forum.duplicates.service import DuplicateService, LiveIndex
+
+from .counting import CountingAnalyzer
+
+
+async def found(db, live: LiveIndex, title: str, body: str = "") -> list[int]:
+    return [s.id for s in await DuplicateService(db, live).similar(None, title, body)]
+
+
+async def test_threads_of_other_processes_are_indexed_before_the_next_check(
+        db, session_maker, factory, category, other_member):
+    first = await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start daily")
+    analyzer = CountingAnalyzer()
+    live = LiveIndex(analyzer)
+    assert await found(db, live, "Yaris battery flat") == [first.id]
+    task = asyncio.create_task(hook.keep_caught_up(live, session_maker, 0.01))
+    try:
+        # committed by "another process": this one has no check to catch up in
+        second = await factory.thread(category, other_member, "Civic ceramic window film brand", "heat rejection")
+        for _ in range(300):
+            if second.id in live.index:
+                break
+            await asyncio.sleep(0.01)
+        assert second.id in live.index
+        read, analysed = live.rows_read, analyzer.calls
+        # the next check reads and analyses no thread again, and finds what it found before
+        assert await found(db, live, "Civic window film brand") == [second.id]
+        assert live.rows_read == read
+        assert analyzer.calls == analysed + 1  # the query's own text only
+        held = await factory.thread(category, other_member, "Civic window film which brand", "held",
+                                    visibility=m.Visibility.HELD)
+        await asyncio.sleep(0.05)
+        assert held.id not in live.index
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_nothing_is_read_until_the_signal_moves(db, session_maker, factory, category, other_member):
+    await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start daily")
+    live = LiveIndex()
+    await found(db, live, "Yaris battery flat")
+    generation = [1]
+
+    async def signal():
+        return generation[0]
+
+    opened = 0
+
+    def counting_maker():
+        nonlocal opened
+        opened += 1
+        return session_maker()
+
+    task = asyncio.create_task(hook.keep_caught_up(live, counting_maker, 0.01, signal=signal))
+    try:
+        await asyncio.sleep(0.1)
+        first = opened  # the first look (the signal's value was not known yet)
+        assert first == 1
+        later = await factory.thread(category, other_member, "Civic ceramic window film brand", "heat rejection")
+        await asyncio.sleep(0.1)
+        assert opened == first and later.id not in live.index  # the signal did not move: no read at all
+        generation[0] = 2
+        for _ in range(300):
+            if later.id in live.index:
+                break
+            await asyncio.sleep(0.01)
+        assert later.id in live.index and opened == first + 1
+        # the check finds the same, reading nothing again
+        read = live.rows_read
+        assert await found(db, live, "Civic window film brand") == [later.id]
+        assert live.rows_read == read
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_failed_catch_up_is_logged_and_retried(caplog):
+    calls = 0
+
+    class Broken:
+        async def __aenter__(self):
+            nonlocal calls
+            calls += 1
+            raise RuntimeError("database gone")
+
+        async def __aexit__(self, *exc):
+            return False
+
+    task = asyncio.create_task(hook.keep_caught_up(LiveIndex(), Broken, 0.001))
+    await asyncio.sleep(0.2)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert calls >= 2
+    assert "background catch-up failed" in caplog.text
+
+
+def test_the_interval_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv(hook.CATCH_UP_ENV, raising=False)
+    assert hook.catch_up_interval() == 0.2
+    monkeypatch.setenv(hook.CATCH_UP_ENV, "0")
+    assert hook.catch_up_interval() == 0
+    monkeypatch.setenv(hook.CATCH_UP_ENV, "nonsense")
+    assert hook.catch_up_interval() == 0.2
+
+
+async def test_apps_made_in_tests_start_no_background_task(settings, factory, category, other_member):
+    from litestar.testing import AsyncTestClient
+
+    from forum.app import create_app
+
+    await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start")
+    app = create_app(settings)
+    async with AsyncTestClient(app=app):
+        assert app.state.get(hook.CATCH_UP_TASK_KEY) is None
+
+
+async def test_a_served_app_keeps_caught_up_and_stops_on_shutdown(settings, factory, category, other_member):
+    from litestar.testing import AsyncTestClient
+
+    from forum.app import create_app
+
+    await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start")
+    app = create_app(settings)
+    app.state[hook.CATCH_UP_KEY] = True
+    async with AsyncTestClient(app=app):
+        task = app.state.get(hook.CATCH_UP_TASK_KEY)
+        assert task is not None and not task.done()
+        later = await factory.thread(category, other_member, "Fortuner oil change interval", "every 10,000 km?")
+        live = hook.live_index(app.state)
+        for _ in range(100):
+            if later.id in live.index:
+                break
+            await asyncio.sleep(0.05)
+        assert later.id in live.index
+    await asyncio.sleep(0)
+    assert task.done()
