@@ -329,10 +329,25 @@ _PASS15_SOURCES: tuple[tuple[str, str], ...] = (
     ("vulgar", r"เหี้ย|สัส|สัด(?!ส่วน)|แม่ง|ควย|ห่า(?!ง)|ชิบหาย|ฉิบหาย|เชี่ย|ส้นตีน|มึง|ระยำ|จัญไร|เย็ดแม่|ดอกทอง|(?<![a-z])(?:fuck|shit|arse|bastard|prick|cunt|bollocks|piss|wank|twat|bloody hell|goddamn|bullshit|bitch|(?:ass(?:hole)?|dick(?:head)?|damn|crap(?:py)?|wtf|ffs)(?![a-z]))"),
     ("stereotype", r"ทุกคนเลย|ทั้งนั้น|ทุกที|สักคน|นิสัยเดียวกัน|เหมือนกันหมด|มีแต่พวก|ไม่ควรได้|ควรห้าม|ไม่ควรให้|ทั้งแผนก|ทั้งจังหวัด|ทั้งเกาะ|ทั้งประเทศ|พวกนี้|(?<![a-z])(?:every single|all the same|every one of them|the lot of them|all of them|typical|always|should be banned|can't drive|cant drive|shouldn't be allowed|go back to|staffed by|run by|bunch of|gang of|nothing but|a plague|none of them|name a worse|should stick to|should stay)"),
 )
+# Pass 16 (h-class16): families for trading beyond goods with a phone number, appended after the
+# pass-15 names: services offered or promoted (รับจ้าง/รับทำ..., for hire, promo, "call now"), a
+# rate per unit (วันละ, per hour), money words, wanted-to-buy (หาซื้อ, อยากได้, WTB, anyone
+# selling) and a budget, and, for the hard negatives, a sale told as a past story and the shape of
+# asking where to buy. Used through the conjunctions below (and each on its own).
+_PASS16_SOURCES: tuple[tuple[str, str], ...] = (
+    ("service_offer", r"รับจ้าง|รับทำ|รับซ่อม|รับติด|รับพ่น|รับส่ง|รับแต่ง|รับงาน|รับตรวจ|รับลาก|รับขน|รับเหมา|รับล้าง|รับเคลือบ|รับสอน|รับจอง|เปิดรับ|ให้เช่า|ปล่อยเช่า|พร้อมคนขับ|มีบริการ|บริการถึง|บริการนอก|นอกสถานที่|ถึงบ้าน|ถึงที่|จองคิว|รีบจอง|จองล่วงหน้า|โปรเดือน|โปรพิเศษ|ที่ร้านมีโปร|ราคาพิเศษ|ส่วนลด|แถมฟรี|ผ่อนได้|เริ่มต้น|เริ่มที่|เหมาจ่าย|เหมาเที่ยว|แวะมาที่ร้าน|ร้านเรา|อู่เรา|อู่ผมรับ|ร้านผม|เปิดคอร์ส|เปิดใหม่|ทักเพจ|กรุ๊ปบาย|รวมยอด|ลงชื่อใต้|ขอแลก|แลกกับ|ใครสนใจแลก|(?<![a-z])(?:for hire|for rent|available for|renting out|rent out|book now|call now|call us|book via|to book|promo|discount|% off|\d+ off|half price|starting at|starts at|from \d|we come to|we do|our garage|our shop|our price|special price|package|free alignment|get the \w+ free|made to order|i can do|offering|group buy|swap (?:my|for|it)|swapping my|will swap|trade (?:my|for)|exchange (?:my|for|a )|send your (?:model|plate)|for a quote|rap jang|rap tham|rap ngan|rap song|hai chao|jong khiw)"),
+    ("rate", r"วันละ|ชั่วโมงละ|ชม\.?ละ|คืนละ|เที่ยวละ|คันละ|ครั้งละ|หัวละ|กิโลละ|ชุดละ|ลูกละ|ชิ้นละ|ต่อวัน|ต่อชั่วโมง|ต่อครั้ง|ต่อคืน|เดือนละ|รายเดือน|รายวัน|(?<![a-z])(?:per (?:hour|day|night|session|car|km|trip|month)|an hour|a day|a night|a session|/day|/hour|/hr|/night|/month|each|wan la|chua mong la)"),
+    ("money", r"บาท|(?<![ก-ฮ])บ\.|พันบาท|หมื่น|โอนก่อน|โอนเงิน|โอนมา|โอนแล้ว|ราคาคุย|ค่าขนม|(?<![a-z])(?:baht|thb|\d+(?:\.\d)?\s?k(?![a-z])|\d{1,3}(?:,\d{3})+)|฿"),
+    ("wanted", r"หาซื้อ|อยากได้|ตามหา|ต้องการซื้อ|ขอซื้อ|ใครมี.{0,40}(?:ขาย|ปล่อย|แลก)|ใครจะปล่อย|มีใครจะปล่อย|ใครมีขาย|หาคนแชร์|หารถ|(?<![a-z])(?:wtb|want to buy|looking to buy|looking for a (?:used|second|secondhand)|anyone selling|anyone have .{0,40}(?:sell|spare)|will pay|paying up to|need someone to|hasue|ha sue|ha sue|krai mee)"),
+    ("budget", r"งบ|ไม่เกิน|ให้ราคา|จ่ายไว|จ่ายครึ่ง|(?<![a-z])(?:budget|up to \d|under \d|max \d|paying|cash|ngop|mai koen)"),
+    ("past_sale", r"ขาย.{0,20}ไปแล้ว|ขาย.{0,20}ไปเมื่อ|ขาย.{0,12}ไปตอน|เคยขาย|เคยใช้บริการ|เคยจ้าง|เคยลอง|(?<![a-z])(?:sold (?:my|our|it|the|him|her)|we sold|i sold|when i sold|used to (?:sell|run)|have sold|had sold|we booked|i paid|paid \d)"),
+    ("where_buy", r"ซื้อที่ไหน|หาซื้อที่ไหน|ร้านไหน|ที่ไหนขาย|ที่ไหนดี|ประมูลกันที่ไหน|(?<![a-z])(?:where (?:can|do|to|should) (?:i |you |we )?(?:buy|find|get)|which (?:shop|place|garage|dealer)|any shops|where do you (?:guys )?buy|who sells)"),
+)
 _LEXICON = tuple((name, *map(_compile_half, _split_alternatives(pattern.replace("'", "'?"))))
-                 for name, pattern in _LEXICON_SOURCES + _CONTEXT_SOURCES + _PASS15_SOURCES)
+                 for name, pattern in _LEXICON_SOURCES + _CONTEXT_SOURCES + _PASS15_SOURCES + _PASS16_SOURCES)
 _FAMILY_NAMES = tuple(name for name, _ in _LEXICON_SOURCES)
 _PASS15_NAMES = tuple(name for name, _ in _PASS15_SOURCES)
+_PASS16_NAMES = tuple(name for name, _ in _PASS16_SOURCES)
 _NOT_THAI = re.compile(rf"[^{_T}]+")
 _THAI_RUNS = re.compile(rf"[{_T}][{_T} ]*")
 _CONJUNCTIONS = (
@@ -376,14 +391,31 @@ _CONJUNCTIONS_15 = (
     ("organisation&stereotype", "organisation", ("stereotype",)),
     ("vulgar&you", "vulgar", ("second_person",)),
 )
+# Pass 16: a service, a wish to buy or a sexual offer together with money, a rate, a budget or a
+# contact; a past sale or a "where do I buy" with no offer, service or wish to buy.
+_CONJUNCTIONS_16 = (
+    ("service&money", "service_offer", ("money", "rate")),
+    ("service&contact", "service_offer", ("offer",)),
+    ("wanted&budget", "wanted", ("budget", "money")),
+    ("wanted&contact", "wanted", ("offer",)),
+    ("sexual&money", "sexual", ("money", "rate", "offer")),
+    ("meet&money", "meet", ("money", "rate")),
+    ("clip&money", "clip", ("money", "rate")),
+)
+_EXCLUSIVE_16 = (
+    ("past_sale_only", ("past_sale",), (), ("offer", "service_offer", "wanted")),
+    ("where_buy_only", ("where_buy",), (), ("offer", "service_offer", "budget")),
+)
 LEXICON_NAMES = (_FAMILY_NAMES + tuple(name for name, _, _ in _CONJUNCTIONS)
                  + tuple(name for name, *_ in _EXCLUSIVE)
-                 + _PASS15_NAMES + tuple(name for name, _, _ in _CONJUNCTIONS_15))
+                 + _PASS15_NAMES + tuple(name for name, _, _ in _CONJUNCTIONS_15)
+                 + _PASS16_NAMES + tuple(name for name, _, _ in _CONJUNCTIONS_16)
+                 + tuple(name for name, *_ in _EXCLUSIVE_16))
 # The lexicon of models trained before pass 11 (their regressions have these columns only): a
 # model's features compute the names it was fitted with, so an older artifact keeps loading.
 LEGACY_LEXICON_NAMES = LEXICON_NAMES[:LEXICON_NAMES.index("self_only&neg") + 1]
-_CONJUNCTION_OF = {name: (a, others) for name, a, others in _CONJUNCTIONS + _CONJUNCTIONS_15}
-_EXCLUSIVE_OF = {name: (a, others, absent) for name, a, others, absent in _EXCLUSIVE}
+_CONJUNCTION_OF = {name: (a, others) for name, a, others in _CONJUNCTIONS + _CONJUNCTIONS_15 + _CONJUNCTIONS_16}
+_EXCLUSIVE_OF = {name: (a, others, absent) for name, a, others, absent in _EXCLUSIVE + _EXCLUSIVE_16}
 
 
 def _needed_families(names: tuple[str, ...]) -> frozenset[str]:
@@ -412,7 +444,7 @@ def _plan(names: tuple[str, ...]) -> tuple:
     plan = _PLANS.get(names)
     if plan is None:
         unknown = [n for n in names if n not in _CONJUNCTION_OF and n not in _EXCLUSIVE_OF
-                   and n not in _FAMILY_NAMES + _PASS15_NAMES]
+                   and n not in _FAMILY_NAMES + _PASS15_NAMES + _PASS16_NAMES]
         if unknown:
             raise ValueError(f"unknown lexicon feature(s): {unknown}")
         needed = _needed_families(names)

@@ -73,7 +73,8 @@ def _texts(path) -> set[str]:
 def test_held_out_splits_are_the_whole_held_out_file_and_never_in_the_fitted_files():
     assert set(build.HELD_OUT_SPLITS).isdisjoint(build.OTHER_WRITER_SPLITS)
     # a split named in HELD_OUT_SPLITS holds out nothing until its folder is merged (fresh12 at
-    # the eleventh pass, fresh13 at the twelfth); every one whose folder exists is the held-out file
+    # the eleventh pass, fresh13 at the twelfth, fresh16 at the fourteenth); every one whose folder
+    # exists is the held-out file
     on_disk = {s for s in build.HELD_OUT_SPLITS if (build.HERE / "src" / s).is_dir()}
     held = build.read_fresh(build.HELD_OUT_SPLITS)
     assert {kind.split("/")[0] for _, _, kind in held} == on_disk
@@ -173,7 +174,8 @@ def test_held_out_rows_never_reach_the_fit_or_the_threshold_choice(tmp_path, mon
     assert model.metadata["evaluation"]["n"] == 5  # the held-out file is only scored
 
 
-@pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12"])  # fresh13: once merged
+@pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
+                                   "fresh15"])  # fresh16: once merged
 def test_blind_split_has_fresh6s_kind_files_and_labels_on_every_line(split):
     # read_fresh skips lines without a "[labels] " prefix (README prose), so a post written
     # without one would silently vanish from the held-out split: every non-comment line of a

@@ -136,7 +136,7 @@ def test_retrain_promotes_only_without_regression(trained_dir, tmp_path, monkeyp
     # before/after figures on the held-out split, per label
     assert set(report["labels"]["trading"]) == {f"{who}_{figure}" for who in ("current", "candidate")
                                                 for figure in ("precision", "recall", "f1")}
-    # on the held-out file; while it is empty (fresh12 not merged), on the other writers' rows
+    # on the held-out file; while it is empty (fresh16 not merged at the fourteenth pass), on the other writers' rows
     check, source = classifier.retrain_check_examples()
     assert check and report["heldout"]["n"] == len(check) and report["heldout"]["source"] == source
     assert promoted == (not report["regressions"])

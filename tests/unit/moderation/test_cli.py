@@ -79,7 +79,7 @@ def test_evaluate_breaks_the_held_out_figures_down_by_split_and_kind(trained_dir
 
 
 def test_evaluate_copes_with_an_empty_held_out_file(trained_dir, tmp_path, monkeypatch):
-    # between a pass and the merge of its blind split (fresh13 at the twelfth), heldout.jsonl has no rows
+    # between a pass and the merge of its blind split (fresh13 at the twelfth, fresh16 at the fourteenth), heldout.jsonl has no rows
     path = tmp_path / "heldout.jsonl"
     path.write_text("")
     monkeypatch.setattr(classifier, "HELDOUT_PATH", path)

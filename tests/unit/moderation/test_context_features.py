@@ -130,5 +130,42 @@ def test_stereotype_of_a_group_or_an_organisation():
 def test_pass_15_names_come_after_the_older_ones():
     # models fitted before this pass list a prefix of LEXICON_NAMES; pass 15 only appends
     assert LEXICON_NAMES.index("vulgar") > LEXICON_NAMES.index("refute&quote")
-    assert LEXICON_NAMES[-3:] == ("group&stereotype", "organisation&stereotype", "vulgar&you")
+    assert LEXICON_NAMES.index("vulgar&you") < LEXICON_NAMES.index("service_offer")  # pass 16 appends after
     assert set(LEGACY_LEXICON_NAMES) < set(LEXICON_NAMES)
+
+
+def test_pass_16_names_are_appended_last():
+    assert LEXICON_NAMES[-16:-9] == ("service_offer", "rate", "money", "wanted", "budget", "past_sale", "where_buy")
+    assert LEXICON_NAMES[-2:] == ("past_sale_only", "where_buy_only")
+
+
+def test_services_for_hire_and_promotions_with_money_or_contact():
+    assert {"service_offer", "rate", "service&money"} <= _on("Van with driver for hire, 3,000 baht a day, call now")
+    assert "service&money" in _on("รับจ้างขับรถตู้ไปต่างจังหวัด วันละ 2,500")
+    assert "service&contact" in _on("ร้านล้างรถเปิดใหม่ โปรเดือนนี้ล้างสี ทักไลน์มาจองได้")
+    assert "service&money" in _on("tyre shop promo, free alignment, 1,990 baht")
+    # a service described or asked about, no offer
+    assert "service_offer" not in _on("how much does a van with a driver usually cost for a day?")
+    assert "service&money" not in _on("ค่าเปลี่ยนผ้าเบรกที่ศูนย์ราคาเท่าไหร่ครับ")
+
+
+def test_wanted_to_buy_with_a_budget():
+    assert "wanted&budget" in _on("หาเกียร์ออโต้มือสอง ใครมีขายบ้าง งบไม่เกิน 20,000")
+    assert "wanted&budget" in _on("Anyone selling a used gearbox for a Vigo? budget under 15k")
+    assert "wanted&budget" in _on("WTB roof box, up to 4,000 baht")
+    assert "wanted" not in _on("where can i buy genuine oil filters?")
+
+
+def test_paid_sexual_services_and_clips_with_money():
+    assert "sexual&money" in _on("นวดเสียวถึงห้อง ชั่วโมงละ 2,000 ทักไลน์")
+    assert "clip&money" in _on("selling sex clips, 50 clips for 500 baht")
+    assert "sexual&money" not in _on("the sexy new design costs the same as last year")
+
+
+def test_past_sale_and_where_to_buy_without_an_offer():
+    assert "past_sale_only" in _on("ผมขายรถคันเก่าไปเมื่อปีที่แล้ว ได้ราคาดี")
+    assert "past_sale_only" in _on("sold my old Fortuner last year to a guy from Udon")
+    assert "past_sale_only" not in _on("sold my old one, now selling the new one, dm me")
+    assert "where_buy_only" in _on("ผ้าเบรกรุ่นนี้หาซื้อที่ไหนได้บ้างครับ")
+    assert "where_buy_only" in _on("Which shop did the wrap on your car?")
+    assert "where_buy_only" not in _on("ร้านไหนก็ได้ ผมรับติดฟิล์มถึงบ้าน ทักไลน์")
