@@ -567,9 +567,9 @@ class PageCache:
 
     async def _load_slugs(self, litestar_app: Any, all_generation: int) -> None:
         """Category slugs to ids (a category page's tag), read again after any category change."""
-        from .notices.gate import _session_maker
+        from .notices.gate import app_session_maker
 
-        async with _session_maker(litestar_app)() as session:
+        async with app_session_maker(litestar_app)() as session:
             rows = await session.execute(select(m.Category.slug, m.Category.id))
             self._slugs = {row.slug: row.id for row in rows}
         self._slugs_generation = all_generation

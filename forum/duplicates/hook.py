@@ -135,13 +135,13 @@ async def _build(app: Litestar, settings: Any) -> None:
     if app.state.get(FREEZE_AFTER_START_KEY):
         freeze_long_lived_objects()
     if app.state.get(CATCH_UP_KEY) and live_index(app.state).ready and (interval := catch_up_interval()) > 0:
-        from ..notices.gate import _session_maker
+        from ..notices.gate import app_session_maker
 
         from ..page_cache import HOME, store_for
 
         generations = store_for(settings.data_dir, settings.security.redis_url)
         app.state[CATCH_UP_TASK_KEY] = asyncio.create_task(
-            keep_caught_up(live_index(app.state), lambda: _session_maker(app)(), interval,
+            keep_caught_up(live_index(app.state), lambda: app_session_maker(app)(), interval,
                            signal=lambda: generations.values((HOME,))))
 
 

@@ -121,7 +121,9 @@ def _alchemy_config(app: Any) -> Any:
     return app.plugins.get(SQLAlchemyPlugin).config[0]
 
 
-def _session_maker(app: Any) -> Any:
+def app_session_maker(app: Any) -> Any:
+    """The app's SQLAlchemy session factory, for work outside a request (banners, page renders,
+    the duplicate index's background catch-up)."""
     return app.state[_alchemy_config(app).session_maker_app_state_key]
 
 
@@ -134,7 +136,7 @@ async def current_banner(connection: ASGIConnection) -> Banner | None:
     if board is None:
         return None
     now = clock_of(app.state)()
-    snapshot = await board.snapshot(lambda: _session_maker(app)(), now)  # no query while the cache is fresh
+    snapshot = await board.snapshot(lambda: app_session_maker(app)(), now)  # no query while the cache is fresh
     banner = snapshot.banner(now)
     connection.state[BANNER_KEY] = banner
     return banner
