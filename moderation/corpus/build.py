@@ -297,8 +297,8 @@ def evade(text: str, rng: random.Random) -> str:
 # 20261204145022-cc7d2f5a), so they are trained on too, each its own group; fresh16 is being
 # written blind by someone else and stays held out (its folder is not merged into this branch).
 OTHER_WRITER_SPLITS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
-                       "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15")
-HELD_OUT_SPLITS = ("fresh16", "fresh17")  # fresh16: scored once (fourteenth pass); fresh17: being written blind
+                       "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16")
+HELD_OUT_SPLITS = ("fresh17",)  # fresh16 was scored once (fourteenth pass) and is trained on; fresh17: being written blind
 FRESH_SPLITS = OTHER_WRITER_SPLITS + HELD_OUT_SPLITS
 OTHER_WRITER_GROUP = "fresh/"  # group prefix of the other writers' rows in train.jsonl
 

@@ -175,7 +175,7 @@ def test_held_out_rows_never_reach_the_fit_or_the_threshold_choice(tmp_path, mon
 
 
 @pytest.mark.parametrize("split", ["fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
-                                   "fresh15"])  # fresh16: once merged
+                                   "fresh15", "fresh16"])  # fresh17: once merged
 def test_blind_split_has_fresh6s_kind_files_and_labels_on_every_line(split):
     # read_fresh skips lines without a "[labels] " prefix (README prose), so a post written
     # without one would silently vanish from the held-out split: every non-comment line of a
