@@ -796,8 +796,9 @@ class DuplicateIndex:
             # only matches at or above the suggestion floor are reordered: under it the shared words
             # are incidental and the verifier reads noise; those follow in score order
             floor = max(min_score, SUGGESTION_MIN_SCORE, RERANK_MARGIN * float(final[best[0]]))
-            top = [int(j) for j in best if final[j] > 0 and final[j] >= floor]
-            rest = [int(j) for j in best if not (final[j] > 0 and final[j] >= floor)]
+            close = [final[j] > 0 and final[j] >= floor for j in best]
+            top = [int(j) for j, keep in zip(best, close) if keep]
+            rest = [int(j) for j, keep in zip(best, close) if not keep]
             xs = {j: pair(j) for j in top}
             key = {j: max(self.verifier.logit(xs[j]), 1e9 if final[j] >= SURE_SCORE else -1e9) for j in top}
             best = np.array(sorted(top, key=lambda j: -key[j]) + rest, dtype=np.int64)

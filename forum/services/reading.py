@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 import models as m
 
 from ..inputs import in_range
+from ..sqlite_driver import ON_LOOP
 
 starter = aliased(m.User, name="starter")
 last_author = aliased(m.User, name="last_author")
@@ -86,7 +87,7 @@ _ORDER_KEY = tuple_(m.Thread.last_activity_at, m.Thread.id)
 # or a lookup by key. While members post, a changed page is rendered once and its readers wait for that
 # render; with a hop, the render's wall time included whatever the event loop ran meanwhile (a submit's
 # duplicate check or classifier: milliseconds), and every reader of the page, in every process, waited that long.
-_ON_LOOP = {"sqlite_on_loop": True}
+_ON_LOOP = {ON_LOOP: True}
 _CATEGORY_LIST = THREAD_ROW.where(m.Thread.category_id == bindparam("category_id"), m.Thread.visibility == PUBLISHED)
 _NEWEST_FIRST = (m.Thread.last_activity_at.desc(), m.Thread.id.desc())
 CATEGORY_FIRST_PAGE = _CATEGORY_LIST.order_by(*_NEWEST_FIRST).limit(bindparam("limit")).execution_options(**_ON_LOOP)
