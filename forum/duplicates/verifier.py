@@ -34,8 +34,8 @@ VERIFIER_FILE = "verifier.txt"
 # `fresh12` was scored once and joined training. (thirteenth pass) `fresh13` was scored once, after
 # the twelfth pass, and joined training; `fresh14` was written blind and scored once, after the
 # twelfth and after the thirteenth pass: the next pass moves it into training. (fourteenth pass)
-# `fresh15` is being written blind, before the fourteenth pass is scored.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh14", "fresh15")
+# `fresh15` and `fresh16` are written blind, before the fourteenth pass is scored.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh14", "fresh15", "fresh16")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
