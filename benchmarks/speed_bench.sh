@@ -5,7 +5,7 @@
 #   bash benchmarks/speed_bench.sh                                  # SQLite, 2 workers (as served)
 #   DB=postgres WORKERS="1 2 4" bash benchmarks/speed_bench.sh     # PostgreSQL + Redis sessions, scale-out
 #
-# Environment: ROUNDS (3), DURATION (10 s per cell), WARMUP (3), CONNS (16), WRITE_SECONDS (10),
+# Environment: ROUNDS (3), BUSY_ROUNDS (3: idle/busy pairs of the readers-while-posting cells), DURATION (10 s per cell), WARMUP (3), CONNS (16), WRITE_SECONDS (10),
 # PACE_MS (500: think time of each of the 16 paced posters), MEMBERS (200 logged-in posters),
 # CEILING=0 to skip the bare page (the ratio columns need it), OUT (/tmp/speed-bench-results).
 # Seeded databases are cached: /tmp/webboard-bench (SQLite, benchmarks/seed_board.py) and the
@@ -23,6 +23,7 @@ PORT=${PORT:-8031}
 DB=${DB:-sqlite}
 WORKERS=${WORKERS:-2}
 ROUNDS=${ROUNDS:-3}
+BUSY_ROUNDS=${BUSY_ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONNS=${CONNS:-16}
@@ -130,20 +131,27 @@ for workers in $WORKERS; do
     cell "$W|r$round|silver|category" "$FIRST_PAGE" "$SILVER"
   done
   # The write path: 16 posters as fast as the server takes them, then 16 paced posters alone,
-  # then 16 paced posters while the reader cells run again.
+  # then the reader pages in BUSY_ROUNDS pairs: each page idle, then again while 16 paced posters
+  # post, back to back, so that each ratio compares two runs a minute apart (the machine drifts).
   write_run "$W|write|saturated" 0 "$WRITE_SECONDS"
   write_run "$W|write|paced" "$PACE_MS" "$WRITE_SECONDS"
-  SESSIONS=$OUT/sessions.txt THREADS=$THREADS CATEGORY=${FIRST_PAGE#/c/} PACE_MS=$PACE_MS \
-    timeout -k 5 $((4 * (DURATION + WARMUP) + 90)) wrk -t1 -c16 -d"$((4 * (DURATION + WARMUP) + 10))s" --timeout 20s \
-    -s "$ROOT/benchmarks/write_post.lua" "http://127.0.0.1:$PORT" > "$OUT/wrk-$W-write-paced.txt" 2>&1 &
-  POSTERS=$!
-  sleep 3
-  cell "$W|busy|guest|thread" "$THREAD_PAGE"
-  cell "$W|busy|guest|category" "$FIRST_PAGE"
-  cell "$W|busy|silver|thread" "$THREAD_PAGE" "$SILVER"
-  cell "$W|busy|silver|category" "$FIRST_PAGE" "$SILVER"
-  wait "$POSTERS" || true
-  echo "$W|write|pacedreaders $(grep '^WRITE' "$OUT/wrk-$W-write-paced.txt")" | tee -a "$RESULTS"
+  for round in $(seq 1 "$BUSY_ROUNDS"); do
+    cell "$W|i$round|guest|thread" "$THREAD_PAGE"
+    cell "$W|i$round|guest|category" "$FIRST_PAGE"
+    cell "$W|i$round|silver|thread" "$THREAD_PAGE" "$SILVER"
+    cell "$W|i$round|silver|category" "$FIRST_PAGE" "$SILVER"
+    SESSIONS=$OUT/sessions.txt THREADS=$THREADS CATEGORY=${FIRST_PAGE#/c/} PACE_MS=$PACE_MS \
+      timeout -k 5 $((4 * (DURATION + WARMUP) + 90)) wrk -t1 -c16 -d"$((4 * (DURATION + WARMUP) + 10))s" --timeout 20s \
+      -s "$ROOT/benchmarks/write_post.lua" "http://127.0.0.1:$PORT" > "$OUT/wrk-$W-write-paced-$round.txt" 2>&1 &
+    POSTERS=$!
+    sleep 3
+    cell "$W|b$round|guest|thread" "$THREAD_PAGE"
+    cell "$W|b$round|guest|category" "$FIRST_PAGE"
+    cell "$W|b$round|silver|thread" "$THREAD_PAGE" "$SILVER"
+    cell "$W|b$round|silver|category" "$FIRST_PAGE" "$SILVER"
+    wait "$POSTERS" || true
+    echo "$W|write|pacedreaders $(grep '^WRITE' "$OUT/wrk-$W-write-paced-$round.txt")" | tee -a "$RESULTS"
+  done
   stop_server
 done
 "$PY" "$ROOT/benchmarks/speed_summary.py" report "$RESULTS" | tee "$OUT/summary-$DB.md"

@@ -31,7 +31,7 @@ def wrkline(label: str, path: str, out: str, server_ticks: str, db_ticks: str) -
           f"server_ticks={server_ticks} db_ticks={db_ticks}")
 
 
-READ = re.compile(r"^(?P<w>[\w-]+)\|(?P<round>r\d+|busy)\|(?P<who>\w+)\|(?P<page>\w+) path=(?P<path>\S+) req/s=(?P<rps>[\d.]+) "
+READ = re.compile(r"^(?P<w>[\w-]+)\|(?P<round>r\d+|busy|[ib]\d+)\|(?P<who>\w+)\|(?P<page>\w+) path=(?P<path>\S+) req/s=(?P<rps>[\d.]+) "
                   r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms non2xx=(?P<non2xx>\d+) server_ticks=(?P<st>\d+) db_ticks=(?P<dt>-?\d+)")
 CEIL = re.compile(r"^ceiling rep=\d+ page=(?P<page>[ab]) path=(?P<path>\S+) c=(?P<c>\d+) req/s=(?P<rps>[\d.]+) "
                   r"p50=(?P<p50>[\d.]+)ms p99=(?P<p99>[\d.]+)ms")
@@ -48,6 +48,7 @@ def med(values: list[float]) -> float:
 def report(path: str) -> None:
     reads: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     busy: dict[tuple[str, str, str], dict] = {}
+    pairs: dict[tuple[str, str, str], dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
     ceiling: dict[str, list[dict]] = defaultdict(list)
     writes: list[dict] = []
     for line in open(path, encoding="utf-8"):
@@ -55,8 +56,10 @@ def report(path: str) -> None:
         if match := READ.match(line):
             row = {k: (float(v) if k in ("rps", "p50", "p99", "non2xx", "st", "dt") else v) for k, v in match.groupdict().items()}
             row["dt"] = max(0.0, row["dt"])  # negative: backends that exited during the cell took their ticks along
-            if row["round"] == "busy":
+            if row["round"] == "busy":  # (runs before the paired rounds: one busy cell against the idle rounds)
                 busy[(row["w"], row["who"], row["page"])] = row
+            elif row["round"][0] in "ib":  # a paired round: idle (i<n>) and while posting (b<n>)
+                pairs[(row["w"], row["who"], row["page"])][row["round"][1:]][row["round"][0]] = row
             else:
                 reads[(row["w"], row["who"], row["page"])].append(row)
         elif match := CEIL.match(line):
@@ -84,6 +87,17 @@ def report(path: str) -> None:
         for (w, who, page), row in busy.items():
             idle = med([r["rps"] for r in reads.get((w, who, page), [])])
             print(f"| {w} | {who} | {page} | {idle:,.0f} | {row['rps']:,.0f} | {row['rps'] / idle:.2f} | {row['p99']:.1f} |")
+    if pairs:
+        print()
+        print("| run | viewer | page | pairs | idle req/s (median) | req/s while 16 paced posters post (median) "
+              "| ratio to idle, per pair | median ratio | p99 ms while posting (median) |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for (w, who, page), rounds in pairs.items():
+            done = [r for _, r in sorted(rounds.items()) if "i" in r and "b" in r and r["i"]["rps"]]
+            ratios = [r["b"]["rps"] / r["i"]["rps"] for r in done]
+            print(f"| {w} | {who} | {page} | {len(done)} | {med([r['i']['rps'] for r in done]):,.0f} | "
+                  f"{med([r['b']['rps'] for r in done]):,.0f} | {' / '.join(f'{x:.2f}' for x in ratios)} | "
+                  f"**{med(ratios):.2f}** | {med([r['b']['p99'] for r in done]):.1f} |")
     if writes:
         print()
         print("| run | 16 posters | submits | posted (303) | posted/s | p50 ms | p95 ms | p99 ms | max ms | HTTP statuses "
