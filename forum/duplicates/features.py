@@ -507,7 +507,7 @@ ROMANISED_FORMS = """
 จอดรถ : jod rot, jot rot, jod rod, jort rot
 ล้างรถ : lang rot, laang rot, lang rod, laang rod
 เช็คระยะ : check raya, chek raya, chek rayah, chek ra ya, check ra ya, chek raiya, check rayah, chek raya, cheak raya
-เข้าศูนย์ : kao soon, khao soon, kao sun, khao sun, aow kao soon
+เข้าศูนย์ : khao sun, aow kao soon
 เท่าไหร่ : tao rai, tao rai, thao rai, taorai, tow rai, tao lai
 ค่าใช้จ่าย : kha chai jai, ka chai jai, kha chai chai, ka chai chai, sia ngern, sia ngoen, sia tang
 ยี่ห้อไหน : yee ho nai, yee hor nai, yee haw nai, yi ho nai, yeeho nai, yeeh or nai
@@ -548,7 +548,7 @@ ROMANISED_FORMS = """
 เดือน : duean, deuan, duen, deaun
 อาทิตย์ : atit, arthit, a tit, artit
 ชั่วโมง : chua mong, chuamong, chuamoung, chua moung
-บาท : baat, baht, bath
+บาท : baht, bath
 สตาร์ทไม่ติด : sa tard mai tid, satat mai tid, stard mai tid, sa taat mai tid, start mai tit, satart mai tid
 ซ่อม : som, sorm, sawm, som rot
 อู่ : oo, uu, u rot, oo rot, uu rot
