@@ -454,6 +454,8 @@ ROMANISED_HOMOGRAPHS = {"kia": "part.gearbox", "gia": "part.gearbox", "law": "pa
 # romanised Thai (an English post never sees them); a Thai form the vocabulary lacks is skipped.
 # Written for this project from common karaoke spellings, not from any labelled query.
 ROMANISED_FORMS = """
+พัดลมหม้อน้ำ : phat lom mo nam, pat lom mo nam, pad lom mo nam, phat lom mor nam, pat lom mor nam, pad lom mor nam, phat lom maw nam, pat lom maw nam
+พัดลมแอร์ : phat lom air, pat lom air, pad lom air, phat lom ae, pat lom ae
 ไฟหน้าปัด : fai na pad, fai naa pad, fai nah pad, fai na pat, fai naa pat, fai na phat, fai na bpad, na pad, naa pad, nah pad, na pat, naa pat
 เสียง : siang, seang, sieng, siiang, see ang, siang dang, siang dung
 กลิ่น : klin, glin, kliin, gliin
@@ -488,8 +490,7 @@ ROMANISED_FORMS = """
 ควันขาว : kwan kao, kwan khao, khwan khao, kwan see kao, kwan si khao
 ควันดำ : kwan dam, kwan dum, khwan dam, kwan see dam
 ควัน : kwan, khwan, kwun
-สั่น : san, sun tua, rot san, san mak
-หนัก : nak, nuk, nak mak
+สั่น : rot san, san mak, san tua, sun tua, san tang kan
 ขึ้นเขา : kuen kao, khuen khao, kuen khao, keun kao, kuen doi, khuen doi, keun doi
 ลงเขา : long kao, long khao, lohng khao, long doi
 รถติด : rot tid, rod tid, rot tit, rod tit, rot tid nak
@@ -550,8 +551,8 @@ ROMANISED_FORMS = """
 ชั่วโมง : chua mong, chuamong, chuamoung, chua moung
 บาท : baht, bath
 สตาร์ทไม่ติด : sa tard mai tid, satat mai tid, stard mai tid, sa taat mai tid, start mai tit, satart mai tid
-ซ่อม : som, sorm, sawm, som rot
-อู่ : oo, uu, u rot, oo rot, uu rot
+ซ่อม : som rot, sorm rot, som kreuang, sorm kreuang
+อู่ : u rot, oo rot, uu rot, u nok, oo nok, uu nok
 ค่างวด : kha nguad, ka nguad, ka ngud, kha ngud, ka nguat, kha nguat
 ผ่อน : pon rot, phon rot, porn rot, pon duean, phon duean
 เกียร์ : gear, kear, giar
