@@ -80,6 +80,13 @@ _NEGATION = re.compile(
     r"|(?:ไม่ได้|โดยไม่|ไม่มี|ไม่)(?:ได้)?(?P<th>เหยียบ|แตะ|กด)?)\s*$"
 )
 NEGATED_WEIGHT = 0.3
+# (fourteenth pass) An explicit contrast right before a concept: "not a Toyota", "not the dome
+# light", "instead of CarPlay", "ไม่ใช่แบต", "ไม่ใช่แค่ตอนเช้า", "ไม่ได้ถามเรื่องแบต".  What a post says it
+# is *not* about; the pair verifier reads whether the candidate thread is about exactly that.
+_CONTRAST_CUE = re.compile(
+    r"(?:(?<![a-z])(?:not|isn't|it's not)\s+(?:(?:the|a|an|my|about|just|only|on|in|at|for|from)\s+){0,2}"
+    r"|(?:ไม่ใช่|ไม่ได้ถาม)(?:แค่|เรื่อง|ที่|ตอน|รุ่น|ของ)?)\s*$"
+)
 
 
 def negated(name: str) -> str:
@@ -119,6 +126,9 @@ class Analysis:
     title_words: frozenset[str] = frozenset()
     # (tenth pass) whether the text reads as romanised Thai, a feature of the pair verifier.
     romanised: bool = False
+    # (fourteenth pass) concepts (as named, not the ones they imply; negation dropped) named right after an
+    # explicit contrast ("not a Toyota", "ไม่ใช่แบต": `_CONTRAST_CUE`)
+    contrasted: frozenset[str] = frozenset()
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
@@ -685,9 +695,11 @@ class Analyzer:
         words, concepts, _ = self._scan(text)
         return words, concepts
 
-    def _scan(self, text: str, roman: bool | None = None) -> tuple[list[str], list[str], frozenset[str]]:
+    def _scan(self, text: str, roman: bool | None = None,
+              contrasted: list[str] | None = None) -> tuple[list[str], list[str], frozenset[str]]:
         """(words, concept names, `numbers`) of one text, with one pass of the vocabulary.
-        `roman`: whether romanised Thai is looked up (default: decided on this text)."""
+        `roman`: whether romanised Thai is looked up (default: decided on this text);
+        `contrasted`, when given, gets the concepts named right after an explicit contrast."""
         text = _SPACE_IN_THAI.sub("", normalize(text))
         if roman is None:
             roman = self.is_romanised(text)
@@ -713,6 +725,8 @@ class Analyzer:
                 action = bool(cue.group("en") or cue.group("th")) or text[start:end].endswith("ing")
                 names = tuple(negated(n) if vocab.concepts[n].kind in NEGATABLE_KINDS
                               and (action or vocab.concepts[n].kind != "part") else n for n in names)
+            if contrasted is not None and _CONTRAST_CUE.search(text, max(pos, start - 30), start):
+                contrasted.extend(names)
             concepts.extend(names)
             pos = end
         self._words(text[pos:], words, concepts, roman)
@@ -753,10 +767,11 @@ class Analyzer:
         numbers = {True: frozenset(), False: frozenset()}  # title, body
         title_words: frozenset[str] = frozenset()
         roman = self.is_romanised(normalize(f"{title or ''} {body or ''}"))
+        contrasted: list[str] = []
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
                 continue
-            words, concepts, nums = self._scan(text, roman)
+            words, concepts, nums = self._scan(text, roman, contrasted)
             numbers[weight == TITLE_WEIGHT] = nums
             if weight == TITLE_WEIGHT:
                 title_words = frozenset(w for w in words if not w.isdigit())
@@ -786,7 +801,7 @@ class Analyzer:
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
-                        roman)
+                        roman, frozenset(_positive(c) for c in contrasted))
 
     def _fine_clause(self, title: str, roman: bool) -> set[str] | None:
         """(ninth pass) The title's concepts without a contrast clause that says what is *fine*
@@ -821,6 +836,12 @@ class Analyzer:
             for match in _ATTRIBUTE_RE.finditer(text):
                 out.add(_ATTRIBUTE_OF[match.group(0)])
         return frozenset(out)
+
+
+def _positive(name: str) -> str:
+    """`part.not_brake` -> `part.brake`; other names unchanged."""
+    kind, _, rest = name.partition(".")
+    return f"{kind}.{rest[4:]}" if rest.startswith("not_") else name
 
 
 def is_negated(name: str) -> bool:

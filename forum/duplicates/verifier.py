@@ -49,6 +49,8 @@ FEATURES = (
     "romanised_concept_coverage",
     # (thirteenth pass) coverage of a romanised query
     "romanised_coverage",
+    # (fourteenth pass) the thread is about what the query says it is not ("not a Toyota")
+    "contrasted_named",
 )
 
 
