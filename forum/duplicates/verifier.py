@@ -6,7 +6,8 @@ factors, cosines before and after the cross-language blend, how much of the quer
 the thread covers, the share of each side's content concepts the other names, the query's length,
 script and romanised flag; since the twelfth pass also how much of the shorter text the longer one
 covers, and coverage across scripts and romanised spellings; since the thirteenth pass the
-share of a romanised query the thread covers; ``DuplicateIndex._pair_features``). Since the
+share of a romanised query the thread covers; since the fourteenth pass whether the thread names
+what the query says it is *not* about, "not a Toyota", "ไม่ใช่แบต"; ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
