@@ -80,6 +80,13 @@ _NEGATION = re.compile(
     r"|(?:ไม่ได้|โดยไม่|ไม่มี|ไม่)(?:ได้)?(?P<th>เหยียบ|แตะ|กด)?)\s*$"
 )
 NEGATED_WEIGHT = 0.3
+# (fourteenth pass) An explicit contrast right before a concept: "not a Toyota", "not the dome
+# light", "instead of CarPlay", "ไม่ใช่แบต", "ไม่ใช่แค่ตอนเช้า", "ไม่ได้ถามเรื่องแบต".  What a post says it
+# is *not* about; the pair verifier reads whether the candidate thread is about exactly that.
+_CONTRAST_CUE = re.compile(
+    r"(?:(?<![a-z])(?:not|isn't|it's not)\s+(?:(?:the|a|an|my|about|just|only|on|in|at|for|from)\s+){0,2}"
+    r"|(?:ไม่ใช่|ไม่ได้ถาม)(?:แค่|เรื่อง|ที่|ตอน|รุ่น|ของ)?)\s*$"
+)
 
 
 def negated(name: str) -> str:
@@ -119,6 +126,9 @@ class Analysis:
     title_words: frozenset[str] = frozenset()
     # (tenth pass) whether the text reads as romanised Thai, a feature of the pair verifier.
     romanised: bool = False
+    # (fourteenth pass) concepts (as named, not the ones they imply; negation dropped) named right after an
+    # explicit contrast ("not a Toyota", "ไม่ใช่แบต": `_CONTRAST_CUE`)
+    contrasted: frozenset[str] = frozenset()
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
@@ -285,6 +295,7 @@ class Vocabulary:
     """The club vocabulary: surface form -> concept, compiled into one regex (longest first)."""
 
     def __init__(self, text: str):
+        self.text = text  # (fourteenth pass) kept for `_romanised_vocabulary`
         self.concepts: dict[str, Concept] = {}
         self.form_to_concept: dict[str, str] = {}
         for lineno, raw in enumerate(text.splitlines(), 1):
@@ -443,6 +454,136 @@ ROMANISED_STOP = frozenset("""
 # gearbox), "law" ล้อ (a wheel); in a romanised text they are read as that word.
 ROMANISED_HOMOGRAPHS = {"kia": "part.gearbox", "gia": "part.gearbox", "law": "part.wheel", "lor": "part.wheel"}
 
+# (fourteenth pass) Romanised spellings of everyday Thai vocabulary forms that the consonant key
+# (romanised.py) cannot reach: keys shorter than MIN_KEY ("siang" เสียง, "klin" กลิ่น), keys shared
+# by forms of other concepts ("mue song" มือสอง = มีเสียง's key), letters the key reads otherwise
+# ("kunjae" กุญแจ), and phrases whose first word is an English vocabulary form ("fai na pad"
+# ไฟหน้าปัด is the dashboard light, not headlight + brake pad; "pha brake" ผ้าเบรก).  Each line names a
+# Thai form of the vocabulary and its spellings; the spellings get that form's concepts, so a
+# romanised question and its Thai twin name the same concepts.  Read only in a text that reads as
+# romanised Thai (an English post never sees them); a Thai form the vocabulary lacks is skipped.
+# Written for this project from common karaoke spellings, not from any labelled query.
+ROMANISED_FORMS = """
+พัดลมหม้อน้ำ : phat lom mo nam, pat lom mo nam, pad lom mo nam, phat lom mor nam, pat lom mor nam, pad lom mor nam, phat lom maw nam, pat lom maw nam
+พัดลมแอร์ : phat lom air, pat lom air, pad lom air, phat lom ae, pat lom ae
+ไฟหน้าปัด : fai na pad, fai naa pad, fai nah pad, fai na pat, fai naa pat, fai na phat, fai na bpad, na pad, naa pad, nah pad, na pat, naa pat
+เสียง : siang, seang, sieng, siiang, see ang, siang dang, siang dung
+กลิ่น : klin, glin, kliin, gliin
+เหม็น : men, mhen, mennn, hmen
+เหม็นไหม้ : men mai, mhen mai, klin mai, glin mai, klin mhai, glin mhai
+กุญแจ : kunjae, gunjae, kun jae, gun jae, kunchae, gunchae, kunjair, gunjair
+ดอกเบี้ย : dok bia, dok bea, dok biea, dokbia, dok bier, dork bia
+มือสอง : mue song, mue sorng, meu song, mu song, muesong, mue 2, mue2
+ผ้าเบรก : pha brake, pa brake, paa brake, phaa brake, pha break, pa break, pha bake, pa bake, pha brek, pa brek
+เบรกจม : brake jom, break jom, brake jom luek, brake luek, brake lueak, brake nim, brake nim nim
+ไฟเลี้ยว : fai liao, fai liaw, fai leaw, fai leow, fai lieo, fai liew, fai leo
+ไฟท้าย : fai tai, fai thai, fai taai, fai thaai
+ไฟหรี่ : fai ree, fai rii, fai ri, fai mua, fai muaa
+กระพริบ : kra prib, kra prip, kra pib, krapib, krapip, grapib, grapip, gra prib, gra pib, ka prib, kaprib
+กลางคืน : klang kuen, glang kuen, klang keun, glang keun, klang khuen, glang khuen, klangkuen, glangkuen, ton klang kuen, tawn klang kuen
+กลางวัน : klang wan, glang wan, klangwan, glangwan
+ตอนเช้า : ton chao, torn chao, tawn chao, ton chow, torn chow, chao chao
+ลมยาง : lom yang, lom yaang, lomyang, term lom, toem lom, term lom, dterm lom
+น้ำมันเครื่อง : nam man kreuang, nam man krueang, nam man kruang, nam man kreung, namman kreuang, namman krueang, nammun kreuang, nam mun kreuang, nam mun kruang, nam mun krueang
+ความร้อนขึ้น : kwam ron kuen, kwam ron khuen, khwam ron khuen, kwamron kuen, kwam rorn kuen
+แอร์ไม่เย็น : air mai yen, ae mai yen, aer mai yen, air mai yen loey
+ไม่เย็น : mai yen, mai yenn
+แบตหมด : bat mod, batt mod, baet mod, bat mot, batt mot, bat mhod, batt mhod
+ไดชาร์จ : dai charge, dai chaj, dai charj, dai chaat, dai chart, daicharge, dai chak
+ไดสตาร์ท : dai start, dai sataat, dai sa tart, dai stat, daistart
+พวงมาลัย : puang malai, phuang malai, puangmalai, puang ma lai, puang malaai, phuang ma lai
+ที่ปัดน้ำฝน : tee pad nam fon, ti pad nam fon, tee pat nam fon, pad nam fon, pat nam fon, tee pad namfon
+ฝนตก : fon tok, fon tohk, fon tog, fontok, fon tok nak
+น้ำท่วม : nam tuam, nam thuam, namtuam, nam tuum, lui nam, luy nam, lui nam tuam
+กระจกมองหลัง : krajok mong lang, kra jok mong lang, grajok mong lang, kajok mong lang
+รั่ว : rua, ruaa, rua sum, rua seum, rua suem
+ควันขาว : kwan kao, kwan khao, khwan khao, kwan see kao, kwan si khao
+ควันดำ : kwan dam, kwan dum, khwan dam, kwan see dam
+ควัน : kwan, khwan, kwun
+สั่น : rot san, san mak, san tua, sun tua, san tang kan
+ขึ้นเขา : kuen kao, khuen khao, kuen khao, keun kao, kuen doi, khuen doi, keun doi
+ลงเขา : long kao, long khao, lohng khao, long doi
+รถติด : rot tid, rod tid, rot tit, rod tit, rot tid nak
+ติดไฟแดง : tid fai daeng, tit fai daeng, tid fai dang, tid fai deng
+ไฟแดง : fai daeng, fai dang, fai deng
+ทางด่วน : tang duan, thang duan, tangduan, tang dtuan, thang dtuan
+ต่อภาษี : tor pasi, tor phasi, tor phasee, tor pasee, tor pa si, taw pasi, tor paasi, pasi rot, phasi rot, pasee rot, phasee rot, pai pasi, paai pasi, pai phasi
+เอกสาร : ekasan, ekasarn, eka san, ek ka san, ekkasan, aekasan
+ประกัน : pra kan, prakan, pragan, pra gan, prakun, pra kun, bpra gan
+ชั้นหนึ่ง : chan neung, chan nueng, chun nueng, chun neung, chan nung
+เคลม : klem, kleam, clem, klaim, kelm
+รถชน : rot chon, rod chon, don chon, doan chon, tuk chon, chon tai, chon thai
+ขโมย : kamoy, ka moy, khamoy, kamoi, kha moy, ka moi, kamooy
+ที่จอดรถ : tee jod rot, tee jod rod, ti jot rot, tee jot rot, tee jod, ti jod, tee jot, tee jort
+จอดรถ : jod rot, jot rot, jod rod, jort rot
+ล้างรถ : lang rot, laang rot, lang rod, laang rod
+เช็คระยะ : check raya, chek raya, chek rayah, chek ra ya, check ra ya, chek raiya, check rayah, chek raya, cheak raya
+เข้าศูนย์ : khao sun, aow kao soon
+เท่าไหร่ : tao rai, tao rai, thao rai, taorai, tow rai, tao lai
+ค่าใช้จ่าย : kha chai jai, ka chai jai, kha chai chai, ka chai chai, sia ngern, sia ngoen, sia tang
+ยี่ห้อไหน : yee ho nai, yee hor nai, yee haw nai, yi ho nai, yeeho nai, yeeh or nai
+กี่กิโล : kee kilo, ki kilo, gee kilo, kee gilo, kee km, ki km
+เปลี่ยน : plian, plean, pliean, plien, plian mai, bplian, blian
+คุ้มไหม : kum mai, khum mai, koom mai, kum mai krub
+คุ้ม : kum kha, khum kha, kumka, khumka, koom, khum
+ทำเอง : tam eng, tum eng, tham eng, tam aeng
+ซื้อ : sue, seu, suea, sue rot, seu rot, suea rot
+ออกรถ : org rot, ork rot, ok rot, aok rot, org rod, ork rod
+ขายรถ : kai rot, khai rot, kai rod, khai rod
+น้ำยาหล่อเย็น : nam ya lo yen, nam ya lor yen, nam yaa lo yen, nam ya law yen, namya loyen
+หม้อน้ำ : mo nam, mor nam, maw nam, moh nam
+โช้ค : chok, chock, chok up, chokup, chock up
+ดอกยาง : dok yang, dok yaang, dork yang
+ยางแบน : yang baen, yang ban, yang bain, yaang baen
+ตะปู : tapu, ta pu, tapoo, ta poo, don tapu, doan tapu, don ta pu
+ปะยาง : pa yang, pah yang, paa yang, pa yaang, bpa yang
+กล้องถอยหลัง : glong toi lang, klong toi lang, glong thoi lang, klong thoi lang, glong toi, klong toi, glong lang, klong lang
+ถอยหลัง : toi lang, thoi lang, toi rot, thoi rot, toy lang
+กระบะ : ka ba, kaba, kra ba, kraba, krabah, kra bah, rot kraba, rot ka ba, rot krabah
+ในเมือง : nai muang, nai meuang, nai mueang, nai muaeng, nai meung
+เที่ยว : tiew, teaw, tiao, thiao, tiaw, teow, pai tiew, pai teaw, pai tiao
+ทางไกล : tang glai, tang klai, thang klai, kub glai, khab klai, dern tang glai
+ครั้งแรก : krang raek, krang rak, krung raek, krang raeg, krang rag
+ระยะแรก : raya raek, raya rak, ra ya raek, rayah raek
+กินน้ำมัน : gin naman, gin nam man, kin naman, kin nam man, kin nam mun, gin nam mun, gin namman
+ประหยัด : prayad, pra yad, prayat, pra yat, bpra yad, prayard
+กระตุก : kratuk, kra tuk, gra tuk, kratook, gratuk, kra took
+เชื่อมต่อไม่ได้ : chueam mai dai, cheum mai dai, chuam mai dai, connect mai dai, chueam tor mai dai
+ค่าปรับ : kha prab, ka prub, ka prab, kha prub, kaprab
+โดนปรับ : don prub, doan prub, don prab, doan prab, dohn prab
+ใบขับขี่ : bai kub kee, bai khab khi, baikubkee, bai kab kee, bai khap khi
+โอน : oan, ohn, oan rot, on rot, oan lem, on lem
+เล่มเขียว : lem kiew, lem khiao, lem keaw, lem kiao, lem kheaw
+แตร : trae, tair, bip trae
+น้ำมันเบรก : nam man brake, nammun brake, nam mun brake, namman brake, nam man break
+เดือน : duean, deuan, duen, deaun
+อาทิตย์ : atit, arthit, a tit, artit
+ชั่วโมง : chua mong, chuamong, chuamoung, chua moung
+บาท : baht, bath
+สตาร์ทไม่ติด : sa tard mai tid, satat mai tid, stard mai tid, sa taat mai tid, start mai tit, satart mai tid
+ซ่อม : som rot, sorm rot, som kreuang, sorm kreuang
+อู่ : u rot, oo rot, uu rot, u nok, oo nok, uu nok
+ค่างวด : kha nguad, ka nguad, ka ngud, kha ngud, ka nguat, kha nguat
+ผ่อน : pon rot, phon rot, porn rot, pon duean, phon duean
+เกียร์ : gear, kear, giar
+ช่วงล่าง : chuang lang, chuang laang, chung lang
+""".strip()
+
+
+@lru_cache(maxsize=8)
+def _romanised_vocabulary(vocabulary: "Vocabulary") -> "Vocabulary":
+    """(fourteenth pass) The vocabulary plus ROMANISED_FORMS, each spelling mapped to its Thai
+    form's concepts; the vocabulary's own forms win where a spelling equals one."""
+    lines = []
+    for raw in ROMANISED_FORMS.splitlines():
+        thai, forms = raw.split(" : ", 1)
+        target = vocabulary.form_to_concept.get(_form_key(thai))
+        if target is None:
+            continue
+        head = " + ".join(target) if isinstance(target, tuple) else target
+        lines.append(f"{head} : {forms}")
+    return Vocabulary(vocabulary.text + "\n" + "\n".join(lines))
+
 
 @lru_cache(maxsize=8)
 def _romanised_lexicon(vocabulary: "Vocabulary"):
@@ -501,6 +642,8 @@ class Analyzer:
         self.vocabulary = vocabulary or Vocabulary.default()
         # (eighth pass) romanised Thai looked up by consonant key (romanised.py)
         self.romanised = _romanised_lexicon(self.vocabulary) if romanised else None
+        # (fourteenth pass) the vocabulary a romanised text is read with (ROMANISED_FORMS)
+        self.romanised_vocabulary = _romanised_vocabulary(self.vocabulary) if romanised else self.vocabulary
 
     def is_romanised(self, text: str) -> bool:
         """Whether a (normalised) text reads as Thai typed in Latin letters: at least
@@ -552,9 +695,11 @@ class Analyzer:
         words, concepts, _ = self._scan(text)
         return words, concepts
 
-    def _scan(self, text: str, roman: bool | None = None) -> tuple[list[str], list[str], frozenset[str]]:
+    def _scan(self, text: str, roman: bool | None = None,
+              contrasted: list[str] | None = None) -> tuple[list[str], list[str], frozenset[str]]:
         """(words, concept names, `numbers`) of one text, with one pass of the vocabulary.
-        `roman`: whether romanised Thai is looked up (default: decided on this text)."""
+        `roman`: whether romanised Thai is looked up (default: decided on this text);
+        `contrasted`, when given, gets the concepts named right after an explicit contrast."""
         text = _SPACE_IN_THAI.sub("", normalize(text))
         if roman is None:
             roman = self.is_romanised(text)
@@ -562,7 +707,7 @@ class Analyzer:
         concepts: list[str] = []
         cut: list[tuple[int, int]] = []
         pos = 0
-        vocab = self.vocabulary
+        vocab = self.romanised_vocabulary if roman else self.vocabulary
         for start, end, target in vocab.find(text):
             if roman and start >= pos:
                 form = text[start:end]
@@ -580,6 +725,8 @@ class Analyzer:
                 action = bool(cue.group("en") or cue.group("th")) or text[start:end].endswith("ing")
                 names = tuple(negated(n) if vocab.concepts[n].kind in NEGATABLE_KINDS
                               and (action or vocab.concepts[n].kind != "part") else n for n in names)
+            if contrasted is not None and _CONTRAST_CUE.search(text, max(pos, start - 30), start):
+                contrasted.extend(names)
             concepts.extend(names)
             pos = end
         self._words(text[pos:], words, concepts, roman)
@@ -620,10 +767,11 @@ class Analyzer:
         numbers = {True: frozenset(), False: frozenset()}  # title, body
         title_words: frozenset[str] = frozenset()
         roman = self.is_romanised(normalize(f"{title or ''} {body or ''}"))
+        contrasted: list[str] = []
         for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
             if not text:
                 continue
-            words, concepts, nums = self._scan(text, roman)
+            words, concepts, nums = self._scan(text, roman, contrasted)
             numbers[weight == TITLE_WEIGHT] = nums
             if weight == TITLE_WEIGHT:
                 title_words = frozenset(w for w in words if not w.isdigit())
@@ -653,7 +801,7 @@ class Analyzer:
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
-                        roman)
+                        roman, frozenset(_positive(c) for c in contrasted))
 
     def _fine_clause(self, title: str, roman: bool) -> set[str] | None:
         """(ninth pass) The title's concepts without a contrast clause that says what is *fine*
@@ -688,6 +836,12 @@ class Analyzer:
             for match in _ATTRIBUTE_RE.finditer(text):
                 out.add(_ATTRIBUTE_OF[match.group(0)])
         return frozenset(out)
+
+
+def _positive(name: str) -> str:
+    """`part.not_brake` -> `part.brake`; other names unchanged."""
+    kind, _, rest = name.partition(".")
+    return f"{kind}.{rest[4:]}" if rest.startswith("not_") else name
 
 
 def is_negated(name: str) -> bool:

@@ -873,6 +873,8 @@ class DuplicateIndex:
             short_cov, float(cross) * short_cov, rom * short_cov, float(cross) * concept_cov, rom * concept_cov,
             # (thirteenth pass) the share of a romanised query's weight the thread covers
             rom * coverage,
+            # (fourteenth pass) the thread names what the query says it is not about
+            float(bool(analysis.contrasted & d_all)),
         ])
 
     def _salient_title_words(self, analysis: Analysis) -> frozenset[str]:
