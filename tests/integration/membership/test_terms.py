@@ -15,14 +15,21 @@ from forum.services import membership
 
 from ...factories import api, login, post_form
 
-TODAY = membership.local_date(dt.datetime.now(dt.timezone.utc))
-REVISION = {"version": "2026-12", "effective_on": TODAY.isoformat(),
+def today() -> dt.date:
+    """The club's date now, read when a test runs, not when the module is collected: a run that
+    crosses midnight in Bangkok (17:00 UTC) would otherwise publish a revision dated yesterday,
+    which the form refuses."""
+    return membership.local_date(dt.datetime.now(dt.timezone.utc))
+
+
+def revision() -> dict[str, str]:
+    return {"version": "2026-12", "effective_on": today().isoformat(),
             "body_th": "ข้อ 1: สมาชิกต้องสุภาพต่อกัน", "body_en": "Article 1: members are polite to each other."}
 
 
 async def publish(admin_client, admin, **changes):
     await login(admin_client, admin)
-    response = await post_form(admin_client, "/admin/terms", REVISION | changes)
+    response = await post_form(admin_client, "/admin/terms", revision() | changes)
     assert response.status_code == 200, response.text
     return response
 
@@ -52,13 +59,13 @@ async def test_a_revision_forces_re_acceptance_before_going_on(client, admin_cli
 
 
 async def test_a_version_applies_only_from_its_effective_date(client, admin_client, db, member, admin):
-    await publish(admin_client, admin, effective_on=(TODAY + dt.timedelta(days=7)).isoformat())
+    await publish(admin_client, admin, effective_on=(today() + dt.timedelta(days=7)).isoformat())
     await login(client, member)
     assert (await client.get("/")).url.path == "/"
     terms = (await client.get("/api/terms")).json()
     assert terms["current"] is None and terms["upcoming"]["version"] == "2026-12" and terms["must_accept"] is False
     upcoming = await db.scalar(select(m.TermsVersion))
-    assert await membership.terms_pending(db, member, TODAY + dt.timedelta(days=7)) == upcoming
+    assert await membership.terms_pending(db, member, today() + dt.timedelta(days=7)) == upcoming
     notice = (await client.get("/api/notifications/")).json()["items"][0]
     assert notice["kind"] == "membership.terms_revised"
 
@@ -75,8 +82,8 @@ async def test_the_api_accepts_the_terms_too(client, admin_client, db, member, a
 
 
 async def test_new_members_accept_the_latest_published_version(client, db, admin):
-    db.add(m.TermsVersion(version="2026-09", body_th="ไทย", body_en="English", effective_on=TODAY - dt.timedelta(days=30)))
-    db.add(m.TermsVersion(version="2027-01", body_th="ไทย", body_en="English", effective_on=TODAY + dt.timedelta(days=30)))
+    db.add(m.TermsVersion(version="2026-09", body_th="ไทย", body_en="English", effective_on=today() - dt.timedelta(days=30)))
+    db.add(m.TermsVersion(version="2027-01", body_th="ไทย", body_en="English", effective_on=today() + dt.timedelta(days=30)))
     await db.commit()
     register = {"login_id": "newbie", "display_name": "Newbie", "email": "newbie@example.com",
                 "password": "ยางใหม่-new-tyres-2026", "date_of_birth": "1990-01-01", "accept_terms": "on"}
@@ -88,17 +95,17 @@ async def test_new_members_accept_the_latest_published_version(client, db, admin
 
 async def test_publishing_checks_the_version_dates_and_both_texts(admin_client, db, admin, member):
     await login(admin_client, admin)
-    bad = await post_form(admin_client, "/admin/terms", REVISION | {"body_en": "", "effective_on": "2001-01-01",
+    bad = await post_form(admin_client, "/admin/terms", revision() | {"body_en": "", "effective_on": "2001-01-01",
                                                                     "version": "no spaces allowed"})
     assert bad.status_code == 400
     for field in ("body_en", "effective_on", "version"):
         assert f'id="{field}-error"' in bad.text
     await publish(admin_client, admin)
-    again = await post_form(admin_client, "/admin/terms", REVISION)
+    again = await post_form(admin_client, "/admin/terms", revision())
     assert again.status_code == 400 and 'id="version-error"' in again.text
     assert len((await db.scalars(select(m.TermsVersion))).all()) == 1
     await login(admin_client, member)
-    assert (await api(admin_client, "POST", "/api/admin/terms", REVISION | {"version": "x2"})).status_code == 403
+    assert (await api(admin_client, "POST", "/api/admin/terms", revision() | {"version": "x2"})).status_code == 403
 
 
 async def test_the_terms_and_privacy_pages_are_public_in_both_languages(client, db):
@@ -108,7 +115,7 @@ async def test_the_terms_and_privacy_pages_are_public_in_both_languages(client, 
     privacy = await client.get("/privacy")
     assert privacy.status_code == 200
     assert "Privacy notice" in privacy.text and "นโยบายความเป็นส่วนตัว" in privacy.text
-    db.add(m.TermsVersion(version="2026-10", body_th="ข้อความไทย", body_en="English text", effective_on=TODAY))
+    db.add(m.TermsVersion(version="2026-10", body_th="ข้อความไทย", body_en="English text", effective_on=today()))
     await db.commit()
     terms = await client.get("/terms")
     assert "ข้อความไทย" in terms.text and "English text" in terms.text
@@ -122,7 +129,7 @@ async def test_posting_checks_the_gate_and_the_version_in_force_on_the_day_of_po
     # (and an unknown category still checks the terms), and the gate is checked first.
     now = dt.datetime.now(dt.timezone.utc)
     db.add(m.TermsVersion(version="2026-12", body_th="ข้อ 1", body_en="Article 1",
-                          effective_on=TODAY + dt.timedelta(days=7)))
+                          effective_on=today() + dt.timedelta(days=7)))
     await db.commit()
     await membership.check_posting(db, member, category.id, now)
     in_force = now + dt.timedelta(days=8)
