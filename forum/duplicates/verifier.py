@@ -37,7 +37,9 @@ VERIFIER_FILE = "verifier.txt"
 # twelfth and after the thirteenth pass, and joined training in the fourteenth pass. (fourteenth
 # pass) `fresh15` and `fresh16` were written blind, by two new writers, and scored once after the
 # fourteenth pass: the next pass moves them into training. `fresh17` is being written blind.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh15", "fresh16", "fresh17")
+# (fifteenth pass) `fresh15` and `fresh16` joined training; only `fresh17` (being written blind on
+# another branch, never read here) stays held out.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh17",)
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
