@@ -7,7 +7,9 @@ the thread covers, the share of each side's content concepts the other names, th
 script and romanised flag; since the twelfth pass also how much of the shorter text the longer one
 covers, and coverage across scripts and romanised spellings; since the thirteenth pass the
 share of a romanised query the thread covers; since the fourteenth pass whether the thread names
-what the query says it is *not* about, "not a Toyota", "ไม่ใช่แบต"; ``DuplicateIndex._pair_features``). Since the
+what the query says it is *not* about, "not a Toyota", "ไม่ใช่แบต"; since the fifteenth pass whether
+the two name other positions on the car, front/rear or left/right, and how alike the two titles are
+letter by letter; ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
@@ -55,6 +57,9 @@ FEATURES = (
     "romanised_coverage",
     # (fourteenth pass) the thread is about what the query says it is not ("not a Toyota")
     "contrasted_named",
+    # (fifteenth pass) another position on the same axis (front/rear, left/right); the titles'
+    # character-trigram overlap (MinHash)
+    "side_mismatch", "title_sketch_overlap",
 )
 
 
