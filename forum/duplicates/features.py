@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import zlib
+
+import numpy as np
+
 from forum.text import normalize, tokenize
 
 VOCABULARY_FILE = "vocabulary.txt"
@@ -129,6 +133,45 @@ class Analysis:
     # (fourteenth pass) concepts (as named, not the ones they imply; negation dropped) named right after an
     # explicit contrast ("not a Toyota", "ไม่ใช่แบต": `_CONTRAST_CUE`)
     contrasted: frozenset[str] = frozenset()
+    # (fifteenth pass) where on the car the text puts its question: "side.front", "side.rear",
+    # "side.left", "side.right" from the vocabulary's side concepts and from `sides_in` (a part
+    # word followed by หน้า/หลัง, "back door", "driver's side", "krajok lang"...), for the pair
+    # verifier's position-mismatch feature.
+    sides: frozenset[str] = frozenset()
+    # (fifteenth pass) a MinHash of the title's character trigrams (`title_sketch`), for the pair
+    # verifier's title-overlap feature: robust to Thai segmentation and spelling variants
+    title_sketch: bytes = b""
+
+
+# (fifteenth pass) TITLE_SKETCH one-byte MinHash values of a title's character trigrams (spaces
+# collapsed): the share of equal bytes of two sketches estimates the Jaccard overlap of the two
+# titles' trigram sets (plus 1/256 by chance). 32 bytes a thread.
+TITLE_SKETCH = 32
+_SKETCH_PRIME = np.uint64(2**31 - 1)
+_SKETCH_RNG = np.random.RandomState(5)
+_SKETCH_A = _SKETCH_RNG.randint(1, 2**31 - 1, size=TITLE_SKETCH).astype(np.uint64) | np.uint64(1)
+_SKETCH_B = _SKETCH_RNG.randint(0, 2**31 - 1, size=TITLE_SKETCH).astype(np.uint64)
+del _SKETCH_RNG
+_SPACES = re.compile(r"\s+")
+
+
+def title_sketch(title: str) -> bytes:
+    """(fifteenth pass) The title's MinHash (TITLE_SKETCH bytes); b"" for an empty title."""
+    text = _SPACES.sub(" ", normalize(title or "")).strip()
+    if not text:
+        return b""
+    grams = {text[i : i + 3] for i in range(max(1, len(text) - 2))}
+    h = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
+    low = ((h[:, None] * _SKETCH_A[None, :] + _SKETCH_B[None, :]) % _SKETCH_PRIME).min(axis=0)
+    return (low & np.uint64(255)).astype(np.uint8).tobytes()
+
+
+def sketch_overlap(a: bytes, b: bytes) -> float:
+    """The estimated trigram Jaccard overlap of two titles from their sketches (0 without one)."""
+    if len(a) != TITLE_SKETCH or len(b) != TITLE_SKETCH:
+        return 0.0
+    same = float(np.count_nonzero(np.frombuffer(a, np.uint8) == np.frombuffer(b, np.uint8))) / TITLE_SKETCH
+    return max(0.0, (same - 1 / 256) / (1 - 1 / 256))
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
@@ -171,6 +214,77 @@ _NOT_ATTRIBUTE = {"red": r"(?!\s*lights?(?![a-z]))", "green": r"(?!\s*book)"}
 _ATTRIBUTE_RE = re.compile("|".join(
     (rf"(?<![a-z]){re.escape(f)}(?![a-z]){_NOT_ATTRIBUTE.get(f, '')}" if f.isascii() else re.escape(f))
     for f in sorted(_ATTRIBUTE_OF, key=len, reverse=True)))
+
+
+# (fifteenth pass) Positions the vocabulary leaves out because the bare words mean too much else
+# (หน้า is also "face", "page", "next"; หลัง "after"; "back", "left", "right" in English): read
+# only right after a word for a part of the car, or in fixed phrases. Thailand drives on the
+# left, so the driver's side is the right and the passenger's the left. Written for this project.
+_TH_PARTS = ("กระจก|ไฟ|ประตู|ยาง|ล้อ|เบรก|เบรค|ผ้าเบรก|ผ้าเบรค|จานเบรก|แอร์|ช่องแอร์|เซ็นเซอร์|เซนเซอร์|"
+             "กันชน|เบาะ|ที่นั่ง|โช้ค|โช๊ค|ลูกปืน|ลำโพง|กล้อง|บังโคลน|ซุ้มล้อ|ดิสก์|ดิส|ดรัม|คิ้ว|"
+             "ไฟเลี้ยว|ไฟตัดหมอก|ไฟท้าย|กระโปรง|ฝากระโปรง|แก้ม|ประตูรถ|สปริง|เพลา|ที่ปัดน้ำฝน|ใบปัด|"
+             "กระจกมองข้าง|กระจกข้าง|มือจับ|ปีกนก|ลูกหมาก|ยางแท่นเครื่อง|แท่นเครื่อง|คอนโซล|พัดลม|"
+             "ช่องลม|เข็มขัด|เข็มขัดนิรภัย|หูช้าง|โคม|ซันรูฟ|แถว|รถ")
+_TH_SIDE = {"หน้า": "side.front", "หลัง": "side.rear", "ท้าย": "side.rear"}
+_EN_PARTS = ("seats?|doors?|wheels?|tyres?|tires?|windows?|windscreen|glass|lights?|lamps?|rows?|bumpers?|"
+             "brakes?|pads?|discs?|rotors?|passengers?|cameras?|sensors?|axles?|speakers?|shocks?|"
+             "dampers?|springs?|bearings?|wipers?|fenders?|quarter|hatch|tailgate|vents?|end|arch(?:es)?")
+_RO_PARTS = ("fai|krajok|kra jok|krachok|pratu|pra tu|yang|lor|lo|brake|break|brek|bek|air|aer|sensor|"
+             "kan chon|kanchon|bor|glong|klong|kon|chock|chok|lum pong|lumpong|baw|bao")
+_SIDE_RULES = (
+    (re.compile(rf"(?:{_TH_PARTS})(?:ด้าน|ข้าง|ฝั่ง|คู่|ตัว)?(หน้า|หลัง|ท้าย)"), None),
+    (re.compile(r"หน้ารถ"), "side.front"),
+    (re.compile(r"(?:ท้าย|หลัง)รถ"), "side.rear"),
+    (re.compile(r"(?:ฝั่ง|ด้าน|ข้าง|ประตู|กระจก)(?:คนขับ)"), "side.right"),
+    (re.compile(r"(?:ฝั่ง|ด้าน|ข้าง|ประตู|กระจก)(?:คนนั่ง|ผู้โดยสาร)"), "side.left"),
+    (re.compile(rf"(?<![a-z])back[ -]?(?:{_EN_PARTS}|left|right|of the car)(?![a-z])"), "side.rear"),
+    (re.compile(r"(?<![a-z])(?:front|rear|back)[ -]?(left|right)(?![a-z])"), None),
+    (re.compile(r"(?<![a-z])(left|right)[ -]?(?:hand|front|rear|back|side|door|wheel|tyre|tire|mirror|"
+                r"headlights?|indicator|window|seat|speaker|fender|pad|shock)s?(?![a-z])"), None),
+    (re.compile(r"(?<![a-z])drivers?'?s?[ -](?:side|door|window|seat|mirror)(?![a-z])"), "side.right"),
+    (re.compile(r"(?<![a-z])(?:front )?passengers?'?s?[ -](?:side|door|window|mirror)(?![a-z])"), "side.left"),
+)
+_RO_SIDE_RULE = re.compile(rf"(?<![a-z])(?:{_RO_PARTS})[ -]?(lang|lung|na|naa|nah|tai|thai|sai|khwa|kwa|khwaa|kwaa)(?![a-z])")
+_RO_SIDE = {"lang": "side.rear", "lung": "side.rear", "tai": "side.rear", "thai": "side.rear", "na": "side.front",
+            "naa": "side.front", "nah": "side.front", "sai": "side.left", "khwa": "side.right", "kwa": "side.right",
+            "khwaa": "side.right", "kwaa": "side.right"}
+_EN_SIDE = {"left": "side.left", "right": "side.right"}
+_SIDE_ALIAS = {"side.driver": "side.right", "side.passenger": "side.left"}
+# parts that are only ever at one end of the car: the windscreen is the front glass, a tail light is
+# at the rear ("ฉีดน้ำกระจกหลัง" is not the windscreen washer)
+_PART_SIDE = {**dict.fromkeys(("part.windshield", "part.headlight", "part.headlight_lens", "part.high_beam",
+                               "part.low_beam", "part.fog_light", "part.front_sensor", "part.dashcam", "part.wiper",
+                               "part.washer"), "side.front"),
+              **dict.fromkeys(("part.rear_wiper", "part.reverse_camera", "part.reverse_light", "part.taillight",
+                               "part.tailgate", "part.third_brake_light", "part.towbar"), "side.rear")}
+SIDE_AXES = (frozenset({"side.front", "side.rear"}), frozenset({"side.left", "side.right"}))
+
+
+def _sides(found: set[str], text: str, roman: bool) -> frozenset[str]:
+    """(fifteenth pass) `Analysis.sides`: the positions named (side concepts, `sides_in`), and on an
+    axis where none is named, the one a part implies (`_PART_SIDE`: a windscreen is at the front)."""
+    named = {_SIDE_ALIAS.get(c, c) for c in found if c.startswith("side.") and not is_negated(c)}
+    named |= sides_in(text, roman)
+    implied = {_PART_SIDE[c] for c in found if c in _PART_SIDE}
+    for axis in SIDE_AXES:
+        if not named & axis:
+            named |= implied & axis
+    return frozenset(named)
+
+
+def sides_in(text: str, roman: bool = False) -> frozenset[str]:
+    """(fifteenth pass) The positions (`side.*`) a normalised text names by the rules above."""
+    out: set[str] = set()
+    for rx, fixed in _SIDE_RULES:
+        for m in rx.finditer(text):
+            if fixed is not None:
+                out.add(fixed)
+            else:
+                g = m.group(1)
+                out.add(_TH_SIDE.get(g) or _EN_SIDE[g])
+    if roman:
+        out.update(_RO_SIDE[m.group(1)] for m in _RO_SIDE_RULE.finditer(text))
+    return frozenset(out)
 
 
 def numbers_in(text: str) -> frozenset[str]:
@@ -801,7 +915,9 @@ class Analyzer:
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
-                        roman, frozenset(_positive(c) for c in contrasted))
+                        roman, frozenset(_positive(c) for c in contrasted),
+                        _sides(found, _SPACE_IN_THAI.sub("", normalize(f"{title or ''} {body or ''}")), roman),
+                        title_sketch(title or ""))
 
     def _fine_clause(self, title: str, roman: bool) -> set[str] | None:
         """(ninth pass) The title's concepts without a contrast clause that says what is *fine*

@@ -48,7 +48,8 @@ from typing import Any, Hashable
 import numpy as np
 import scipy.sparse as sp
 
-from .features import NEGATABLE_KINDS, Analysis, Analyzer, is_concept, is_negated
+from .features import (NEGATABLE_KINDS, SIDE_AXES, TITLE_SKETCH, Analysis, Analyzer, is_concept, is_negated,
+                       sketch_overlap)
 from .verifier import Verifier
 from .weights import ReferenceWeights
 
@@ -216,12 +217,14 @@ POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 6
+STATE_FORMAT = 7  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
 _ROW_ARRAYS = {"cat": np.int16, "alive": np.bool_, "counted": np.bool_, "inv_norm": np.float32,
-               "finv_norm": np.float32, "script": np.int8, "distinct": np.int16}
+               "finv_norm": np.float32, "script": np.int8, "distinct": np.int16,
+               # (fifteenth pass) the title's sketch (features.title_sketch), 8 bytes per array
+               **{f"tsk{i}": np.uint64 for i in range(TITLE_SKETCH // 8)}}
 
 # Concept kinds that say which car a post is about, not what it asks: a thread that shares only
 # these with the query (the same model, nothing about the question) is not similar at all.
@@ -345,6 +348,8 @@ class DuplicateIndex:
         self._cw = _Grow(np.float32)  # their tf weights
         self._script = _Grow(np.int8, fill=-1)  # Analysis.script in percent, -1 unknown
         self._distinct = _Grow(np.int16)  # the row's distinctive plain words (see CONTRAST_MIN_IDF)
+        for i in range(TITLE_SKETCH // 8):  # (fifteenth pass) the title's sketch, 8 bytes each
+            setattr(self, f"_tsk{i}", _Grow(np.uint64))
         # The row's title signature for the conflict test (CONFLICT_KINDS): ids into _sig_names of
         # "t<concept>" (title concepts of those kinds), "n<number>" (title numbers) and
         # "a<number>" (every number of the text), CSR like _cids.
@@ -623,7 +628,11 @@ class DuplicateIndex:
         self._script.append(-1 if analysis.script is None else int(round(analysis.script * 100)))
         self._cptr.append(self._cids.size)
         self._distinct.append(min(len(self._distinctive_words(analysis)), np.iinfo(np.int16).max))
-        sig = _signature(analysis) + [f"p{w}" for w in sorted(self._salient_title_words(analysis))]
+        sketch = analysis.title_sketch if len(analysis.title_sketch) == TITLE_SKETCH else bytes(TITLE_SKETCH)
+        for i, value in enumerate(np.frombuffer(sketch, dtype=np.uint64).tolist()):
+            getattr(self, f"_tsk{i}").append(value)
+        sig = (_signature(analysis) + [f"p{w}" for w in sorted(self._salient_title_words(analysis))]
+               + [f"z{c}" for c in sorted(analysis.sides)])
         self._sig.extend(np.fromiter((self._sig_id(t) for t in sig), dtype=np.int32))
         self._sptr.append(self._sig.size)
         self._n_alive += 1
@@ -875,7 +884,26 @@ class DuplicateIndex:
             rom * coverage,
             # (fourteenth pass) the thread names what the query says it is not about
             float(bool(analysis.contrasted & d_all)),
+            # (fifteenth pass) positions: each names one on the same axis (front/rear, left/right)
+            # and they share none; how alike the two titles are letter by letter (trigram MinHash)
+            self._side_mismatch(analysis.sides, row),
+            sketch_overlap(analysis.title_sketch, self._title_sketch(row)),
         ])
+
+    def _side_mismatch(self, q_sides: frozenset[str], row: int) -> float:
+        """(fifteenth pass) 1 when on some axis (front/rear, left/right) the query and the thread
+        each name a position (`Analysis.sides`, stored as "z" signature entries) and share none."""
+        if not q_sides:
+            return 0.0
+        names, sig, sptr = self._sig_names, self._sig.array, self._sptr.array
+        t_sides = {names[s][1:] for s in sig[sptr[row] : sptr[row + 1]].tolist() if names[s][0] == "z"}
+        return float(any((q_sides & axis) and (t_sides & axis) and not (q_sides & t_sides & axis)
+                         for axis in SIDE_AXES))
+
+    def _title_sketch(self, row: int) -> bytes:
+        """(fifteenth pass) The thread's title sketch; b"" when it has none (stored as zeros)."""
+        raw = np.array([getattr(self, f"_tsk{i}").array[row] for i in range(TITLE_SKETCH // 8)], dtype=np.uint64)
+        return raw.tobytes() if raw.any() else b""
 
     def _salient_title_words(self, analysis: Analysis) -> frozenset[str]:
         """Title details for the unmatched-detail test: "@word.*" concept terms (the vocabulary's
@@ -991,6 +1019,8 @@ class DuplicateIndex:
                     t_nums.add(rest)
                 elif tag == "a":
                     t_all_nums.add(rest)
+                elif tag == "z":  # (fifteenth pass) positions: the verifier's, not the conflict test's
+                    continue
                 else:
                     t_attrs.add(rest)
 

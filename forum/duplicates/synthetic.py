@@ -93,6 +93,7 @@ def synthetic_analyses(gen: Generator, pool, n: int, start: int):
             weights[word] = 1.0
         yield (start + i, category, Analysis(weights, base.concepts, base.script, base.title_concepts,
                                                base.title_numbers, base.numbers,
-                                               base.title_attributes, base.attributes, base.title_words), None)
+                                               base.title_attributes, base.attributes, base.title_words,
+                                               base.romanised, base.contrasted, base.sides, base.title_sketch), None)
 
 
