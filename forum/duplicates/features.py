@@ -183,6 +183,9 @@ def sketch_overlap(a: bytes, b: bytes) -> float:
 LONG_BODY_CLAUSES = 4
 LONG_BODY_CHARS = 160
 STORY_WEIGHT = 0.35
+# whether the concepts of story clauses count as named by the post (for the index's consistency,
+# conflict and unnamed-concept tests and the verifier's concept shares), or only as weighted terms
+STORY_CONCEPTS_NAMED = False
 # Kinds that name the car or a setting, present in every sentence of a story ("my Vios"): they do
 # not make a clause part of the question.
 STORY_IDENTITY_KINDS = frozenset({"model", "brand", "variant", "fuel", "word"})
@@ -914,7 +917,7 @@ class Analyzer:
         title_words: frozenset[str] = frozenset()
         roman = self.is_romanised(normalize(f"{title or ''} {body or ''}"))
         contrasted: list[str] = []
-        for text, weight, words, concepts, nums in self._segments(title or "", body or "", roman, contrasted):
+        for weight, story, words, concepts, nums in self._segments(title or "", body or "", roman, contrasted):
             numbers[weight == TITLE_WEIGHT] = numbers[weight == TITLE_WEIGHT] | nums
             if weight == TITLE_WEIGHT:
                 title_words = frozenset(w for w in words if not w.isdigit())
@@ -928,7 +931,8 @@ class Analyzer:
                 scale = NEGATED_WEIGHT if is_negated(concept) else 1.0
                 for name in self.vocabulary.expand(concept):
                     counts[_CONCEPT_PREFIX + name] += weight * CONCEPT_WEIGHT * scale
-                    found.add(name)
+                    if not story or STORY_CONCEPTS_NAMED:
+                        found.add(name)
                     if weight == TITLE_WEIGHT:
                         title_found.add(name)
         weights = {term: 1.0 + math.log(c) if c >= 1 else c for term, c in counts.items()}
@@ -949,19 +953,19 @@ class Analyzer:
                         title_sketch(title or ""))
 
     def _segments(self, title: str, body: str, roman: bool, contrasted: list[str]):
-        """(title or body, weight, words, concepts, numbers) to count: the title at TITLE_WEIGHT,
-        then the body at 1.0, or, for a long body (`core_clauses`), its question's core at 1.0
-        and the story around it at STORY_WEIGHT (the body's numbers are those of every clause)."""
+        """(weight, is story, words, concepts, numbers) of each part to count: the title at
+        TITLE_WEIGHT, then the body at 1.0, or, for a long body (`body_clauses`), its question's core
+        at 1.0 and the story around it at STORY_WEIGHT (the body's numbers are those of every clause)."""
         out = []
         title_scan = None
         if title:
             title_scan = self._scan(title, roman, contrasted)
-            out.append((title, TITLE_WEIGHT, *title_scan))
+            out.append((TITLE_WEIGHT, False, *title_scan))
         if not body:
             return out
         clauses = body_clauses(body)
         if len(clauses) < LONG_BODY_CLAUSES or len(body) < LONG_BODY_CHARS:
-            return out + [(body, 1.0, *self._scan(body, roman, contrasted))]
+            return out + [(1.0, False, *self._scan(body, roman, contrasted))]
         scans = [self._scan(c, roman, contrasted) for c in clauses]
         anchors: set[str] = set()
         if title_scan is not None:
@@ -969,13 +973,11 @@ class Analyzer:
             anchors.update(c for c in title_scan[1] if self.vocabulary.concepts[c].kind not in STORY_IDENTITY_KINDS)
         core = [bool(_QUESTION_CUE.search(normalize(c))) or bool(anchors.intersection(sc[0]))
                 or bool(anchors.intersection(sc[1])) for c, sc in zip(clauses, scans)]
-        if not any(core) or all(core):
-            weights = [1.0] * len(clauses)
-        else:
-            weights = [1.0 if k else STORY_WEIGHT for k in core]
+        if not any(core):
+            core = [True] * len(clauses)
         nums = frozenset().union(*(sc[2] for sc in scans))
-        for i, (clause, weight, sc) in enumerate(zip(clauses, weights, scans)):
-            out.append((clause, weight, sc[0], sc[1], nums if i == 0 else frozenset()))
+        for i, (is_core, sc) in enumerate(zip(core, scans)):
+            out.append((1.0 if is_core else STORY_WEIGHT, not is_core, sc[0], sc[1], nums if i == 0 else frozenset()))
         return out
 
     def _fine_clause(self, title: str, roman: bool) -> set[str] | None:
