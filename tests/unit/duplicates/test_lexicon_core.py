@@ -1,8 +1,10 @@
 """(sixteenth pass) The everyday paraphrase lexicon (vocabulary.txt, ROMANISED_FORMS) and the
-question's core of a long post (`features.body_clauses`, STORY_WEIGHT)."""
+question's core of a long post (`features.body_clauses`, STORY_WEIGHT); the verifier's
+`thread_title_coverage`."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import forum.duplicates.features as features
@@ -88,3 +90,26 @@ def test_a_long_story_post_ranks_its_thread_first(analyzer, monkeypatch):
     s_core = next(m.score for m in with_core if m.id == "t1")
     s_full = next(m.score for m in in_full if m.id == "t1")
     assert s_core > s_full  # the story no longer dilutes the question
+
+
+def _features(index: DuplicateIndex, title: str, body: str = "") -> dict[str, float]:
+    from forum.duplicates.verifier import FEATURES
+
+    feats: list = []
+    assert index.query(title, body, features=feats)
+    return dict(zip(FEATURES, feats[0]))
+
+
+def test_thread_title_coverage_and_the_index_state(analyzer):
+    index = DuplicateIndex(analyzer, verifier=None)
+    index.add("t1", "c", "Veloz engine oil: 0W-20 or 5W-30?",
+              "The manual says 0W-20 but my shop wants 5W-30 because of the heat. Which is right?")
+    twin = _features(index, "Veloz: 0W-20 vs 5W-30 oil?")  # a title-only twin names the whole title
+    other = _features(index, "Veloz gearbox oil: which brand?")  # another part: the title is half named
+    assert twin["thread_title_coverage"] == pytest.approx(1.0)
+    assert 0.0 < other["thread_title_coverage"] < twin["thread_title_coverage"]
+    again = DuplicateIndex.from_state(index.to_state(), analyzer)
+    again.verifier = None
+    assert _features(again, "Veloz gearbox oil: which brand?") == other
+    index.add("t2", "c", "", "A thread without a title")
+    assert index._thread_title_coverage(np.array([0], dtype=np.int64), index._row_of["t2"]) == 0.0
