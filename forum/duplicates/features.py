@@ -9,7 +9,8 @@ light stemmer, and Latin words close to a vocabulary form (one typo) are mapped 
 that reads as romanised Thai ("rot mai tid") also has its foreign Latin words looked up by
 consonant key against the vocabulary's Thai forms (``romanised.py``).
 
-The result is a bag of features with title words counted double, and the concept sets by
+The result is a bag of features with title words counted double (and, in a long body, the clauses
+around the question -- the story -- counted STORY_WEIGHT: ``body_clauses``), and the concept sets by
 type (model, brand, part, sym, topic, fuel) used by the index to lower the score of a thread
 about another car model or another part/problem.
 """
