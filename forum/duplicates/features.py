@@ -9,7 +9,8 @@ light stemmer, and Latin words close to a vocabulary form (one typo) are mapped 
 that reads as romanised Thai ("rot mai tid") also has its foreign Latin words looked up by
 consonant key against the vocabulary's Thai forms (``romanised.py``).
 
-The result is a bag of features with title words counted double, and the concept sets by
+The result is a bag of features with title words counted double (and, in a long body, the clauses
+around the question -- the story -- counted STORY_WEIGHT: ``body_clauses``), and the concept sets by
 type (model, brand, part, sym, topic, fuel) used by the index to lower the score of a thread
 about another car model or another part/problem.
 """
@@ -172,6 +173,35 @@ def sketch_overlap(a: bytes, b: bytes) -> float:
         return 0.0
     same = float(np.count_nonzero(np.frombuffer(a, np.uint8) == np.frombuffer(b, np.uint8))) / TITLE_SKETCH
     return max(0.0, (same - 1 / 256) / (1 - 1 / 256))
+
+
+# (sixteenth pass) A long post tells a story around its question (who drives the car, the trip it
+# happened on, what a friend said). A body of at least LONG_BODY_CLAUSES clauses and
+# LONG_BODY_CHARS characters is read clause by clause (`body_clauses`): a clause that asks
+# (`_QUESTION_CUE`) or names a word or content concept of the title is the question's core and
+# counts in full; the others count STORY_WEIGHT, so the story does not dilute the question.
+# When no clause or every clause is core, the body counts in full as before.
+LONG_BODY_CLAUSES = 4
+LONG_BODY_CHARS = 160
+STORY_WEIGHT = 0.35
+# whether the concepts of story clauses count as named by the post (for the index's consistency,
+# conflict and unnamed-concept tests and the verifier's concept shares), or only as weighted terms
+STORY_CONCEPTS_NAMED = False
+# Kinds that name the car or a setting, present in every sentence of a story ("my Vios"): they do
+# not make a clause part of the question.
+STORY_IDENTITY_KINDS = frozenset({"model", "brand", "variant", "fuel", "word"})
+_CLAUSE_SPLIT = re.compile(rf"(?<=[.!?;])\s+|\n+|(?<=[{_THAI}])\s+(?=[{_THAI}])")
+_QUESTION_CUE = re.compile(
+    r"\?|ไหม|มั้ย|มั๊ย|ม้าย|หรือเปล่า|รึเปล่า|หรือไม่|ยังไง|อย่างไร|เท่าไหร่|เท่าไร|กี่|อะไร|ทำไม|ที่ไหน|ตรงไหน|"
+    r"แบบไหน|อันไหน|ไหนดี|ควร|ได้บ้าง|บ้างไหม|ช่วยด้วย|แนะนำด้วย|"
+    r"(?<![a-z])(?:how|what|which|why|where|when|should|can|could|would|is it|are they|does|do i|do you|"
+    r"any (?:advice|ideas|tips)|anyone|worth|advise|tam yang ngai|yang ngai|tao rai|mai krub|dai mai)(?![a-z])")
+
+
+def body_clauses(body: str) -> list[str]:
+    """(sixteenth pass) The clauses of a body: split after ".", "!", "?", ";", at line breaks, and at
+    a space between two Thai letters (Thai writes no full stop: a space ends a clause)."""
+    return [c for c in (part.strip() for part in _CLAUSE_SPLIT.split(body)) if c]
 
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน)?")
@@ -681,6 +711,12 @@ ROMANISED_FORMS = """
 ผ่อน : pon rot, phon rot, porn rot, pon duean, phon duean
 เกียร์ : gear, kear, giar
 ช่วงล่าง : chuang lang, chuang laang, chung lang
+ติดยาก : tid yak, tit yak, tid yaak, tit yaak, start tid yak
+แบตไม่เก็บไฟ : bat mai keb fai, bat mai kep fai, batt mai keb fai, baet mai kep fai
+เสียงแปลกๆ : siang plaek, siang plack, seang plaek, siang plak
+กินน้ำมันเยอะ : gin nam man yer, kin nam man yoe, gin naman yer, kin naman yer, gin nam mun yer
+ติดตั้ง : tid tang, tit tang, tid tang, tit taang
+อู่ซ่อมรถ : oo som rot, u som rot, uu som rot
 """.strip()
 
 
@@ -882,11 +918,8 @@ class Analyzer:
         title_words: frozenset[str] = frozenset()
         roman = self.is_romanised(normalize(f"{title or ''} {body or ''}"))
         contrasted: list[str] = []
-        for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
-            if not text:
-                continue
-            words, concepts, nums = self._scan(text, roman, contrasted)
-            numbers[weight == TITLE_WEIGHT] = nums
+        for weight, story, words, concepts, nums in self._segments(title or "", body or "", roman, contrasted):
+            numbers[weight == TITLE_WEIGHT] = numbers[weight == TITLE_WEIGHT] | nums
             if weight == TITLE_WEIGHT:
                 title_words = frozenset(w for w in words if not w.isdigit())
             for word in words:
@@ -899,7 +932,8 @@ class Analyzer:
                 scale = NEGATED_WEIGHT if is_negated(concept) else 1.0
                 for name in self.vocabulary.expand(concept):
                     counts[_CONCEPT_PREFIX + name] += weight * CONCEPT_WEIGHT * scale
-                    found.add(name)
+                    if not story or STORY_CONCEPTS_NAMED:
+                        found.add(name)
                     if weight == TITLE_WEIGHT:
                         title_found.add(name)
         weights = {term: 1.0 + math.log(c) if c >= 1 else c for term, c in counts.items()}
@@ -918,6 +952,34 @@ class Analyzer:
                         roman, frozenset(_positive(c) for c in contrasted),
                         _sides(found, _SPACE_IN_THAI.sub("", normalize(f"{title or ''} {body or ''}")), roman),
                         title_sketch(title or ""))
+
+    def _segments(self, title: str, body: str, roman: bool, contrasted: list[str]):
+        """(weight, is story, words, concepts, numbers) of each part to count: the title at
+        TITLE_WEIGHT, then the body at 1.0, or, for a long body (`body_clauses`), its question's core
+        at 1.0 and the story around it at STORY_WEIGHT (the body's numbers are those of every clause)."""
+        out = []
+        title_scan = None
+        if title:
+            title_scan = self._scan(title, roman, contrasted)
+            out.append((TITLE_WEIGHT, False, *title_scan))
+        if not body:
+            return out
+        clauses = body_clauses(body)
+        if len(clauses) < LONG_BODY_CLAUSES or len(body) < LONG_BODY_CHARS:
+            return out + [(1.0, False, *self._scan(body, roman, contrasted))]
+        scans = [self._scan(c, roman, contrasted) for c in clauses]
+        anchors: set[str] = set()
+        if title_scan is not None:
+            anchors.update(w for w in title_scan[0] if not any(ch.isdigit() for ch in w))
+            anchors.update(c for c in title_scan[1] if self.vocabulary.concepts[c].kind not in STORY_IDENTITY_KINDS)
+        core = [bool(_QUESTION_CUE.search(normalize(c))) or bool(anchors.intersection(sc[0]))
+                or bool(anchors.intersection(sc[1])) for c, sc in zip(clauses, scans)]
+        if not any(core):
+            core = [True] * len(clauses)
+        nums = frozenset().union(*(sc[2] for sc in scans))
+        for i, (is_core, sc) in enumerate(zip(core, scans)):
+            out.append((1.0 if is_core else STORY_WEIGHT, not is_core, sc[0], sc[1], nums if i == 0 else frozenset()))
+        return out
 
     def _fine_clause(self, title: str, roman: bool) -> set[str] | None:
         """(ninth pass) The title's concepts without a contrast clause that says what is *fine*

@@ -217,7 +217,8 @@ POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 7  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries
+STATE_FORMAT = 8  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
+# (sixteenth pass) 8: the title's term ids per row (ttptr, ttids)
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
@@ -358,6 +359,11 @@ class DuplicateIndex:
         self._sptr = _Grow(np.int64)
         self._sptr.append(0)
         self._sig = _Grow(np.int32)
+        # (sixteenth pass) the term ids of the row's title (its plain words and the concepts it
+        # names), CSR like _cids, for the verifier's `thread_title_coverage`
+        self._ttptr = _Grow(np.int64)
+        self._ttptr.append(0)
+        self._ttids = _Grow(np.int32)
         self._segments: list[_Segment] = []
         self._tail: list[tuple[np.ndarray, np.ndarray]] = []
         self._tail_segment: _Segment | None = None
@@ -503,6 +509,8 @@ class DuplicateIndex:
                 "sig_terms": list(self._sig_names),
                 "sptr": self._sptr.view.copy(),
                 "sig": self._sig.view.copy(),
+                "ttptr": self._ttptr.view.copy(),
+                "ttids": self._ttids.view.copy(),
                 "segments": [(s.start, s.n, s.ncols, s.indptr, s.indices, s.data) for s in self._segments],
                 "tail_lengths": tail_lengths,
                 "tail_tids": np.concatenate([t for t, _ in self._tail]) if self._tail else np.zeros(0, np.int32),
@@ -544,6 +552,8 @@ class DuplicateIndex:
         index._sig_vocab = {name: i for i, name in enumerate(index._sig_names)}
         index._sptr = _Grow.of(state["sptr"], np.int64)
         index._sig = _Grow.of(state["sig"], np.int32)
+        index._ttptr = _Grow.of(state["ttptr"], np.int64)
+        index._ttids = _Grow.of(state["ttids"], np.int32)
         index._n_alive = int(state["n_alive"])
         rows = len(index._ids)
         segments, start = [], 0
@@ -569,6 +579,8 @@ class DuplicateIndex:
                 or len(index._cids.view) != index._cptr.view[-1] or len(index._cw.view) != len(index._cids.view)
                 or len(index._sptr.view) != rows + 1 or len(index._sig.view) != index._sptr.view[-1]
                 or len(index._sig_vocab) != len(index._sig_names)
+                or len(index._ttptr.view) != rows + 1 or len(index._ttids.view) != index._ttptr.view[-1]
+                or (len(index._ttids.view) and int(index._ttids.view.max()) >= len(terms))
                 or (len(index._sig.view) and int(index._sig.view.max()) >= len(index._sig_names))
                 or index._n_alive != len(index._row_of)):
             raise ValueError("index state arrays do not fit together")
@@ -579,7 +591,7 @@ class DuplicateIndex:
         with self._lock:
             total = sum(s.nbytes() for s in self._segments)
             for grow in (self._df, self._cat, self._alive, self._inv_norm, self._finv_norm, self._fidf, self._cptr,
-                         self._cids, self._cw, self._script, self._sptr, self._sig):
+                         self._cids, self._cw, self._script, self._sptr, self._sig, self._ttptr, self._ttids):
                 total += grow.nbytes()
             return total
 
@@ -631,6 +643,10 @@ class DuplicateIndex:
         sketch = analysis.title_sketch if len(analysis.title_sketch) == TITLE_SKETCH else bytes(TITLE_SKETCH)
         for i, value in enumerate(np.frombuffer(sketch, dtype=np.uint64).tolist()):
             getattr(self, f"_tsk{i}").append(value)
+        title_terms = set(analysis.title_words) | {f"@{c}" for c in analysis.title_concepts}
+        self._ttids.extend(np.fromiter((self._vocab[t] for t in analysis.weights if t in title_terms),
+                                       dtype=np.int32))
+        self._ttptr.append(self._ttids.size)
         sig = (_signature(analysis) + [f"p{w}" for w in sorted(self._salient_title_words(analysis))]
                + [f"z{c}" for c in sorted(analysis.sides)])
         self._sig.extend(np.fromiter((self._sig_id(t) for t in sig), dtype=np.int32))
@@ -888,7 +904,21 @@ class DuplicateIndex:
             # and they share none; how alike the two titles are letter by letter (trigram MinHash)
             self._side_mismatch(analysis.sides, row),
             sketch_overlap(analysis.title_sketch, self._title_sketch(row)),
+            # (sixteenth pass) the share of the thread's title (its words and concepts, by their
+            # fixed weights) that the query names anywhere
+            self._thread_title_coverage(tids, row),
         ])
+
+    def _thread_title_coverage(self, tids: np.ndarray, row: int) -> float:
+        """(sixteenth pass) The share of the squared fixed weight of the thread's title terms that
+        are terms of the query (`tids`: the query's terms this board knows, which includes every
+        term the thread has); 0 for a thread without a title."""
+        title = self._ttids.array[self._ttptr.array[row] : self._ttptr.array[row + 1]]
+        if len(title) == 0:
+            return 0.0
+        w = self._fidf.array[title].astype(np.float64) ** 2
+        total = float(w.sum())
+        return float(w[np.isin(title, tids)].sum()) / total if total > 0 else 0.0
 
     def _side_mismatch(self, q_sides: frozenset[str], row: int) -> float:
         """(fifteenth pass) 1 when on some axis (front/rear, left/right) the query and the thread
