@@ -48,9 +48,17 @@ def test_question_phrasing_is_not_demanded_only_the_topic():
 
 def test_highlighting_escapes_first_and_marks_words_and_synonyms():
     marks = parse_query("oil").marks
-    html = str(highlight("<script>alert(1)</script> เปลี่ยนน้ำมันเครื่อง & Oil", marks))
+    html = str(highlight("<script>alert(1)</script> เช็คน้ำมันเครื่อง & Oil", marks))
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
-    assert "<mark>น้ำมันเครื่อง</mark>" in html and "<mark>Oil</mark>" in html
+    # the Thai synonym inside a Thai run, and the English word
+    assert "เช็ค<mark>น้ำมันเครื่อง</mark>" in html and "<mark>Oil</mark>" in html
+
+
+def test_an_oil_change_phrase_is_marked_whole_as_the_vocabulary_lists_it():
+    # (sixteenth duplicates pass) "เปลี่ยนน้ำมันเครื่อง" joined "ถ่ายน้ำมันเครื่อง" as a form of engine oil
+    marks = parse_query("oil").marks
+    assert str(highlight("ถ่ายน้ำมันเครื่อง / เปลี่ยนน้ำมันเครื่อง", marks)) == (
+        "<mark>ถ่ายน้ำมันเครื่อง</mark> / <mark>เปลี่ยนน้ำมันเครื่อง</mark>")
 
 
 def test_a_snippet_is_a_window_around_the_first_match():
