@@ -715,7 +715,7 @@ ROMANISED_FORMS = """
 แบตไม่เก็บไฟ : bat mai keb fai, bat mai kep fai, batt mai keb fai, baet mai kep fai
 เสียงแปลกๆ : siang plaek, siang plack, seang plaek, siang plak
 กินน้ำมันเยอะ : gin nam man yer, kin nam man yoe, gin naman yer, kin naman yer, gin nam mun yer
-ติดตั้ง : tid tang, tit tang, tid tang, tit taang
+ติดตั้ง : tid tang, tit tang, tit taang
 อู่ซ่อมรถ : oo som rot, u som rot, uu som rot
 """.strip()
 
@@ -916,7 +916,8 @@ class Analyzer:
         thai_weight = plain_weight = 0.0
         numbers = {True: frozenset(), False: frozenset()}  # title, body
         title_words: frozenset[str] = frozenset()
-        roman = self.is_romanised(normalize(f"{title or ''} {body or ''}"))
+        whole = normalize(f"{title or ''} {body or ''}")
+        roman = self.is_romanised(whole)
         contrasted: list[str] = []
         for weight, story, words, concepts, nums in self._segments(title or "", body or "", roman, contrasted):
             numbers[weight == TITLE_WEIGHT] = numbers[weight == TITLE_WEIGHT] | nums
@@ -950,7 +951,7 @@ class Analyzer:
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
                         roman, frozenset(_positive(c) for c in contrasted),
-                        _sides(found, _SPACE_IN_THAI.sub("", normalize(f"{title or ''} {body or ''}")), roman),
+                        _sides(found, _SPACE_IN_THAI.sub("", whole), roman),
                         title_sketch(title or ""))
 
     def _segments(self, title: str, body: str, roman: bool, contrasted: list[str]):
