@@ -69,6 +69,8 @@ FEATURES = (
     "side_mismatch", "title_sketch_overlap",
     # (sixteenth pass) the share of the thread's title (words, concepts; fixed weights) the query names
     "thread_title_coverage",
+    # (seventeenth pass) a title-only query; its thread-title and thread coverage
+    "title_only", "title_only_thread_title_coverage", "title_only_thread_coverage",
 )
 
 
