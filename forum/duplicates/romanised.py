@@ -19,7 +19,7 @@ seventeenth pass no everyday Thai word outside the vocabulary has it: `COMMON_WO
 enough to be specific (at least MIN_KEY consonant sounds).  The analyzer looks a run of Latin
 words up in it only when the run's words are not English (not in the reference corpus, not a
 stop word, not a vocabulary form), longest window first, so an English post never goes through
-it.  It depends on the vocabulary only: the same text always gives the same concepts, on any
+it.  It depends on the vocabulary (and PyThaiNLP's word frequencies) only: the same text always gives the same concepts, on any
 board.
 """
 
