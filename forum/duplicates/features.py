@@ -142,6 +142,9 @@ class Analysis:
     # (fifteenth pass) a MinHash of the title's character trigrams (`title_sketch`), for the pair
     # verifier's title-overlap feature: robust to Thai segmentation and spelling variants
     title_sketch: bytes = b""
+    # (seventeenth pass) the body adds no word or concept to the title (empty, or only stop
+    # words and punctuation): a title-only question, read by the pair verifier on its own terms
+    title_only: bool = False
 
 
 # (fifteenth pass) TITLE_SKETCH one-byte MinHash values of a title's character trigrams (spaces
@@ -717,6 +720,15 @@ ROMANISED_FORMS = """
 กินน้ำมันเยอะ : gin nam man yer, kin nam man yoe, gin naman yer, kin naman yer, gin nam mun yer
 ติดตั้ง : tid tang, tit tang, tit taang
 อู่ซ่อมรถ : oo som rot, u som rot, uu som rot
+แบต : bat, baet, baat, bat rot, batt rot, baet rot
+เคลม : khlem, khlaem, khleem, klaem
+กรุงเทพ : krungthep, krung thep, krungtep, krung tep, krung thaep
+เครื่องดับ : khrueng dap, khrueang dap, krueang dap, kreuang dab, kreuang dub, kruang dab, kruang dub, kreung dub, kreung dab, krueng dap
+กระจกหน้า : krajok na, krajok naa, krajok nah, kra jok na, krachok na, grajok na
+ที่ฉีดน้ำ : cheed nam, chid nam, cheet nam, chit nam, cheed nam fon, chid nam fon
+สตาร์ทไม่ติด : sat mai tid, sta mai tid, sat mai tit, star mai tid
+ชาร์จ : chat fai, charj fai, chaj fai, chat bat, chat rot
+ความร้อนขึ้น : khwam ron khuen, kwam rorn khuen, ron khuen, rorn khuen
 """.strip()
 
 
@@ -737,9 +749,9 @@ def _romanised_vocabulary(vocabulary: "Vocabulary") -> "Vocabulary":
 
 @lru_cache(maxsize=8)
 def _romanised_lexicon(vocabulary: "Vocabulary"):
-    from .romanised import RomanisedLexicon
+    from .romanised import RomanisedLexicon, common_thai_words
 
-    return RomanisedLexicon(vocabulary.form_to_concept)
+    return RomanisedLexicon(vocabulary.form_to_concept, common_thai_words())
 
 
 @lru_cache(maxsize=100_000)
@@ -919,7 +931,10 @@ class Analyzer:
         whole = normalize(f"{title or ''} {body or ''}")
         roman = self.is_romanised(whole)
         contrasted: list[str] = []
+        body_terms = 0
         for weight, story, words, concepts, nums in self._segments(title or "", body or "", roman, contrasted):
+            if weight != TITLE_WEIGHT:
+                body_terms += len(words) + len(concepts)
             numbers[weight == TITLE_WEIGHT] = numbers[weight == TITLE_WEIGHT] | nums
             if weight == TITLE_WEIGHT:
                 title_words = frozenset(w for w in words if not w.isdigit())
@@ -952,7 +967,7 @@ class Analyzer:
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
                         roman, frozenset(_positive(c) for c in contrasted),
                         _sides(found, _SPACE_IN_THAI.sub("", whole), roman),
-                        title_sketch(title or ""))
+                        title_sketch(title or ""), body_terms == 0)
 
     def _segments(self, title: str, body: str, roman: bool, contrasted: list[str]):
         """(weight, is story, words, concepts, numbers) of each part to count: the title at

@@ -887,6 +887,8 @@ class DuplicateIndex:
         concept_all = sum(concept_w.values())
         concept_cov = sum(v for c, v in concept_w.items() if c in d_all) / concept_all if concept_all > 0 else 0.0
         rom = float(analysis.romanised)
+        thread_title_cov = self._thread_title_coverage(tids, row)
+        title_only = float(analysis.title_only)
         return np.array([
             final, plain, min(cos, 1.0), float(cross), math.log(max(factor, 1e-3)), float(about_same),
             float(contrast < 1.0), float(conflict <= CONFLICT_FACTOR + 1e-6),
@@ -906,7 +908,11 @@ class DuplicateIndex:
             sketch_overlap(analysis.title_sketch, self._title_sketch(row)),
             # (sixteenth pass) the share of the thread's title (its words and concepts, by their
             # fixed weights) that the query names anywhere
-            self._thread_title_coverage(tids, row),
+            thread_title_cov,
+            # (seventeenth pass) a title-only question: whether the query is one, and, for one, how
+            # much of the thread's title and of the whole thread it covers (a title cannot cover a
+            # thread's body, so its body coverage means less than a full post's)
+            title_only, title_only * thread_title_cov, title_only * thread_cov,
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int) -> float:

@@ -14,11 +14,12 @@ both sides are reduced to a loose *consonant key* instead and compared on that:
 
 So "nam man kreuang" and "น้ำมันเครื่อง" both become "nmmnklg", "hua tian" and "หัวเทียน"
 "htn", "mai tid" and "ไม่ติด" "mtt".  The lexicon holds the key of every Thai surface form of the
-vocabulary that is unambiguous (every form with that key names the same concepts) and long
+vocabulary that is unambiguous (every form with that key names the same concepts, and since the
+seventeenth pass no everyday Thai word outside the vocabulary has it: `COMMON_WORDS`) and long
 enough to be specific (at least MIN_KEY consonant sounds).  The analyzer looks a run of Latin
 words up in it only when the run's words are not English (not in the reference corpus, not a
 stop word, not a vocabulary form), longest window first, so an English post never goes through
-it.  It depends on the vocabulary only: the same text always gives the same concepts, on any
+it.  It depends on the vocabulary (and PyThaiNLP's word frequencies) only: the same text always gives the same concepts, on any
 board.
 """
 
@@ -102,10 +103,33 @@ def latin_key(word: str) -> str:
     return "".join(out)
 
 
+# (seventeenth pass) A consonant key says little: ทำไม and ซื้อ's "tmm", จำเป็น and ชุมพร's "cmpn",
+# แปลก and เบรก's "plk" are the same key.  A romanised writer types the everyday words far more
+# often than the vocabulary's, so an everyday Thai word that shares a form's key makes that key
+# ambiguous (not looked up): "jam pen" is no longer Chumphon, "tham mai" no longer a purchase,
+# "krajok" (glass) no longer a jerk.  The everyday words are the COMMON_WORDS most frequent words of
+# the Thai National Corpus (PyThaiNLP's frequency list, already a dependency).
+COMMON_WORDS = 5_000
+_COMMON = "common Thai word"  # the competitor every everyday word's key gets
+
+
+def common_thai_words(limit: int = COMMON_WORDS) -> list[str]:
+    """The `limit` most frequent words of the Thai National Corpus (PyThaiNLP), Thai letters only;
+    empty when the list cannot be read (the lexicon is then the vocabulary's alone)."""
+    try:
+        from pythainlp.corpus import tnc
+        freqs = tnc.word_freqs()
+    except Exception:  # the corpus file is part of PyThaiNLP's wheel; never fatal here
+        return []
+    freqs.sort(key=lambda wf: (-wf[1], wf[0]))
+    thai = re.compile(r"[\u0e00-\u0e7f]+")
+    return [w for w, _f in freqs if thai.fullmatch(w)][:limit]
+
+
 class RomanisedLexicon:
     """Consonant key -> vocabulary target (a concept name or a tuple of them)."""
 
-    def __init__(self, form_to_concept: dict[str, object]) -> None:
+    def __init__(self, form_to_concept: dict[str, object], common_words: list[str] = ()) -> None:
         targets: dict[str, set] = {}
         for form, target in form_to_concept.items():
             if not re.search(r"[\u0e00-\u0e7f]", form) or re.search(r"[a-z0-9]", form):
@@ -113,6 +137,12 @@ class RomanisedLexicon:
             for key in thai_keys(form):
                 if len(key) >= MIN_KEY:
                     targets.setdefault(key, set()).add(target)
+        for word in common_words:
+            if word in form_to_concept:
+                continue  # a vocabulary form: its own key already
+            for key in thai_keys(word):
+                if key in targets:
+                    targets[key].add(_COMMON)
         self.keys = {key: next(iter(ts)) for key, ts in targets.items() if len(ts) == 1}
 
     def lookup(self, words: list[str]):

@@ -9,7 +9,8 @@ covers, and coverage across scripts and romanised spellings; since the thirteent
 share of a romanised query the thread covers; since the fourteenth pass whether the thread names
 what the query says it is *not* about, "not a Toyota", "ไม่ใช่แบต"; since the fifteenth pass whether
 the two name other positions on the car, front/rear or left/right, and how alike the two titles are
-letter by letter; since the sixteenth pass how much of the thread's title the query names;
+letter by letter; since the sixteenth pass how much of the thread's title the query names; since
+the seventeenth pass whether the query is a title alone, and for one its thread-title and thread coverage;
 ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
@@ -70,6 +71,8 @@ FEATURES = (
     "side_mismatch", "title_sketch_overlap",
     # (sixteenth pass) the share of the thread's title (words, concepts; fixed weights) the query names
     "thread_title_coverage",
+    # (seventeenth pass) a title-only query; its thread-title and thread coverage
+    "title_only", "title_only_thread_title_coverage", "title_only_thread_coverage",
 )
 
 
