@@ -145,10 +145,6 @@ class Analysis:
     # (seventeenth pass) the body adds no word or concept to the title (empty, or only stop
     # words and punctuation): a title-only question, read by the pair verifier on its own terms
     title_only: bool = False
-    # (eighteenth pass) the same MinHash over the whole text (title and body): a same-language
-    # paraphrase keeps many of its thread's letter sequences while swapping words, and the
-    # overlap does not depend on how Thai text is cut into words
-    text_sketch: bytes = b""
 
 
 # (fifteenth pass) TITLE_SKETCH one-byte MinHash values of a title's character trigrams (spaces
@@ -793,69 +789,6 @@ _NUMBER_WORDS.update({w: str(i) for i, w in enumerate("_ _ สอง สาม �
                       if i >= 2})
 
 
-# (eighteenth pass) One number, many spellings: "25,000", "25k", "2.5 หมื่น", "สองหมื่นห้า",
-# "หมื่นห้า" (colloquial 15,000), "แสนโล". A paraphrase often writes its thread's number another way,
-# and the tokenizer cut "25,000" into "25" and "000", so the two shared no term. In the plain-word
-# text (vocabulary forms such as "หมื่นโล" are matched before), every number is written as its value.
-# Thai number words are read only where they cannot be part of another word: with a digit word
-# before a power word ("สองหมื่น"), a digit word after it ("หมื่นห้า"), or a unit right after it
-# ("ร้อยโล", "แสนบาท"); so "เรียบร้อย" (done) and "แสนดี" (very good) stay words.
-_THAI_DIGITS = {"หนึ่ง": 1, "เอ็ด": 1, "ยี่": 2, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
-                "แปด": 8, "เก้า": 9}
-_THAI_POWERS = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
-_THAI_DIGIT_RX = "|".join(sorted(_THAI_DIGITS, key=len, reverse=True))
-_THAI_POWER_RX = "|".join(_THAI_POWERS)
-_THAI_NUMBER = re.compile(rf"(?:(?:{_THAI_DIGIT_RX})?(?:{_THAI_POWER_RX}))+(?:{_THAI_DIGIT_RX})?")
-_THAI_NUMBER_PART = re.compile(rf"({_THAI_DIGIT_RX})?({_THAI_POWER_RX})|({_THAI_DIGIT_RX})$")
-_THAI_NUMBER_UNIT = re.compile(r"\s*(?:โล|กิโล|กม|บาท|km|ปี|เดือน|วัน|คน|ครั้ง|รอบ)")
-_DIGIT_NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(k(?![a-z])|พัน|หมื่น|แสน|ล้าน))?")
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.6g}"
-
-
-def _thai_number_value(words: str) -> float | None:
-    """The value of a run of Thai number words ("สองหมื่นห้า" -> 25000), None when it is not one."""
-    total, last_power, pos = 0, 0, 0
-    while pos < len(words):
-        m = _THAI_NUMBER_PART.match(words, pos)
-        if m is None:
-            return None
-        if m.group(3):  # a digit after the last power: colloquial "หมื่นห้า" = 15,000
-            total += _THAI_DIGITS[m.group(3)] * (last_power // 10 if last_power >= 100 else 1)
-        else:
-            digit = _THAI_DIGITS[m.group(1)] if m.group(1) else 1
-            last_power = _THAI_POWERS[m.group(2)]
-            total += digit * last_power
-        pos = m.end()
-    return float(total)
-
-
-def canonical_numbers(text: str) -> str:
-    """(eighteenth pass) `text` (normalised) with each number written as its value: digit numbers with
-    thousands separators or a multiplier ("25,000", "25k", "2 หมื่น"), and Thai number words where
-    they are surely a number (see above)."""
-    def digits(m: re.Match) -> str:
-        value = float(m.group(1).replace(",", "")) * _MULTIPLIER.get(m.group(2) or "", 1)
-        return _number_text(value) + (" " if m.group(2) else "")
-
-    def words(m: re.Match) -> str:
-        run = m.group(0)
-        has_digit_word = any(run.startswith(d) or run.endswith(d) for d in _THAI_DIGITS) or \
-            bool(re.search(rf"(?:{_THAI_DIGIT_RX})(?:{_THAI_POWER_RX})", run))
-        if not has_digit_word and not _THAI_NUMBER_UNIT.match(text, m.end()):
-            return run
-        value = _thai_number_value(run)
-        return run if value is None else f" {_number_text(value)} "
-
-    if any(c.isdigit() for c in text):
-        text = _DIGIT_NUMBER.sub(digits, text)
-    if any(p in text for p in _THAI_POWERS):
-        text = _THAI_NUMBER.sub(words, text)
-    return text
-
-
 def _is_stop(word: str) -> bool:
     if word in _THAI_STOP or word in _EN_STOP:
         return True
@@ -964,7 +897,6 @@ class Analyzer:
     def _words(self, segment: str, words: list[str], concepts: list[str], roman: bool = False) -> None:
         if not segment.strip():
             return
-        segment = canonical_numbers(segment)
         tokens = tokenize(segment, normalized=True)
         found = self._romanised(tokens) if roman else {}
         for i, word in enumerate(tokens):
@@ -1035,7 +967,7 @@ class Analyzer:
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
                         roman, frozenset(_positive(c) for c in contrasted),
                         _sides(found, _SPACE_IN_THAI.sub("", whole), roman),
-                        title_sketch(title or ""), body_terms == 0, title_sketch(whole))
+                        title_sketch(title or ""), body_terms == 0)
 
     def _segments(self, title: str, body: str, roman: bool, contrasted: list[str]):
         """(weight, is story, words, concepts, numbers) of each part to count: the title at

@@ -217,18 +217,15 @@ POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 9  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
-# (sixteenth pass) 8: the title's term ids per row (ttptr, ttids); (eighteenth pass) 9: whole-text
-# sketches (xsk0..xsk3)
+STATE_FORMAT = 8  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
+# (sixteenth pass) 8: the title's term ids per row (ttptr, ttids)
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
 _ROW_ARRAYS = {"cat": np.int16, "alive": np.bool_, "counted": np.bool_, "inv_norm": np.float32,
                "finv_norm": np.float32, "script": np.int8, "distinct": np.int16,
                # (fifteenth pass) the title's sketch (features.title_sketch), 8 bytes per array
-               **{f"tsk{i}": np.uint64 for i in range(TITLE_SKETCH // 8)},
-               # (eighteenth pass) the whole text's sketch (Analysis.text_sketch), likewise
-               **{f"xsk{i}": np.uint64 for i in range(TITLE_SKETCH // 8)}}
+               **{f"tsk{i}": np.uint64 for i in range(TITLE_SKETCH // 8)}}
 
 # Concept kinds that say which car a post is about, not what it asks: a thread that shares only
 # these with the query (the same model, nothing about the question) is not similar at all.
@@ -354,7 +351,6 @@ class DuplicateIndex:
         self._distinct = _Grow(np.int16)  # the row's distinctive plain words (see CONTRAST_MIN_IDF)
         for i in range(TITLE_SKETCH // 8):  # (fifteenth pass) the title's sketch, 8 bytes each
             setattr(self, f"_tsk{i}", _Grow(np.uint64))
-            setattr(self, f"_xsk{i}", _Grow(np.uint64))  # (eighteenth pass) the whole text's sketch
         # The row's title signature for the conflict test (CONFLICT_KINDS): ids into _sig_names of
         # "t<concept>" (title concepts of those kinds), "n<number>" (title numbers) and
         # "a<number>" (every number of the text), CSR like _cids.
@@ -647,9 +643,6 @@ class DuplicateIndex:
         sketch = analysis.title_sketch if len(analysis.title_sketch) == TITLE_SKETCH else bytes(TITLE_SKETCH)
         for i, value in enumerate(np.frombuffer(sketch, dtype=np.uint64).tolist()):
             getattr(self, f"_tsk{i}").append(value)
-        sketch = analysis.text_sketch if len(analysis.text_sketch) == TITLE_SKETCH else bytes(TITLE_SKETCH)
-        for i, value in enumerate(np.frombuffer(sketch, dtype=np.uint64).tolist()):
-            getattr(self, f"_xsk{i}").append(value)
         title_terms = set(analysis.title_words) | {f"@{c}" for c in analysis.title_concepts}
         self._ttids.extend(np.fromiter((self._vocab[t] for t in analysis.weights if t in title_terms),
                                        dtype=np.int32))
@@ -920,23 +913,7 @@ class DuplicateIndex:
             # much of the thread's title and of the whole thread it covers (a title cannot cover a
             # thread's body, so its body coverage means less than a full post's)
             title_only, title_only * thread_title_cov, title_only * thread_cov,
-            # (eighteenth pass) how alike the two whole texts are letter by letter (trigram MinHash),
-            # for a pair in one script (across scripts they share no letters by construction)
-            0.0 if cross else sketch_overlap(analysis.text_sketch, self._text_sketch(row)),
-            # (eighteenth pass) whether the two ask for the same kind of answer: +1 when both name a
-            # question intent (cost, interval, how-to, where to buy, ...) and share one, -1 when both
-            # name one and share none, 0 when either names none (most paraphrases ask the same thing
-            # in other words; a near miss often keeps the car and part and asks something else)
-            self._intent_agreement(analysis, d_all),
         ])
-
-    @staticmethod
-    def _intent_agreement(analysis: Analysis, thread_concepts: set[str]) -> float:
-        mine = analysis.concepts.get("intent", frozenset())
-        theirs = {c for c in thread_concepts if c.startswith("intent.")}
-        if not mine or not theirs:
-            return 0.0
-        return 1.0 if mine & theirs else -1.0
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int) -> float:
         """(sixteenth pass) The share of the squared fixed weight of the thread's title terms that
@@ -962,11 +939,6 @@ class DuplicateIndex:
     def _title_sketch(self, row: int) -> bytes:
         """(fifteenth pass) The thread's title sketch; b"" when it has none (stored as zeros)."""
         raw = np.array([getattr(self, f"_tsk{i}").array[row] for i in range(TITLE_SKETCH // 8)], dtype=np.uint64)
-        return raw.tobytes() if raw.any() else b""
-
-    def _text_sketch(self, row: int) -> bytes:
-        """(eighteenth pass) The thread's whole-text sketch; b"" when it has none (stored as zeros)."""
-        raw = np.array([getattr(self, f"_xsk{i}").array[row] for i in range(TITLE_SKETCH // 8)], dtype=np.uint64)
         return raw.tobytes() if raw.any() else b""
 
     def _salient_title_words(self, analysis: Analysis) -> frozenset[str]:

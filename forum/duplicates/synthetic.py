@@ -94,7 +94,6 @@ def synthetic_analyses(gen: Generator, pool, n: int, start: int):
         yield (start + i, category, Analysis(weights, base.concepts, base.script, base.title_concepts,
                                                base.title_numbers, base.numbers,
                                                base.title_attributes, base.attributes, base.title_words,
-                                               base.romanised, base.contrasted, base.sides, base.title_sketch,
-                                               text_sketch=base.text_sketch), None)
+                                               base.romanised, base.contrasted, base.sides, base.title_sketch), None)
 
 

@@ -75,10 +75,6 @@ FEATURES = (
     "thread_title_coverage",
     # (seventeenth pass) a title-only query; its thread-title and thread coverage
     "title_only", "title_only_thread_title_coverage", "title_only_thread_coverage",
-    # (eighteenth pass) the whole texts' character-trigram overlap (MinHash), same script only
-    "text_sketch_overlap",
-    # (eighteenth pass) both name a question intent: the same one (+1) or none in common (-1)
-    "intent_agreement",
 )
 
 
