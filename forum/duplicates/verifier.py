@@ -50,8 +50,9 @@ VERIFIER_FILE = "verifier.txt"
 # (seventeenth pass) `fresh20` joined training; `fresh21` and `fresh22` are reserved here before
 # their writers start, and are scored once after the pass. `fresh23`, reserved before its writer
 # started, is scored once with the file that ships after fresh21 and fresh22 join training.
-# `fresh23` then decided that the pass stays (BENCHMARKS) and joined training; `fresh24` is reserved
-# for a fourth blind writer, to judge the next pass.
+# `fresh23` then decided that the pass stays (BENCHMARKS) and joined training; `fresh24` was reserved
+# for a fourth blind writer and scored once with the shipped file (the eighteenth pass shipped
+# nothing): it stays out of training so that the shipped file is the one it judged.
 HELD_OUT_SPLITS: tuple[str, ...] = ("fresh24",)
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
