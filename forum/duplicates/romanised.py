@@ -25,7 +25,11 @@ board.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterable
+
+log = logging.getLogger(__name__)
 
 MIN_KEY = 3  # consonant sounds a key needs to be looked up (shorter keys collide too often)
 MAX_WINDOW = 4  # Latin words joined into one lookup
@@ -120,6 +124,8 @@ def common_thai_words(limit: int = COMMON_WORDS) -> list[str]:
         from pythainlp.corpus import tnc
         freqs = tnc.word_freqs()
     except Exception:  # the corpus file is part of PyThaiNLP's wheel; never fatal here
+        log.warning("PyThaiNLP's word frequencies could not be read: romanised keys are not checked "
+                    "against everyday words", exc_info=True)
         return []
     freqs.sort(key=lambda wf: (-wf[1], wf[0]))
     thai = re.compile(r"[\u0e00-\u0e7f]+")
@@ -129,7 +135,7 @@ def common_thai_words(limit: int = COMMON_WORDS) -> list[str]:
 class RomanisedLexicon:
     """Consonant key -> vocabulary target (a concept name or a tuple of them)."""
 
-    def __init__(self, form_to_concept: dict[str, object], common_words: list[str] = ()) -> None:
+    def __init__(self, form_to_concept: dict[str, object], common_words: Iterable[str] = ()) -> None:
         targets: dict[str, set] = {}
         for form, target in form_to_concept.items():
             if not re.search(r"[\u0e00-\u0e7f]", form) or re.search(r"[a-z0-9]", form):

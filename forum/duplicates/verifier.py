@@ -47,12 +47,11 @@ VERIFIER_FILE = "verifier.txt"
 # made, were scored once after it and then joined training. `fresh20`, reserved here before its
 # writer started, was written blind and scored once with the retrained file (cut 0.79); it stays
 # out of training so that the shipped file is the one it judged: the next pass moves it in.
-# (seventeenth pass) `fresh20` joined training; `fresh21` and `fresh22` are reserved here before
-# their writers start, and are scored once after the pass. `fresh23`, reserved before its writer
-# started, is scored once with the file that ships after fresh21 and fresh22 join training.
-# `fresh23` then decided that the pass stays (BENCHMARKS) and joined training; `fresh24` was reserved
-# for a fourth blind writer and scored once with the shipped file (the eighteenth pass shipped
-# nothing): it stays out of training so that the shipped file is the one it judged.
+# (seventeenth and eighteenth passes) `fresh20`..`fresh23` joined training, each after it was scored
+# blind (fresh23 decided, by a rule written before it was scored, that the seventeenth pass stays).
+# `fresh24`, reserved here before its writer started, was scored once with the shipped file (the
+# eighteenth pass shipped nothing); it stays out of training so that the shipped file is the one it
+# judged: the next pass moves it in.
 HELD_OUT_SPLITS: tuple[str, ...] = ("fresh24",)
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
