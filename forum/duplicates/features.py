@@ -320,13 +320,102 @@ def sides_in(text: str, roman: bool = False) -> frozenset[str]:
     return frozenset(out)
 
 
+# (nineteenth pass) Numbers written any way are read as their value before anything else reads the
+# text, so "25,000", "25k", "25 thousand", "2.5 หมื่น", "สองหมื่นห้า" and "25000" are one feature
+# ("25000") and one value in the conflict test.  Thai number words are read only as part of a
+# number with a place word (สองหมื่น, หมื่นห้า, สามพันห้าร้อย) or right before a unit (สองปี,
+# หมื่นกิโล), so ordinary words that contain one stay words ("เรียบร้อย", "แสนดี", "มือสอง",
+# "สายพันธุ์", "ชั้นหนึ่ง").  Colloquial Thai drops the last place word: "หมื่นห้า" is 15,000,
+# "แสนสอง" 120,000, "2หมื่น5" 25,000.
+_TH_DIGIT = {"หนึ่ง": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
+             "แปด": 8, "เก้า": 9}
+_TH_PLACE = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
+_EN_DIGIT = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_EN_DIGIT.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                  "eighty": 80, "ninety": 90})
+_EN_PLACE = {"hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000}
+# units a Thai number word may stand before (not แถว, ประตู, ล้อ: "สองแถว", "สี่ประตู", "สิบล้อ" are names)
+_TH_UNIT = r"(?:บาท|กิโล|กม|โล|ปี|เดือน|อาทิตย์|สัปดาห์|วัน|ชั่วโมง|ชม|นาที|ลิตร|ครั้ง|เปอร์เซ็น|นิ้ว|km|baht)"
+_TH_UNIT_AFTER = re.compile(rf"\s*{_TH_UNIT}")
+_TH_DIGIT_RE = "|".join(sorted(_TH_DIGIT, key=len, reverse=True))
+_TH_PLACE_RE = "|".join(sorted(_TH_PLACE, key=len, reverse=True))
+# words ending in a place word that are not numbers: เรียบร้อย, สร้อย, ผูกพัน, เกี่ยวพัน, บางแสน
+_TH_NOT_PLACE = r"(?<!เรียบ)(?<!ส)(?<!ผูก)(?<!เกี่ยว)(?<!บาง)"
+_TH_NUMBER = re.compile(
+    # digits or Thai digit words and place words, then optionally a trailing digit word (colloquial)
+    rf"(?P<th>(?:(?:\d+(?:\.\d+)?\s*|(?:{_TH_DIGIT_RE}))?{_TH_NOT_PLACE}(?:{_TH_PLACE_RE})(?!ธ|ธุ์|ธ์))+"
+    rf"(?:(?:{_TH_DIGIT_RE})|\d(?!\d))?(?!\d)"
+    rf"|(?:{_TH_DIGIT_RE})(?=\s*{_TH_UNIT}))"
+)
+_DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,]*\d)|(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*(k|thousand|million|hundred)(?![a-z])")
+_EN_WORDS = "|".join(sorted(_EN_DIGIT, key=len, reverse=True))
+_EN_NUMBER = re.compile(
+    rf"(?<![a-z])(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?(?P<w>{_EN_WORDS})?"
+    rf"\s*(?P<place>hundred|thousand|million)(?![a-z])")
+_TH_TOKEN = re.compile(rf"\d+(?:\.\d+)?|{_TH_DIGIT_RE}|{_TH_PLACE_RE}")
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _thai_value(phrase: str) -> float | None:
+    """The value of a Thai number phrase ("สองหมื่นห้า", "2 หมื่น 5", "สามพันห้าร้อย", "ห้า")."""
+    tokens = _TH_TOKEN.findall(phrase.replace(" ", ""))
+    total, digit, last_place = 0.0, None, None
+    for tok in tokens:
+        if tok in _TH_PLACE:
+            place = _TH_PLACE[tok]
+            if place == 10 and digit is None and total and last_place and last_place < 10:
+                digit = 1
+            total += (1 if digit is None else digit) * place
+            digit, last_place = None, place
+        else:
+            digit = float(tok) if tok[0].isdigit() else _TH_DIGIT[tok]
+    if digit is not None:
+        # a digit after a place word of 100 or more is the next place down: "หมื่นห้า" = 15,000
+        total += digit * (last_place // 10 if last_place and last_place >= 100 else 1)
+    return total or None
+
+
+def read_numbers(text: str) -> str:
+    """(nineteenth pass) `text` (normalised) with every number written otherwise replaced by its value
+    in digits: "25,000" / "25k" / "25 thousand" / "2.5 หมื่น" / "สองหมื่นห้า" -> "25000"."""
+    if not text:
+        return text
+    def digits(m: re.Match) -> str:
+        if m.group(1) is None:
+            return m.group(0).replace(",", "")
+        return _fmt(float(m.group(1)) * _EN_PLACE[m.group(2)])
+    text = _DIGITS.sub(digits, text)
+    if _IS_THAI.search(text):
+        def thai(m: re.Match) -> str:
+            phrase = m.group(0)
+            # a place word alone ("แสนดี", "ร้อยละ") is a number only before a unit ("หมื่นกิโล")
+            if len(_TH_TOKEN.findall(phrase.replace(" ", ""))) < 2 and not _TH_UNIT_AFTER.match(text, m.end()):
+                return phrase
+            value = _thai_value(phrase)
+            return _fmt(value) if value else phrase
+        text = _TH_NUMBER.sub(thai, text)
+    if "hundred" in text or "thousand" in text or "million" in text:
+        def words(m: re.Match) -> str:
+            n = (_EN_DIGIT.get(m.group("tens") or "", 0)) + (_EN_DIGIT.get(m.group("w") or "", 0))
+            if not n:
+                return m.group(0)
+            return _fmt(n * _EN_PLACE[m.group("place")])
+        text = _EN_NUMBER.sub(words, text)
+    return text
+
+
 def numbers_in(text: str) -> frozenset[str]:
-    """The numbers written with digits in a text, as canonical values: "10,000" = "10k" =
-    "1 หมื่น" = "10000"; digits inside a word count too ("E85" -> 85, "DOT4" -> 4).  Numbers
-    written as words ("สองหมื่น", "two") are not numbers here (so a text naming none is never in
-    conflict with one that does)."""
+    """The numbers of a text, as canonical values: "10,000" = "10k" = "1 หมื่น" = "10000"; digits
+    inside a word count too ("E85" -> 85, "DOT4" -> 4).  (nineteenth pass) Numbers written in Thai
+    words count where `read_numbers` reads them ("สองหมื่น" = 20000, "สองปี" = 2); other number
+    words ("two", a bare "สอง") do not."""
     out = set()
-    for match in _NUMBER.finditer(normalize(text)):
+    for match in _NUMBER.finditer(read_numbers(normalize(text))):
         value = float(match.group(1).replace(",", "")) * _MULTIPLIER.get(match.group(2) or "", 1)
         out.add(f"{value:g}")
     return frozenset(out)
@@ -396,7 +485,7 @@ def _numbers_outside(text: str, cut: list[tuple[int, int]]) -> frozenset[str]:
 
 def _form_key(form: str) -> str:
     form = normalize(form)
-    return _SPACE_IN_THAI.sub("", form)
+    return read_numbers(_SPACE_IN_THAI.sub("", form))
 
 
 def _units(text: str) -> list[str]:
@@ -862,7 +951,7 @@ class Analyzer:
         """(words, concept names, `numbers`) of one text, with one pass of the vocabulary.
         `roman`: whether romanised Thai is looked up (default: decided on this text);
         `contrasted`, when given, gets the concepts named right after an explicit contrast."""
-        text = _SPACE_IN_THAI.sub("", normalize(text))
+        text = read_numbers(_SPACE_IN_THAI.sub("", normalize(text)))
         if roman is None:
             roman = self.is_romanised(text)
         words: list[str] = []
