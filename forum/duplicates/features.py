@@ -94,6 +94,20 @@ _CONTRAST_CUE = re.compile(
 )
 
 
+# (nineteenth pass) "dead" next to a device ("horn dead", "the window is dead", "dead radio",
+# "แตรตาย", "วิทยุดับ") means the device has no power, not a flat battery: the bare English forms of
+# `sym.dead_battery` read as `sym.no_power` there, and a Thai ตาย/ดับ right after a device adds it.
+# Not a device: the battery itself, the engine (a dead engine will not start), the key (its battery).
+DEAD_FORMS = frozenset({"dead", "died", "dies", "dying", "keeps dying"})
+NOT_DEVICE = frozenset({"part.battery", "part.engine", "part.key", "part.car"})
+_DEAD_BETWEEN = re.compile(r"\s*(?:(?:is|has|have|had|went|gone|just|totally|completely|seems|seem|to|be|"
+                           r"been|now|also|suddenly|keeps|keep|randomly|always)\s+){0,3}$")
+_TH_DEAD_AFTER = re.compile(r"\s*(?:ตาย(?!ตัว)|ดับ(?!เบิ้ล|เบิล))")
+# plain Thai words read as a concept, too short or too common a start to be a vocabulary form (ไว is
+# also the start of ไว้, ไวเปอร์, ไวไฟ): only a token of its own, after segmentation
+TOKEN_CONCEPTS = {"ไว": "word.fast"}
+
+
 def negated(name: str) -> str:
     """`part.brake` -> `part.not_brake` (same kind, so the index compares it with `part.brake`)."""
     kind, rest = name.split(".", 1)
@@ -354,6 +368,9 @@ _EN_WORDS = "|".join(sorted(_EN_DIGIT, key=len, reverse=True))
 _EN_NUMBER = re.compile(
     rf"(?<![a-z])(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?(?P<w>{_EN_WORDS})?"
     rf"\s*(?P<place>hundred|thousand|million)(?![a-z])")
+_DECADE = re.compile(r"(?<![a-z])(?:(?:a|one)\s+)?decade(?![a-z])")
+# an English number word (not "one": "one day") before a span of time
+_EN_SPAN = re.compile(rf"(?<![a-z])((?!one)(?:{_EN_WORDS}))([\s-]+(?:years?|months?|weeks?)(?![a-z]))")
 _TH_TOKEN = re.compile(rf"\d+(?:\.\d+)?|{_TH_DIGIT_RE}|{_TH_PLACE_RE}")
 
 
@@ -399,6 +416,10 @@ def read_numbers(text: str) -> str:
             value = _thai_value(phrase)
             return _fmt(value) if value else phrase
         text = _TH_NUMBER.sub(thai, text)
+    if "decade" in text:  # "decade-old" = "10-year-old", "a decade old" = "10 year old"
+        text = _DECADE.sub("10 year", text)
+    if "year" in text or "month" in text or "week" in text:  # "ten-year-old" = "10-year-old"
+        text = _EN_SPAN.sub(lambda m: f"{_EN_DIGIT[m.group(1)]}{m.group(2)}", text)
     if "hundred" in text or "thousand" in text or "million" in text:
         def words(m: re.Match) -> str:
             n = (_EN_DIGIT.get(m.group("tens") or "", 0)) + (_EN_DIGIT.get(m.group("w") or "", 0))
@@ -959,7 +980,8 @@ class Analyzer:
         cut: list[tuple[int, int]] = []
         pos = 0
         vocab = self.romanised_vocabulary if roman else self.vocabulary
-        for start, end, target in vocab.find(text):
+        matches = list(vocab.find(text))
+        for i, (start, end, target) in enumerate(matches):
             if roman and start >= pos:
                 form = text[start:end]
                 if form in ROMANISED_STOP:
@@ -968,6 +990,7 @@ class Analyzer:
                     target = ROMANISED_HOMOGRAPHS[form]
             self._words(text[pos:start], words, concepts, roman)
             names = target if isinstance(target, tuple) else (target,)
+            names = self._dead_device(text, matches, i, names, vocab)
             if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) \
                     and any(c.isdigit() for c in text[start:end]):
                 cut.append((start, end))
@@ -982,6 +1005,28 @@ class Analyzer:
             pos = end
         self._words(text[pos:], words, concepts, roman)
         return words, concepts, _numbers_outside(text, cut)
+
+    @staticmethod
+    def _dead_device(text: str, matches: list, i: int, names: tuple, vocab: "Vocabulary") -> tuple:
+        """(nineteenth pass) `names` of match i, "dead" next to a device read as `sym.no_power`
+        (DEAD_FORMS), and `sym.no_power` added after a device followed by Thai ตาย/ดับ."""
+        def device(j: int) -> bool:
+            if not 0 <= j < len(matches):
+                return False
+            target = matches[j][2]
+            return any(vocab.concepts[n].kind == "part" and n not in NOT_DEVICE and not is_negated(n)
+                       for n in (target if isinstance(target, tuple) else (target,)))
+        start, end, _target = matches[i]
+        if names == ("sym.dead_battery",) and text[start:end] in DEAD_FORMS:
+            if (device(i - 1) and _DEAD_BETWEEN.match(text[matches[i - 1][1] : start])) \
+                    or (device(i + 1) and not text[end : matches[i + 1][0]].strip()):
+                return ("sym.no_power",)
+            return names
+        if device(i) and "sym.no_power" in vocab.concepts:
+            after = _TH_DEAD_AFTER.match(text, end)
+            if after and not (i + 1 < len(matches) and matches[i + 1][0] < after.end()):
+                return (*names, "sym.no_power")
+        return names
 
     def _words(self, segment: str, words: list[str], concepts: list[str], roman: bool = False) -> None:
         if not segment.strip():
@@ -998,6 +1043,9 @@ class Analyzer:
                 continue
             if roman and word in ROMANISED_HOMOGRAPHS:
                 concepts.append(ROMANISED_HOMOGRAPHS[word])
+                continue
+            if word in TOKEN_CONCEPTS and TOKEN_CONCEPTS[word] in self.vocabulary.concepts:
+                concepts.append(TOKEN_CONCEPTS[word])
                 continue
             if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
                 words.append(_NUMBER_WORDS[word])
