@@ -368,6 +368,26 @@ _EN_WORDS = "|".join(sorted(_EN_DIGIT, key=len, reverse=True))
 _EN_NUMBER = re.compile(
     rf"(?<![a-z])(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?(?P<w>{_EN_WORDS})?"
     rf"\s*(?P<place>hundred|thousand|million)(?![a-z])")
+# (nineteenth pass) a model year written after ปี (or พ.ศ.) with two digits ("ยาริสปี 19" = 2019) or in
+# the Buddhist era ("ปี 62", "ปี 2562", "พ.ศ. 2562" = 2019), not a count of something ("ปี 48 งวด")
+_TH_YEAR = re.compile(rf"(ปี|พ\.?ศ\.?)\s*(\d{{2}}|25\d\d)(?![\d.,])(?!\s*(?:{_TH_UNIT}|งวด|คัน|%|ปี))")
+
+
+def _th_year(m: re.Match) -> str:
+    n = int(m.group(2))
+    if n >= 2500:
+        year = n - 543
+    elif n <= 35:
+        year = 2000 + n
+    elif 40 <= n <= 79:
+        year = 2500 + n - 543
+    elif n >= 80:
+        year = 1900 + n
+    else:
+        return m.group(0)
+    return f"{m.group(1)} {year}"
+
+
 _DECADE = re.compile(r"(?<![a-z])(?:(?:a|one)\s+)?decade(?![a-z])")
 # an English number word (not "one": "one day") before a span of time
 _EN_SPAN = re.compile(rf"(?<![a-z])((?!one)(?:{_EN_WORDS}))([\s-]+(?:years?|months?|weeks?)(?![a-z]))")
@@ -416,6 +436,8 @@ def read_numbers(text: str) -> str:
             value = _thai_value(phrase)
             return _fmt(value) if value else phrase
         text = _TH_NUMBER.sub(thai, text)
+    if "ปี" in text or "พ.ศ" in text:  # "ยาริสปี 19", "ปี 62", "พ.ศ. 2562" = 2019
+        text = _TH_YEAR.sub(_th_year, text)
     if "decade" in text:  # "decade-old" = "10-year-old", "a decade old" = "10 year old"
         text = _DECADE.sub("10 year", text)
     if "year" in text or "month" in text or "week" in text:  # "ten-year-old" = "10-year-old"
