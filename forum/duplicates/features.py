@@ -394,6 +394,25 @@ _EN_SPAN = re.compile(rf"(?<![a-z])((?!one)(?:{_EN_WORDS}))([\s-]+(?:years?|mont
 _TH_TOKEN = re.compile(rf"\d+(?:\.\d+)?|{_TH_DIGIT_RE}|{_TH_PLACE_RE}")
 
 
+# (nineteenth pass) the same in romanised Thai: a place word right after a digit or a digit word
+# ("2 muen lo", "song muen", "sam pan baht"); read only in a text that reads as romanised
+_RO_DIGIT = {"nueng": 1, "neung": 1, "nung": 1, "song": 2, "sorng": 2, "sam": 3, "sarm": 3, "si": 4, "see": 4,
+             "sii": 4, "ha": 5, "haa": 5, "hok": 6, "jet": 7, "chet": 7, "paet": 8, "pad": 8, "kao": 9, "gao": 9}
+_RO_PLACE = {"sip": 10, "roi": 100, "pan": 1000, "phan": 1000, "muen": 10_000, "meun": 10_000, "mun": 10_000,
+             "muean": 10_000, "saen": 100_000, "san": 100_000, "lan": 1_000_000, "larn": 1_000_000}
+_RO_NUMBER = re.compile(
+    rf"(?<![a-z0-9.])(\d+(?:\.\d+)?|{'|'.join(sorted(_RO_DIGIT, key=len, reverse=True))})\s*"
+    rf"({'|'.join(sorted(_RO_PLACE, key=len, reverse=True))})(?![a-z])")
+
+
+def read_romanised_numbers(text: str) -> str:
+    """(nineteenth pass) "2 muen" / "song muen" -> "20000" in a romanised text."""
+    def value(m: re.Match) -> str:
+        d = m.group(1)
+        return _fmt((float(d) if d[0].isdigit() else _RO_DIGIT[d]) * _RO_PLACE[m.group(2)])
+    return _RO_NUMBER.sub(value, text)
+
+
 def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
@@ -909,7 +928,12 @@ def _stem(word: str) -> str:
                 return word
             if suffix == "es" and not word.endswith(("ches", "shes", "xes", "sses")):
                 continue
-            return word[: -len(suffix)] + keep
+            stem = word[: -len(suffix)] + keep
+            # (nineteenth pass) a consonant doubled before -ing/-ed is undone: "wrapping", "stopped",
+            # "slipping" -> "wrap", "stop", "slip" (as "wraps", "stops", "slips"); not ll, ss, zz
+            if suffix in ("ing", "ed") and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiouylsz":
+                stem = stem[:-1]
+            return stem
     return word
 
 
@@ -997,6 +1021,8 @@ class Analyzer:
         text = read_numbers(_SPACE_IN_THAI.sub("", normalize(text)))
         if roman is None:
             roman = self.is_romanised(text)
+        if roman:
+            text = read_romanised_numbers(text)
         words: list[str] = []
         concepts: list[str] = []
         cut: list[tuple[int, int]] = []
