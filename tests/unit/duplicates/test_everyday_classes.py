@@ -78,3 +78,28 @@ def test_everyday_words(analyzer, one, other, concept):
 @pytest.mark.parametrize("text", ["ต้องทำไว้", "ไวเปอร์", "quick question"])
 def test_speed_word_only_as_a_word(analyzer, text):
     assert "word.fast" not in _concepts(analyzer, text)
+
+
+@pytest.mark.parametrize("one, other", [("wrapping", "wraps"), ("stopped", "stops"), ("slipping", "slips")])
+def test_a_doubled_consonant_is_undone(one, other):
+    from forum.duplicates.features import _stem
+    assert _stem(one) == _stem(other)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("screen locks up", "sym.stuck"), ("camera goes dark", "sym.no_power"),
+    ("coolant keeps disappearing", "sym.level_drop"), ("pinging uphill", "sym.clunk"),
+    ("แป้นเบรกยวบ", "sym.soft_pedal"), ("battery symbol lit on the dash", "sym.warning_light"),
+    ("parked for two months", "topic.parking"), ("oil seeping from the sump", "part.oil_pan"),
+    ("tail lamp fogs up", "part.taillight"), ("ไฟหน้าเป็นไอน้ำข้างใน", "sym.fog"),
+])
+def test_everyday_phrasings(analyzer, text, concept):
+    assert concept in _concepts(analyzer, text)
+
+
+def test_vapour_is_not_the_aion_brand(analyzer):
+    assert "brand.aion" not in _concepts(analyzer, "ไฟหน้าเป็นไอน้ำข้างใน")
+
+
+def test_parked_overnight_is_not_stuck(analyzer):
+    assert "sym.stuck" not in _concepts(analyzer, "จอดค้างคืน")

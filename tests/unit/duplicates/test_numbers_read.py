@@ -45,3 +45,27 @@ def test_same_feature_and_same_conflict_value(analyzer):
 def test_word_stays_a_feature(analyzer):
     words, _concepts = analyzer.terms("เปลี่ยนเรียบร้อยแล้ว")
     assert "เรียบร้อย" in words
+
+
+@pytest.mark.parametrize("text", ["ยาริสปี 19", "ยาริส ปี 62", "ยาริส ปี 2562", "Yaris 2019"])
+def test_model_years_after_pi(analyzer, text):
+    # two digits after ปี are a model year, 40-79 and 25xx the Buddhist era
+    assert analyzer.numbers(text) == {"year:2019"}
+
+
+def test_a_count_after_pi_is_not_a_year(analyzer):
+    assert "year:2005" not in analyzer.numbers("ผ่อน 4 ปี 48 งวด")
+
+
+def test_romanised_numbers(analyzer):
+    words, _ = analyzer.terms("yaris pha brake na mod tuk song muen loke")
+    assert "20000" in words
+    words, _ = analyzer.terms("hilux yang lang sueak reo mak 2 muen lo")
+    assert "20000" in words
+
+
+def test_distance_is_the_number_and_km_in_any_script(analyzer):
+    en = analyzer.analyze("Yaris first service at 10,000 km")
+    th = analyzer.analyze("ยาริส เช็คระยะ ครบหมื่นโล")
+    assert {"10000", "@word.km"} <= set(en.weights) & set(th.weights)
+    assert "@topic.distance" not in en.weights and "@topic.distance" not in th.weights
