@@ -103,9 +103,11 @@ NOT_DEVICE = frozenset({"part.battery", "part.engine", "part.key", "part.car"})
 _DEAD_BETWEEN = re.compile(r"\s*(?:(?:is|has|have|had|went|gone|just|totally|completely|seems|seem|to|be|"
                            r"been|now|also|suddenly|keeps|keep|randomly|always)\s+){0,3}$")
 _TH_DEAD_AFTER = re.compile(r"\s*(?:ตาย(?!ตัว)|ดับ(?!เบิ้ล|เบิล))")
-# plain Thai words read as a concept, too short or too common a start to be a vocabulary form (ไว is
-# also the start of ไว้, ไวเปอร์, ไวไฟ): only a token of its own, after segmentation
-TOKEN_CONCEPTS = {"ไว": "word.fast"}
+# Speed words members swap freely, as one plain word (not a concept: the vocabulary's symptom forms
+# already hold เร็ว, as in สึกเร็ว, ชาร์จเร็ว); ไว only as a token of its own, after segmentation (it is
+# also the start of ไว้, ไวเปอร์, ไวไฟ)
+WORD_SYNONYMS = {"ไว": "เร็ว", "quickly": "fast", "quick": "fast", "rapidly": "fast", "rapid": "fast",
+                 "faster": "fast", "quicker": "fast"}
 
 
 def negated(name: str) -> str:
@@ -1092,9 +1094,7 @@ class Analyzer:
             if roman and word in ROMANISED_HOMOGRAPHS:
                 concepts.append(ROMANISED_HOMOGRAPHS[word])
                 continue
-            if word in TOKEN_CONCEPTS and TOKEN_CONCEPTS[word] in self.vocabulary.concepts:
-                concepts.append(TOKEN_CONCEPTS[word])
-                continue
+            word = WORD_SYNONYMS.get(word, word)
             if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
                 words.append(_NUMBER_WORDS[word])
                 continue
