@@ -94,6 +94,22 @@ _CONTRAST_CUE = re.compile(
 )
 
 
+# (nineteenth pass) "dead" next to a device ("horn dead", "the window is dead", "dead radio",
+# "แตรตาย", "วิทยุดับ") means the device has no power, not a flat battery: the bare English forms of
+# `sym.dead_battery` read as `sym.no_power` there, and a Thai ตาย/ดับ right after a device adds it.
+# Not a device: the battery itself, the engine (a dead engine will not start), the key (its battery).
+DEAD_FORMS = frozenset({"dead", "died", "dies", "dying", "keeps dying"})
+NOT_DEVICE = frozenset({"part.battery", "part.engine", "part.key", "part.car"})
+_DEAD_BETWEEN = re.compile(r"\s*(?:(?:is|has|have|had|went|gone|just|totally|completely|seems|seem|to|be|"
+                           r"been|now|also|suddenly|keeps|keep|randomly|always)\s+){0,3}$")
+_TH_DEAD_AFTER = re.compile(r"\s*(?:ตาย(?!ตัว)|ดับ(?!เบิ้ล|เบิล))")
+# Speed words members swap freely, as one plain word (not a concept: the vocabulary's symptom forms
+# already hold เร็ว, as in สึกเร็ว, ชาร์จเร็ว); ไว only as a token of its own, after segmentation (it is
+# also the start of ไว้, ไวเปอร์, ไวไฟ)
+WORD_SYNONYMS = {"ไว": "เร็ว", "quickly": "fast", "quick": "fast", "rapidly": "fast", "rapid": "fast",
+                 "faster": "fast", "quicker": "fast"}
+
+
 def negated(name: str) -> str:
     """`part.brake` -> `part.not_brake` (same kind, so the index compares it with `part.brake`)."""
     kind, rest = name.split(".", 1)
@@ -320,13 +336,150 @@ def sides_in(text: str, roman: bool = False) -> frozenset[str]:
     return frozenset(out)
 
 
+# (nineteenth pass) Numbers written any way are read as their value before anything else reads the
+# text, so "25,000", "25k", "25 thousand", "2.5 หมื่น", "สองหมื่นห้า" and "25000" are one feature
+# ("25000") and one value in the conflict test.  Thai number words are read only as part of a
+# number with a place word (สองหมื่น, หมื่นห้า, สามพันห้าร้อย) or right before a unit (สองปี,
+# หมื่นกิโล), so ordinary words that contain one stay words ("เรียบร้อย", "แสนดี", "มือสอง",
+# "สายพันธุ์", "ชั้นหนึ่ง").  Colloquial Thai drops the last place word: "หมื่นห้า" is 15,000,
+# "แสนสอง" 120,000, "2หมื่น5" 25,000.
+_TH_DIGIT = {"หนึ่ง": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
+             "แปด": 8, "เก้า": 9}
+_TH_PLACE = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
+_EN_DIGIT = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_EN_DIGIT.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                  "eighty": 80, "ninety": 90})
+_EN_PLACE = {"hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000}
+# units a Thai number word may stand before (not แถว, ประตู, ล้อ: "สองแถว", "สี่ประตู", "สิบล้อ" are names)
+_TH_UNIT = r"(?:บาท|กิโล|กม|โล|ปี|เดือน|อาทิตย์|สัปดาห์|วัน|ชั่วโมง|ชม|นาที|ลิตร|ครั้ง|เปอร์เซ็น|นิ้ว|km|baht)"
+_TH_UNIT_AFTER = re.compile(rf"\s*{_TH_UNIT}")
+_TH_DIGIT_RE = "|".join(sorted(_TH_DIGIT, key=len, reverse=True))
+_TH_PLACE_RE = "|".join(sorted(_TH_PLACE, key=len, reverse=True))
+# words ending in a place word that are not numbers: เรียบร้อย, สร้อย, ผูกพัน, เกี่ยวพัน, บางแสน
+_TH_NOT_PLACE = r"(?<!เรียบ)(?<!ส)(?<!ผูก)(?<!เกี่ยว)(?<!บาง)"
+_TH_NUMBER = re.compile(
+    # digits or Thai digit words and place words, then optionally a trailing digit word (colloquial)
+    rf"(?P<th>(?:(?:\d+(?:\.\d+)?\s*|(?:{_TH_DIGIT_RE}))?{_TH_NOT_PLACE}(?:{_TH_PLACE_RE})(?!ธ|ธุ์|ธ์))+"
+    rf"(?:(?:{_TH_DIGIT_RE})|\d(?!\d))?(?!\d)"
+    rf"|(?:{_TH_DIGIT_RE})(?=\s*{_TH_UNIT}))"
+)
+_DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,]*\d)|(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*(k|thousand|million|hundred)(?![a-z])")
+_EN_WORDS = "|".join(sorted(_EN_DIGIT, key=len, reverse=True))
+_EN_NUMBER = re.compile(
+    rf"(?<![a-z])(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?(?P<w>{_EN_WORDS})?"
+    rf"\s*(?P<place>hundred|thousand|million)(?![a-z])")
+# (nineteenth pass) a model year written after ปี (or พ.ศ.) with two digits ("ยาริสปี 19" = 2019) or in
+# the Buddhist era ("ปี 62", "ปี 2562", "พ.ศ. 2562" = 2019), not a count of something ("ปี 48 งวด")
+_TH_YEAR = re.compile(rf"(ปี|พ\.?ศ\.?)\s*(\d{{2}}|25\d\d)(?![\d.,])(?!\s*(?:{_TH_UNIT}|งวด|คัน|%|ปี))")
+
+
+def _th_year(m: re.Match) -> str:
+    n = int(m.group(2))
+    if n >= 2500:
+        year = n - 543
+    elif n <= 35:
+        year = 2000 + n
+    elif 40 <= n <= 79:
+        year = 2500 + n - 543
+    elif n >= 80:
+        year = 1900 + n
+    else:
+        return m.group(0)
+    return f"{m.group(1)} {year}"
+
+
+_DECADE = re.compile(r"(?<![a-z])(?:(?:a|one)\s+)?decade(?![a-z])")
+# an English number word (not "one": "one day") before a span of time
+_EN_SPAN = re.compile(rf"(?<![a-z])((?!one)(?:{_EN_WORDS}))([\s-]+(?:years?|months?|weeks?)(?![a-z]))")
+_TH_TOKEN = re.compile(rf"\d+(?:\.\d+)?|{_TH_DIGIT_RE}|{_TH_PLACE_RE}")
+
+
+# (nineteenth pass) the same in romanised Thai: a place word right after a digit or a digit word
+# ("2 muen lo", "song muen", "sam pan baht"); read only in a text that reads as romanised
+_RO_DIGIT = {"nueng": 1, "neung": 1, "nung": 1, "song": 2, "sorng": 2, "sam": 3, "sarm": 3, "si": 4, "see": 4,
+             "sii": 4, "ha": 5, "haa": 5, "hok": 6, "jet": 7, "chet": 7, "paet": 8, "pad": 8, "kao": 9, "gao": 9}
+_RO_PLACE = {"sip": 10, "roi": 100, "pan": 1000, "phan": 1000, "muen": 10_000, "meun": 10_000, "mun": 10_000,
+             "muean": 10_000, "saen": 100_000, "san": 100_000, "lan": 1_000_000, "larn": 1_000_000}
+_RO_NUMBER = re.compile(
+    rf"(?<![a-z0-9.])(\d+(?:\.\d+)?|{'|'.join(sorted(_RO_DIGIT, key=len, reverse=True))})\s*"
+    rf"({'|'.join(sorted(_RO_PLACE, key=len, reverse=True))})(?![a-z])")
+
+
+def read_romanised_numbers(text: str) -> str:
+    """(nineteenth pass) "2 muen" / "song muen" -> "20000" in a romanised text."""
+    def value(m: re.Match) -> str:
+        d = m.group(1)
+        return _fmt((float(d) if d[0].isdigit() else _RO_DIGIT[d]) * _RO_PLACE[m.group(2)])
+    return _RO_NUMBER.sub(value, text)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _thai_value(phrase: str) -> float | None:
+    """The value of a Thai number phrase ("สองหมื่นห้า", "2 หมื่น 5", "สามพันห้าร้อย", "ห้า")."""
+    tokens = _TH_TOKEN.findall(phrase.replace(" ", ""))
+    total, digit, last_place = 0.0, None, None
+    for tok in tokens:
+        if tok in _TH_PLACE:
+            place = _TH_PLACE[tok]
+            if place == 10 and digit is None and total and last_place and last_place < 10:
+                digit = 1
+            total += (1 if digit is None else digit) * place
+            digit, last_place = None, place
+        else:
+            digit = float(tok) if tok[0].isdigit() else _TH_DIGIT[tok]
+    if digit is not None:
+        # a digit after a place word of 100 or more is the next place down: "หมื่นห้า" = 15,000
+        total += digit * (last_place // 10 if last_place and last_place >= 100 else 1)
+    return total or None
+
+
+def read_numbers(text: str) -> str:
+    """(nineteenth pass) `text` (normalised) with every number written otherwise replaced by its value
+    in digits: "25,000" / "25k" / "25 thousand" / "2.5 หมื่น" / "สองหมื่นห้า" -> "25000"."""
+    if not text:
+        return text
+    def digits(m: re.Match) -> str:
+        if m.group(1) is None:
+            return m.group(0).replace(",", "")
+        return _fmt(float(m.group(1)) * _EN_PLACE[m.group(2)])
+    text = _DIGITS.sub(digits, text)
+    if _IS_THAI.search(text):
+        def thai(m: re.Match) -> str:
+            phrase = m.group(0)
+            # a place word alone ("แสนดี", "ร้อยละ") is a number only before a unit ("หมื่นกิโล")
+            if len(_TH_TOKEN.findall(phrase.replace(" ", ""))) < 2 and not _TH_UNIT_AFTER.match(text, m.end()):
+                return phrase
+            value = _thai_value(phrase)
+            return _fmt(value) if value else phrase
+        text = _TH_NUMBER.sub(thai, text)
+    if "ปี" in text or "พ.ศ" in text:  # "ยาริสปี 19", "ปี 62", "พ.ศ. 2562" = 2019
+        text = _TH_YEAR.sub(_th_year, text)
+    if "decade" in text:  # "decade-old" = "10-year-old", "a decade old" = "10 year old"
+        text = _DECADE.sub("10 year", text)
+    if "year" in text or "month" in text or "week" in text:  # "ten-year-old" = "10-year-old"
+        text = _EN_SPAN.sub(lambda m: f"{_EN_DIGIT[m.group(1)]}{m.group(2)}", text)
+    if "hundred" in text or "thousand" in text or "million" in text:
+        def words(m: re.Match) -> str:
+            n = (_EN_DIGIT.get(m.group("tens") or "", 0)) + (_EN_DIGIT.get(m.group("w") or "", 0))
+            if not n:
+                return m.group(0)
+            return _fmt(n * _EN_PLACE[m.group("place")])
+        text = _EN_NUMBER.sub(words, text)
+    return text
+
+
 def numbers_in(text: str) -> frozenset[str]:
-    """The numbers written with digits in a text, as canonical values: "10,000" = "10k" =
-    "1 หมื่น" = "10000"; digits inside a word count too ("E85" -> 85, "DOT4" -> 4).  Numbers
-    written as words ("สองหมื่น", "two") are not numbers here (so a text naming none is never in
-    conflict with one that does)."""
+    """The numbers of a text, as canonical values: "10,000" = "10k" = "1 หมื่น" = "10000"; digits
+    inside a word count too ("E85" -> 85, "DOT4" -> 4).  (nineteenth pass) Numbers written in Thai
+    words count where `read_numbers` reads them ("สองหมื่น" = 20000, "สองปี" = 2); other number
+    words ("two", a bare "สอง") do not."""
     out = set()
-    for match in _NUMBER.finditer(normalize(text)):
+    for match in _NUMBER.finditer(read_numbers(normalize(text))):
         value = float(match.group(1).replace(",", "")) * _MULTIPLIER.get(match.group(2) or "", 1)
         out.add(f"{value:g}")
     return frozenset(out)
@@ -396,7 +549,7 @@ def _numbers_outside(text: str, cut: list[tuple[int, int]]) -> frozenset[str]:
 
 def _form_key(form: str) -> str:
     form = normalize(form)
-    return _SPACE_IN_THAI.sub("", form)
+    return read_numbers(_SPACE_IN_THAI.sub("", form))
 
 
 def _units(text: str) -> list[str]:
@@ -777,7 +930,12 @@ def _stem(word: str) -> str:
                 return word
             if suffix == "es" and not word.endswith(("ches", "shes", "xes", "sses")):
                 continue
-            return word[: -len(suffix)] + keep
+            stem = word[: -len(suffix)] + keep
+            # (nineteenth pass) a consonant doubled before -ing/-ed is undone: "wrapping", "stopped",
+            # "slipping" -> "wrap", "stop", "slip" (as "wraps", "stops", "slips"); not ll, ss, zz
+            if suffix in ("ing", "ed") and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiouylsz":
+                stem = stem[:-1]
+            return stem
     return word
 
 
@@ -862,15 +1020,18 @@ class Analyzer:
         """(words, concept names, `numbers`) of one text, with one pass of the vocabulary.
         `roman`: whether romanised Thai is looked up (default: decided on this text);
         `contrasted`, when given, gets the concepts named right after an explicit contrast."""
-        text = _SPACE_IN_THAI.sub("", normalize(text))
+        text = read_numbers(_SPACE_IN_THAI.sub("", normalize(text)))
         if roman is None:
             roman = self.is_romanised(text)
+        if roman:
+            text = read_romanised_numbers(text)
         words: list[str] = []
         concepts: list[str] = []
         cut: list[tuple[int, int]] = []
         pos = 0
         vocab = self.romanised_vocabulary if roman else self.vocabulary
-        for start, end, target in vocab.find(text):
+        matches = list(vocab.find(text))
+        for i, (start, end, target) in enumerate(matches):
             if roman and start >= pos:
                 form = text[start:end]
                 if form in ROMANISED_STOP:
@@ -879,6 +1040,7 @@ class Analyzer:
                     target = ROMANISED_HOMOGRAPHS[form]
             self._words(text[pos:start], words, concepts, roman)
             names = target if isinstance(target, tuple) else (target,)
+            names = self._dead_device(text, matches, i, names, vocab)
             if any(vocab.concepts[n].kind in _NAME_KINDS for n in names) \
                     and any(c.isdigit() for c in text[start:end]):
                 cut.append((start, end))
@@ -893,6 +1055,28 @@ class Analyzer:
             pos = end
         self._words(text[pos:], words, concepts, roman)
         return words, concepts, _numbers_outside(text, cut)
+
+    @staticmethod
+    def _dead_device(text: str, matches: list, i: int, names: tuple, vocab: "Vocabulary") -> tuple:
+        """(nineteenth pass) `names` of match i, "dead" next to a device read as `sym.no_power`
+        (DEAD_FORMS), and `sym.no_power` added after a device followed by Thai ตาย/ดับ."""
+        def device(j: int) -> bool:
+            if not 0 <= j < len(matches):
+                return False
+            target = matches[j][2]
+            return any(vocab.concepts[n].kind == "part" and n not in NOT_DEVICE and not is_negated(n)
+                       for n in (target if isinstance(target, tuple) else (target,)))
+        start, end, _target = matches[i]
+        if names == ("sym.dead_battery",) and text[start:end] in DEAD_FORMS:
+            if (device(i - 1) and _DEAD_BETWEEN.match(text[matches[i - 1][1] : start])) \
+                    or (device(i + 1) and not text[end : matches[i + 1][0]].strip()):
+                return ("sym.no_power",)
+            return names
+        if device(i) and "sym.no_power" in vocab.concepts:
+            after = _TH_DEAD_AFTER.match(text, end)
+            if after and not (i + 1 < len(matches) and matches[i + 1][0] < after.end()):
+                return (*names, "sym.no_power")
+        return names
 
     def _words(self, segment: str, words: list[str], concepts: list[str], roman: bool = False) -> None:
         if not segment.strip():
@@ -910,6 +1094,7 @@ class Analyzer:
             if roman and word in ROMANISED_HOMOGRAPHS:
                 concepts.append(ROMANISED_HOMOGRAPHS[word])
                 continue
+            word = WORD_SYNONYMS.get(word, word)
             if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
                 words.append(_NUMBER_WORDS[word])
                 continue
