@@ -46,6 +46,8 @@ _SONORANT = set("งญนมยรลว")
 _LEADING = set("เแโใไ")
 _VOWEL_MARKS = set("ะัาำิีึืฺุู็่้๊๋ๅ")
 _KARAN = "\u0e4c"
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+_LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
 
 
 def thai_keys(form: str) -> set[str]:
@@ -128,8 +130,7 @@ def common_thai_words(limit: int = COMMON_WORDS) -> list[str]:
                     "against everyday words", exc_info=True)
         return []
     freqs.sort(key=lambda wf: (-wf[1], wf[0]))
-    thai = re.compile(r"[\u0e00-\u0e7f]+")
-    return [w for w, _f in freqs if thai.fullmatch(w)][:limit]
+    return [w for w, _f in freqs if _THAI_RUN.fullmatch(w)][:limit]
 
 
 class RomanisedLexicon:
@@ -138,7 +139,7 @@ class RomanisedLexicon:
     def __init__(self, form_to_concept: dict[str, object], common_words: Iterable[str] = ()) -> None:
         targets: dict[str, set] = {}
         for form, target in form_to_concept.items():
-            if not re.search(r"[\u0e00-\u0e7f]", form) or re.search(r"[a-z0-9]", form):
+            if not _THAI_RUN.search(form) or _LATIN_OR_DIGIT.search(form):
                 continue
             for key in thai_keys(form):
                 if len(key) >= MIN_KEY:
