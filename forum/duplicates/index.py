@@ -450,9 +450,12 @@ class DuplicateIndex:
         """Merges everything into one segment: drops removed rows' postings from the document
         frequencies and refreshes all norms with the current IDF."""
         with self._lock:
-            self._freeze_tail()
+            # the norms of the merged segments are computed once, at the end, for every row: the
+            # freeze and the merges would each compute them for their rows, then be overwritten
+            # (a small board runs this after every new thread: LiveIndex._refresh_norms)
+            self._freeze_tail(norms=False)
             while len(self._segments) > 1:
-                self._merge_last_two()
+                self._merge_last_two(norms=False)
             if self._segments:
                 self._segments[0] = self._purge(self._segments[0])
                 self._recompute_norms(self._segments[0])
@@ -685,25 +688,27 @@ class DuplicateIndex:
             self._tail_segment = _Segment.from_docs(self._tail_start(), self._tail, len(self._vocab))
         return self._tail_segment
 
-    def _freeze_tail(self) -> None:
+    def _freeze_tail(self, norms: bool = True) -> None:
         if not self._tail:
             return
         segment = self._purge(self._current_tail_segment())
         self._segments.append(segment)
         self._tail, self._tail_segment = [], None
-        self._recompute_norms(segment)
+        if norms:
+            self._recompute_norms(segment)
 
     def _maybe_merge(self) -> None:
         while len(self._segments) >= 2 and self._segments[-1].n * 2 >= self._segments[-2].n:
             self._merge_last_two()
 
-    def _merge_last_two(self) -> None:
+    def _merge_last_two(self, norms: bool = True) -> None:
         b = self._segments.pop()
         a = self._segments.pop()
         ncols = len(self._vocab)
         merged = _Segment(a.start, a.n + b.n, sp.vstack([a.matrix(ncols), b.matrix(ncols)], format="csc"))
         merged = self._purge(merged)
-        self._recompute_norms(merged)
+        if norms:
+            self._recompute_norms(merged)
         self._segments.append(merged)
 
     def _purge(self, segment: _Segment) -> _Segment:
@@ -711,14 +716,15 @@ class DuplicateIndex:
         alive = self._alive.array[segment.start : segment.start + segment.n]
         if alive.all():
             return segment
-        dead_entries = ~alive[segment.indices]
-        cols = np.repeat(np.arange(segment.ncols), np.diff(segment.indptr))
-        if dead_entries.any():
-            np.subtract.at(self._df.array, cols[dead_entries], 1)
         counted = self._counted.array[segment.start : segment.start + segment.n]
         newly_dead = ~alive & counted
         self._df_docs -= int(newly_dead.sum())
         counted[newly_dead] = False
+        dead_entries = ~alive[segment.indices]
+        if not dead_entries.any():  # removed rows whose postings were dropped before: nothing to rebuild
+            return segment
+        cols = np.repeat(np.arange(segment.ncols), np.diff(segment.indptr))
+        np.subtract.at(self._df.array, cols[dead_entries], 1)
         keep = ~dead_entries
         matrix = sp.csc_matrix((segment.data[keep], (segment.indices[keep], cols[keep])),
                                shape=(segment.n, segment.ncols))
