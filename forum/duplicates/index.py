@@ -450,9 +450,12 @@ class DuplicateIndex:
         """Merges everything into one segment: drops removed rows' postings from the document
         frequencies and refreshes all norms with the current IDF."""
         with self._lock:
-            self._freeze_tail()
+            # the norms of the merged segments are computed once, at the end, for every row: the
+            # freeze and the merges would each compute them for their rows, then be overwritten
+            # (a small board runs this after every new thread: LiveIndex._refresh_norms)
+            self._freeze_tail(norms=False)
             while len(self._segments) > 1:
-                self._merge_last_two()
+                self._merge_last_two(norms=False)
             if self._segments:
                 self._segments[0] = self._purge(self._segments[0])
                 self._recompute_norms(self._segments[0])
@@ -685,25 +688,27 @@ class DuplicateIndex:
             self._tail_segment = _Segment.from_docs(self._tail_start(), self._tail, len(self._vocab))
         return self._tail_segment
 
-    def _freeze_tail(self) -> None:
+    def _freeze_tail(self, norms: bool = True) -> None:
         if not self._tail:
             return
         segment = self._purge(self._current_tail_segment())
         self._segments.append(segment)
         self._tail, self._tail_segment = [], None
-        self._recompute_norms(segment)
+        if norms:
+            self._recompute_norms(segment)
 
     def _maybe_merge(self) -> None:
         while len(self._segments) >= 2 and self._segments[-1].n * 2 >= self._segments[-2].n:
             self._merge_last_two()
 
-    def _merge_last_two(self) -> None:
+    def _merge_last_two(self, norms: bool = True) -> None:
         b = self._segments.pop()
         a = self._segments.pop()
         ncols = len(self._vocab)
         merged = _Segment(a.start, a.n + b.n, sp.vstack([a.matrix(ncols), b.matrix(ncols)], format="csc"))
         merged = self._purge(merged)
-        self._recompute_norms(merged)
+        if norms:
+            self._recompute_norms(merged)
         self._segments.append(merged)
 
     def _purge(self, segment: _Segment) -> _Segment:
@@ -711,14 +716,15 @@ class DuplicateIndex:
         alive = self._alive.array[segment.start : segment.start + segment.n]
         if alive.all():
             return segment
-        dead_entries = ~alive[segment.indices]
-        cols = np.repeat(np.arange(segment.ncols), np.diff(segment.indptr))
-        if dead_entries.any():
-            np.subtract.at(self._df.array, cols[dead_entries], 1)
         counted = self._counted.array[segment.start : segment.start + segment.n]
         newly_dead = ~alive & counted
         self._df_docs -= int(newly_dead.sum())
         counted[newly_dead] = False
+        dead_entries = ~alive[segment.indices]
+        if not dead_entries.any():  # removed rows whose postings were dropped before: nothing to rebuild
+            return segment
+        cols = np.repeat(np.arange(segment.ncols), np.diff(segment.indptr))
+        np.subtract.at(self._df.array, cols[dead_entries], 1)
         keep = ~dead_entries
         matrix = sp.csc_matrix((segment.data[keep], (segment.indices[keep], cols[keep])),
                                shape=(segment.n, segment.ncols))
@@ -798,7 +804,7 @@ class DuplicateIndex:
         if analysis.script is not None:
             cos = self._cross_script(analysis, hits, cos, qnorm)
         named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
-        factor = np.array([self._consistency(analysis, r, named) for r in hits.tolist()])
+        factor = self._consistency_factors(analysis, hits, named)
         # Only car identity (model, brand) in common: the thread is about something else.
         content = np.fromiter((self._concept_kind.get(t) not in IDENTITY_KINDS and not term.isdigit()
                                for t, term in zip(tids.tolist(), known_terms)), dtype=bool, count=len(tids))
@@ -811,10 +817,15 @@ class DuplicateIndex:
         self._apply_conflict(analysis, hits, final, k, detail)
         best = np.argsort(-final, kind="stable")[:max(k, RERANK)]
 
+        pair_query: _PairQuery | None = None  # what the verifier's features read of the query
+
         def pair(j: int) -> np.ndarray:
-            return self._pair_features(analysis, hits[j], tf[j], tids, known_terms, fidf, qtf, qnorm,
-                                       float(final[j]), float(before[j]), float(plain[j]), float(cos[j]),
-                                       float(factor[j]), bool(about_same[j]), float(contrast[j]))
+            nonlocal pair_query
+            if pair_query is None:
+                pair_query = _PairQuery(self, analysis, tids, known_terms, fidf, qtf, qnorm)
+            return self._pair_features(pair_query, hits[j], tf[j], float(final[j]), float(before[j]),
+                                       float(plain[j]), float(cos[j]), float(factor[j]), bool(about_same[j]),
+                                       float(contrast[j]))
 
         first_x = None
         if RERANK > 1 and self.verifier is not None and len(best) > 1:
@@ -844,38 +855,31 @@ class DuplicateIndex:
                 out[0] = Match(out[0].id, out[0].score, round(verdict, 4))
         return out
 
-    def _pair_features(self, analysis: Analysis, row: int, tf_row: np.ndarray, tids: np.ndarray,
-                       known_terms: list[str], fidf: np.ndarray, qtf: np.ndarray, qnorm: float,
-                       final: float, before: float, plain: float, cos: float, factor: float,
-                       about_same: bool, contrast: float) -> np.ndarray:
+    def _pair_features(self, q: "_PairQuery", row: int, tf_row: np.ndarray, final: float, before: float,
+                       plain: float, cos: float, factor: float, about_same: bool, contrast: float) -> np.ndarray:
         """(tenth pass) What the pair verifier (``verifier.py``) reads of the query and one
         candidate: the score and its factors, and overlaps of the two texts. Every value depends on
-        the two texts, the vocabulary and the fixed weights only, never on the board."""
+        the two texts, the vocabulary and the fixed weights only, never on the board. What depends
+        on the query alone is worked out once per query (`_PairQuery`)."""
+        analysis, qnorm = q.analysis, q.qnorm
         present = tf_row > 0
-        qw2 = (qtf * fidf) ** 2
-        coverage = float(qw2[present].sum()) / (qnorm * qnorm) if qnorm > 0 else 0.0
-        q_concepts = {n for kind, names in analysis.concepts.items() if kind not in IDENTITY_KINDS
-                      for n in self._leaves(names)}
+        coverage = float(q.qw2[present].sum()) / (qnorm * qnorm) if qnorm > 0 else 0.0
+        q_concepts, q_named = q.concepts, q.named
         d_all = {self._concept_name[c] for c in self._cids.array[self._cptr.array[row] : self._cptr.array[row + 1]].tolist()}
-        d_concepts = {n for n in self._leaves(frozenset(d_all))
-                      if self.analyzer.vocabulary.concepts[n].kind not in IDENTITY_KINDS}
-        q_named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
+        d_concepts = {n for n in self._leaves(frozenset(d_all)) if q.vocabulary_concepts[n].kind not in IDENTITY_KINDS}
         q_share = sum(1 for c in q_concepts if c in d_all) / len(q_concepts) if q_concepts else 0.0
         d_share = sum(1 for c in d_concepts if c in q_named) / len(d_concepts) if d_concepts else 0.0
-        col = {t: i for i, t in enumerate(known_terms)}
-        title = [w for w in analysis.title_words] + [f"@{c}" for c in analysis.title_concepts]
-        title_cov = (sum(1 for w in title if w in col and present[col[w]]) / len(title)) if title else 0.0
+        # the query's title terms this candidate has (in title order, so the sums add up as before)
+        flags = present.tolist()
+        title_present = [weight for i, weight in q.title_columns if flags[i]]
+        title_cov = len(title_present) / q.title_len if q.title_len else 0.0
         script = int(self._script.array[row])
         cross = analysis.script is not None and script >= 0 and abs(script - analysis.script * 100) >= CROSS_SCRIPT_GAP * 100
-        # over every term of the query, known to this board or not, so the board cannot move it
-        idf = self.weights.idf
-        qweight = {t: (w * idf(t)) ** 2 for t, w in analysis.weights.items()}
-        concept_share = sum(v for t, v in qweight.items() if is_concept(t)) / (qnorm * qnorm) if qnorm > 0 else 0.0
         conflict = final / before if before > 0 else 1.0
         inv = float(self._finv_norm.array[row])
-        thread_cov = float(((tf_row * fidf) ** 2).sum()) * inv * inv
-        title_w = sum(qweight.get(w, 0.0) for w in title if w in col and present[col[w]])
-        title_all = sum(qweight.get(w, 0.0) for w in title)
+        thread_cov = float(((tf_row * q.fidf) ** 2).sum()) * inv * inv
+        title_w = sum(title_present)
+        title_all = q.title_all
         q_missing = sum(1 for c in q_concepts if c not in d_all)
         d_missing = sum(1 for c in d_concepts if c not in q_named)
         # (twelfth pass) how much of the shorter text (by its weight under the fixed reference
@@ -883,17 +887,16 @@ class DuplicateIndex:
         # and the share of the query's content-concept weight the thread names (the bilingual and
         # romanised vocabulary maps both sides to the same concepts).
         short_cov = coverage if qnorm * inv <= 1.0 else thread_cov
-        concept_w = {c: idf(f"@{c}") ** 2 for c in q_concepts}
-        concept_all = sum(concept_w.values())
-        concept_cov = sum(v for c, v in concept_w.items() if c in d_all) / concept_all if concept_all > 0 else 0.0
+        concept_all = q.concept_all
+        concept_cov = sum(v for c, v in q.concept_w.items() if c in d_all) / concept_all if concept_all > 0 else 0.0
         rom = float(analysis.romanised)
-        thread_title_cov = self._thread_title_coverage(tids, row)
+        thread_title_cov = self._thread_title_coverage(q.tids, row, q.in_query)
         title_only = float(analysis.title_only)
         return np.array([
             final, plain, min(cos, 1.0), float(cross), math.log(max(factor, 1e-3)), float(about_same),
             float(contrast < 1.0), float(conflict <= CONFLICT_FACTOR + 1e-6),
             float(CONFLICT_FACTOR + 1e-6 < conflict < 1.0 - 1e-6), coverage, title_cov, q_share, d_share,
-            math.log1p(len(analysis.weights)), float(analysis.romanised), concept_share,
+            math.log1p(len(analysis.weights)), float(analysis.romanised), q.concept_share,
             float(len(q_concepts) == 0), math.log1p(len(d_concepts)),
             thread_cov, title_w / title_all if title_all > 0 else 0.0, float(cross) * min(cos, 1.0),
             float(analysis.romanised) * min(cos, 1.0), float(q_missing), float(d_missing),
@@ -915,16 +918,18 @@ class DuplicateIndex:
             title_only, title_only * thread_title_cov, title_only * thread_cov,
         ])
 
-    def _thread_title_coverage(self, tids: np.ndarray, row: int) -> float:
+    def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
         """(sixteenth pass) The share of the squared fixed weight of the thread's title terms that
         are terms of the query (`tids`: the query's terms this board knows, which includes every
-        term the thread has); 0 for a thread without a title."""
+        term the thread has); 0 for a thread without a title. `in_query`, when given, flags the
+        term ids of `tids` (one bool per term of the board: a lookup instead of a search per row)."""
         title = self._ttids.array[self._ttptr.array[row] : self._ttptr.array[row + 1]]
         if len(title) == 0:
             return 0.0
         w = self._fidf.array[title].astype(np.float64) ** 2
         total = float(w.sum())
-        return float(w[np.isin(title, tids)].sum()) / total if total > 0 else 0.0
+        mine = in_query[title] if in_query is not None else np.isin(title, tids)
+        return float(w[mine].sum()) / total if total > 0 else 0.0
 
     def _side_mismatch(self, q_sides: frozenset[str], row: int) -> float:
         """(fifteenth pass) 1 when on some axis (front/rear, left/right) the query and the thread
@@ -1147,41 +1152,80 @@ class DuplicateIndex:
         out[cross] = np.maximum(cos[cross], blend)
         return out
 
-    def _consistency(self, analysis: Analysis, row: int, named: frozenset[str] = frozenset()) -> float:
-        """Score factor from the concepts both texts name, kind by kind.  Only the most specific
-        concepts count ("Revo" implies "Hilux", so Revo vs Vigo is a mismatch, Hilux vs Revo is
-        not): if no specific concept of one side is covered by the other, the texts are about
-        different cars/parts/problems.  `named`: every concept of the query (implied included);
-        the thread's content concepts outside it beyond UNNAMED_FREE lower the factor."""
+    def _consistency_factors(self, analysis: Analysis, hits: np.ndarray, named: frozenset[str]) -> np.ndarray:
+        """Score factor of each candidate row from the concepts both texts name, kind by kind.
+        Only the most specific concepts count ("Revo" implies "Hilux", so Revo vs Vigo is a
+        mismatch, Hilux vs Revo is not): if no specific concept of one side is covered by the
+        other, the texts are about different cars/parts/problems.  `named`: every concept of the
+        query (implied included); the thread's content concepts outside it beyond UNNAMED_FREE
+        lower the factor.
+
+        What one kind contributes depends only on the query and on the thread's concepts of that
+        kind, and candidates share those sets far more often than not (the same part, the same
+        model), so each (kind, thread concepts) outcome is worked out once per query
+        (`_kind_outcome`) and replayed: the same multiplications in the same order as working it
+        out for every candidate, so the same factor to the last bit."""
         query = analysis.concepts
-        doc: dict[str, set[str]] = {}
-        for tid in self._cids.array[self._cptr.array[row] : self._cptr.array[row + 1]].tolist():
-            doc.setdefault(self._concept_kind[tid], set()).add(self._concept_name[tid])
-        unnamed = sum(1 for kind in UNNAMED_KINDS if kind in doc
-                      for c in self._leaves(frozenset(doc[kind])) if c not in named and not is_negated(c))
-        factor = UNNAMED_FACTOR ** max(0, unnamed - UNNAMED_FREE)
-        if not query:
-            return factor
-        for kind, (disjoint, partial) in CONSISTENCY.items():
-            q, d = query.get(kind), doc.get(kind)
-            if not q or not d:
-                if kind == "sym" and q and not d:
-                    factor *= MISSING_SYMPTOM
-                elif kind == "sym" and d and not q:
-                    factor *= EXTRA_SYMPTOM
-                continue
-            q_leaves, d_leaves = self._leaves(frozenset(q)), self._leaves(frozenset(d))
-            q_hit = [c for c in q_leaves if c in d]
-            d_hit = [c for c in d_leaves if c in q]
-            if not q_hit and not d_hit:
-                factor *= disjoint
-            elif len(q_hit) < len(q_leaves) and len(d_hit) < len(d_leaves):
-                factor *= partial
-            elif kind == "model" and (self._other_submodel(q_leaves, d) or self._other_submodel(d_leaves, q)):
-                factor *= SUBMODEL_MISMATCH
-            if kind in NEGATABLE_KINDS and (_negates(q_leaves, q, d) or _negates(d_leaves, d, q)):
-                factor *= NEGATION_MISMATCH
-        return factor
+        # the kinds whose comparison can change the factor, in CONSISTENCY order: a kind the query
+        # does not name matters only for the symptom rules
+        compared = [(kind, query.get(kind)) for kind in CONSISTENCY if query.get(kind) or kind == "sym"]
+        kind_of, name_of = self._concept_kind, self._concept_name
+        cids, cptr = self._cids.array, self._cptr.array
+        outcomes: dict[tuple[str, frozenset[str]], tuple[int, tuple[float, ...]]] = {}
+        out = np.empty(len(hits))
+        for j, row in enumerate(hits.tolist()):
+            grouped: dict[str, set[str]] = {}
+            for tid in cids[cptr[row] : cptr[row + 1]].tolist():
+                grouped.setdefault(kind_of[tid], set()).add(name_of[tid])
+            doc: dict[str, tuple[int, tuple[float, ...]]] = {}
+            for kind, names in grouped.items():
+                key = (kind, frozenset(names))
+                outcome = outcomes.get(key)
+                if outcome is None:
+                    outcome = outcomes[key] = self._kind_outcome(query, kind, key[1], named)
+                doc[kind] = outcome
+            unnamed = sum(outcome[0] for outcome in doc.values())
+            factor = UNNAMED_FACTOR ** max(0, unnamed - UNNAMED_FREE)
+            if query:
+                for kind, q in compared:
+                    outcome = doc.get(kind)
+                    if not q or outcome is None:
+                        if kind == "sym" and q and outcome is None:
+                            factor *= MISSING_SYMPTOM
+                        elif kind == "sym" and outcome is not None and not q:
+                            factor *= EXTRA_SYMPTOM
+                        continue
+                    for multiplier in outcome[1]:
+                        factor *= multiplier
+            out[j] = factor
+        return out
+
+    def _kind_outcome(self, query: Mapping[str, frozenset[str]], kind: str, d: frozenset[str],
+                      named: frozenset[str]) -> tuple[int, tuple[float, ...]]:
+        """What a thread naming the concepts `d` of one kind contributes to its consistency
+        factor (`_consistency_factors`): how many of them are content concepts the query does not
+        name (UNNAMED_KINDS), and the factors this kind multiplies the score by, in order (when
+        the query names the kind too)."""
+        unnamed = 0
+        if kind in UNNAMED_KINDS:
+            unnamed = sum(1 for c in self._leaves(d) if c not in named and not is_negated(c))
+        q = query.get(kind)
+        if kind not in CONSISTENCY or not q:
+            return unnamed, ()
+        disjoint, partial = CONSISTENCY[kind]
+        multipliers: list[float] = []
+        q_leaves, d_leaves = self._leaves(frozenset(q)), self._leaves(d)
+        q_hit = [c for c in q_leaves if c in d]
+        d_hit = [c for c in d_leaves if c in q]
+        if not q_hit and not d_hit:
+            multipliers.append(disjoint)
+        elif len(q_hit) < len(q_leaves) and len(d_hit) < len(d_leaves):
+            multipliers.append(partial)
+        elif kind == "model" and (self._other_submodel(q_leaves, d) or self._other_submodel(d_leaves, q)):
+            multipliers.append(SUBMODEL_MISMATCH)
+        if kind in NEGATABLE_KINDS and (_negates(q_leaves, q, d) or _negates(d_leaves, d, q)):
+            multipliers.append(NEGATION_MISMATCH)
+        return unnamed, tuple(multipliers)
 
     def _other_submodel(self, leaves: frozenset[str], other: set[str]) -> bool:
         """Whether `leaves` name a distinct sub-model that `other` does not, while `other` names
@@ -1225,6 +1269,39 @@ def _values(numbers) -> dict[str, str]:
         cls, _, value = n.partition(":")
         out[value] = cls
     return out
+
+
+class _PairQuery:
+    """What the pair verifier's features (`DuplicateIndex._pair_features`) read of the query
+    alone, worked out once per query rather than once per candidate (up to RERANK of them): the
+    same expressions over the same values, so the features are the same to the last bit."""
+
+    __slots__ = ("analysis", "tids", "fidf", "qnorm", "qw2", "concepts", "named", "vocabulary_concepts",
+                 "title_columns", "title_len", "title_all", "concept_share", "concept_w", "concept_all",
+                 "in_query")
+
+    def __init__(self, index: "DuplicateIndex", analysis: Analysis, tids: np.ndarray, known_terms: list[str],
+                 fidf: np.ndarray, qtf: np.ndarray, qnorm: float) -> None:
+        self.analysis, self.tids, self.fidf, self.qnorm = analysis, tids, fidf, qnorm
+        self.qw2 = (qtf * fidf) ** 2
+        self.concepts = {n for kind, names in analysis.concepts.items() if kind not in IDENTITY_KINDS
+                         for n in index._leaves(names)}
+        self.named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
+        self.vocabulary_concepts = index.analyzer.vocabulary.concepts
+        col = {t: i for i, t in enumerate(known_terms)}
+        title = [w for w in analysis.title_words] + [f"@{c}" for c in analysis.title_concepts]
+        # over every term of the query, known to this board or not, so the board cannot move it
+        idf = index.weights.idf
+        qweight = {t: (w * idf(t)) ** 2 for t, w in analysis.weights.items()}
+        # the title's terms this board knows, in title order: (column in `tids`, squared weight)
+        self.title_columns = [(col[w], qweight.get(w, 0.0)) for w in title if w in col]
+        self.title_len = len(title)
+        self.title_all = sum(qweight.get(w, 0.0) for w in title)
+        self.concept_share = sum(v for t, v in qweight.items() if is_concept(t)) / (qnorm * qnorm) if qnorm > 0 else 0.0
+        self.concept_w = {c: idf(f"@{c}") ** 2 for c in self.concepts}
+        self.concept_all = sum(self.concept_w.values())
+        self.in_query = np.zeros(len(index._vocab), dtype=bool)
+        self.in_query[tids] = True
 
 
 class _Side:
