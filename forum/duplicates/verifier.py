@@ -54,7 +54,9 @@ VERIFIER_FILE = "verifier.txt"
 # judged: the next pass moves it in.
 # (nineteenth pass) `fresh24` joined training; `fresh25` and `fresh26` are reserved here before their
 # writers start, and each is scored once, blind, after the pass.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh25", "fresh26")
+# (twentieth pass) `fresh25` and `fresh26`, scored once with the nineteenth pass's file, joined
+# training; `fresh27` and `fresh28` are reserved here before their writers start.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh27", "fresh28")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
