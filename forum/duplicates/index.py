@@ -889,11 +889,6 @@ class DuplicateIndex:
         short_cov = coverage if qnorm * inv <= 1.0 else thread_cov
         concept_all = q.concept_all
         concept_cov = sum(v for c, v in q.concept_w.items() if c in d_all) / concept_all if concept_all > 0 else 0.0
-        # (twentieth pass) the same both ways: the share of the thread's content-concept weight (fixed
-        # weights) the query names
-        d_w = {c: q.concept_weight(c) for c in d_concepts}
-        d_w_all = sum(d_w.values())
-        thread_concept_cov = sum(v for c, v in d_w.items() if c in q_named) / d_w_all if d_w_all > 0 else 0.0
         rom = float(analysis.romanised)
         thread_title_cov = self._thread_title_coverage(q.tids, row, q.in_query)
         title_only = float(analysis.title_only)
@@ -926,10 +921,6 @@ class DuplicateIndex:
             # (twentieth pass) a short post (a title and a few words, smoothly: `shortness`), and for
             # one what it shares with the thread's title and the score
             short, short * thread_title_cov, short * title_cov, short * sketch, short * final,
-            # (twentieth pass, B) the content concepts the two texts share (weighted by the fixed
-            # weights), of the query's and of the thread's, whatever the scripts: a reworded question
-            # keeps its concepts when its words change
-            concept_cov, thread_concept_cov,
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
@@ -1292,7 +1283,7 @@ class _PairQuery:
 
     __slots__ = ("analysis", "tids", "fidf", "qnorm", "qw2", "concepts", "named", "vocabulary_concepts",
                  "title_columns", "title_len", "title_all", "concept_share", "concept_w", "concept_all",
-                 "in_query", "_idf", "_cw")
+                 "in_query")
 
     def __init__(self, index: "DuplicateIndex", analysis: Analysis, tids: np.ndarray, known_terms: list[str],
                  fidf: np.ndarray, qtf: np.ndarray, qnorm: float) -> None:
@@ -1316,14 +1307,6 @@ class _PairQuery:
         self.concept_all = sum(self.concept_w.values())
         self.in_query = np.zeros(len(index._vocab), dtype=bool)
         self.in_query[tids] = True
-        self._idf, self._cw = idf, dict(self.concept_w)
-
-    def concept_weight(self, name: str) -> float:
-        """(twentieth pass) A concept's squared fixed weight (remembered for the query's candidates)."""
-        w = self._cw.get(name)
-        if w is None:
-            w = self._cw[name] = self._idf(f"@{name}") ** 2
-        return w
 
 
 class _Side:

@@ -83,8 +83,6 @@ FEATURES = (
     # the thread's title it covers, its own title's coverage, the titles' letter overlap, the score
     "short", "short_thread_title_coverage", "short_title_coverage", "short_title_sketch_overlap",
     "short_final",
-    # (twentieth pass) the share of the query's and of the thread's content-concept weight the other names
-    "concept_coverage", "thread_concept_coverage",
 )
 
 
