@@ -55,10 +55,6 @@ _THAI_STOP = set(
     ต้อง ควร ควรจะ บ้าง อะไรบ้าง กันบ้าง ได้ไหม ได้มั้ย ไหมครับ ไหมคะ มั้ยครับ มั้ยคะ ป่ะ ป่าว เปล่า หรือเปล่า
     รึเปล่า รึป่าว งับ ฮับ ค้าบ คร้าบ คับผม เนอะ อ่า เด้อ จ้ะ หรอ เหรอ มั้ง มะ ยัง เคย อาการ ปกติ แบบนี้ อย่างนี้
     ตอนนี้ อยู่แล้ว ประมาณ ราวๆ เกือบ พอ แค่ ทั้ง ทุก นึง หนึ่ง""".split()
-    # (twentieth pass) colloquial and regional particles and fillers, and their chat spellings:
-    # "แบบนี้" as งี้/เงี้ย, "อะไร" as ไร, "หรือ" as รึ, "ยังไง" as ยังงัย, southern พรือ/หิ, Isan อีหยัง
-    + """งี้ เงี้ย เนี่ย แหละ ล่ะ ยังงัย ไร เป็นไร รึ นิดนึง พรือ หิ อีหยัง เด้ เว้ย วะ ว่ะ โว้ย จ๋า ค้า
-    คร่า ฮ้า เพ่ คุณๆ มั่ง ปะ เหอะ เถอะ ซิ สิ ดิ นิ นู่น โน่น ๆๆ ที หว่า""".split()
 )
 _EN_STOP = set(
     """a an the and or but if of to in on at by for with from as is are was were be been being am
@@ -71,9 +67,6 @@ _EN_STOP = set(
     get got getting one ok okay really much many lot lots bit still already now after before
     normal issue issues problem problems thing things pls plz thx folks bro mate want need needs like
     im ive i'm i've dont don't isnt isn't way anything something everyone since even though because""".split()
-    # (twentieth pass) chat fillers
-    + """cheers btw lol haha hmm yeah yep ya gonna wanna kinda sorta tho ur abt idk anyway anyways
-    basically actually literally""".split()
 )
 
 
@@ -115,19 +108,6 @@ _TH_DEAD_AFTER = re.compile(r"\s*(?:ตาย(?!ตัว)|ดับ(?!เบิ
 # also the start of ไว้, ไวเปอร์, ไวไฟ)
 WORD_SYNONYMS = {"ไว": "เร็ว", "quickly": "fast", "quick": "fast", "rapidly": "fast", "rapid": "fast",
                  "faster": "fast", "quicker": "fast"}
-
-
-# (twentieth pass) chat and regional spellings of two words the vocabulary's forms are written
-# with, so that "แอร์ม่ายเย็น" and the Isan "แอร์บ่เย็น" read as "แอร์ไม่เย็น", "เปนอะไร" as "เป็นอะไร"
-# (not แม่ม่าย, a widow; not บ่อ, บ่อย, บ่าย, บ่น, บ่ม, บ่ง, บ่า; not เปรอะเปื้อน)
-_CHAT_SPELLINGS = re.compile(r"(?<!แม่)ม่าย|บ่(?![อายงนมาว\u0e30-\u0e3a\u0e45-\u0e4e])|เปน(?!เปื้อน)")
-_CHAT_TO = {"ม่าย": "ไม่", "บ่": "ไม่", "เปน": "เป็น"}
-
-
-def chat_spellings(text: str) -> str:
-    if "ม่าย" not in text and "บ่" not in text and "เปน" not in text:
-        return text
-    return _CHAT_SPELLINGS.sub(lambda m: _CHAT_TO[m.group(0)], text)
 
 
 def negated(name: str) -> str:
@@ -1054,7 +1034,7 @@ class Analyzer:
         """(words, concept names, `numbers`) of one text, with one pass of the vocabulary.
         `roman`: whether romanised Thai is looked up (default: decided on this text);
         `contrasted`, when given, gets the concepts named right after an explicit contrast."""
-        text = read_numbers(_SPACE_IN_THAI.sub("", chat_spellings(normalize(text))))
+        text = read_numbers(_SPACE_IN_THAI.sub("", normalize(text)))
         if roman is None:
             roman = self.is_romanised(text)
         if roman:
