@@ -161,6 +161,20 @@ class Analysis:
     # (seventeenth pass) the body adds no word or concept to the title (empty, or only stop
     # words and punctuation): a title-only question, read by the pair verifier on its own terms
     title_only: bool = False
+    # (twentieth pass) how many words and concepts the body counts (0 for a title-only question):
+    # the pair verifier's soft "short post" measure (`shortness`)
+    body_terms: int = 0
+
+
+# (twentieth pass) a post whose body adds a few words to its title ("short"): the pair verifier reads
+# shortness = exp(-body_terms / SHORT_TERMS), 1 for a bare title, about 0.5 for three body terms, near
+# 0 for a full post, so what a short post shares with its thread (the thread's title, the title's
+# letters) can weigh otherwise than for a full post, smoothly rather than at one cut-off.
+SHORT_TERMS = 4.0
+
+
+def shortness(body_terms: int) -> float:
+    return math.exp(-max(0, body_terms) / SHORT_TERMS)
 
 
 # (fifteenth pass) TITLE_SKETCH one-byte MinHash values of a title's character trigrams (spaces
@@ -1152,7 +1166,7 @@ class Analyzer:
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
                         roman, frozenset(_positive(c) for c in contrasted),
                         _sides(found, _SPACE_IN_THAI.sub("", whole), roman),
-                        title_sketch(title or ""), body_terms == 0)
+                        title_sketch(title or ""), body_terms == 0, body_terms)
 
     def _segments(self, title: str, body: str, roman: bool, contrasted: list[str]):
         """(weight, is story, words, concepts, numbers) of each part to count: the title at

@@ -49,7 +49,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .features import (NEGATABLE_KINDS, SIDE_AXES, TITLE_SKETCH, Analysis, Analyzer, is_concept, is_negated,
-                       sketch_overlap)
+                       shortness, sketch_overlap)
 from .verifier import Verifier
 from .weights import ReferenceWeights
 
@@ -892,6 +892,8 @@ class DuplicateIndex:
         rom = float(analysis.romanised)
         thread_title_cov = self._thread_title_coverage(q.tids, row, q.in_query)
         title_only = float(analysis.title_only)
+        short = shortness(analysis.body_terms)
+        sketch = sketch_overlap(analysis.title_sketch, self._title_sketch(row))
         return np.array([
             final, plain, min(cos, 1.0), float(cross), math.log(max(factor, 1e-3)), float(about_same),
             float(contrast < 1.0), float(conflict <= CONFLICT_FACTOR + 1e-6),
@@ -908,7 +910,7 @@ class DuplicateIndex:
             # (fifteenth pass) positions: each names one on the same axis (front/rear, left/right)
             # and they share none; how alike the two titles are letter by letter (trigram MinHash)
             self._side_mismatch(analysis.sides, row),
-            sketch_overlap(analysis.title_sketch, self._title_sketch(row)),
+            sketch,
             # (sixteenth pass) the share of the thread's title (its words and concepts, by their
             # fixed weights) that the query names anywhere
             thread_title_cov,
@@ -916,6 +918,9 @@ class DuplicateIndex:
             # much of the thread's title and of the whole thread it covers (a title cannot cover a
             # thread's body, so its body coverage means less than a full post's)
             title_only, title_only * thread_title_cov, title_only * thread_cov,
+            # (twentieth pass) a short post (a title and a few words, smoothly: `shortness`), and for
+            # one what it shares with the thread's title and the score
+            short, short * thread_title_cov, short * title_cov, short * sketch, short * final,
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:

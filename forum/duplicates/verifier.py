@@ -79,6 +79,10 @@ FEATURES = (
     "thread_title_coverage",
     # (seventeenth pass) a title-only query; its thread-title and thread coverage
     "title_only", "title_only_thread_title_coverage", "title_only_thread_coverage",
+    # (twentieth pass) a short post (title plus a few words, `features.shortness`) and, for one,
+    # the thread's title it covers, its own title's coverage, the titles' letter overlap, the score
+    "short", "short_thread_title_coverage", "short_title_coverage", "short_title_sketch_overlap",
+    "short_final",
 )
 
 
