@@ -1014,10 +1014,9 @@ class DuplicateIndex:
         so the rest cannot reach the top k (the same top k as testing every candidate)."""
         order = np.argsort(-final, kind="stable")
         pos, batch = 0, max(2 * k, 8)
-        memo: dict = {}  # (h-write) the conflict test's outcomes of this query, across the batches
         while pos < len(order):
             sel = order[pos : pos + batch]
-            final[sel] *= self._conflict(analysis, hits[sel], None if detail is None else detail[sel], memo)
+            final[sel] *= self._conflict(analysis, hits[sel], None if detail is None else detail[sel])
             pos += len(sel)
             if pos >= len(order) or pos < k:
                 batch *= 2
@@ -1027,20 +1026,11 @@ class DuplicateIndex:
                 return
             batch *= 2
 
-    def _conflict(self, analysis: Analysis, hits: np.ndarray, detail: np.ndarray | None = None,
-                  memo: dict | None = None) -> np.ndarray:
+    def _conflict(self, analysis: Analysis, hits: np.ndarray, detail: np.ndarray | None = None) -> np.ndarray:
         """CONFLICT_FACTOR for each candidate that names another value of an attribute than the
         query (see CONFLICT_KINDS, _conflicts), else DETAIL_FACTOR for one whose title has a
         salient word the query never uses while `detail` says the query's title has one the
-        candidate lacks, else 1.
-
-        `memo` (h-write; one dict per query, shared by the calls of one `_apply_conflict`): the
-        conflict test is a pure function of the query and of the candidate's signature entries
-        other than "p" and "z" (`key`), plus, only if the test reads the thread's whole-text values,
-        of the thread's concepts (`cids`). Candidates often share those, so each outcome is worked
-        out once per query: under `key` alone when the test never read the whole text (the path
-        up to that first read depends on `key` alone, so every row with that key takes it and ends
-        the same way), else under `key` and the thread's concept ids."""
+        candidate lacks, else 1."""
         out = np.ones(len(hits))
         q_title = {c for c in analysis.title_concepts if c.split(".", 1)[0] in CONFLICT_KINDS}
         q_title |= analysis.title_attributes
@@ -1051,11 +1041,7 @@ class DuplicateIndex:
         script = self._script.array[hits].astype(np.int16)
         same = (script >= 0) & (analysis.script is not None) & (
             np.abs(script - (analysis.script or 0) * 100) < CROSS_SCRIPT_GAP * 100)
-        if memo is None:
-            memo = {}
-        query = memo.get("query")
-        if query is None:
-            query = memo["query"] = _Side(self, q_title, lambda: q_all, analysis.title_numbers, analysis.numbers)
+        query = _Side(self, q_title, lambda: q_all, analysis.title_numbers, analysis.numbers)
         names = self._sig_names
         sptr, sig = self._sptr.array, self._sig.array
         cptr, cids = self._cptr.array, self._cids.array
@@ -1063,40 +1049,27 @@ class DuplicateIndex:
         for j, row in enumerate(hits.tolist()):
             t_title, t_nums, t_all_nums, t_attrs = set(), set(), set(), set()
             t_detail = False
-            key: list[int] = []
             for sid in sig[sptr[row] : sptr[row + 1]].tolist():
                 name = names[sid]
                 tag, rest = name[0], name[1:]
                 if tag == "p":
                     t_detail = t_detail or (rest not in q_words and (is_concept(rest) or same[j]))
-                    continue
-                if tag == "z":  # (fifteenth pass) positions: the verifier's, not the conflict test's
-                    continue
-                key.append(sid)
-                if tag == "t" or tag == "u":
+                elif tag == "t" or tag == "u":
                     t_title.add(rest)
                 elif tag == "n":
                     t_nums.add(rest)
                 elif tag == "a":
                     t_all_nums.add(rest)
+                elif tag == "z":  # (fifteenth pass) positions: the verifier's, not the conflict test's
+                    continue
                 else:
                     t_attrs.add(rest)
-            sig_key = tuple(key)
-            conflict = memo.get(sig_key)
-            if conflict is None:
-                whole = (sig_key, cids[cptr[row] : cptr[row + 1]].tobytes())
-                conflict = memo.get(whole)
-                if conflict is None:
-                    read_whole = []
 
-                    def every(row=row, t_attrs=t_attrs, read_whole=read_whole):  # the thread's whole-text values
-                        read_whole.append(True)
-                        return t_attrs | {name_of[tid] for tid in cids[cptr[row] : cptr[row + 1]].tolist()
-                                          if kind_of[tid] in CONFLICT_KINDS}
+            def every(row=row, t_attrs=t_attrs):  # the thread's whole-text values, when needed
+                return t_attrs | {name_of[tid] for tid in cids[cptr[row] : cptr[row + 1]].tolist()
+                                  if kind_of[tid] in CONFLICT_KINDS}
 
-                    conflict = _conflicts(query, _Side(self, t_title, every, t_nums, t_all_nums))
-                    memo[whole if read_whole else sig_key] = conflict
-            if conflict:
+            if _conflicts(query, _Side(self, t_title, every, t_nums, t_all_nums)):
                 out[j] = CONFLICT_FACTOR
             elif t_detail and detail is not None and detail[j]:
                 out[j] = DETAIL_FACTOR
