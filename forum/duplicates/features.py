@@ -673,19 +673,11 @@ class Vocabulary:
         return seen
 
     def find(self, text: str):
-        """Iterates over (start, end, concept name or tuple of names) for vocabulary forms found
-        in normalised text."""
-        return iter(self._found(text))
-
-    # (h-write) A new thread's text is searched for vocabulary forms several times while it is
-    # posted: the duplicate analysis' scans and the search terms (`forum.search_text`) find the
-    # same normalised title and body again. The result depends only on the text (the vocabulary
-    # does not change once built), so the last few are remembered, as tuples of immutable values.
-    @lru_cache(maxsize=64)
-    def _found(self, text: str) -> tuple[tuple[int, int, str], ...]:
-        keys, concepts = self._keys, self.form_to_concept
-        return tuple((match.start(), match.end(), concepts[keys[int(match.lastgroup[1:])]])
-                     for match in self._regex.finditer(text))
+        """Yields (start, end, concept name or tuple of names) for vocabulary forms found in
+        normalised text."""
+        for match in self._regex.finditer(text):
+            key = self._keys[int(match.lastgroup[1:])]
+            yield match.start(), match.end(), self.form_to_concept[key]
 
     @lru_cache(maxsize=100_000)
     def fuzzy(self, word: str) -> str | None:
