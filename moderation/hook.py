@@ -31,7 +31,7 @@ class ModerationHook:
     async def before_save(self, session: AsyncSession, draft: Draft) -> None:
         model = self._model()
         scores = model.score(draft.text)
-        limits = await thresholds.current(session)
+        limits = await thresholds.current(session, shared=True)  # read only
         verdict = queue.Verdict(
             scores=scores,
             flagged=[label for label in LABELS if scores[label] >= limits[label]["flag"]],

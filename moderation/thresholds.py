@@ -73,15 +73,18 @@ def forget() -> None:
     _cache.clear()
 
 
-async def current(session: AsyncSession, *, fresh: bool = False) -> Thresholds:
+async def current(session: AsyncSession, *, fresh: bool = False, shared: bool = False) -> Thresholds:
+    """The thresholds in force: a copy the caller may change, or with `shared` (h-write: the
+    moderation hook, which only reads them on every post) the cached dict itself, which the
+    caller must not change (the copy cost more than the rest of this function)."""
     key = _key(session)
     hit = _cache.get(key)
     if hit is not None and not fresh and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return copy.deepcopy(hit[1])
+        return hit[1] if shared else copy.deepcopy(hit[1])
     stored = await session.scalar(select(m.SiteSetting.value).where(m.SiteSetting.key == KEY))
     merged = _merge(stored)
     _cache[key] = (time.monotonic(), merged)
-    return copy.deepcopy(merged)
+    return merged if shared else copy.deepcopy(merged)
 
 
 def parse(values: Mapping[str, Any]) -> Thresholds:
