@@ -10,7 +10,8 @@
 # and prints posts/s, latency and server CPU ms per submit (/proc ticks of the server and its workers).
 # CELLS=readers (h-submit6): the guest category and thread pages and the Silver category page read by
 # wrk (16 connections, SECS each after 2 s of warm-up), idle and then beside 16 paced posters, as in
-# speed_bench.sh's busy cells; prints req/s, p99 and the ratio to idle.
+# speed_bench.sh's busy cells; prints req/s, p99 and the ratio to idle, and the server's CPU ms over
+# each reader's idle and busy SECS (h-readers: the busy figure includes the posters' submits meanwhile).
 set -u
 TREE=$1; LABEL=$2; PORT=${PORT:-8611}; SECS=${SECS:-10}
 OUT=${OUTDIR:-/tmp/write-cells}/$LABEL; mkdir -p $OUT
@@ -51,7 +52,9 @@ reader() { # label path [cookie]: req/s over SECS after 2 s of warm-up
   local args=(-t1 -c16 --timeout 10s --latency)
   [ -n "${3:-}" ] && args+=(-H "Cookie: $3")
   timeout -k 5 30 wrk "${args[@]}" -d2s "http://127.0.0.1:$PORT$2" > /dev/null 2>&1
+  local t0 t1; t0=$(ticks_of $(server_pids))
   timeout -k 5 $((SECS + 30)) wrk "${args[@]}" -d${SECS}s "http://127.0.0.1:$PORT$2" > $OUT/wrk-$1.txt 2>&1
+  t1=$(ticks_of $(server_pids)); echo "$((t1 - t0))" > $OUT/ticks-$1.txt
   awk -v l="$1" '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}' $OUT/wrk-$1.txt
 }
 readers() {
@@ -70,7 +73,7 @@ readers() {
   for spec in "guest-category|$FIRST_PAGE|" "guest-thread|$THREAD_PAGE|" "silver-category|$FIRST_PAGE|$silver"; do
     IFS='|' read -r name path cookie <<< "$spec"
     r=$(reader busy-$name $path "$cookie")
-    echo "$LABEL readers $name idle=${idle[$name]} busy=${r%% *} ratio=$(echo "scale=3; ${r%% *} / ${idle[$name]}" | bc) busy_p99=${r#* } load=$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/results.txt
+    echo "$LABEL readers $name idle=${idle[$name]} busy=${r%% *} ratio=$(echo "scale=3; ${r%% *} / ${idle[$name]}" | bc) busy_p99=${r#* } server_cpu_ms idle=$(($(cat $OUT/ticks-idle-$name.txt) * 10)) busy=$(($(cat $OUT/ticks-busy-$name.txt) * 10)) load=$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/results.txt
   done
   wait $posters
   echo "$LABEL readers posters $(grep '^WRITE' $OUT/wrk-posters-readers.txt)" | tee -a $OUT/results.txt

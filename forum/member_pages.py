@@ -409,22 +409,39 @@ def fill(parts: list[bytes], viewer: Viewer, token: str) -> bytes:
     out = list(parts)
     csrf_input = _token_input(token)
     token_bytes = token.encode()
+    locale = current_locale.get()
     for i in range(1, len(out), 2):
         kind, _, args = out[i].partition(b".")
         if kind == b"csrf":
             out[i] = token_bytes
         elif kind == b"acct":
             name = viewer.values.get("display_name") or ""
-            out[i] = account_html(viewer.user_id, name, viewer.unread, csrf_input).encode()
+            out[i] = _account_bytes(locale, viewer.user_id, name, viewer.unread, csrf_input)
         elif kind == b"post":
             post_id, author_id = (int(a) for a in args.split(b"."))
-            out[i] = post_actions_html(viewer.user_id, post_id, author_id, csrf_input).encode()
+            out[i] = (post_actions_html(viewer.user_id, post_id, author_id, csrf_input).encode()
+                      if viewer.user_id == author_id else _report_bytes(locale, post_id))
         elif kind == b"photo":
             photo_id, owner_id = (int(a) for a in args.split(b"."))
             out[i] = photo_report_html(viewer.user_id, photo_id, owner_id).encode()
         else:  # not a slot this code writes: never send the page half-filled
             raise ValueError(f"unknown slot {kind!r}")
     return b"".join(out)
+
+
+# A member's account menu is the same on every page they read until their name, unread count or CSRF
+# token changes (all in the key, with the language the words are in); a "Report" link depends only on
+# the post and the language. Both were built again for every page served from the cache (h-readers).
+@functools.lru_cache(maxsize=4096)
+def _account_bytes(locale: str, user_id: int, name: str, unread: int, csrf_input: str) -> bytes:
+    assert locale == current_locale.get()  # (the words come from the current language)
+    return account_html(user_id, name, unread, csrf_input).encode()
+
+
+@functools.lru_cache(maxsize=16384)
+def _report_bytes(locale: str, post_id: int) -> bytes:
+    assert locale == current_locale.get()
+    return post_actions_html(0, post_id, -1, "").encode()  # (not the viewer's own post: the Report link)
 
 
 def _value(value: Any) -> Any:
