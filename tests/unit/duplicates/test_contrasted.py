@@ -9,8 +9,6 @@ from forum.duplicates import DuplicateIndex
 from forum.duplicates.features import Analyzer
 from forum.duplicates.verifier import FEATURES, Verifier
 
-from .test_verifier import THREADS
-
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
@@ -34,13 +32,6 @@ def test_the_concept_after_an_explicit_contrast_is_read(analyzer, title, body, e
 ])
 def test_no_contrast_no_contrasted_concepts(analyzer, title, body):
     assert analyzer.analyze(title, body).contrasted == frozenset()
-
-
-@pytest.fixture(scope="module")
-def index() -> DuplicateIndex:
-    index = DuplicateIndex(verifier=None)
-    index.build(THREADS, progress=False)
-    return index
 
 
 def feature(index: DuplicateIndex, title: str, body: str = "") -> tuple[str, float]:

@@ -10,15 +10,6 @@ from forum.duplicates import DuplicateIndex
 from forum.duplicates.features import Analyzer
 from forum.duplicates.verifier import FEATURES
 
-from .test_verifier import THREADS
-
-
-@pytest.fixture(scope="module")
-def index() -> DuplicateIndex:
-    index = DuplicateIndex(verifier=None)
-    index.build(THREADS, progress=False)
-    return index
-
 
 def test_title_only_means_the_body_adds_nothing():
     analyzer = Analyzer()

@@ -9,15 +9,6 @@ import pytest
 from forum.duplicates import DuplicateIndex
 from forum.duplicates.verifier import FEATURES
 
-from .test_verifier import THREADS
-
-
-@pytest.fixture(scope="module")
-def index() -> DuplicateIndex:
-    index = DuplicateIndex(verifier=None)
-    index.build(THREADS, progress=False)
-    return index
-
 
 def features(index: DuplicateIndex, title: str, body: str = "") -> tuple[str, dict[str, float]]:
     out: list = []
