@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 CSP = "; ".join((
@@ -64,9 +63,9 @@ def security_headers(https: bool):  # noqa: ANN201  (a Litestar before-send hook
     async def add_security_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = message.get("headers")
-        if headers is None:
-            MutableScopeHeaders.from_message(message)  # (raises, as before, for a message without headers)
+        if "headers" not in message:
+            raise ValueError(f"Invalid message type: {message['type']!r}")  # as MutableScopeHeaders did
+        headers = message["headers"]
         if not isinstance(headers, list):
             headers = message["headers"] = list(headers)  # type: ignore[arg-type]
         present = {bytes(name).lower() for name, _ in headers}
