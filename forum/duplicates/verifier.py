@@ -56,7 +56,9 @@ VERIFIER_FILE = "verifier.txt"
 # writers start, and each is scored once, blind, after the pass.
 # (twentieth pass) `fresh25` and `fresh26`, scored once with the nineteenth pass's file, joined
 # training; `fresh27` and `fresh28` are reserved here before their writers start.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh27", "fresh28")
+# (twenty-first pass) `fresh27` and `fresh28`, scored once with the twentieth pass's file, joined
+# training; `fresh29` and `fresh30` are reserved here before their writers start.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh29", "fresh30")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
