@@ -22,8 +22,11 @@ its render ends, however it ends (returned, raised or cancelled).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
+
+from . import tail_trace
 
 T = TypeVar("T")
 
@@ -65,7 +68,11 @@ class Flights(Generic[T]):
                 if not future.done():
                     future.set_result(result)  # None when the render raised or was cancelled
             return LED
+        started = time.monotonic()
         try:
             return await asyncio.wait_for(asyncio.shield(running), self.wait)
         except TimeoutError:
             return None
+        finally:
+            if tail_trace.PATH is not None:
+                tail_trace.note("wait", (time.monotonic() - started) * 1000, started)

@@ -56,6 +56,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util.concurrency import await_only
 
+from . import tail_trace
+
 log = logging.getLogger(__name__)
 
 # The statements with which Python's sqlite3 opens a write transaction (its implicit BEGIN is
@@ -149,7 +151,12 @@ class Turn:
 
     def take(self) -> None:
         if self.gate is not None and not self.held:
-            self.gate.acquire(self.timeout_s)
+            if tail_trace.PATH is None:
+                self.gate.acquire(self.timeout_s)
+            else:
+                started = time.perf_counter()
+                self.gate.acquire(self.timeout_s)
+                tail_trace.note("gate", (time.perf_counter() - started) * 1000)
             self.held = True
 
     def give_back(self) -> None:
@@ -183,7 +190,12 @@ def _run(raw: sqlite3.Connection, turn: Turn, operation: str, parameters: Any,
 
 def _end(raw: sqlite3.Connection, turn: Turn, commit: bool) -> None:
     try:
-        raw.commit() if commit else raw.rollback()
+        if commit and tail_trace.PATH is not None:
+            started = time.perf_counter()
+            raw.commit()
+            tail_trace.note("commit", (time.perf_counter() - started) * 1000)
+        else:
+            raw.commit() if commit else raw.rollback()
     finally:
         if not raw.in_transaction:
             turn.give_back()
