@@ -492,8 +492,9 @@ class PageCache:
             await self._send_entry(entry, token, litestar_app, send)
             return
         self.stats.misses += 1
-        shared = await self.flights.run(("guest", key, tags, generations),
-                                        lambda: self._lead(app, scope, receive, send, key, tags, generations, token))
+        flight = ("guest", key, tags, generations)
+        shared = await self.flights.run(flight, lambda: self._lead(app, scope, receive, send, key, tags, generations,
+                                                                   token, flight))
         if shared is LED:
             return
         if shared is not None:  # rendered by another request that asked for the same generations
@@ -503,17 +504,20 @@ class PageCache:
         await self._render_and_store(app, scope, receive, send, key, tags, generations)  # nothing shareable came
 
     async def _lead(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
-                    tags: tuple[str, ...], generations: tuple[int, ...], token: str | None) -> Entry | None:
+                    tags: tuple[str, ...], generations: tuple[int, ...], token: str | None,
+                    flight: Any = None) -> Entry | None:
         """This process's one render of a missing page: the page another process renders for the same
         generations when there is one (forum.shared_pages), else rendered here."""
         found, handle = await self.from_other_process(key, Entry, tags, generations)
         if found is not None:
             self.stats.shared += 1
             await self._remember(self._entries, key, found, self.max_entries)
+            if flight is not None:
+                self.flights.publish(flight, found)
             await self._send_entry(found, token, scope["app"], send)
             return found
         try:
-            return await self._render_and_store(app, scope, receive, send, key, tags, generations)
+            return await self._render_and_store(app, scope, receive, send, key, tags, generations, flight)
         finally:
             if handle is not None:
                 await self.store.release(lock_name(key, generations), handle)  # type: ignore[union-attr]
@@ -600,9 +604,29 @@ class PageCache:
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def _render_and_store(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
-                                tags: tuple[str, ...], generations: tuple[int, ...]) -> Entry | None:
-        """Renders the page for this request and keeps it; returns the entry (None: not shareable)."""
-        status, raw_headers, body = await run_and_keep(app, scope, receive, send)
+                                tags: tuple[str, ...], generations: tuple[int, ...], flight: Any = None) -> Entry | None:
+        """Renders the page for this request and keeps it; returns the entry (None: not shareable).
+
+        The page is stored (and handed to this process's waiters) *before* it is sent to this request:
+        sending may give the event loop to other work (a submit's classifier, a duplicate query), and
+        every reader of the page, in this process and the others, waits for the stored page."""
+        messages: list[Message] = []
+        try:
+            status, raw_headers, body = await run_and_keep(app, scope, receive, _collect(messages))
+        except BaseException:
+            await _forward(messages, send)
+            raise
+        entry = self._entry_of(scope, status, raw_headers, body, tags, generations)
+        if entry is not None:
+            await self.keep(self._entries, key, entry, key, self.stats, self.max_entries)
+            if flight is not None:
+                self.flights.publish(flight, entry)
+        await _forward(messages, send)
+        return entry
+
+    @staticmethod
+    def _entry_of(scope: Scope, status: int | None, raw_headers: list[tuple[bytes, bytes]], body: bytes,
+                  tags: tuple[str, ...], generations: tuple[int, ...]) -> Entry | None:
         if status != 200:
             return None
         headers: list[tuple[bytes, bytes]] = []
@@ -616,9 +640,7 @@ class PageCache:
             headers.append((name, bytes(value)))
         token = ScopeState.from_scope(scope).csrf_token
         parts = body.split(token.encode()) if isinstance(token, str) and TOKEN.match(token) else [body]
-        entry = Entry(parts, headers, tags, generations)
-        await self.keep(self._entries, key, entry, key, self.stats, self.max_entries)
-        return entry
+        return Entry(parts, headers, tags, generations)
 
     async def keep(self, entries: collections.OrderedDict[str, Any], key: str, entry: Any, shared_key: str,
                    stats: Any, max_entries: int) -> None:
@@ -663,6 +685,18 @@ async def run_and_keep(app: ASGIApp, scope: Scope, receive: Receive,
 
     await app(scope, receive, keep)
     return start.get("status"), list(start.get("headers", ())), b"".join(chunks)
+
+
+def _collect(messages: list[Message]) -> Send:
+    async def collect(message: Message) -> None:
+        messages.append(message)
+
+    return collect
+
+
+async def _forward(messages: list[Message], send: Send) -> None:
+    for message in messages:
+        await send(message)
 
 
 def _has_session(scope: Scope) -> bool:

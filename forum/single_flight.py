@@ -49,6 +49,13 @@ class Flights(Generic[T]):
     def __len__(self) -> int:
         return len(self._running)
 
+    def publish(self, key: Hashable, result: T) -> None:
+        """Hands the running flight's shareable result to its waiters now, before its render has
+        finished answering its own request (whose send may give the event loop to other work)."""
+        running = self._running.get(key)
+        if running is not None and not running.done():
+            running.set_result(result)
+
     async def run(self, key: Hashable, render: Callable[[], Awaitable[T | None]]) -> T | None:
         """Renders through `render` if no flight for `key` is running (returns LED: the request has
         its response), else waits for the running one: its shareable result, or None when the
