@@ -264,10 +264,12 @@ class MemberPages:
         tags, generations = found
         key = f"{viewer.kind}|{key}"
         entry = self._entries.get(key)
-        if self.page_cache.shared and (entry is None or entry.tags != tags or entry.generations != generations):
+        fresh = entry is not None and await self.page_cache.fresh(entry, tags, generations)
+        if self.page_cache.shared and not fresh:
             raw = await self.page_cache.store.get(f"m|{key}")
             entry = msgspec.msgpack.decode(raw, type=MemberEntry) if raw else None
-        if entry is not None and entry.tags == tags and entry.generations == generations:
+            fresh = entry is not None and await self.page_cache.fresh(entry, tags, generations)
+        if entry is not None and fresh:
             if not self._may_use(entry, viewer):
                 self.stats.passed += 1
                 await app(scope, receive, send)
@@ -385,7 +387,8 @@ class MemberPages:
         meta = scope["state"].get(META_STATE)
         entry = None
         if storable and isinstance(meta, PageMeta) and not (viewer.user_id in meta.held_authors and viewer.kind == "member"):
-            entry = MemberEntry(parts, headers, tags, generations, meta.access, meta.held_authors)
+            entry = MemberEntry(parts, headers, *await self.page_cache.narrow(scope, tags, generations), meta.access,
+                                meta.held_authors)
             await self.page_cache.keep(self._entries, key, entry, f"m|{key}", self.stats, self.max_entries)
             if flight is not None:
                 self.page_cache.flights.publish(flight, entry)
