@@ -144,10 +144,11 @@ class Turn:
     """A connection's hold on its gate (used by one statement at a time: on aiosqlite's thread, or
     on the event loop's once the transaction holds the lock)."""
 
-    __slots__ = ("gate", "timeout_s", "held")
+    __slots__ = ("gate", "timeout_s", "held", "since")
 
     def __init__(self, gate: WriteGate | None, timeout_s: float) -> None:
         self.gate, self.timeout_s, self.held = gate, timeout_s, False
+        self.since = 0.0
 
     def take(self) -> None:
         if self.gate is not None and not self.held:
@@ -156,7 +157,8 @@ class Turn:
             else:
                 started = time.perf_counter()
                 self.gate.acquire(self.timeout_s)
-                tail_trace.note("gate", (time.perf_counter() - started) * 1000)
+                self.since = time.perf_counter()
+                tail_trace.note("gate", (self.since - started) * 1000)
             self.held = True
 
     def give_back(self) -> None:
@@ -164,6 +166,8 @@ class Turn:
             self.held = False
             assert self.gate is not None
             self.gate.release()
+            if tail_trace.PATH is not None:
+                tail_trace.note("held", (time.perf_counter() - self.since) * 1000)
 
 
 def _run(raw: sqlite3.Connection, turn: Turn, operation: str, parameters: Any,
