@@ -185,7 +185,7 @@ def create_app(settings: Settings | None = None, post_hooks: Sequence[PostHook] 
         exception_handlers={DomainError: domain_error_handler, HTTPException: http_error_handler,
                             Exception: unhandled_error_handler, **membership_web.EXCEPTION_HANDLERS},
         state=State({"post_hooks": hooks, "settings": settings, "page_cache": page_cache,
-                     "member_cache": member_cache}),
+                     "member_cache": member_cache, "db_engine": engine}),
         before_send=[security_headers(settings.security.https)],  # CSP and friends on every response
         debug=settings.debug,
     )

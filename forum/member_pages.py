@@ -264,10 +264,12 @@ class MemberPages:
         tags, generations = found
         key = f"{viewer.kind}|{key}"
         entry = self._entries.get(key)
-        if self.page_cache.shared and (entry is None or entry.tags != tags or entry.generations != generations):
+        fresh = entry is not None and await self.page_cache.fresh(entry, tags, generations)
+        if self.page_cache.shared and not fresh:
             raw = await self.page_cache.store.get(f"m|{key}")
             entry = msgspec.msgpack.decode(raw, type=MemberEntry) if raw else None
-        if entry is not None and entry.tags == tags and entry.generations == generations:
+            fresh = entry is not None and await self.page_cache.fresh(entry, tags, generations)
+        if entry is not None and fresh:
             if not self._may_use(entry, viewer):
                 self.stats.passed += 1
                 await app(scope, receive, send)
@@ -279,9 +281,9 @@ class MemberPages:
             return
         self.stats.misses += 1
         # One render per kind of viewer, page and generations: the others wait for it and fill in their own parts.
+        flight = ("member", key, tags, generations)
         shared = await self.page_cache.flights.run(
-            ("member", key, tags, generations),
-            lambda: self._lead(app, scope, receive, send, viewer, key, tags, generations))
+            flight, lambda: self._lead(app, scope, receive, send, viewer, key, tags, generations, flight))
         if shared is LED:
             return
         if shared is None:  # nothing shareable came (an error, a page of the renderer's own, too slow)
@@ -339,13 +341,15 @@ class MemberPages:
         return Viewer(user_id, values, unread, token, kind)  # type: ignore[arg-type]
 
     async def _lead(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
-                    tags: tuple[str, ...], generations: tuple[int, ...]) -> MemberEntry | None:
+                    tags: tuple[str, ...], generations: tuple[int, ...], flight: Any = None) -> MemberEntry | None:
         """This process's one render of a missing page: the one another process renders for the same kind
         of viewer and generations when there is one (forum.shared_pages), else rendered here."""
         found, handle = await self.page_cache.from_other_process(f"m|{key}", MemberEntry, tags, generations)
         if found is not None:
             self.stats.shared += 1
             await self.page_cache._remember(self._entries, key, found, self.max_entries)
+            if flight is not None:
+                self.page_cache.flights.publish(flight, found)
             if self._may_use(found, viewer):
                 await self._send(found.parts, found.headers, 200, viewer, scope, send)
             else:  # gated for this member, or their own held post is on it
@@ -353,14 +357,16 @@ class MemberPages:
                 await app(scope, receive, send)
             return found
         try:
-            return await self._render(app, scope, receive, send, viewer, key, tags, generations)
+            return await self._render(app, scope, receive, send, viewer, key, tags, generations, flight)
         finally:
             if handle is not None:
                 await self.page_cache.store.release(lock_name(f"m|{key}", generations), handle)
 
     async def _render(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
-                      tags: tuple[str, ...], generations: tuple[int, ...]) -> MemberEntry | None:
-        """Renders the page with slots, answers this member and keeps it; returns the entry (None: not shareable)."""
+                      tags: tuple[str, ...], generations: tuple[int, ...], flight: Any = None) -> MemberEntry | None:
+        """Renders the page with slots, keeps it, then answers this member; returns the entry (None: not
+        shareable). Kept first, and handed to this process's waiters, for the reason given in
+        `PageCache._render_and_store`."""
         nonce = secrets.token_hex(16)
         scope.setdefault("state", {})[SLOT_STATE] = nonce
         _swap_csrf_cookie(scope, f"{nonce}csrf{nonce}")
@@ -378,12 +384,15 @@ class MemberPages:
             if name == b"set-cookie":
                 storable = False  # the page set a cookie of its own (a session): not shareable
             headers.append((name, bytes(value)))
-        await self._send(parts, headers, status, viewer, scope, send)
         meta = scope["state"].get(META_STATE)
-        if not storable or not isinstance(meta, PageMeta) or viewer.user_id in meta.held_authors and viewer.kind == "member":
-            return None
-        entry = MemberEntry(parts, headers, tags, generations, meta.access, meta.held_authors)
-        await self.page_cache.keep(self._entries, key, entry, f"m|{key}", self.stats, self.max_entries)
+        entry = None
+        if storable and isinstance(meta, PageMeta) and not (viewer.user_id in meta.held_authors and viewer.kind == "member"):
+            entry = MemberEntry(parts, headers, *await self.page_cache.narrow(scope, tags, generations), meta.access,
+                                meta.held_authors)
+            await self.page_cache.keep(self._entries, key, entry, f"m|{key}", self.stats, self.max_entries)
+            if flight is not None:
+                self.page_cache.flights.publish(flight, entry)
+        await self._send(parts, headers, status, viewer, scope, send)
         return entry
 
     async def _send(self, parts: list[bytes], headers: list[tuple[bytes, bytes]], status: int, viewer: Viewer,

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import datetime as dt
 import logging
 import mmap
 import os
@@ -94,6 +95,29 @@ def category_tag(category_id: int) -> str:
     return f"c:{category_id}"
 
 
+def older_tag(category_id: int) -> str:
+    """A category's older pages (`?after=`): bumped with `c:<id>` by every change of its listing except a
+    reply, whose thread only leaves the older pages it was shown on (their `t:<id>` tags: see `narrow`)."""
+    return f"co:{category_id}"
+
+
+def listing_tags(category_id: int) -> set[str]:
+    return {category_tag(category_id), older_tag(category_id)}
+
+
+# A reply moves its thread to the key (its timestamp, id), taken when the request began. An older page
+# is tagged by its rows only when its cursor is older than this margin at its render; a reply committed
+# this long or more after its timestamp bumps the older pages' tag too, so a thread can never slip into
+# an older page below its rows (a reply stamped before the cursor and committed after the render).
+OLDER_MARGIN = dt.timedelta(seconds=30)
+ROWS_STATE = "page_cache_rows"  # scope state: the thread ids an older category page read (rows + the next one)
+
+
+def note_rows(request: Any, thread_ids: Iterable[int]) -> None:
+    """Called by the category handler with the threads its page read, the one past the page included."""
+    request.scope.setdefault("state", {})[ROWS_STATE] = tuple(thread_ids)
+
+
 def user_tag(user_id: int) -> str:
     return f"u:{user_id}"
 
@@ -140,7 +164,7 @@ class LocalGenerations:
         return tuple(values[self._slot(tag)] for tag in tags)
 
     def bump(self, tags: Iterable[str]) -> None:
-        for tag in set(tags):
+        for tag in in_bump_order(tags):
             self._values[self._slot(tag)] = random.getrandbits(63) + 1
 
 
@@ -177,7 +201,7 @@ class RedisGenerations:
 
             self._sync = Redis.from_url(self.url)
         pipe = self._sync.pipeline(transaction=False)
-        for tag in set(tags):
+        for tag in in_bump_order(tags):
             pipe.incr(self._key(tag))
         pipe.execute()
 
@@ -189,6 +213,12 @@ class RedisGenerations:
 
 
 Generations = LocalGenerations | RedisGenerations
+
+
+def in_bump_order(tags: Iterable[str]) -> list[str]:
+    """Category tags first: an older page tagged by its rows reads `c:<id>` again after its rows' tags
+    (`PageCache.narrow`), so a write's `t:<id>` must move after its `c:<id>` (see there)."""
+    return sorted(set(tags), key=lambda tag: not tag.startswith("c:"))
 
 # Every generation store of this process: a commit anywhere in the process (a request, a CLI
 # command, a test's own session) bumps them all.
@@ -263,7 +293,8 @@ def tags_of_flush(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[An
         elif isinstance(obj, m.Thread):
             if obj.id is not None:
                 tags.add(thread_tag(obj.id))
-            tags.update(category_tag(c) for c in _old_and_new(obj, "category_id"))
+            for c in _old_and_new(obj, "category_id"):
+                tags.update(listing_tags(c))
             if kind != "dirty" or _changed(obj, ("category_id", "visibility")):
                 tags.add(HOME)  # counts on the home page
         elif isinstance(obj, m.Post):
@@ -345,13 +376,19 @@ def _on_execute(state: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if tags := session.info.pop(SESSION_TAGS, None):
+    tags = session.info.pop(SESSION_TAGS, None)
+    if stamps := session.info.pop(REPLY_STAMPS, None):
+        late = dt.datetime.now(dt.timezone.utc) - OLDER_MARGIN
+        tags = set(tags or ())
+        tags.update(older_tag(c) for c, stamp in stamps.items() if stamp is None or stamp <= late)
+    if tags:
         bump(tags)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(SESSION_TAGS, None)
+    session.info.pop(REPLY_STAMPS, None)
 
 
 def _sync(session: Any) -> Session:
@@ -371,19 +408,43 @@ async def _helpful(session: Any, *, answer: m.Post, **_: Any) -> None:
 
 @events.subscribe("thread.closed_as_duplicate")
 async def _closed_as_duplicate(session: Any, *, thread: m.Thread, original: m.Thread, **_: Any) -> None:
-    _add(_sync(session), {thread_tag(thread.id), thread_tag(original.id), category_tag(thread.category_id),
-                          category_tag(original.category_id), HOME})
+    _add(_sync(session), {thread_tag(thread.id), thread_tag(original.id), *listing_tags(thread.category_id),
+                          *listing_tags(original.category_id), HOME})
 
 
 @events.subscribe("post.visibility_changed")
 async def _visibility(session: Any, *, post: m.Post, thread: m.Thread, **_: Any) -> None:
-    _add(_sync(session), {thread_tag(thread.id), category_tag(thread.category_id), HOME})
+    _add(_sync(session), {thread_tag(thread.id), *listing_tags(thread.category_id), HOME})
 
 
 @events.subscribe("post.photos_changed")  # a moderator removed one photo; the post stays
+async def _photos_changed(session: Any, *, thread: m.Thread, **_: Any) -> None:
+    _add(_sync(session), {thread_tag(thread.id), *listing_tags(thread.category_id)})
+
+
+REPLY_STAMPS = "page_cache_reply_stamps"
+
+
 @events.subscribe("post.created")
-async def _created(session: Any, *, thread: m.Thread, **_: Any) -> None:
-    _add(_sync(session), {thread_tag(thread.id), category_tag(thread.category_id)})
+async def _created(session: Any, *, thread: m.Thread, post: Any = None, **_: Any) -> None:
+    """A reply: its thread's page and its category's first page. The older pages change only where the
+    thread was shown (its `t:<id>`), unless the reply commits late (`OLDER_MARGIN`, checked at the commit)."""
+    sync = _sync(session)
+    _add(sync, {thread_tag(thread.id), category_tag(thread.category_id)})
+    if post is not None and getattr(post, "is_opening", False):
+        _add(sync, {older_tag(thread.category_id)})  # (a new thread's INSERT tags them already)
+        return
+    stamp = thread.last_activity_at
+    stamps = sync.info.setdefault(REPLY_STAMPS, {})
+    if stamp is None:
+        stamps[thread.category_id] = None
+    elif thread.category_id not in stamps or (stamps[thread.category_id] is not None
+                                              and _aware(stamp) < stamps[thread.category_id]):
+        stamps[thread.category_id] = _aware(stamp)
+
+
+def _aware(stamp: dt.datetime) -> dt.datetime:
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
 
 
 @events.subscribe("membership.ended")
@@ -482,18 +543,21 @@ class PageCache:
             return
         tags, generations = found
         entry = self._entries.get(key)
-        if self.shared and (entry is None or entry.tags != tags or entry.generations != generations):
+        fresh = entry is not None and await self.fresh(entry, tags, generations)
+        if self.shared and not fresh:
             raw = await self.store.get(key)  # type: ignore[union-attr]
             entry = msgspec.msgpack.decode(raw, type=Entry) if raw else None
-        if entry is not None and entry.tags == tags and entry.generations == generations:
+            fresh = entry is not None and await self.fresh(entry, tags, generations)
+        if fresh:
             self.stats.hits += 1
             self._entries[key] = entry
             self._entries.move_to_end(key)
             await self._send_entry(entry, token, litestar_app, send)
             return
         self.stats.misses += 1
-        shared = await self.flights.run(("guest", key, tags, generations),
-                                        lambda: self._lead(app, scope, receive, send, key, tags, generations, token))
+        flight = ("guest", key, tags, generations)
+        shared = await self.flights.run(flight, lambda: self._lead(app, scope, receive, send, key, tags, generations,
+                                                                   token, flight))
         if shared is LED:
             return
         if shared is not None:  # rendered by another request that asked for the same generations
@@ -503,17 +567,20 @@ class PageCache:
         await self._render_and_store(app, scope, receive, send, key, tags, generations)  # nothing shareable came
 
     async def _lead(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
-                    tags: tuple[str, ...], generations: tuple[int, ...], token: str | None) -> Entry | None:
+                    tags: tuple[str, ...], generations: tuple[int, ...], token: str | None,
+                    flight: Any = None) -> Entry | None:
         """This process's one render of a missing page: the page another process renders for the same
         generations when there is one (forum.shared_pages), else rendered here."""
         found, handle = await self.from_other_process(key, Entry, tags, generations)
         if found is not None:
             self.stats.shared += 1
             await self._remember(self._entries, key, found, self.max_entries)
+            if flight is not None:
+                self.flights.publish(flight, found)
             await self._send_entry(found, token, scope["app"], send)
             return found
         try:
-            return await self._render_and_store(app, scope, receive, send, key, tags, generations)
+            return await self._render_and_store(app, scope, receive, send, key, tags, generations, flight)
         finally:
             if handle is not None:
                 await self.store.release(lock_name(key, generations), handle)  # type: ignore[union-attr]
@@ -526,9 +593,9 @@ class PageCache:
         if self.store is None:
             return None, None
 
-        def usable(raw: bytes) -> Any:
+        async def usable(raw: bytes) -> Any:
             entry = msgspec.msgpack.decode(raw, type=kind)
-            return entry if entry.tags == tags and entry.generations == generations else None
+            return entry if await self.fresh(entry, tags, generations) else None
 
         return await wait_for_other(self.store, shared_key, lock_name(shared_key, generations), usable, self.flights.wait)
 
@@ -546,7 +613,7 @@ class PageCache:
         name = scope["route_handler"].name
         params = scope.get("path_params") or {}
         while True:
-            tags = self._page_tags(name, params)
+            tags = self._page_tags(name, params, scope.get("query_string", b"") if name == "category" else b"")
             generations = await self.generations.values(tags or (ALL, NOTICES))
             if name != "category" or self._slugs_generation == generations[0]:
                 break
@@ -557,13 +624,51 @@ class PageCache:
             self._notices_generation = generations[1]
         return None if tags is None else (tags, generations)
 
-    def _page_tags(self, name: str, params: dict[str, Any]) -> tuple[str, ...] | None:
+    def _page_tags(self, name: str, params: dict[str, Any], query: bytes = b"") -> tuple[str, ...] | None:
         if name in ("thread", "guru_question"):
             return (ALL, NOTICES, thread_tag(params["thread_id"]))
         if name == "home":
             return (ALL, NOTICES, HOME)
         category_id = (self._slugs or {}).get(params.get("slug"))
-        return None if category_id is None else (ALL, NOTICES, category_tag(category_id))
+        if category_id is None:
+            return None
+        if _older_cursor(query):
+            # An older page: looked up and rendered under both category tags; stored under its rows' tags
+            # instead of `c:<id>` when that is safe (`narrow`).
+            return (ALL, NOTICES, older_tag(category_id), category_tag(category_id))
+        return (ALL, NOTICES, category_tag(category_id))
+
+    async def fresh(self, entry: Any, tags: tuple[str, ...], generations: tuple[int, ...]) -> bool:
+        """Whether a stored page may be served to a request that read `tags` at `generations`: the same
+        tags at the same generations, or (an older category page stored by its rows) the same first three
+        and its rows' tags unchanged since it was rendered."""
+        if entry.tags == tags:
+            return entry.generations == generations
+        if (len(tags) == 4 and len(entry.tags) > 3 and entry.tags[:3] == tags[:3]
+                and entry.generations[:3] == generations[:3] and entry.tags[2].startswith("co:")):
+            return await self.generations.values(entry.tags[3:]) == tuple(entry.generations[3:])
+        return False
+
+    async def narrow(self, scope: Scope, tags: tuple[str, ...],
+                     generations: tuple[int, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The tags and generations to store a rendered page under. An older category page (`?after=`,
+        its cursor older than `OLDER_MARGIN`) is stored under `co:<id>` and the `t:<id>` of the threads it
+        read instead of `c:<id>`: a reply to another thread leaves it as it was (that thread moves to the
+        first page and leaves only a page it was on). Everything else that changes the listing bumps
+        `co:<id>` with `c:<id>`.
+
+        Race-free because the rows' generations are read *after* the render and `c:<id>` once more after
+        them: a write bumps `c:<id>` before its `t:<id>` (`in_bump_order`), so if `c:<id>` has not moved
+        since before the render, no write the render missed has bumped a row's tag yet (its bump comes
+        later and drops the page). If it moved, the page keeps `c:<id>` (and is not stored: it changed)."""
+        rows = (scope.get("state") or {}).get(ROWS_STATE)
+        if len(tags) != 4 or rows is None or not _older_cursor(scope.get("query_string", b""), OLDER_MARGIN):
+            return tags, generations
+        row_tags = tuple(thread_tag(t) for t in dict.fromkeys(rows))
+        row_generations = await self.generations.values(row_tags) if row_tags else ()
+        if (await self.generations.values(tags[3:]))[0] != generations[3]:
+            return tags, generations
+        return (*tags[:3], *row_tags), (*generations[:3], *row_generations)
 
     async def _load_slugs(self, litestar_app: Any, all_generation: int) -> None:
         """Category slugs to ids (a category page's tag), read again after any category change."""
@@ -600,9 +705,29 @@ class PageCache:
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def _render_and_store(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: str,
-                                tags: tuple[str, ...], generations: tuple[int, ...]) -> Entry | None:
-        """Renders the page for this request and keeps it; returns the entry (None: not shareable)."""
-        status, raw_headers, body = await run_and_keep(app, scope, receive, send)
+                                tags: tuple[str, ...], generations: tuple[int, ...], flight: Any = None) -> Entry | None:
+        """Renders the page for this request and keeps it; returns the entry (None: not shareable).
+
+        The page is stored (and handed to this process's waiters) *before* it is sent to this request:
+        sending may give the event loop to other work (a submit's classifier, a duplicate query), and
+        every reader of the page, in this process and the others, waits for the stored page."""
+        messages: list[Message] = []
+        try:
+            status, raw_headers, body = await run_and_keep(app, scope, receive, _collect(messages))
+        except BaseException:
+            await _forward(messages, send)
+            raise
+        entry = self._entry_of(scope, status, raw_headers, body, *await self.narrow(scope, tags, generations))
+        if entry is not None:
+            await self.keep(self._entries, key, entry, key, self.stats, self.max_entries)
+            if flight is not None:
+                self.flights.publish(flight, entry)
+        await _forward(messages, send)
+        return entry
+
+    @staticmethod
+    def _entry_of(scope: Scope, status: int | None, raw_headers: list[tuple[bytes, bytes]], body: bytes,
+                  tags: tuple[str, ...], generations: tuple[int, ...]) -> Entry | None:
         if status != 200:
             return None
         headers: list[tuple[bytes, bytes]] = []
@@ -616,9 +741,7 @@ class PageCache:
             headers.append((name, bytes(value)))
         token = ScopeState.from_scope(scope).csrf_token
         parts = body.split(token.encode()) if isinstance(token, str) and TOKEN.match(token) else [body]
-        entry = Entry(parts, headers, tags, generations)
-        await self.keep(self._entries, key, entry, key, self.stats, self.max_entries)
-        return entry
+        return Entry(parts, headers, tags, generations)
 
     async def keep(self, entries: collections.OrderedDict[str, Any], key: str, entry: Any, shared_key: str,
                    stats: Any, max_entries: int) -> None:
@@ -663,6 +786,36 @@ async def run_and_keep(app: ASGIApp, scope: Scope, receive: Receive,
 
     await app(scope, receive, keep)
     return start.get("status"), list(start.get("headers", ())), b"".join(chunks)
+
+
+def _older_cursor(query: bytes, margin: dt.timedelta | None = None) -> bool:
+    """Whether a category page's query asks for an older page (`after`, and no `before`, which wins);
+    with `margin`: and its cursor is a valid one at least that much older than now."""
+    if not query or b"after=" not in query:
+        return False
+    from urllib.parse import parse_qs
+
+    found = parse_qs(query.decode("latin-1"))
+    if not found.get("after") or found.get("before"):
+        return False
+    if margin is None:
+        return True
+    from .services.reading import Cursor
+
+    cursor = Cursor.decode(found["after"][-1])
+    return cursor is not None and cursor.at <= dt.datetime.now(dt.timezone.utc) - margin
+
+
+def _collect(messages: list[Message]) -> Send:
+    async def collect(message: Message) -> None:
+        messages.append(message)
+
+    return collect
+
+
+async def _forward(messages: list[Message], send: Send) -> None:
+    for message in messages:
+        await send(message)
 
 
 def _has_session(scope: Scope) -> bool:

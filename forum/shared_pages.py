@@ -35,6 +35,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from . import tail_trace
+
 log = logging.getLogger(__name__)
 RUN_ENV = "WEBBOARD_SHARED_PAGES"  # set by `webboard serve` for its workers: the run's store name
 OFF = ("0", "false", "off")
@@ -146,19 +148,22 @@ def start_run(data_dir: Path) -> str | None:
 
 
 async def wait_for_other(store: Store, key: str, lock: str, usable: Any, wait: float) -> tuple[Any, Any]:
-    """Either the page another process rendered for us (`usable(raw)` returns it, else None) as
+    """Either the page another process rendered for us (`await usable(raw)` returns it, else None) as
     (entry, None), or the lock `lock` (the page and the generations it is rendered for: a render of
     older generations never holds up one of newer ones) to render it ourselves as (None, handle).
     (None, None): render without the lock (the other render took longer than `wait`)."""
-    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    deadline = started + wait
     while True:
         raw = await store.get(key)
-        if raw is not None and (entry := usable(raw)) is not None:
+        if raw is not None and (entry := await usable(raw)) is not None:
+            if tail_trace.PATH is not None:
+                tail_trace.note("xwait", (time.monotonic() - started) * 1000, started)
             return entry, None
         handle = await store.try_lock(lock)
         if handle is not None:
             raw = await store.get(key)  # stored between our look and the lock
-            if raw is not None and (entry := usable(raw)) is not None:
+            if raw is not None and (entry := await usable(raw)) is not None:
                 await store.release(lock, handle)
                 return entry, None
             return None, handle

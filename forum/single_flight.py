@@ -22,8 +22,11 @@ its render ends, however it ends (returned, raised or cancelled).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
+
+from . import tail_trace
 
 T = TypeVar("T")
 
@@ -46,6 +49,13 @@ class Flights(Generic[T]):
     def __len__(self) -> int:
         return len(self._running)
 
+    def publish(self, key: Hashable, result: T) -> None:
+        """Hands the running flight's shareable result to its waiters now, before its render has
+        finished answering its own request (whose send may give the event loop to other work)."""
+        running = self._running.get(key)
+        if running is not None and not running.done():
+            running.set_result(result)
+
     async def run(self, key: Hashable, render: Callable[[], Awaitable[T | None]]) -> T | None:
         """Renders through `render` if no flight for `key` is running (returns LED: the request has
         its response), else waits for the running one: its shareable result, or None when the
@@ -65,7 +75,11 @@ class Flights(Generic[T]):
                 if not future.done():
                     future.set_result(result)  # None when the render raised or was cancelled
             return LED
+        started = time.monotonic()
         try:
             return await asyncio.wait_for(asyncio.shield(running), self.wait)
         except TimeoutError:
             return None
+        finally:
+            if tail_trace.PATH is not None:
+                tail_trace.note("wait", (time.monotonic() - started) * 1000, started)

@@ -56,6 +56,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util.concurrency import await_only
 
+from . import tail_trace
+
 log = logging.getLogger(__name__)
 
 # The statements with which Python's sqlite3 opens a write transaction (its implicit BEGIN is
@@ -142,14 +144,21 @@ class Turn:
     """A connection's hold on its gate (used by one statement at a time: on aiosqlite's thread, or
     on the event loop's once the transaction holds the lock)."""
 
-    __slots__ = ("gate", "timeout_s", "held")
+    __slots__ = ("gate", "timeout_s", "held", "since")
 
     def __init__(self, gate: WriteGate | None, timeout_s: float) -> None:
         self.gate, self.timeout_s, self.held = gate, timeout_s, False
+        self.since = 0.0
 
     def take(self) -> None:
         if self.gate is not None and not self.held:
-            self.gate.acquire(self.timeout_s)
+            if tail_trace.PATH is None:
+                self.gate.acquire(self.timeout_s)
+            else:
+                started = time.perf_counter()
+                self.gate.acquire(self.timeout_s)
+                self.since = time.perf_counter()
+                tail_trace.note("gate", (self.since - started) * 1000)
             self.held = True
 
     def give_back(self) -> None:
@@ -157,6 +166,8 @@ class Turn:
             self.held = False
             assert self.gate is not None
             self.gate.release()
+            if tail_trace.PATH is not None:
+                tail_trace.note("held", (time.perf_counter() - self.since) * 1000)
 
 
 def _run(raw: sqlite3.Connection, turn: Turn, operation: str, parameters: Any,
@@ -183,7 +194,12 @@ def _run(raw: sqlite3.Connection, turn: Turn, operation: str, parameters: Any,
 
 def _end(raw: sqlite3.Connection, turn: Turn, commit: bool) -> None:
     try:
-        raw.commit() if commit else raw.rollback()
+        if commit and tail_trace.PATH is not None:
+            started = time.perf_counter()
+            raw.commit()
+            tail_trace.note("commit", (time.perf_counter() - started) * 1000)
+        else:
+            raw.commit() if commit else raw.rollback()
     finally:
         if not raw.in_transaction:
             turn.give_back()

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import models as m
 
-from .. import member_pages, post_notes
+from .. import member_pages, page_cache, post_notes
 from ..errors import DomainError, NotFound
 from ..i18n import N_, gettext
 from ..services import reading, search
@@ -50,6 +50,8 @@ class BoardController(Controller):
             db_session, category.id, limit=state.settings.board.threads_per_page, after=after, before=before
         )
         member_pages.describe(request, category.access)
+        if after and not before:
+            page_cache.note_rows(request, page.read_ids)  # an older page: stored under its rows' tags
         return render(request, "category.html", category=category, page=page)
 
     @get("/c/{slug:str}/new", name="new_thread")

@@ -75,6 +75,7 @@ class Page:
     items: list[Any]
     next_cursor: str | None
     prev_cursor: str | None
+    read_ids: tuple[int, ...] = ()  # every thread the page read, the one past its last included (forum.page_cache)
 
 
 # Statements are built once and run with parameters: building and cache-keying a statement on
@@ -122,12 +123,14 @@ async def category_threads(
     if after_cursor:
         params.update(cursor_at=after_cursor.at, cursor_id=after_cursor.id)
     found = await rows(session, CATEGORY_OLDER_PAGE if after_cursor else CATEGORY_FIRST_PAGE, params)
+    read_ids = tuple(row.id for row in found)
     has_more = len(found) > limit
     found = found[:limit]
     return Page(
         found,
         next_cursor=Cursor(found[-1].last_activity_at, found[-1].id).encode() if has_more else None,
         prev_cursor=Cursor(found[0].last_activity_at, found[0].id).encode() if found and after_cursor else None,
+        read_ids=read_ids,
     )
 
 

@@ -92,3 +92,24 @@ async def test_a_waiter_that_goes_away_does_not_cancel_the_render_the_others_wai
     gone.cancel()
     assert await staying == "page" and await leader is LED
     assert render.calls == 1 and len(flights) == 0
+
+
+async def test_a_published_result_reaches_the_waiters_before_the_render_has_answered_its_own_request():
+    flights: Flights[object] = Flights(wait=5)
+    sent = asyncio.Event()
+
+    async def render() -> object:
+        await asyncio.sleep(0.01)
+        flights.publish("k", "page")  # stored: the waiters may go
+        await sent.wait()  # the leader's own send, held up (by a submit on the loop, say)
+        return "page"
+
+    leader = asyncio.ensure_future(flights.run("k", render))
+    await asyncio.sleep(0)
+    waiters = [asyncio.ensure_future(flights.run("k", render)) for _ in range(3)]
+    done, _ = await asyncio.wait(waiters, timeout=1)
+    assert len(done) == 3 and all(w.result() == "page" for w in waiters)
+    assert not leader.done()
+    sent.set()
+    assert await leader is LED and len(flights) == 0
+    flights.publish("k", "late")  # no flight running: nothing to do

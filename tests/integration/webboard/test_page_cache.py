@@ -331,3 +331,147 @@ async def test_a_members_kept_row_and_unread_count_follow_every_change(app, clie
     await db.commit()
     page = await client.get(f"/c/{category.slug}")
     assert page.status_code == 403 and client.cookies.get("session") in (None, "null")  # logged out at once
+
+
+# --- older category pages (`?after=`): stored under their rows' tags (h-catread) ---------------------------
+
+async def _older_board(client, factory, member, category, at: dt.datetime | None = None):
+    """45 threads a minute apart (two per minute): page 1 shows thread-44..25, page 2 thread-24..05."""
+    start = at or dt.datetime(2026, 1, 1, tzinfo=UTC)
+    threads = [await factory.thread(category, member, f"thread-{i:02d}", at=start + dt.timedelta(minutes=i // 2))
+               for i in range(45)]
+    cursor = (await client.get(f"/api/categories/{category.slug}/threads")).json()["next_cursor"]
+    return threads, f"/c/{category.slug}?after={cursor}", f"/api/categories/{category.slug}/threads?after={cursor}"
+
+
+async def _titles_agree(client, page: str, api: str) -> list[str]:
+    """The cached page lists exactly the threads an uncached read of the same cursor gives."""
+    titles = [t["title"] for t in (await client.get(api)).json()["threads"]]
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert [t for t in titles if f">{t}<" in body] == titles
+    assert body.count("/t/") >= len(titles)
+    return titles
+
+
+async def test_a_reply_to_a_thread_on_no_older_page_leaves_that_page_cached(client, guest, stats, factory, member,
+                                                                           category):
+    threads, older, api = await _older_board(client, factory, member, category)
+    page = await cached_twice(guest, stats, older)
+    await login(client, member)
+    await post_form(client, f"/t/{threads[40].id}/reply", {"body": "ตอบกระทู้ในหน้าแรก"})  # on page 1
+    await post_form(client, f"/t/{threads[1].id}/reply", {"body": "ตอบกระทู้ที่อยู่หลังหน้านี้"})  # past page 2
+    hits = stats.hits
+    again = await guest.get(older)
+    assert stats.hits == hits + 1 and again.text == page  # neither reply changed it: still from the cache
+    titles = await _titles_agree(client, again.text, api)
+    assert titles[0] == "thread-24" and titles[-1] == "thread-05"
+    # page 1 did change: the replied threads are on top
+    first = (await guest.get(f"/c/{category.slug}")).text.split("<tbody>")[1]
+    assert first.index(">thread-01<") < first.index(">thread-40<") < first.index(">thread-44<")
+
+
+async def test_a_reply_moves_its_thread_off_the_older_page_it_was_on(client, guest, stats, factory, member, category):
+    threads, older, api = await _older_board(client, factory, member, category)
+    assert ">thread-10<" in await cached_twice(guest, stats, older)
+    await login(client, member)
+    await post_form(client, f"/t/{threads[10].id}/reply", {"body": "ยังมีปัญหาอยู่ครับ"})
+    misses = stats.misses
+    page = (await guest.get(older)).text
+    assert stats.misses == misses + 1  # rendered again
+    assert ">thread-10<" not in page and ">thread-04<" in page  # gone to page 1; the next one moved up
+    await _titles_agree(client, page, api)
+    # and the page stored after the move is served while nothing on it changes
+    assert (await cached_twice(guest, stats, older)) == page
+
+
+async def test_the_thread_past_an_older_page_drops_it_too(client, guest, stats, factory, member, category):
+    threads, older, api = await _older_board(client, factory, member, category)
+    await cached_twice(guest, stats, older)
+    await login(client, member)
+    await post_form(client, f"/t/{threads[4].id}/reply", {"body": "ตอบกระทู้ถัดจากหน้านี้"})  # read for the next link
+    misses = stats.misses
+    await _titles_agree(client, (await guest.get(older)).text, api)
+    assert stats.misses == misses + 1
+
+
+async def test_a_thread_moved_into_an_older_pages_range_or_hidden_on_it_reaches_it(guest, stats, db, settings, factory,
+                                                                                  member, admin, category):
+    threads, older, api = await _older_board(guest, factory, member, category)
+    other = await factory.category("suspension", "ช่วงล่าง", "Suspension")
+    stranger = await factory.thread(other, member, "moved-in", at=threads[15].last_activity_at)
+    await cached_twice(guest, stats, older)
+    moved = await db.get(m.Thread, stranger.id)
+    moved.category_id = category.id
+    await db.commit()
+    page = (await guest.get(older)).text
+    assert ">moved-in<" in page  # shown on no page before: only the category's older-pages tag can tell
+    await _titles_agree(guest, page, api)
+    await cached_twice(guest, stats, older)
+    opening = await db.scalar(select(m.Post).where(m.Post.thread_id == threads[20].id, m.Post.is_opening.is_(True)))
+    await PostingService(db, settings, []).set_visibility(opening, m.Visibility.DELETED, admin)
+    await db.commit()
+    page = (await guest.get(older)).text
+    assert ">thread-20<" not in page
+    await _titles_agree(guest, page, api)
+
+
+async def test_a_new_thread_drops_the_older_pages(client, guest, stats, factory, member, category):
+    _, older, api = await _older_board(client, factory, member, category)
+    await cached_twice(guest, stats, older)
+    await factory.thread(category, member, "brand-new")
+    misses = stats.misses
+    await _titles_agree(client, (await guest.get(older)).text, api)
+    assert stats.misses == misses + 1
+
+
+async def test_a_late_reply_or_a_recent_cursor_keeps_the_whole_category_rule(monkeypatch, client, guest, stats,
+                                                                           factory, member, category):
+    from forum import page_cache
+
+    threads, older, api = await _older_board(client, factory, member, category)
+    await cached_twice(guest, stats, older)
+    await login(client, member)
+    # A reply committed OLDER_MARGIN or more after its own timestamp might land below an older page's rows:
+    # it drops every older page of its category (here every reply counts as late).
+    monkeypatch.setattr(page_cache, "OLDER_MARGIN", dt.timedelta(seconds=-3600))
+    await post_form(client, f"/t/{threads[1].id}/reply", {"body": "ตอบช้าไปหน่อย"})
+    misses = stats.misses
+    await _titles_agree(client, (await guest.get(older)).text, api)
+    assert stats.misses == misses + 1
+    monkeypatch.undo()
+
+
+async def test_an_older_page_with_a_recent_cursor_follows_every_reply(client, guest, stats, factory, member, category):
+    threads, older, api = await _older_board(client, factory, member, category,
+                                             at=dt.datetime.now(UTC) - dt.timedelta(minutes=5))
+    await cached_twice(guest, stats, older)
+    await login(client, member)
+    await post_form(client, f"/t/{threads[1].id}/reply", {"body": "ตอบกระทู้ที่อยู่หลังหน้านี้"})
+    misses = stats.misses
+    await _titles_agree(client, (await guest.get(older)).text, api)
+    assert stats.misses == misses + 1  # cursor within OLDER_MARGIN of now: tagged by the whole category
+
+
+async def test_a_silver_members_older_page_follows_the_same_rule(client, stats, factory, member, other_member, category):
+    threads, older, api = await _older_board(client, factory, member, category)
+    await login(client, other_member)
+    members = client.app.state.page_cache.members.stats
+    await client.get(older)
+    hits = members.hits
+    page = (await client.get(older)).text
+    assert members.hits == hits + 1
+    poster = Browser(client)
+    await login(poster, member)
+    await post_form(poster, f"/t/{threads[1].id}/reply", {"body": "ตอบกระทู้ที่อยู่หลังหน้านี้"})
+    again = (await client.get(older)).text
+    assert members.hits == hits + 2 and again == page
+    await post_form(poster, f"/t/{threads[12].id}/reply", {"body": "ตอบกระทู้ในหน้านี้"})
+    again = (await client.get(older)).text
+    assert members.hits == hits + 2 and ">thread-12<" not in again
+
+
+def test_a_bump_moves_the_category_tags_before_the_threads():
+    from forum.page_cache import in_bump_order
+
+    order = in_bump_order(["t:5", "co:1", "c:1", "home", "t:7", "c:2"])
+    assert set(order[:2]) == {"c:1", "c:2"} and len(order) == 6

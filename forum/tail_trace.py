@@ -1,0 +1,76 @@
+"""Opt-in timing of what can stretch a submit's tail (h-catread), for benchmark runs only.
+
+With WEBBOARD_TAIL_TRACE=<file> each server process appends one line per event to <file>.<pid>:
+`<monotonic s> <kind> <ms>` where kind is `req` (a POST, start to its last body message), `gate`
+(a writer's wait for the writers' turn), `commit` (SQLite's COMMIT, an automatic WAL checkpoint
+included), `ckpt` (a background checkpoint), `gc<generation>` (a collection) or `lag` (the event
+loop ran late by that much, sampled every 5 ms). Off (the default) it costs one check per use."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import time
+from typing import Any
+
+PATH = os.environ.get("WEBBOARD_TAIL_TRACE") or None
+_out: Any = None
+_gc_start = 0.0
+
+
+def on() -> bool:
+    return PATH is not None
+
+
+def note(kind: str, ms: float, at: float | None = None) -> None:
+    global _out
+    if PATH is None:
+        return
+    if _out is None:
+        _out = open(f"{PATH}.{os.getpid()}", "a", buffering=1 << 16)  # noqa: SIM115
+    _out.write(f"{(at if at is not None else time.monotonic()):.6f} {kind} {ms:.3f}\n")
+
+
+def _gc(phase: str, info: dict[str, Any]) -> None:
+    global _gc_start
+    if phase == "start":
+        _gc_start = time.perf_counter()
+    else:
+        note(f"gc{info.get('generation')}", (time.perf_counter() - _gc_start) * 1000)
+
+
+async def _lag() -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        before = loop.time()
+        await asyncio.sleep(0.005)
+        late = loop.time() - before - 0.005
+        if late > 0.002:
+            note("lag", late * 1000)
+
+
+def middleware(app: Any) -> Any:
+    async def traced(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await app(scope, receive, send)
+            return
+        started = time.monotonic()
+        try:
+            await app(scope, receive, send)
+        finally:
+            note("req", (time.monotonic() - started) * 1000, started)
+
+    return traced
+
+
+async def start(_app: Any) -> None:
+    if PATH is None:
+        return
+    gc.callbacks.append(_gc)
+    _app.state["tail_trace_task"] = asyncio.get_running_loop().create_task(_lag())
+
+
+async def stop(_app: Any) -> None:
+    if _out is not None:
+        _out.flush()
