@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from forum import text as forum_text
 from forum.text import normalize, strip_thai_tone_marks, tokenize
+from moderation import prefilter
 
 _T = r"\u0e00-\u0e7f"
 
@@ -454,6 +455,11 @@ def _plan(names: tuple[str, ...]) -> tuple:
     return plan
 
 
+# Each half's gate (moderation.prefilter): a search skipped when none of the strings every match of
+# the half starts with occurs in the text (the answer is the same: such a search finds nothing).
+_GATES = {entry[0]: (prefilter.gate(entry[1]), prefilter.gate(entry[2])) for entry in _LEXICON}
+
+
 def _split_runs(cleaned: str) -> tuple[str, str]:
     thai = " ".join(_THAI_RUNS.findall(cleaned))
     other = " ".join(_NOT_THAI.findall(cleaned)) if len(thai) < len(cleaned) else ""
@@ -465,6 +471,17 @@ def _search(entry, thai: str, other: str) -> bool:
     return bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
 
 
+def _search_gated(entry, thai: str, other: str, thai_grams: set[str], other_grams: set[str]) -> bool:
+    """`_search(entry, thai, other)`, without running a half's pattern where its gate shows it
+    cannot match."""
+    name, th, ot = entry
+    th_gate, ot_gate = _GATES[name]
+    if thai and th is not None and (th_gate is None or th_gate.may_match(thai, thai_grams)) and th.search(thai):
+        return True
+    return bool(other and ot is not None and (ot_gate is None or ot_gate.may_match(other, other_grams))
+                and ot.search(other))
+
+
 def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
     thai, other = _split_runs(cleaned)
     return {entry[0]: _search(entry, thai, other) for entry in families}
@@ -473,12 +490,15 @@ def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
 class _Hits(dict):
     """Family hits: the eager ones given, a context family searched the first time it is read."""
 
-    def __init__(self, eager: dict[str, bool], lazy: dict, thai: str, other: str):
+    def __init__(self, eager: dict[str, bool], lazy: dict, thai: str, other: str, thai_grams: set[str],
+                 other_grams: set[str]):
         super().__init__(eager)
         self.lazy, self.thai, self.other = lazy, thai, other
+        self.thai_grams, self.other_grams = thai_grams, other_grams
 
     def __missing__(self, name: str) -> bool:
-        value = self[name] = _search(self.lazy[name], self.thai, self.other)
+        value = self[name] = _search_gated(self.lazy[name], self.thai, self.other, self.thai_grams,
+                                           self.other_grams)
         return value
 
 
@@ -488,7 +508,9 @@ def lexicon(cleaned: str, names: tuple[str, ...] = LEXICON_NAMES) -> list[float]
     conditions of its feature already hold."""
     eager, lazy, names = _plan(tuple(names))
     thai, other = _split_runs(cleaned)
-    hits = _Hits({entry[0]: _search(entry, thai, other) for entry in eager}, lazy, thai, other)
+    thai_grams, other_grams = prefilter.grams(thai), prefilter.grams(other)
+    hits = _Hits({entry[0]: _search_gated(entry, thai, other, thai_grams, other_grams) for entry in eager},
+                 lazy, thai, other, thai_grams, other_grams)
     values = []
     for name in names:
         if name in _CONJUNCTION_OF:
@@ -778,6 +800,19 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
 
     def transform_fast(self, texts):
         """Same matrix as `transform` (in float64), built without the vectorizers' per-call overhead."""
+        rows, cols, values, shape = self._entries(texts)
+        return sp.csr_matrix((values, (rows, cols)), shape=shape)
+
+    def row_fast(self, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """The one row of `transform_fast([text])` as (columns, values, width): the columns in
+        increasing order, each once, which is the order of that row in the CSR matrix (its
+        indices sorted, no duplicates: the blocks are laid out left to right and each is sorted)."""
+        _, cols, values, shape = self._entries([text])
+        return cols, values, shape[1]
+
+    def _entries(self, texts):
+        """(rows, columns, values, shape) of `transform_fast(texts)`: each block's entries sorted
+        by (row, column); the char, word and signal blocks one after the other."""
         char_codes, char_idf, word_vocab, word_idf, word_offset, signal_offset = self._fast_tables()
         n = len(texts)
         normalized = [normalize(t) for t in texts]
@@ -804,7 +839,7 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         rows = np.concatenate([b[0] for b in blocks])
         cols = np.concatenate([b[1] for b in blocks])
         values = np.concatenate([b[2] for b in blocks])
-        return sp.csr_matrix((values, (rows, cols)), shape=(n, signal_offset + n_signals + len(names)))
+        return rows, cols, values, (n, signal_offset + n_signals + len(names))
 
     def feature_names(self) -> list[str]:
         return (
