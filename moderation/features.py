@@ -48,6 +48,7 @@ _REPEAT_THAI_3 = re.compile(rf"([{_T}])\1{{2,}}")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e"})
 _LEET_CHARS = "0134578@$!|+€"
+_ANY_LEET = re.compile("[" + re.escape(_LEET_CHARS) + "]")
 # A "word" for leet folding: latin letters mixed with leet characters.
 _LEET_TOKEN = re.compile(r"[a-z0134578@$!|+€]*[a-z][a-z0134578@$!|+€]*|[013457@$!|€]+[a-z][a-z0-9@$!|+€]*")
 # Numbers with units (5000baht, 2k, 1.5l, 4x4, 150cc) are not leetspeak.
@@ -80,6 +81,7 @@ MASKABLE_TH = (
 )
 _MASK_EN = re.compile(r"(?<![a-z])[a-z]*[*#_?%]+[a-z*#_?%]*(?![a-z])")
 _MASK_RUN = re.compile(r"[*#_?%]+")
+_ANY_MASK = re.compile(r"[*#_?%]")
 _MASK_TH = re.compile(rf"(?<=[{_T}])(?:[*#_?%]+|[a-z])(?=[{_T}])")
 
 
@@ -178,9 +180,14 @@ def _deobfuscate_core(text: str) -> str:
     if _MASK_TH.search(text):  # separators removed above may have hidden a mask
         text = _unmask_th(text)
     text = _SPACED.sub(_join_spaced, text)
-    text = _MASK_EN.sub(_unmask_en, text)
+    # Each of these two passes calls back into Python for the words it matches; a text with no
+    # mask character cannot match _MASK_EN, and in a text with no leet character every word
+    # folds to itself, so those texts skip the pass (most posts: it is the costliest of the lot).
+    if _ANY_MASK.search(text):
+        text = _MASK_EN.sub(_unmask_en, text)
     text = _SYMBOL_INSIDE_LATIN.sub("", text)
-    text = _LEET_TOKEN.sub(_fold_leet, text)
+    if _ANY_LEET.search(text):
+        text = _LEET_TOKEN.sub(_fold_leet, text)
     # Folding may have created new repetitions ("fuuuck" is collapsed by normalize; "f.u.u.u.ck" here).
     text = _REPEAT_LATIN_3.sub(r"\1\1", text)
     text = _REPEAT_THAI_3.sub(r"\1", text)
@@ -471,15 +478,34 @@ def _search(entry, thai: str, other: str) -> bool:
     return bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
 
 
-def _search_gated(entry, thai: str, other: str, thai_grams: set[str], other_grams: set[str]) -> bool:
-    """`_search(entry, thai, other)`, without running a half's pattern where its gate shows it
-    cannot match."""
+_THAI_GATES = prefilter.GateIndex({name: gates[0] for name, gates in _GATES.items()})
+_OTHER_GATES = prefilter.GateIndex({name: gates[1] for name, gates in _GATES.items()})
+
+
+class _Views:
+    """A text's Thai and other runs (`_split_runs`), their grams, and the families whose half may
+    match each (`prefilter.GateIndex`)."""
+
+    __slots__ = ("thai", "other", "thai_grams", "other_grams", "thai_candidates", "other_candidates")
+
+    def __init__(self, thai: str, other: str):
+        self.thai, self.other = thai, other
+        self.thai_grams, self.other_grams = prefilter.grams(thai), prefilter.grams(other)
+        self.thai_candidates = _THAI_GATES.candidates(thai, self.thai_grams) if thai else frozenset()
+        self.other_candidates = _OTHER_GATES.candidates(other, self.other_grams) if other else frozenset()
+
+
+def _search_gated(entry, views: _Views) -> bool:
+    """`_search(entry, views.thai, views.other)`: a half is searched only when its gate lets it
+    (the family is among the view's candidates), and then tried only where a match may start
+    (`prefilter.Gate.found`)."""
     name, th, ot = entry
     th_gate, ot_gate = _GATES[name]
-    if thai and th is not None and (th_gate is None or th_gate.may_match(thai, thai_grams)) and th.search(thai):
+    if name in views.thai_candidates and th is not None and (
+            th.search(views.thai) if th_gate is None else th_gate.found(th, views.thai, views.thai_grams)):
         return True
-    return bool(other and ot is not None and (ot_gate is None or ot_gate.may_match(other, other_grams))
-                and ot.search(other))
+    return bool(name in views.other_candidates and ot is not None and (
+        ot.search(views.other) if ot_gate is None else ot_gate.found(ot, views.other, views.other_grams)))
 
 
 def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
@@ -490,15 +516,12 @@ def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
 class _Hits(dict):
     """Family hits: the eager ones given, a context family searched the first time it is read."""
 
-    def __init__(self, eager: dict[str, bool], lazy: dict, thai: str, other: str, thai_grams: set[str],
-                 other_grams: set[str]):
+    def __init__(self, eager: dict[str, bool], lazy: dict, views: _Views):
         super().__init__(eager)
-        self.lazy, self.thai, self.other = lazy, thai, other
-        self.thai_grams, self.other_grams = thai_grams, other_grams
+        self.lazy, self.views = lazy, views
 
     def __missing__(self, name: str) -> bool:
-        value = self[name] = _search_gated(self.lazy[name], self.thai, self.other, self.thai_grams,
-                                           self.other_grams)
+        value = self[name] = _search_gated(self.lazy[name], self.views)
         return value
 
 
@@ -507,10 +530,8 @@ def lexicon(cleaned: str, names: tuple[str, ...] = LEXICON_NAMES) -> list[float]
     Only the families those names need are searched, and a context family only when the other
     conditions of its feature already hold."""
     eager, lazy, names = _plan(tuple(names))
-    thai, other = _split_runs(cleaned)
-    thai_grams, other_grams = prefilter.grams(thai), prefilter.grams(other)
-    hits = _Hits({entry[0]: _search_gated(entry, thai, other, thai_grams, other_grams) for entry in eager},
-                 lazy, thai, other, thai_grams, other_grams)
+    views = _Views(*_split_runs(cleaned))
+    hits = _Hits({entry[0]: _search_gated(entry, views) for entry in eager}, lazy, views)
     values = []
     for name in names:
         if name in _CONJUNCTION_OF:

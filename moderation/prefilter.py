@@ -81,13 +81,37 @@ def _element(op, av, k: int) -> tuple[set[str], bool]:
 
 
 class Gate:
-    """`may_match(text, grams)`: False only if `pattern` cannot match anywhere in `text`; `grams`
-    is `grams(text)`."""
+    """The strings every match of a pattern starts with: `long` (WIDTH characters) and `short`
+    (fewer). `may_match(text, grams)`: False only if the pattern cannot match anywhere in `text`;
+    `found(pattern, text, grams)`: whether `pattern.search(text)` finds a match, trying the
+    pattern only where one of those strings occurs. `grams` is `grams(text)`."""
 
-    __slots__ = ("long", "short")
+    __slots__ = ("long", "short", "single")
 
     def __init__(self, long: frozenset[str], short: tuple[str, ...]):
         self.long, self.short = long, short
+        self.single = any(len(s) == 1 for s in short)
+
+    def found(self, pattern: re.Pattern[str], text: str, grams: set[str]) -> bool:
+        """`pattern.search(text) is not None`. A match starts where one of the gate's strings
+        occurs, so the pattern is tried (`match` at that position: its look-behinds and `\b` see
+        the text before it, as in a search) only there. With a one-character start (too many
+        places to try one by one), one search from the first place any of the strings occurs."""
+        hits = self.long & grams
+        if self.single:
+            first = -1
+            for start in (*hits, *self.short):
+                at = text.find(start)
+                if at >= 0 and (first < 0 or at < first):
+                    first = at
+            return first >= 0 and pattern.search(text, first) is not None
+        for start in (*hits, *self.short):
+            at = text.find(start)
+            while at >= 0:
+                if pattern.match(text, at) is not None:
+                    return True
+                at = text.find(start, at + 1)
+        return False
 
     def may_match(self, text: str, grams: set[str]) -> bool:
         if not self.long.isdisjoint(grams):
@@ -111,3 +135,34 @@ def gate(pattern: re.Pattern[str] | None) -> Gate | None:
 def grams(text: str) -> set[str]:
     """Every substring of `text` WIDTH characters long."""
     return {text[i:i + WIDTH] for i in range(len(text) - WIDTH + 1)}
+
+
+class GateIndex:
+    """Which of many gated patterns may match a text, found from the text's grams in one pass
+    (a dict lookup per gram of the text that starts some pattern's match) instead of one gate
+    after the other. `candidates(text, grams)`: every key whose gate may match (`may_match`),
+    and every key without a gate."""
+
+    def __init__(self, gates: dict[str, Gate | None]):
+        self.always = frozenset(key for key, gate in gates.items() if gate is None)
+        by_gram: dict[str, set[str]] = {}
+        by_short: dict[str, set[str]] = {}
+        for key, gate in gates.items():
+            if gate is not None:
+                for start in gate.long:
+                    by_gram.setdefault(start, set()).add(key)
+                for start in gate.short:
+                    by_short.setdefault(start, set()).add(key)
+        self.by_gram = {start: tuple(sorted(keys)) for start, keys in by_gram.items()}
+        self.starts = frozenset(self.by_gram)
+        self.by_short = tuple((start, tuple(sorted(keys))) for start, keys in sorted(by_short.items()))
+
+    def candidates(self, text: str, grams: set[str]) -> set[str]:
+        found = set(self.always)
+        by_gram = self.by_gram
+        for start in self.starts & grams:
+            found.update(by_gram[start])
+        for start, keys in self.by_short:
+            if start in text:
+                found.update(keys)
+        return found

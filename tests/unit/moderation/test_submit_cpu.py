@@ -4,6 +4,8 @@
   strings every match of it starts with occurs in the text. Compared with the ungated search of
   every family (`features._lexicon_hits`, which never reads a gate), and each gate checked sound
   on its own: wherever its pattern matches, the gate lets the search run;
+- the evasion undoing (`features._deobfuscate_core`) skips its mask and leet passes in a text with
+  no mask or leet character: compared with the passes as they ran before (kept below);
 - one post scored without a sparse matrix (`ModerationModel._probability_row`): compared bit for
   bit with the CSR product it replaces.
 
@@ -13,6 +15,7 @@ words cut and glued)."""
 
 import json
 import random
+import unicodedata
 
 import numpy as np
 import pytest
@@ -81,11 +84,14 @@ def test_every_gate_lets_through_every_text_its_pattern_matches(texts):
     for text in texts:
         thai, other = F._split_runs(F._deobfuscate_normalized(normalize(text)))
         views = {"thai": (thai, prefilter.grams(thai)), "other": (other, prefilter.grams(other))}
+        indexes = {"thai": F._THAI_GATES, "other": F._OTHER_GATES}
         for name, half, pattern, gate in gated:
             view, grams = views[half]
             for candidate, candidate_grams in ((view, grams), (text, prefilter.grams(text))):
                 if pattern.search(candidate):
                     assert gate.may_match(candidate, candidate_grams), (name, half, candidate)
+                    assert name in indexes[half].candidates(candidate, candidate_grams), (name, half, candidate)
+                assert gate.found(pattern, candidate, candidate_grams) == bool(pattern.search(candidate))
 
 
 def test_every_match_of_every_family_passes_its_gate(texts):
@@ -106,9 +112,8 @@ def test_gated_lexicon_equals_the_ungated_search_of_every_family(texts):
     for text in texts:
         cleaned = F._deobfuscate_normalized(normalize(text))
         reference = F._lexicon_hits(cleaned)  # every family, every half searched
-        thai, other = F._split_runs(cleaned)
-        tg, og = prefilter.grams(thai), prefilter.grams(other)
-        assert {entry[0]: F._search_gated(entry, thai, other, tg, og) for entry in F._LEXICON} == reference, text
+        views = F._Views(*F._split_runs(cleaned))
+        assert {entry[0]: F._search_gated(entry, views) for entry in F._LEXICON} == reference, text
         # the features themselves, from the ungated hits (the rules of `lexicon`, written out)
         expected = []
         for name in F.LEXICON_NAMES:
@@ -158,3 +163,29 @@ def test_scores_and_flags_of_the_submit_path_equal_the_batch_path(model, texts):
         assert scores == expected, text
         assert model.labels_for(scores) == model.labels_for(expected)
         assert model.labels_for(scores, "hold") == model.labels_for(expected, "hold")
+
+
+def _deobfuscate_core_reference(text: str) -> str:
+    """`features._deobfuscate_core` as it was before the mask and leet passes were skipped."""
+    if F._HAS_ACCENT.search(text):
+        text = F._ACCENTS.sub("", unicodedata.normalize("NFD", text))
+    if F._MASK_TH.search(text):
+        text = F._unmask_th(text)
+    text = F._SYMBOL_INSIDE_THAI.sub("", text)
+    text = F._SEPARATOR_INSIDE_THAI.sub("", text)
+    if F._MASK_TH.search(text):
+        text = F._unmask_th(text)
+    text = F._SPACED.sub(F._join_spaced, text)
+    text = F._MASK_EN.sub(F._unmask_en, text)
+    text = F._SYMBOL_INSIDE_LATIN.sub("", text)
+    text = F._LEET_TOKEN.sub(F._fold_leet, text)
+    text = F._REPEAT_LATIN_3.sub(r"\1\1", text)
+    text = F._REPEAT_THAI_3.sub(r"\1", text)
+    return F._SPACES.sub(" ", text).strip()
+
+
+def test_evasion_undoing_equals_the_passes_it_skips(texts):
+    leet = [f"{w} {c}" for w in ("sh", "a", "f*ck", "x") for c in F._LEET_CHARS + "*#_?%"]
+    for text in texts + leet:
+        for form in (text, F._fold_lookalikes(normalize(text))):
+            assert F._deobfuscate_core(form) == _deobfuscate_core_reference(form), form
