@@ -8,11 +8,18 @@ clock, over two sets of posts:
 - `bench`: replies as `benchmarks/submit_profile.py` writes them (50 words of Thai and English car
   talk, about 380 characters).
 
-    python benchmarks/submit_parts_cpu.py [--rounds 5] [--bench-posts 500]
+    python benchmarks/submit_parts_cpu.py [--rounds 5] [--bench-posts 500] [--against /tmp/base-tree]
 
 Each round times every post once per step; printed: the median over rounds of each round's
 median and mean, in microseconds. To compare two trees, copy this file into the other tree's
 benchmarks/ and run both, alternating (the model, the code and the corpus are each tree's own).
+
+On a busy machine two processes are not comparable (the same tree's figures move by a third from
+one run to the next): `--against TREE` times, in this one process and post by post (the order of
+the two swapped every post), this tree's steps and those of another tree's
+`moderation/features.py` and `forum/rendering.py` (loaded from its files, with this tree's
+`forum.text`, and the same fitted model state), and checks that both give the same scores and
+HTML.
 """
 
 from __future__ import annotations
@@ -50,10 +57,68 @@ def _corpus_posts() -> list[str]:
     return posts
 
 
+def _load_module(name: str, path: Path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _other_steps(tree: Path, model):
+    """score and render as another tree's features and rendering modules compute them."""
+    import numpy as np
+
+    from moderation.classifier import LABELS, _sigmoid
+
+    features_module = _load_module("_other_features", tree / "moderation" / "features.py")
+    rendering_module = _load_module("_other_rendering", tree / "forum" / "rendering.py")
+    features = features_module.ModerationFeatures.__new__(features_module.ModerationFeatures)
+    features.__dict__.update({k: v for k, v in model.features.__dict__.items() if k != "_fast"})
+
+    def score(text: str) -> dict[str, float]:  # ModerationModel.score as the classifier had it
+        probs = _sigmoid(np.asarray(features.transform_fast([text]) @ model.coef) + model.intercept)
+        return [{label: round(float(p), 4) for label, p in zip(LABELS, row)} for row in probs][0]
+
+    return {"score": score, "render": rendering_module.render_markdown}
+
+
+def _against(args, model, sets, steps) -> int:
+    other = _other_steps(Path(args.against).resolve(), model)
+    clock = time.thread_time_ns
+    results: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    for round_no in range(args.rounds):
+        for set_name, posts in sets.items():
+            for step_name in steps:
+                spent = {"this": [], "other": []}
+                for n, post in enumerate(posts):
+                    order = (("this", steps[step_name]), ("other", other[step_name]))
+                    outputs = {}
+                    for who, step in order if (n + round_no) % 2 else order[::-1]:
+                        started = clock()
+                        outputs[who] = step(post)
+                        spent[who].append((clock() - started) / 1000)
+                    if outputs["this"] != outputs["other"]:
+                        raise SystemExit(f"{step_name} differs for {post!r}: {outputs}")
+                for who, values in spent.items():
+                    results.setdefault((set_name, step_name, who), []).append(
+                        (statistics.median(values), statistics.fmean(values)))
+    print(f"this {ROOT} against {args.against}, in one process, {args.rounds} rounds; CPU per call in us, "
+          "median over rounds of the round's median / mean; outputs identical")
+    for (set_name, step_name, who), rounds in results.items():
+        median = statistics.median(r[0] for r in rounds)
+        mean = statistics.median(r[1] for r in rounds)
+        print(f"  {set_name:6s} ({len(sets[set_name]):5d} posts) {step_name:6s} {who:5s} median {median:8.1f}  mean {mean:8.1f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--bench-posts", type=int, default=500)
+    parser.add_argument("--against", help="another tree, timed in this process post by post (see above)")
     args = parser.parse_args()
 
     from forum.rendering import render_markdown
@@ -65,6 +130,8 @@ def main() -> int:
     for posts in sets.values():  # warm: dictionaries, tables, regex caches
         for step in steps.values():
             step(posts[0])
+    if args.against:
+        return _against(args, model, sets, steps)
     clock = time.thread_time_ns
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for _ in range(args.rounds):
