@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import statistics
@@ -50,6 +51,7 @@ async def run(args) -> None:
     await engine.dispose()
 
     app = create_app(settings)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app.state[WARM_UP_KEY] = True
     app.state[FREEZE_AFTER_START_KEY] = True
     variant = {"now": "this"}
