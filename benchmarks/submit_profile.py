@@ -104,6 +104,7 @@ async def run(args: argparse.Namespace) -> int:
     import models as m
     from forum.app import create_app
     from forum.db import create_engine
+    from forum.duplicates.hook import FREEZE_AFTER_START_KEY
     from forum.security import hash_password
     from forum.settings import get_settings
     from forum.warmup import WARM_UP_KEY
@@ -121,6 +122,9 @@ async def run(args: argparse.Namespace) -> int:
 
     app = create_app(settings)  # the served hooks: duplicate check and classifier
     app.state[WARM_UP_KEY] = True  # as a server process: lazily loaded parts are loaded before the first submit
+    # As forum/asgi.py: start-up objects are frozen out of the garbage collector's sight once the
+    # index is built, so the timed submits (and their profiles) carry no collection of them.
+    app.state[FREEZE_AFTER_START_KEY] = True
     logging.getLogger("httpx").setLevel(logging.WARNING)
     rng = random.Random(16)
     per_round = {"reply": [], "thread": []}

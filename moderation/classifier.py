@@ -142,8 +142,23 @@ class ModerationModel:
     def _probabilities(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(LABELS)))
+        if len(texts) == 1:  # every post submitted: no sparse matrix built for one row
+            return self._probability_row(texts[0])
         x = self.features.transform_fast(texts)
         return _sigmoid(np.asarray(x @ self.coef) + self.intercept)
+
+    def _probability_row(self, text: str) -> np.ndarray:
+        """`_probabilities([text])`, to the last bit, without the CSR matrix: scipy multiplies a
+        CSR row by the coefficients by adding value x coefficient row into zeros, one stored
+        entry after the other in the row's (sorted) column order; `np.cumsum` adds the same
+        products in the same order (an accumulation: no pairwise summation), so every sum, and
+        every probability, is the same float."""
+        cols, values, _ = self.features.row_fast(text)
+        if len(cols):
+            z = np.cumsum(values[:, None] * self.coef[cols], axis=0)[-1:]
+        else:
+            z = np.zeros((1, self.coef.shape[1]))
+        return _sigmoid(z + self.intercept)
 
     def score_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
         probs = self._probabilities([t if isinstance(t, str) else "" for t in texts])

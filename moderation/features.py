@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from forum import text as forum_text
 from forum.text import normalize, strip_thai_tone_marks, tokenize
+from moderation import prefilter
 
 _T = r"\u0e00-\u0e7f"
 
@@ -47,6 +48,7 @@ _REPEAT_THAI_3 = re.compile(rf"([{_T}])\1{{2,}}")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e"})
 _LEET_CHARS = "0134578@$!|+€"
+_ANY_LEET = re.compile("[" + re.escape(_LEET_CHARS) + "]")
 # A "word" for leet folding: latin letters mixed with leet characters.
 _LEET_TOKEN = re.compile(r"[a-z0134578@$!|+€]*[a-z][a-z0134578@$!|+€]*|[013457@$!|€]+[a-z][a-z0-9@$!|+€]*")
 # Numbers with units (5000baht, 2k, 1.5l, 4x4, 150cc) are not leetspeak.
@@ -79,6 +81,7 @@ MASKABLE_TH = (
 )
 _MASK_EN = re.compile(r"(?<![a-z])[a-z]*[*#_?%]+[a-z*#_?%]*(?![a-z])")
 _MASK_RUN = re.compile(r"[*#_?%]+")
+_ANY_MASK = re.compile(r"[*#_?%]")
 _MASK_TH = re.compile(rf"(?<=[{_T}])(?:[*#_?%]+|[a-z])(?=[{_T}])")
 
 
@@ -177,9 +180,14 @@ def _deobfuscate_core(text: str) -> str:
     if _MASK_TH.search(text):  # separators removed above may have hidden a mask
         text = _unmask_th(text)
     text = _SPACED.sub(_join_spaced, text)
-    text = _MASK_EN.sub(_unmask_en, text)
+    # Each of these two passes calls back into Python for the words it matches; a text with no
+    # mask character cannot match _MASK_EN, and in a text with no leet character every word
+    # folds to itself, so those texts skip the pass (most posts: it is the costliest of the lot).
+    if _ANY_MASK.search(text):
+        text = _MASK_EN.sub(_unmask_en, text)
     text = _SYMBOL_INSIDE_LATIN.sub("", text)
-    text = _LEET_TOKEN.sub(_fold_leet, text)
+    if _ANY_LEET.search(text):
+        text = _LEET_TOKEN.sub(_fold_leet, text)
     # Folding may have created new repetitions ("fuuuck" is collapsed by normalize; "f.u.u.u.ck" here).
     text = _REPEAT_LATIN_3.sub(r"\1\1", text)
     text = _REPEAT_THAI_3.sub(r"\1", text)
@@ -454,6 +462,11 @@ def _plan(names: tuple[str, ...]) -> tuple:
     return plan
 
 
+# Each half's gate (moderation.prefilter): a search skipped when none of the strings every match of
+# the half starts with occurs in the text (the answer is the same: such a search finds nothing).
+_GATES = {entry[0]: (prefilter.gate(entry[1]), prefilter.gate(entry[2])) for entry in _LEXICON}
+
+
 def _split_runs(cleaned: str) -> tuple[str, str]:
     thai = " ".join(_THAI_RUNS.findall(cleaned))
     other = " ".join(_NOT_THAI.findall(cleaned)) if len(thai) < len(cleaned) else ""
@@ -465,6 +478,36 @@ def _search(entry, thai: str, other: str) -> bool:
     return bool((thai and th is not None and th.search(thai)) or (other and ot is not None and ot.search(other)))
 
 
+_THAI_GATES = prefilter.GateIndex({name: gates[0] for name, gates in _GATES.items()})
+_OTHER_GATES = prefilter.GateIndex({name: gates[1] for name, gates in _GATES.items()})
+
+
+class _Views:
+    """A text's Thai and other runs (`_split_runs`), their grams, and the families whose half may
+    match each (`prefilter.GateIndex`)."""
+
+    __slots__ = ("thai", "other", "thai_grams", "other_grams", "thai_candidates", "other_candidates")
+
+    def __init__(self, thai: str, other: str):
+        self.thai, self.other = thai, other
+        self.thai_grams, self.other_grams = prefilter.grams(thai), prefilter.grams(other)
+        self.thai_candidates = _THAI_GATES.candidates(thai, self.thai_grams) if thai else frozenset()
+        self.other_candidates = _OTHER_GATES.candidates(other, self.other_grams) if other else frozenset()
+
+
+def _search_gated(entry, views: _Views) -> bool:
+    """`_search(entry, views.thai, views.other)`: a half is searched only when its gate lets it
+    (the family is among the view's candidates), and then tried only where a match may start
+    (`prefilter.Gate.found`)."""
+    name, th, ot = entry
+    th_gate, ot_gate = _GATES[name]
+    if name in views.thai_candidates and th is not None and (
+            th.search(views.thai) if th_gate is None else th_gate.found(th, views.thai, views.thai_grams)):
+        return True
+    return bool(name in views.other_candidates and ot is not None and (
+        ot.search(views.other) if ot_gate is None else ot_gate.found(ot, views.other, views.other_grams)))
+
+
 def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
     thai, other = _split_runs(cleaned)
     return {entry[0]: _search(entry, thai, other) for entry in families}
@@ -473,12 +516,12 @@ def _lexicon_hits(cleaned: str, families=_LEXICON) -> dict[str, bool]:
 class _Hits(dict):
     """Family hits: the eager ones given, a context family searched the first time it is read."""
 
-    def __init__(self, eager: dict[str, bool], lazy: dict, thai: str, other: str):
+    def __init__(self, eager: dict[str, bool], lazy: dict, views: _Views):
         super().__init__(eager)
-        self.lazy, self.thai, self.other = lazy, thai, other
+        self.lazy, self.views = lazy, views
 
     def __missing__(self, name: str) -> bool:
-        value = self[name] = _search(self.lazy[name], self.thai, self.other)
+        value = self[name] = _search_gated(self.lazy[name], self.views)
         return value
 
 
@@ -487,8 +530,8 @@ def lexicon(cleaned: str, names: tuple[str, ...] = LEXICON_NAMES) -> list[float]
     Only the families those names need are searched, and a context family only when the other
     conditions of its feature already hold."""
     eager, lazy, names = _plan(tuple(names))
-    thai, other = _split_runs(cleaned)
-    hits = _Hits({entry[0]: _search(entry, thai, other) for entry in eager}, lazy, thai, other)
+    views = _Views(*_split_runs(cleaned))
+    hits = _Hits({entry[0]: _search_gated(entry, views) for entry in eager}, lazy, views)
     values = []
     for name in names:
         if name in _CONJUNCTION_OF:
@@ -778,6 +821,19 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
 
     def transform_fast(self, texts):
         """Same matrix as `transform` (in float64), built without the vectorizers' per-call overhead."""
+        rows, cols, values, shape = self._entries(texts)
+        return sp.csr_matrix((values, (rows, cols)), shape=shape)
+
+    def row_fast(self, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """The one row of `transform_fast([text])` as (columns, values, width): the columns in
+        increasing order, each once, which is the order of that row in the CSR matrix (its
+        indices sorted, no duplicates: the blocks are laid out left to right and each is sorted)."""
+        _, cols, values, shape = self._entries([text])
+        return cols, values, shape[1]
+
+    def _entries(self, texts):
+        """(rows, columns, values, shape) of `transform_fast(texts)`: each block's entries sorted
+        by (row, column); the char, word and signal blocks one after the other."""
         char_codes, char_idf, word_vocab, word_idf, word_offset, signal_offset = self._fast_tables()
         n = len(texts)
         normalized = [normalize(t) for t in texts]
@@ -804,7 +860,7 @@ class ModerationFeatures(BaseEstimator, TransformerMixin):
         rows = np.concatenate([b[0] for b in blocks])
         cols = np.concatenate([b[1] for b in blocks])
         values = np.concatenate([b[2] for b in blocks])
-        return sp.csr_matrix((values, (rows, cols)), shape=(n, signal_offset + n_signals + len(names)))
+        return rows, cols, values, (n, signal_offset + n_signals + len(names))
 
     def feature_names(self) -> list[str]:
         return (
