@@ -85,6 +85,9 @@ FEATURES = (
     # the thread's title it covers, its own title's coverage, the titles' letter overlap, the score
     "short", "short_thread_title_coverage", "short_title_coverage", "short_title_sketch_overlap",
     "short_final",
+    # (twenty-first pass) circumstances named on one side only (the query's, the thread's) and a
+    # condition on each side with none shared (`DuplicateIndex._condition_features`)
+    "query_conditions_only", "thread_conditions_only", "condition_mismatch",
 )
 
 
