@@ -926,6 +926,11 @@ class DuplicateIndex:
             # (twenty-first pass) circumstances (`Analysis.conditions`) named on one side only, and
             # whether both name one and share none
             *self._condition_features(analysis.conditions, row),
+            # (twenty-first pass, B) symmetric overlap: the harmonic mean and the smaller of the two
+            # texts' coverages of each other, whole texts and titles (a linear verifier cannot form
+            # them from the one-sided shares; a reworded duplicate keeps both sides' shares alike)
+            _harmonic(coverage, thread_cov), min(coverage, thread_cov),
+            _harmonic(title_cov, thread_title_cov), min(title_cov, thread_title_cov),
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
@@ -1357,6 +1362,11 @@ class _Side:
             names = (self.all if whole else self.title).get(kind, frozenset())
             out = self._leaf[key] = _leaves_of(self._index, names)
         return out
+
+
+def _harmonic(a: float, b: float) -> float:
+    """(twenty-first pass) 2ab / (a + b), 0 when both are 0."""
+    return 2.0 * a * b / (a + b) if a + b > 0 else 0.0
 
 
 def _leaves_of(index: "DuplicateIndex", names: frozenset[str]) -> frozenset[str]:

@@ -88,6 +88,8 @@ FEATURES = (
     # (twenty-first pass) circumstances named on one side only (the query's, the thread's) and a
     # condition on each side with none shared (`DuplicateIndex._condition_features`)
     "query_conditions_only", "thread_conditions_only", "condition_mismatch",
+    # (twenty-first pass, B) symmetric overlap of the two texts and of the two titles
+    "coverage_harmonic", "coverage_min", "title_coverage_harmonic", "title_coverage_min",
 )
 
 
