@@ -106,26 +106,10 @@ def counts(d: dict, value: np.ndarray, cut: float, mask: np.ndarray, all_mask: n
     return flagged, int((d["all_dup"] & all_mask).sum()), alarms, int((~d["all_dup"] & all_mask).sum())
 
 
-# (twenty-first pass, C) The rule resamples the writers: the pooled false-alarm rate of the training
-# splits under-estimates a new writer's (the 5% cut gave 8-9% on fresh27 and fresh28), because the
-# rate varies widely from writer to writer. The cut is the lowest on the grid at which the pooled
-# rate is at most 5% in at least RULE_SHARE of RULE_DRAWS bootstrap samples of the training splits
-# (drawn with replacement, as many as there are): a cut that holds for most plausible mixes of
-# writers, not only for the one mix at hand. Deterministic (RULE_SEED).
-RULE_DRAWS = 400
-RULE_SHARE = 0.8
-RULE_SEED = 21
-
-
 def rule(d: dict, value: np.ndarray, mask: np.ndarray, all_mask: np.ndarray, grid) -> float:
-    splits = list(dict.fromkeys(d["all_split"][all_mask].tolist()))
-    new = np.array([int((~d["all_dup"] & all_mask & (d["all_split"] == s)).sum()) for s in splits])
-    draws = np.random.RandomState(RULE_SEED).randint(0, len(splits), size=(RULE_DRAWS, len(splits)))
-    m = new[draws].sum(axis=1)
     for t in grid:
-        on = (value >= t) & mask & ~d["dup"]
-        alarms = np.array([int((on & (d["split"] == s)).sum()) for s in splits])
-        if np.mean(alarms[draws].sum(axis=1) <= LIMIT * m) >= RULE_SHARE:
+        _f, _n, a, m = counts(d, value, t, mask, all_mask)
+        if a <= LIMIT * m:
             return t
     return grid[-1]
 
