@@ -4,6 +4,8 @@ shared ("rattles when the engine is cold" is not "rattles when the engine is hot
 
 from __future__ import annotations
 
+import pytest
+
 from forum.duplicates import DuplicateIndex
 from forum.duplicates.features import Analyzer, conditions_in
 from forum.duplicates.verifier import FEATURES
@@ -60,3 +62,13 @@ def test_condition_features_of_a_pair():
     assert one_side["query_conditions_only"] == 1.0 and one_side["thread_conditions_only"] == 0.0
     none = features(PLAIN, "Vios engine rattles")
     assert (none["query_conditions_only"], none["thread_conditions_only"], none["condition_mismatch"]) == (0, 0, 0)
+
+
+def test_symmetric_overlap_features():
+    """(variant B) The harmonic mean and the minimum of the two coverages, texts and titles."""
+    f = features(HOT, "Vios engine rattle when hot", "It rattles after driving a while.")
+    lo, hi = sorted((f["coverage"], f["thread_coverage"]))
+    assert f["coverage_min"] == lo
+    assert lo <= f["coverage_harmonic"] <= hi
+    assert f["coverage_harmonic"] == pytest.approx(2 * lo * hi / (lo + hi) if lo + hi else 0.0)
+    assert f["title_coverage_min"] == min(f["title_coverage"], f["thread_title_coverage"])
