@@ -164,6 +164,11 @@ class Analysis:
     # (twentieth pass) how many words and concepts the body counts (0 for a title-only question):
     # the pair verifier's soft "short post" measure (`shortness`)
     body_terms: int = 0
+    # (twenty-first pass) the circumstances the text puts its question in: the vocabulary's `cond.*`
+    # concepts (implied ones included, negated ones not) and those of `conditions_in` (engine hot,
+    # standing still, on the move, braking, the aircon on, low or high speed, loaded, after work on
+    # the car, engine off), for the pair verifier's condition features
+    conditions: frozenset[str] = frozenset()
 
 
 # (twentieth pass) a post whose body adds a few words to its title ("short"): the pair verifier reads
@@ -348,6 +353,54 @@ def sides_in(text: str, roman: bool = False) -> frozenset[str]:
     if roman:
         out.update(_RO_SIDE[m.group(1)] for m in _RO_SIDE_RULE.finditer(text))
     return frozenset(out)
+
+
+# (twenty-first pass) Circumstances a question is asked in that the vocabulary has no concept for
+# (or has only for some phrasings), read from the normalised text (Thai spaces removed) by a few
+# rules in both languages; a match right after a negation ("not when braking", "ไม่ได้เปิดแอร์") does
+# not count. Names already in the vocabulary (`cond.high_speed`, `cond.cold_start`) are shared with it.
+_EN_NOT = r"(?<!not )(?<!n't )(?<!never )"
+_TH_NOT = r"(?<!ไม่)(?<!ไม่ได้)(?<!ไม่ต้อง)(?<!ไม่ค่อย)"
+_CONDITION_RULES: tuple[tuple[str, str], ...] = (
+    ("cond.hot_engine",
+     r"\b(?:when|once|after|if)\s+(?:the\s+|my\s+|it\s+)?(?:engine\s+|car\s+)?(?:is\s+|gets\s+|got\s+|has\s+)?"
+     r"(?:hot|warm|warmed up|warms up|heated up|fully warm)\b|\bhot engine\b|\bengine (?:is |gets )?(?:hot|warm)\b"
+     r"|\bafter (?:driving|a drive|a long drive|a while|some time|\d+ (?:min|mins|minutes))\b"
+     r"|เครื่องร้อน|ตอนร้อน|ขับไปสักพัก|ขับสักพัก|วิ่งไปสักพัก|ขับไปนาน|ขับนานๆ|ขับไปซักพัก|ขับมาสักพัก"),
+    ("cond.stationary",
+     r"\b(?:at|on) idle\b|\b(?:when|while) idling\b|\b(?:when|while) (?:i'?m |it'?s |the car is )?(?:stopped|parked|stationary)\b"
+     r"|\bstanding still\b|\bat a standstill\b|\bat (?:a )?(?:stop|standstill|red light)\b|\bin neutral\b"
+     rf"|{_TH_NOT}(?:ตอนจอด|ขณะจอด|เวลาจอด|จอดติดเครื่อง|ตอนรถจอด|ตอนรถหยุด|หยุดนิ่ง|จอดนิ่ง|จอดรถติดเครื่อง|ตอนเดินเบา)"),
+    ("cond.moving",
+     r"\b(?:when|while) (?:i'?m |i am |you'?re )?(?:driving|moving|cruising|on the move)\b|\bat speed\b|\bon the move\b"
+     rf"|{_TH_NOT}(?:ตอนวิ่ง|ขณะวิ่ง|เวลาวิ่ง|ตอนขับ|ขณะขับ|เวลาขับ|รถวิ่ง|ระหว่างขับ|ระหว่างวิ่ง)"),
+    ("cond.braking",
+     rf"{_EN_NOT}\b(?:when|while|under) (?:i )?(?:braking|brake|hard braking)\b|{_EN_NOT}\bbraking hard\b"
+     rf"|{_EN_NOT}\bpress(?:ing)? the brake\b|{_TH_NOT}(?:ตอนเบรก|เวลาเบรก|ขณะเบรก|เหยียบเบรก|แตะเบรก|ตอนแตะเบรก|เบรกแรง)"),
+    ("cond.ac_on",
+     rf"{_EN_NOT}\b(?:with|when|while) (?:the |my )?(?:ac|a/c|aircon|air con|air-con|air conditioning)(?: is| was)? (?:on|running)\b"
+     rf"|{_EN_NOT}\b(?:ac|aircon|a/c) on\b|{_TH_NOT}(?:เปิดแอร์|ตอนเปิดแอร์)"),
+    ("cond.low_speed",
+     rf"\b(?:at |in )?(?:low|slow|walking|crawling) speeds?\b|{_TH_NOT}(?:ความเร็วต่ำ|วิ่งช้า|ขับช้า|รอบต่ำ)"),
+    ("cond.high_speed",
+     rf"\b(?:at )?(?:high|top|highway) speeds?\b|\bover \d{{3}} ?(?:km/h|kph|kmh)\b|{_TH_NOT}(?:ความเร็วสูง|วิ่งเร็ว|ขับเร็ว|รอบสูง)"),
+    ("cond.loaded",
+     r"\b(?:fully loaded|full load|heavy load|with a load|loaded up|towing|with passengers|full of people)\b"
+     r"|บรรทุกหนัก|ของเต็ม|คนเต็ม|นั่งเต็ม|ขนของหนัก|ลากเรือ|ลากรถ"),
+    ("cond.after_work",
+     r"\bafter (?:i |we |they |the shop |the garage )?(?:replac|chang|fitt|install|repair|swapp|servic|fix)\w*\b"
+     r"|\bafter (?:the |a |its |my )?(?:service|repair|oil change|fitting|install)\b|\bsince (?:i |they )?(?:replaced|changed|fitted|installed)\b"
+     r"|หลังเปลี่ยน|หลังติดตั้ง|หลังซ่อม|หลังเข้าศูนย์|หลังเช็คระยะ|หลังเช็กระยะ|หลังติด|ตั้งแต่เปลี่ยน|ตั้งแต่ติด|พอเปลี่ยน|เปลี่ยนมาแล้ว"),
+    ("cond.engine_off",
+     r"\b(?:with|when|while) (?:the )?(?:engine|ignition|car) (?:is )?(?:off|switched off|turned off)\b|\bignition off\b"
+     r"|ตอนดับเครื่อง|ดับเครื่องแล้ว|หลังดับเครื่อง|ดับเครื่องไว้|ไม่ได้ติดเครื่อง"),
+)
+_CONDITION_RES = tuple((name, re.compile(rx)) for name, rx in _CONDITION_RULES)
+
+
+def conditions_in(text: str) -> frozenset[str]:
+    """(twenty-first pass) The circumstances (`_CONDITION_RULES`) a normalised text names."""
+    return frozenset(name for name, rx in _CONDITION_RES if rx.search(text))
 
 
 # (nineteenth pass) Numbers written any way are read as their value before anything else reads the
@@ -1166,7 +1219,17 @@ class Analyzer:
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
                         roman, frozenset(_positive(c) for c in contrasted),
                         _sides(found, _SPACE_IN_THAI.sub("", whole), roman),
-                        title_sketch(title or ""), body_terms == 0, body_terms)
+                        title_sketch(title or ""), body_terms == 0, body_terms,
+                        self._conditions(found, _SPACE_IN_THAI.sub("", whole)))
+
+    def _conditions(self, found: set[str], text: str) -> frozenset[str]:
+        """(twenty-first pass) `Analysis.conditions`: condition concepts named (with what they
+        imply; negated ones dropped) and those `conditions_in` reads, with what they imply."""
+        out = {c for c in found if c.startswith("cond.") and not is_negated(c)}
+        concepts = self.vocabulary.concepts
+        for name in conditions_in(text):
+            out.update(self.vocabulary.expand(name) if name in concepts else (name,))
+        return frozenset(out)
 
     def _segments(self, title: str, body: str, roman: bool, contrasted: list[str]):
         """(weight, is story, words, concepts, numbers) of each part to count: the title at

@@ -217,8 +217,9 @@ POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 8  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
-# (sixteenth pass) 8: the title's term ids per row (ttptr, ttids)
+STATE_FORMAT = 9  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
+# (sixteenth pass) 8: the title's term ids per row (ttptr, ttids); (twenty-first pass) 9: condition ("k")
+# signature entries
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
@@ -651,7 +652,8 @@ class DuplicateIndex:
                                        dtype=np.int32))
         self._ttptr.append(self._ttids.size)
         sig = (_signature(analysis) + [f"p{w}" for w in sorted(self._salient_title_words(analysis))]
-               + [f"z{c}" for c in sorted(analysis.sides)])
+               + [f"z{c}" for c in sorted(analysis.sides)]
+               + [f"k{c}" for c in sorted(analysis.conditions)])
         self._sig.extend(np.fromiter((self._sig_id(t) for t in sig), dtype=np.int32))
         self._sptr.append(self._sig.size)
         self._n_alive += 1
@@ -921,6 +923,14 @@ class DuplicateIndex:
             # (twentieth pass) a short post (a title and a few words, smoothly: `shortness`), and for
             # one what it shares with the thread's title and the score
             short, short * thread_title_cov, short * title_cov, short * sketch, short * final,
+            # (twenty-first pass) circumstances (`Analysis.conditions`) named on one side only, and
+            # whether both name one and share none
+            *self._condition_features(analysis.conditions, row),
+            # (twenty-first pass, B) symmetric overlap: the harmonic mean and the smaller of the two
+            # texts' coverages of each other, whole texts and titles (a linear verifier cannot form
+            # them from the one-sided shares; a reworded duplicate keeps both sides' shares alike)
+            _harmonic(coverage, thread_cov), min(coverage, thread_cov),
+            _harmonic(title_cov, thread_title_cov), min(title_cov, thread_title_cov),
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
@@ -945,6 +955,20 @@ class DuplicateIndex:
         t_sides = {names[s][1:] for s in sig[sptr[row] : sptr[row + 1]].tolist() if names[s][0] == "z"}
         return float(any((q_sides & axis) and (t_sides & axis) and not (q_sides & t_sides & axis)
                          for axis in SIDE_AXES))
+
+    def _condition_features(self, q_conds: frozenset[str], row: int) -> tuple[float, float, float]:
+        """(twenty-first pass) How many of the query's most specific conditions the thread does not
+        name (implied ones count as named), how many of the thread's the query does not name (each
+        capped at 2), and 1 when both name a condition and share none ("when cold" / "when hot",
+        "at idle" / "at speed"). The thread's are stored as "k" signature entries."""
+        names, sig, sptr = self._sig_names, self._sig.array, self._sptr.array
+        t_conds = frozenset(names[s][1:] for s in sig[sptr[row] : sptr[row + 1]].tolist() if names[s][0] == "k")
+        if not q_conds and not t_conds:
+            return 0.0, 0.0, 0.0
+        q_only = len(_leaves_of(self, q_conds) - t_conds)
+        t_only = len(_leaves_of(self, t_conds) - q_conds)
+        mismatch = float(bool(q_conds) and bool(t_conds) and not (q_conds & t_conds))
+        return float(min(q_only, 2)), float(min(t_only, 2)), mismatch
 
     def _title_sketch(self, row: int) -> bytes:
         """(fifteenth pass) The thread's title sketch; b"" when it has none (stored as zeros)."""
@@ -1065,8 +1089,8 @@ class DuplicateIndex:
                     t_nums.add(rest)
                 elif tag == "a":
                     t_all_nums.add(rest)
-                elif tag == "z":  # (fifteenth pass) positions: the verifier's, not the conflict test's
-                    continue
+                elif tag == "z" or tag == "k":  # positions (fifteenth pass), conditions (twenty-first):
+                    continue  # the verifier's, not the conflict test's
                 else:
                     t_attrs.add(rest)
 
@@ -1338,6 +1362,11 @@ class _Side:
             names = (self.all if whole else self.title).get(kind, frozenset())
             out = self._leaf[key] = _leaves_of(self._index, names)
         return out
+
+
+def _harmonic(a: float, b: float) -> float:
+    """(twenty-first pass) 2ab / (a + b), 0 when both are 0."""
+    return 2.0 * a * b / (a + b) if a + b > 0 else 0.0
 
 
 def _leaves_of(index: "DuplicateIndex", names: frozenset[str]) -> frozenset[str]:

@@ -11,6 +11,8 @@ what the query says it is *not* about, "not a Toyota", "ไม่ใช่แบ
 the two name other positions on the car, front/rear or left/right, and how alike the two titles are
 letter by letter; since the sixteenth pass how much of the thread's title the query names; since
 the seventeenth pass whether the query is a title alone, and for one its thread-title and thread coverage;
+since the twentieth how short the post is; since the twenty-first the circumstances named on one
+side only or on both with none shared, and the symmetric overlap of the two texts and titles;
 ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
@@ -86,6 +88,11 @@ FEATURES = (
     # the thread's title it covers, its own title's coverage, the titles' letter overlap, the score
     "short", "short_thread_title_coverage", "short_title_coverage", "short_title_sketch_overlap",
     "short_final",
+    # (twenty-first pass) circumstances named on one side only (the query's, the thread's) and a
+    # condition on each side with none shared (`DuplicateIndex._condition_features`)
+    "query_conditions_only", "thread_conditions_only", "condition_mismatch",
+    # (twenty-first pass, B) symmetric overlap of the two texts and of the two titles
+    "coverage_harmonic", "coverage_min", "title_coverage_harmonic", "title_coverage_min",
 )
 
 
