@@ -24,31 +24,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from submit_parts_cpu import _other_steps  # noqa: E402
-from submit_profile import PASSWORD, copy_board, lifespan, text  # noqa: E402
+from submit_profile import PASSWORD, copy_board, lifespan, prepare_members, text  # noqa: E402
 
 
 async def run(args) -> None:
     import httpx
-    from sqlalchemy import func, select, update
 
-    import models as m
     from forum.app import create_app
-    from forum.db import create_engine
     from forum.duplicates.hook import FREEZE_AFTER_START_KEY
-    from forum.security import hash_password
     from forum.services import posting
     from forum.settings import get_settings
     from forum.warmup import WARM_UP_KEY
 
     settings = get_settings()
-    engine = create_engine(settings.db)
-    async with engine.begin() as conn:
-        ids = list((await conn.scalars(
-            select(m.User.id).where(m.User.role == m.Role.MEMBER, m.User.status == m.MemberStatus.ACTIVE)
-            .order_by(m.User.id).limit(args.members * args.rounds))).all())
-        threads = await conn.scalar(select(func.max(m.Thread.id)))
-        await conn.execute(update(m.User).where(m.User.id.in_(ids)).values(password_hash=hash_password(PASSWORD)))
-    await engine.dispose()
+    ids, threads, _ = await prepare_members(settings, args.members * args.rounds)
 
     app = create_app(settings)
     logging.getLogger("httpx").setLevel(logging.WARNING)

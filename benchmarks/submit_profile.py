@@ -97,28 +97,37 @@ async def main() -> int:
             print(f"board kept in {scratch}", file=sys.stderr)
 
 
-async def run(args: argparse.Namespace) -> int:
-    import httpx
+async def prepare_members(settings, count: int) -> tuple[list[int], int, str]:
+    """The first `count` active members, given PASSWORD so that they can log in; also the highest
+    thread id and the first category's slug."""
     from sqlalchemy import func, select, update
 
     import models as m
-    from forum.app import create_app
     from forum.db import create_engine
-    from forum.duplicates.hook import FREEZE_AFTER_START_KEY
     from forum.security import hash_password
-    from forum.settings import get_settings
-    from forum.warmup import WARM_UP_KEY
 
-    settings = get_settings()
     engine = create_engine(settings.db)
     async with engine.begin() as conn:
         ids = list((await conn.scalars(
             select(m.User.id).where(m.User.role == m.Role.MEMBER, m.User.status == m.MemberStatus.ACTIVE)
-            .order_by(m.User.id).limit(args.members * args.rounds))).all())
+            .order_by(m.User.id).limit(count))).all())
         threads = await conn.scalar(select(func.max(m.Thread.id)))
         slug = await conn.scalar(select(m.Category.slug).order_by(m.Category.id).limit(1))
         await conn.execute(update(m.User).where(m.User.id.in_(ids)).values(password_hash=hash_password(PASSWORD)))
     await engine.dispose()
+    return ids, threads, slug
+
+
+async def run(args: argparse.Namespace) -> int:
+    import httpx
+
+    from forum.app import create_app
+    from forum.duplicates.hook import FREEZE_AFTER_START_KEY
+    from forum.settings import get_settings
+    from forum.warmup import WARM_UP_KEY
+
+    settings = get_settings()
+    ids, threads, slug = await prepare_members(settings, args.members * args.rounds)
 
     app = create_app(settings)  # the served hooks: duplicate check and classifier
     app.state[WARM_UP_KEY] = True  # as a server process: lazily loaded parts are loaded before the first submit
