@@ -3,14 +3,13 @@ its output must be exactly bleach's (`render_markdown_reference`) for every body
 (which take the shortcut), Markdown of every kind, hostile HTML, links and domain names in every
 form the linkifier knows, control and odd characters, and random mixtures of all of these."""
 
-import json
 import random
 
 import pytest
 
 from forum import rendering
 from forum.rendering import render_markdown, render_markdown_reference
-from moderation.classifier import CORPUS_DIR
+from moderation.classifier import CORPUS_DIR, load_examples
 
 BODIES = [
     "", " ", "\n", "plain text", "ยางรั่ว ต้องเปลี่ยนไหมครับ", "hello\nworld", "hello  \nworld", "a\\\nb",
@@ -37,11 +36,8 @@ BODIES = [
 
 
 def _corpus_bodies() -> list[str]:
-    texts = []
-    for name in ("train.jsonl", "dev.jsonl", "heldout.jsonl"):
-        with open(CORPUS_DIR / name, encoding="utf-8") as handle:
-            texts += [json.loads(line)["text"] for line in handle if line.strip()]
-    return texts
+    return [example.text for name in ("train.jsonl", "dev.jsonl", "heldout.jsonl")
+            for example in load_examples(CORPUS_DIR / name)]
 
 
 def _random_bodies(seed: int = 7, count: int = 3000) -> list[str]:

@@ -13,7 +13,6 @@ Over every post of the shipped corpus (train, dev, held out) and adversarial mix
 and romanised Thai strings (evasions, masks, look-alikes, emoji, controls, each family's own
 words cut and glued)."""
 
-import json
 import random
 import unicodedata
 
@@ -23,7 +22,7 @@ import pytest
 from forum.text import normalize
 from moderation import features as F
 from moderation import prefilter
-from moderation.classifier import CORPUS_DIR, LABELS, _sigmoid
+from moderation.classifier import CORPUS_DIR, LABELS, _sigmoid, load_examples
 
 ADVERSARIAL = [
     "", " ", "a", "i", "im", "i'm an idiot", "you're a clown", "\x00", "x\x00y", "\ud800 lone \udfff",
@@ -42,11 +41,8 @@ ADVERSARIAL = [
 
 
 def _corpus_texts() -> list[str]:
-    texts = []
-    for name in ("train.jsonl", "dev.jsonl", "heldout.jsonl"):
-        with open(CORPUS_DIR / name, encoding="utf-8") as handle:
-            texts += [json.loads(line)["text"] for line in handle if line.strip()]
-    return texts
+    return [example.text for name in ("train.jsonl", "dev.jsonl", "heldout.jsonl")
+            for example in load_examples(CORPUS_DIR / name)]
 
 
 def _glued_words(seed: int = 13, count: int = 600) -> list[str]:
