@@ -63,7 +63,8 @@ VERIFIER_FILE = "verifier.txt"
 # `fresh31` and `fresh32` are reserved here too, at 07:15 UTC, before their writers start.
 # (twenty-second pass) `fresh29`..`fresh32`, scored once with the twenty-first pass's file, joined
 # training; `fresh33` and `fresh34` are reserved here before their writers start.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh33", "fresh34")
+# `fresh35` and `fresh36` are reserved here too, at 09:40 UTC, before their writers start.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh33", "fresh34", "fresh35", "fresh36")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
