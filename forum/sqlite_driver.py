@@ -23,6 +23,15 @@ commit, a rollback, statements inside a SAVEPOINT, and any statement once the tr
 held the lock longer than `OneHopConnection.SYNC_BUDGET_S` (a long batch then gives the loop back
 between its statements as before).
 
+The first write itself (h-reqcpu) runs on the loop's thread too when the writers' turn is free at
+that moment (`WriteGate.try_acquire`: both locks without waiting), with SQLite's busy wait off for
+that one statement, so that a program writing outside the gates (holding SQLite's lock without the
+lock file) makes it roll back its empty transaction and wait on aiosqlite's thread as before,
+instead of stalling the loop. Only a writer that must wait for its turn waits off the loop. And in a
+served process (background WAL checkpoints, `forum.checkpoints`, which sets `commit_on_loop`), the
+COMMIT of a transaction holding the turn runs on the loop and gives the turn back at once: before,
+each of those two hops could keep the turn held while the loop finished another request's CPU.
+
 A statement marked with the execution option `sqlite_on_loop` (`ON_LOOP`) also runs on the
 event loop's thread when it is a read: the short point reads of the write path (the member, the
 thread, the posting checks, the allowance, the coins' pre-read, the duplicate check's settings
