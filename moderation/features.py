@@ -128,9 +128,11 @@ def _join_spaced(match: re.Match[str]) -> str:
     return letters if re.search(r"[a-z]", letters) else match.group()
 
 
-def _fold_leet(match: re.Match[str]) -> str:
+def _fold_leet(match: re.Match[str], _has_leet=_ANY_LEET.search, _number=_NUMBER_WITH_UNIT.fullmatch) -> str:
+    # `_ANY_LEET` is the class of the characters of _LEET_CHARS: the same test as looking each
+    # character of the token up in _LEET_CHARS, without a Python step per character.
     token = match.group()
-    if not any(c in _LEET_CHARS for c in token) or _NUMBER_WITH_UNIT.fullmatch(token):
+    if _has_leet(token) is None or _number(token):
         return token
     return token.translate(_LEET)
 
