@@ -95,6 +95,9 @@ FEATURES = (
     "query_conditions_only", "thread_conditions_only", "condition_mismatch",
     # (twenty-first pass, B) symmetric overlap of the two texts and of the two titles
     "coverage_harmonic", "coverage_min", "title_coverage_harmonic", "title_coverage_min",
+    # (twenty-second pass) the query title's concepts (model, item, symptom, position, fuel, topic)
+    # the thread does not name, and the thread title's the query does not name (each capped at 2)
+    "query_title_unnamed", "thread_title_unnamed",
 )
 
 
