@@ -110,80 +110,6 @@ WORD_SYNONYMS = {"ไว": "เร็ว", "quickly": "fast", "quick": "fast", "
                  "faster": "fast", "quicker": "fast"}
 
 
-# (twenty-second pass) English rewordings: everyday words members swap freely for one another,
-# irregular verb forms and British/American spellings, each read as one plain word (not a concept;
-# words the vocabulary knows are matched before this, so a canonical word that is a vocabulary form,
-# e.g. "kids" (word.family) or "replace" (word.replace), becomes that concept). Written from general
-# English, not from the labelled queries; a word mapped to a stop word ("ordinary" -> "normal") is
-# dropped like it.
-EN_SYNONYMS = {
-    # sameness of kind
-    "ordinary": "normal", "regular": "normal", "conventional": "normal", "usual": "normal",
-    "typical": "normal",
-    # strength, size, speed
-    "feeble": "weak", "weaker": "weak", "weakening": "weak", "weakened": "weak",
-    "large": "big", "larger": "big", "bigger": "big", "huge": "big", "oversized": "big",
-    "tiny": "small", "smaller": "small",
-    "sluggish": "slow", "slower": "slow", "laggy": "slow",
-    # people and places
-    "baby": "kids", "babies": "kids", "child": "kids", "infant": "kids", "toddler": "kids", "kid": "kids",
-    "town": "city", "urban": "city", "downtown": "city",
-    "motorway": "highway", "freeway": "highway", "expressway": "highway",
-    "workshop": "garage", "mechanic": "garage", "mechanics": "garage",
-    "journey": "trip", "journeys": "trip",
-    # money, rules
-    "fee": "cost", "fees": "cost",
-    "purchase": "buy", "purchasing": "buy", "purchased": "buy", "bought": "buy", "buying": "buy",
-    "sold": "sell", "guarantee": "warranty", "allowed": "legal", "permitted": "legal", "lawful": "legal",
-    # work on the car
-    "mend": "repair", "mended": "repair", "fixed": "repair", "renew": "replace", "renewed": "replace",
-    "fit": "install", "fitted": "install", "fitting": "install", "mount": "install", "mounted": "install",
-    "mounting": "install", "installation": "install",
-    "weight": "load", "payload": "load", "maximum": "max", "limit": "max",
-    "faulty": "broken", "busted": "broken", "defective": "broken", "kaput": "broken", "broke": "broken",
-    "regen": "regenerate",
-    # irregular verb forms
-    "drove": "drive", "driven": "drive", "took": "take", "taken": "take", "ran": "run", "froze": "freeze",
-    "frozen": "freeze", "blew": "blow", "blown": "blow", "wore": "wear", "worn": "wear", "rode": "ride",
-    "ridden": "ride", "fell": "fall", "fallen": "fall", "caught": "catch", "spent": "spend", "paid": "pay",
-    "lost": "lose", "found": "find", "told": "tell", "thought": "think", "heard": "hear", "kept": "keep",
-    "began": "begin", "begun": "begin", "grew": "grow", "shook": "shake", "bent": "bend", "stolen": "steal",
-    "stole": "steal", "chose": "choose", "chosen": "choose", "hit": "hit", "sent": "send", "built": "build",
-    # British / American spelling
-    "colour": "color", "colours": "color", "aluminium": "aluminum", "centre": "center", "centres": "center",
-    "metre": "meter", "metres": "meter", "licence": "license", "programme": "program", "mould": "mold",
-    "grey": "gray", "kerb": "curb", "favour": "favor", "behaviour": "behavior", "labour": "labor",
-    "analyse": "analyze", "realise": "realize", "recognise": "recognize", "organise": "organize",
-    "customise": "customize", "customised": "customize", "tonne": "ton", "tonnes": "ton",
-}
-
-
-def fold(word: str) -> str:
-    """(twenty-second pass) A Latin word after `_stem`, folded so that derived forms meet: a final
-    "e" dropped ("drive"/"driving" -> "driv", "regenerate" -> "regenerat"), "-ation"/"-tion"/"-sion"
-    nouns to their verb ("regeneration" -> "regenerat", "connection" -> "connect"), "-ment" nouns
-    ("replacement" -> "replac") and "-ly" adverbs ("completely" -> "complet") to their stem.
-    Idempotent; words that are not plain lowercase Latin are returned as they are."""
-    if not (word.isascii() and word.isalpha()) or len(word) < 4:
-        return word
-    for _ in range(3):
-        w = word
-        if w.endswith("ation") and len(w) >= 8:
-            w = w[:-3]
-        elif w.endswith(("tion", "sion")) and len(w) >= 8:
-            w = w[:-3]
-        elif w.endswith("ment") and len(w) >= 8:
-            w = w[:-4]
-        elif w.endswith("ly") and len(w) >= 7 and not w.endswith(("ily", "ply", "bly")):
-            w = w[:-2]
-        if w.endswith("e") and len(w) >= 4 and not w.endswith(("ee", "ie", "oe", "ye")):
-            w = w[:-1]
-        if w == word:
-            return w
-        word = w
-    return word
-
-
 def negated(name: str) -> str:
     """`part.brake` -> `part.not_brake` (same kind, so the index compares it with `part.brake`)."""
     kind, rest = name.split(".", 1)
@@ -1130,9 +1056,7 @@ class Analyzer:
             return False
         if self.vocabulary.fuzzy(word) or word in self.vocabulary.form_to_concept:
             return False
-        if word in EN_SYNONYMS:  # (twenty-second pass) an English word the analyzer reads
-            return False
-        return _reference_df(fold(_stem(word))) < ROMANISED_ENGLISH_DF
+        return _reference_df(_stem(word)) < ROMANISED_ENGLISH_DF
 
     def _romanised(self, tokens: list[str]) -> dict[int, object]:
         """Token positions consumed by romanised-Thai vocabulary forms: the first position of a
@@ -1238,10 +1162,6 @@ class Analyzer:
                 concepts.append(ROMANISED_HOMOGRAPHS[word])
                 continue
             word = WORD_SYNONYMS.get(word, word)
-            if word in EN_SYNONYMS:  # (twenty-second pass) English rewordings
-                word = EN_SYNONYMS[word]
-                if _is_stop(word):
-                    continue
             if word in _NUMBER_WORDS:  # "six" = "6" = "หก" as a feature (not in the conflict test)
                 words.append(_NUMBER_WORDS[word])
                 continue
@@ -1250,7 +1170,7 @@ class Analyzer:
                 if concept:
                     concepts.append(concept)
                     continue
-                word = fold(_stem(word))
+                word = _stem(word)
             words.append(word)
 
     def analyze(self, title: str, body: str = "") -> Analysis:

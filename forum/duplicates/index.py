@@ -217,9 +217,9 @@ POSTINGS_BUDGET = 250_000  # postings scanned in phase one, rarest terms first
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 10  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
+STATE_FORMAT = 9  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
 # (sixteenth pass) 8: the title's term ids per row (ttptr, ttids); (twenty-first pass) 9: condition ("k")
-# signature entries; (twenty-second pass) 10: English words folded (`features.fold`, `EN_SYNONYMS`)
+# signature entries
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).

@@ -32,16 +32,7 @@ class ReferenceWeights:
     """idf(term) = ln((docs + 1) / (df + 1)) + 1 over the reference corpus; unknown terms: df 0."""
 
     def __init__(self, docs: int, df: dict[str, int]) -> None:
-        from .features import fold
-
         self.docs = docs
-        # (twenty-second pass) Latin words are looked up folded (`features.fold`: "drive" and
-        # "driving" are one term); a table written before keeps the larger count of a folded pair
-        folded: dict[str, int] = {}
-        for term, n in df.items():
-            key = fold(term)
-            folded[key] = max(folded.get(key, 0), n)
-        df = folded
         self.df = df
         self.unknown = math.log(docs + 1.0) + 1.0
         self._idf = {term: math.log((docs + 1.0) / (n + 1.0)) + 1.0 for term, n in df.items()}
