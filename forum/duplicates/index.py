@@ -231,6 +231,9 @@ _ROW_ARRAYS = {"cat": np.int16, "alive": np.bool_, "counted": np.bool_, "inv_nor
 # Concept kinds that say which car a post is about, not what it asks: a thread that shares only
 # these with the query (the same model, nothing about the question) is not similar at all.
 IDENTITY_KINDS = frozenset({"model", "brand", "variant", "fuel", "side", "word"})
+# (twenty-second pass) the concept kinds a near miss changes in its title (the verifier's
+# `query_title_unnamed` and `thread_title_unnamed`)
+TITLE_CHANGE_KINDS = frozenset({"model", "variant", "part", "sym", "side", "fuel", "topic"})
 IDENTITY_ONLY = 0.4
 
 
@@ -931,6 +934,8 @@ class DuplicateIndex:
             # them from the one-sided shares; a reworded duplicate keeps both sides' shares alike)
             _harmonic(coverage, thread_cov), min(coverage, thread_cov),
             _harmonic(title_cov, thread_title_cov), min(title_cov, thread_title_cov),
+            # (twenty-second pass) what one title names that the other text does not name at all
+            *self._title_concepts_unnamed(q, row, d_all),
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
@@ -945,6 +950,20 @@ class DuplicateIndex:
         total = float(w.sum())
         mine = in_query[title] if in_query is not None else np.isin(title, tids)
         return float(w[mine].sum()) / total if total > 0 else 0.0
+
+    def _title_concepts_unnamed(self, q: "_PairQuery", row: int, d_all: set[str]) -> tuple[float, float]:
+        """(twenty-second pass) How many of the query title's most specific concepts of the kinds
+        a near miss changes (`TITLE_CHANGE_KINDS`: another model, item, symptom, position, fuel,
+        topic) the thread does not name anywhere, and how many of the thread title's the query does
+        not name anywhere, each capped at 2. A reworded duplicate keeps what its title is about;
+        a near miss changes one thing its title names. Negated concepts are left out."""
+        name_of = self._concept_name
+        title = self._ttids.array[self._ttptr.array[row] : self._ttptr.array[row + 1]].tolist()
+        t_title = frozenset(name_of[t] for t in title if t in name_of)
+        q_only = sum(1 for c in q.title_change if c not in d_all)
+        t_only = sum(1 for c in self._leaves(t_title)
+                     if c.split(".", 1)[0] in TITLE_CHANGE_KINDS and not is_negated(c) and c not in q.named)
+        return float(min(q_only, 2)), float(min(t_only, 2))
 
     def _side_mismatch(self, q_sides: frozenset[str], row: int) -> float:
         """(fifteenth pass) 1 when on some axis (front/rear, left/right) the query and the thread
@@ -1307,7 +1326,7 @@ class _PairQuery:
 
     __slots__ = ("analysis", "tids", "fidf", "qnorm", "qw2", "concepts", "named", "vocabulary_concepts",
                  "title_columns", "title_len", "title_all", "concept_share", "concept_w", "concept_all",
-                 "in_query")
+                 "in_query", "title_change")
 
     def __init__(self, index: "DuplicateIndex", analysis: Analysis, tids: np.ndarray, known_terms: list[str],
                  fidf: np.ndarray, qtf: np.ndarray, qnorm: float) -> None:
@@ -1331,6 +1350,8 @@ class _PairQuery:
         self.concept_all = sum(self.concept_w.values())
         self.in_query = np.zeros(len(index._vocab), dtype=bool)
         self.in_query[tids] = True
+        self.title_change = frozenset(c for c in index._leaves(frozenset(analysis.title_concepts))
+                                      if c.split(".", 1)[0] in TITLE_CHANGE_KINDS and not is_negated(c))
 
 
 class _Side:

@@ -12,7 +12,8 @@ the two name other positions on the car, front/rear or left/right, and how alike
 letter by letter; since the sixteenth pass how much of the thread's title the query names; since
 the seventeenth pass whether the query is a title alone, and for one its thread-title and thread coverage;
 since the twentieth how short the post is; since the twenty-first the circumstances named on one
-side only or on both with none shared, and the symmetric overlap of the two texts and titles;
+side only or on both with none shared, and the symmetric overlap of the two texts and titles; since
+the twenty-second what one title names (model, item, symptom, position) that the other text does not;
 ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
@@ -96,6 +97,9 @@ FEATURES = (
     "query_conditions_only", "thread_conditions_only", "condition_mismatch",
     # (twenty-first pass, B) symmetric overlap of the two texts and of the two titles
     "coverage_harmonic", "coverage_min", "title_coverage_harmonic", "title_coverage_min",
+    # (twenty-second pass) the query title's concepts (model, item, symptom, position, fuel, topic)
+    # the thread does not name, and the thread title's the query does not name (each capped at 2)
+    "query_title_unnamed", "thread_title_unnamed",
 )
 
 
