@@ -6,6 +6,7 @@ import pytest
 
 from forum.duplicates import DuplicateIndex
 from forum.duplicates import index as index_module
+from forum.duplicates.verifier import FEATURES
 
 Thread = tuple[str, str, str, str]  # id, category, title, body
 
@@ -28,3 +29,12 @@ def factor_ratio(index: DuplicateIndex, monkeypatch: pytest.MonkeyPatch, factor:
     without = score(index, thread_id, title, body)
     monkeypatch.undo()
     return with_factor / without
+
+
+def pair_features(thread: tuple[str, str], title: str, body: str = "", category: str = "repair") -> dict[str, float]:
+    """The verifier's features of the query against an index of the one thread (title, body)."""
+    index = DuplicateIndex(verifier=None)
+    index.build([{"id": "t", "category": category, "title": thread[0], "body": thread[1]}], progress=False)
+    out: list = []
+    assert index.query(title, body, k=1, min_score=0.0, features=out)
+    return dict(zip(FEATURES, out[0].tolist()))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from forum.duplicates import DuplicateIndex
 from forum.duplicates.features import Analyzer, conditions_in
-from forum.duplicates.verifier import FEATURES
 from forum.text import normalize
+
+from .small_index import pair_features
 
 
 def read(text: str) -> frozenset[str]:
@@ -38,13 +38,7 @@ def test_analysis_joins_the_vocabulary_conditions_with_their_implications():
     assert analyzer.analyze("Vios horn not working", "").conditions == frozenset()
 
 
-def features(thread: tuple[str, str], title: str, body: str = "") -> dict[str, float]:
-    """The verifier's features of the query against an index of the one thread."""
-    index = DuplicateIndex(verifier=None)
-    index.build([{"id": "t", "category": "repair", "title": thread[0], "body": thread[1]}], progress=False)
-    out: list = []
-    assert index.query(title, body, k=1, min_score=0.0, features=out)
-    return dict(zip(FEATURES, out[0].tolist()))
+features = pair_features  # the verifier's features of the query against an index of the one thread
 
 
 HOT = ("Vios engine rattle when the engine is hot", "After driving a while the engine rattles at the front.")

@@ -4,16 +4,11 @@ item): `query_title_unnamed`, `thread_title_unnamed`."""
 
 from __future__ import annotations
 
-from forum.duplicates import DuplicateIndex
-from forum.duplicates.verifier import FEATURES
+from .small_index import pair_features
 
 
 def features(thread: tuple[str, str], title: str, body: str = "") -> dict[str, float]:
-    index = DuplicateIndex(verifier=None)
-    index.build([{"id": "t", "category": "tyres_brakes", "title": thread[0], "body": thread[1]}], progress=False)
-    out: list = []
-    assert index.query(title, body, k=1, min_score=0.0, features=out)
-    return dict(zip(FEATURES, out[0].tolist()))
+    return pair_features(thread, title, body, category="tyres_brakes")
 
 
 REAR = ("Fortuner ยางหลังสึกเร็ว", "ฟอร์จูนเนอร์ ยางหลังสึกด้านในมากกว่าด้านนอก")
