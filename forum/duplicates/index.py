@@ -483,6 +483,13 @@ class DuplicateIndex:
         with self._lock:
             return self._query(analysis, k, exclude_ids, category, min_score, features)
 
+    def prepare(self) -> None:
+        """Builds now what the next query would build first: the tail's postings, rebuilt after
+        every add (up to TAIL_SIZE rows; `LiveIndex.prepare`, from a server's background catch-up,
+        so that a new thread's check does not pay it). The query reads the same segment either way."""
+        with self._lock:
+            self._current_tail_segment()
+
     def duplicate_of(self, matches: list[Match], threshold: float | None = None) -> Match | None:
         """The best match if it passes the near-certain-duplicate threshold."""
         limit = self.threshold if threshold is None else threshold
