@@ -190,6 +190,7 @@ async def keep_caught_up(live: LiveIndex, session_maker: Callable[[], Any], inte
                 newest = await session.scalar(NEWEST_CHANGE)
                 if newest is not None and (live.watermark is None or newest > live.watermark):
                     await live.sync(session)  # (late commits are left to the checks' own sync)
+                    live.index.prepare()  # the tail's postings, built here rather than in the next check
             seen = current
         except asyncio.CancelledError:
             raise

@@ -145,3 +145,46 @@ async def test_a_served_app_keeps_caught_up_and_stops_on_shutdown(settings, fact
         assert later.id in live.index
     await asyncio.sleep(0)
     assert task.done()
+
+
+async def test_the_catch_up_builds_the_tail_for_the_next_check(db, session_maker, factory, category, other_member):
+    """(h-newthread) After indexing another process's thread the catch-up also builds the index's
+    tail postings, so the next check reuses them; that check still finds the new thread."""
+    await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start daily")
+    live = LiveIndex()
+    live.REFRESH_NORMS_UP_TO = 0  # as on a board of more than 10,000 threads: new rows stay in the tail
+    await found(db, live, "Yaris battery flat")
+    task = asyncio.create_task(hook.keep_caught_up(live, session_maker, 0.01))
+    try:
+        later = await factory.thread(category, other_member, "Civic ceramic window film brand", "heat rejection")
+        for _ in range(300):
+            if later.id in live.index and live.index._tail_segment is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert later.id in live.index
+        built = live.index._tail_segment
+        assert built is not None and live.index._tail  # built by the catch-up, before any check
+        assert await found(db, live, "Civic window film brand") == [later.id]
+        assert live.index._tail_segment is built  # the check read the same postings, built nothing
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+def test_prepare_builds_the_segment_a_query_would_build():
+    from forum.duplicates.features import Analyzer
+    from forum.duplicates.index import DuplicateIndex
+
+    rows = [(1, "c", "Vios engine oil 0W-20 or 5W-30?", "Which oil for my Vios"),
+            (2, "c", "Yaris oil change interval", "How often should I change the oil")]
+    prepared, plain = DuplicateIndex(Analyzer()), DuplicateIndex(Analyzer())
+    for idx in (prepared, plain):
+        idx.build(rows[:1], progress=False)
+        idx.add(*rows[1])
+    prepared.prepare()
+    segment = prepared._tail_segment
+    assert segment is not None
+    assert repr(prepared.query("Yaris oil interval", k=5, min_score=0)) == repr(plain.query("Yaris oil interval", k=5, min_score=0))
+    assert prepared._tail_segment is segment
+    rebuilt = plain._tail_segment
+    assert (segment.indptr == rebuilt.indptr).all() and (segment.indices == rebuilt.indices).all()
