@@ -122,6 +122,29 @@ async def prepare_members(settings, count: int, offset: int) -> tuple[list[int],
 PASSWORD = "bench-password-not-secret"
 
 
+async def database_cpu_ticks(url: str) -> int | None:
+    """CPU ticks (utime + stime, /proc) of the PostgreSQL backends serving this database, but ours:
+    the app's pooled connections (None: not PostgreSQL, or /proc not readable)."""
+    if not url.startswith("postgresql"):
+        return None
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        pids = [row["pid"] for row in await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    finally:
+        await conn.close()
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--replies", type=int, default=200, help="replies (and a tenth as many new threads)")
@@ -191,7 +214,14 @@ async def main() -> int:
                         raise SystemExit(f"{path}: HTTP {answer.status_code}: {answer.text[:300]}")
                     rows[kind].append((wall, cpu, dict(spent)))
 
+        ticks = await database_cpu_ticks(settings.db.url)
         await asyncio.gather(*(poster() for _ in range(args.concurrency)))
+        if ticks is not None:
+            ticks = await database_cpu_ticks(settings.db.url) - ticks
+    if ticks is not None:
+        submits = sum(len(values) for values in rows.values())
+        print(f"{args.label} database CPU {ticks * 1000 / os.sysconf('SC_CLK_TCK') / max(submits, 1):.2f} ms per submit "
+              f"(every submit, the warm-up tenth included; {submits} submits)", flush=True)
     for kind, values in rows.items():
         if not values:
             continue
