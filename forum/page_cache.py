@@ -265,10 +265,11 @@ def bump(tags: Iterable[str]) -> None:
     tags = set(tags)
     if not tags:
         return
-    if in_greenlet():
-        await_only(bump_async(tags))
+    stores = _default_stores()
+    if in_greenlet() and any(isinstance(store, RedisGenerations) for store in stores):
+        await_only(bump_async(tags))  # (the file of LocalGenerations is written at once: no switch for it)
         return
-    for store in _default_stores():
+    for store in stores:
         try:
             store.bump(tags)
         except Exception:  # noqa: BLE001 - a store that cannot be told must not serve: drop all

@@ -8,10 +8,12 @@ from sqlalchemy.util.concurrency import greenlet_spawn
 from forum import page_cache
 
 
-class RecordingStore:
+class RecordingStore(page_cache.RedisGenerations):
+    """A Redis store as far as `bump` can tell, recording instead of sending."""
+
     identity = "test:recording"
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # (no client: nothing is sent)
         self.calls: list[tuple[str, frozenset[str]]] = []
 
     def bump(self, tags) -> None:
@@ -52,3 +54,11 @@ async def test_a_store_that_fails_clears_the_pages(store, monkeypatch):
     monkeypatch.setattr(page_cache, "_caches", [Cache()])
     await greenlet_spawn(page_cache.bump, ["t:1"])
     assert cleared == [True]
+
+
+async def test_a_file_store_is_written_at_once_even_inside_the_greenlet(tmp_path, monkeypatch):
+    local = page_cache.LocalGenerations(tmp_path / "gen")
+    monkeypatch.setattr(page_cache, "_stores", {local.identity: local})
+    before = local.read(("t:1",))
+    await greenlet_spawn(page_cache.bump, ["t:1"])
+    assert local.read(("t:1",)) != before
