@@ -63,8 +63,8 @@ class QuietSessionBackend(ServerSideSessionBackend):
         page_cache = app.state.get("page_cache")
         if page_cache is None or not isinstance(store, SessionFileStore):
             # A session in Redis is read in one round trip, as its generation would be: checking
-            # the generation first cost a second one whenever the session had changed (a form post
-            # after a form post, each writing a flash message).
+            # the generation first cost a second one whenever no current copy was kept (a member's
+            # first request to this process, a copy older than a minute, a session changed since).
             return await self.get(session_id, store=store)
         kept = self.__dict__.setdefault("_kept", OrderedDict())
         generations = await page_cache.generations.values((session_tag(session_id),))
