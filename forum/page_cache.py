@@ -58,6 +58,7 @@ from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy import event, select
+from sqlalchemy.util.concurrency import await_only, in_greenlet
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators, visitors
@@ -167,6 +168,9 @@ class LocalGenerations:
         for tag in in_bump_order(tags):
             self._values[self._slot(tag)] = random.getrandbits(63) + 1
 
+    async def bump_async(self, tags: Iterable[str]) -> None:
+        self.bump(tags)
+
 
 class RedisGenerations:
     """Generations as Redis counters (several machines). Reads go through the asyncio client on
@@ -204,6 +208,14 @@ class RedisGenerations:
         for tag in in_bump_order(tags):
             pipe.incr(self._key(tag))
         pipe.execute()
+
+    async def bump_async(self, tags: Iterable[str]) -> None:
+        """The same bump through the asyncio client: the event loop serves other requests while
+        Redis answers (the blocking client held every request of the process for the round trip)."""
+        pipe = self.client.pipeline(transaction=False)
+        for tag in in_bump_order(tags):
+            pipe.incr(self._key(tag))
+        await pipe.execute()
 
     async def get_page(self, key: str) -> bytes | None:
         return await self.client.get(f"{self.prefix}:page:{key}")
@@ -246,16 +258,39 @@ def _default_stores() -> list[Generations]:
 
 
 def bump(tags: Iterable[str]) -> None:
+    """Tells every generation store of the process that these tags changed, before returning.
+    Called inside an AsyncSession's commit (its after_commit hook runs in SQLAlchemy's greenlet,
+    on the event loop), the stores are told through their asyncio clients, awaited there: a commit
+    that bumps Redis no longer blocks the event loop for the round trip."""
+    tags = set(tags)
+    if not tags:
+        return
+    stores = _default_stores()
+    if in_greenlet() and any(isinstance(store, RedisGenerations) for store in stores):
+        await_only(bump_async(tags))  # (the file of LocalGenerations is written at once: no switch for it)
+        return
+    for store in stores:
+        try:
+            store.bump(tags)
+        except Exception:  # noqa: BLE001 - a store that cannot be told must not serve: drop all
+            _bump_failed(tags)
+
+
+async def bump_async(tags: Iterable[str]) -> None:
     tags = set(tags)
     if not tags:
         return
     for store in _default_stores():
         try:
-            store.bump(tags)
+            await store.bump_async(tags)
         except Exception:  # noqa: BLE001 - a store that cannot be told must not serve: drop all
-            log.exception("page cache: could not bump %s; clearing this process's pages", sorted(tags))
-            for cache in list(_caches):
-                cache.clear()
+            _bump_failed(tags)
+
+
+def _bump_failed(tags: set[str]) -> None:
+    log.exception("page cache: could not bump %s; clearing this process's pages", sorted(tags))
+    for cache in list(_caches):
+        cache.clear()
 
 
 # --- what a write changes ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from litestar.stores.file import FileStore, _safe_file_name
 from litestar.types import Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
-from .page_cache import bump, session_tag
+from .page_cache import bump_async, session_tag
 from .settings import Settings
 
 USER_KEY = "user_id"  # the logged-in member's id in the session
@@ -61,7 +61,10 @@ class QuietSessionBackend(ServerSideSessionBackend):
         app = connection.scope["app"]
         store = self.config.get_store_from_app(app)
         page_cache = app.state.get("page_cache")
-        if page_cache is None:
+        if page_cache is None or not isinstance(store, SessionFileStore):
+            # A session in Redis is read in one round trip, as its generation would be: checking
+            # the generation first cost a second one whenever no current copy was kept (a member's
+            # first request to this process, a copy older than a minute, a session changed since).
             return await self.get(session_id, store=store)
         kept = self.__dict__.setdefault("_kept", OrderedDict())
         generations = await page_cache.generations.values((session_tag(session_id),))
@@ -78,11 +81,11 @@ class QuietSessionBackend(ServerSideSessionBackend):
 
     async def set(self, session_id: str, data: bytes, store: Store) -> None:
         await super().set(session_id, data, store)
-        bump([session_tag(session_id)])
+        await bump_async([session_tag(session_id)])
 
     async def delete(self, session_id: str, store: Store) -> None:
         await super().delete(session_id, store)
-        bump([session_tag(session_id)])
+        await bump_async([session_tag(session_id)])
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         scope = connection.scope

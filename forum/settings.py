@@ -28,6 +28,13 @@ class DatabaseSettings:
     sqlite_busy_ms: int = field(default_factory=lambda: int(_env("WEBBOARD_SQLITE_BUSY_MS", "10000")))
     # Log (a warning) every SQLite write transaction that held the write lock at least this long; 0: off.
     sqlite_slow_write_ms: float = field(default_factory=lambda: float(_env("WEBBOARD_SQLITE_SLOW_WRITE_MS", "0")))
+    # PostgreSQL: connections each server process keeps open (and may open beyond that under a
+    # burst, closed again when returned). SQLAlchemy's default of 5 + 10 had a process under 16
+    # concurrent requests open and close a connection on most requests (a server process forked,
+    # the codecs set up and every statement prepared again each time). Keep processes x (pool +
+    # overflow) below the server's max_connections (100 by default): 4 x (16 + 8) = 96.
+    pool_size: int = field(default_factory=lambda: int(_env("WEBBOARD_DB_POOL_SIZE", "16")))
+    max_overflow: int = field(default_factory=lambda: int(_env("WEBBOARD_DB_MAX_OVERFLOW", "8")))
 
     @property
     def is_sqlite(self) -> bool:

@@ -183,6 +183,39 @@ def _earn_checks(with_actor: bool) -> Any:
 
 
 EARN_CHECKS = {False: _earn_checks(False), True: _earn_checks(True)}
+
+
+def _earn_under_lock(with_actor: bool, capped: bool) -> Any:
+    """PostgreSQL: `EARN_CHECKS` and `ADD_TO_BALANCE` as one statement, run under the balance row's
+    lock (taken by `LOCK` in an earlier statement, so this one's snapshot sees every ledger row
+    committed before the lock was ours): adds the amount, cut to what the daily cap leaves, unless
+    this earning was already credited or nothing is left; returns the new balance and the amount
+    added (no row: nothing was due). One round trip instead of two."""
+    # (bound as `member_id`: an UPDATE of coin_balances reserves its column names as parameter names)
+    last_reversal = select(func.max(_LEDGER.id)).where(
+        _LEDGER.user_id == bindparam("member_id"), _LEDGER.post_id == bindparam("post_id"),
+        _LEDGER.reason == m.CoinReason.REVERSAL).scalar_subquery()
+    already = select(_LEDGER.id).where(
+        _LEDGER.user_id == bindparam("member_id"), _LEDGER.post_id == bindparam("post_id"),
+        _LEDGER.reason == bindparam("reason"),
+        _LEDGER.actor_id == bindparam("actor_id") if with_actor else _LEDGER.actor_id.is_(None),
+        _LEDGER.id > func.coalesce(last_reversal, 0),
+    ).exists()
+    amount: Any = bindparam("amount", type_=Integer)
+    if capped:
+        today = select(func.coalesce(func.sum(_LEDGER.amount), 0)).where(
+            _LEDGER.user_id == bindparam("member_id"), _LEDGER.reason.in_(EARNINGS),
+            _LEDGER.created_at >= bindparam("day_start"), _LEDGER.created_at < bindparam("day_end"),
+        ).scalar_subquery()
+        amount = func.least(amount, bindparam("daily_cap", type_=Integer) - today)
+    return (
+        update(_BALANCES).where(_BALANCES.c.user_id == bindparam("member_id"), ~already, amount > 0,
+                                _BALANCES.c.balance + amount >= 0)
+        .values(balance=_BALANCES.c.balance + amount).returning(_BALANCES.c.balance, amount.label("amount"))
+    )
+
+
+EARN_UNDER_LOCK = {(actor, capped): _earn_under_lock(actor, capped) for actor in (False, True) for capped in (False, True)}
 # Adds to a balance unless that would take it below zero; None when refused.
 ADD_TO_BALANCE = (
     update(_BALANCES).where(_BALANCES.c.user_id == bindparam("member_id"),
@@ -391,6 +424,16 @@ class CoinService:
             return None
         await self._lock(user.id)  # from here on this member's rows cannot change under us
         day_start, day_end = bangkok_day(now)
+        bind = self.session.bind
+        if bind is not None and bind.dialect.name == "postgresql":  # the checks and the credit in one statement
+            credited = (await self.session.execute(EARN_UNDER_LOCK[actor_id is not None, rules.daily_cap > 0], {
+                "member_id": user.id, "post_id": post_id, "reason": reason, "actor_id": actor_id,
+                "day_start": day_start, "day_end": day_end, "amount": amount, "daily_cap": rules.daily_cap,
+            })).first()
+            if credited is None:
+                return None
+            return await self._append(user.id, int(credited.amount), reason, now=now, post_id=post_id,
+                                      actor_id=actor_id, locked=True, credited=int(credited.balance))
         # Both checks in one statement (the write lock is held from `_lock` on).
         checks = (await self.session.execute(EARN_CHECKS[actor_id is not None], {
             "user_id": user.id, "post_id": post_id, "reason": reason, "actor_id": actor_id,

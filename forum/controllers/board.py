@@ -18,7 +18,7 @@ from ..i18n import N_, gettext
 from ..services import reading, search
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
-from ..db import commit_now
+from ..db import commit_now, holds_write_lock
 from ..web import error_text, field_errors, redirect, render
 from ..access import CategoryGated
 from ..photos import forms as photo_forms
@@ -127,10 +127,12 @@ class BoardController(Controller):
             return render(request, "thread.html", status_code=error.status_code, thread=header, posts=posts,
                           next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error),
                           post_notes=await post_notes.for_posts(db_session, posts))
-        await commit_now(db_session)
+        if holds_write_lock(db_session):
+            await commit_now(db_session)
         message = N_("Your reply is awaiting review.") if post_row.visibility == m.Visibility.HELD else N_("Reply posted.")
         after = await reading.page_ending_with(db_session, thread_id, post_row.id, member,
                                                limit=settings.board.posts_per_page)
+        await commit_now(db_session)  # (PostgreSQL: with the page cursor's read in the same transaction)
         return redirect(request, f"/t/{thread_id}" + (f"?after={after}" if after else "") + f"#p{post_row.id}", message)
 
     @get("/p/{post_id:int}/edit", name="edit_post")

@@ -1,0 +1,239 @@
+"""Round trips and time per submit on PostgreSQL (or SQLite), in one process: replies and new
+threads posted through the whole ASGI app as the HTML form of a logged-in member (as
+benchmarks/submit_profile.py, whose lifespan helper it uses), counting for each submit
+
+- `pg`: PostgreSQL round trips (each simple query, prepare, bind/execute and statement close that
+  the asyncpg protocol sends and waits for: BEGIN and COMMIT included, pool pre-pings too);
+- `prep`: of those, prepares (a statement not yet in the connection's prepared-statement cache);
+- `redis`: Redis round trips (each command or pipeline sent, by the asyncio and the blocking client);
+- `conn`: new database connections opened during the submit;
+- wall ms (`time.perf_counter`) and CPU ms (`time.process_time`) per submit.
+
+The board is changed (posts are added), so point it at a copy: a PostgreSQL database of one's own
+(seeded by benchmarks/seed_postgres.py) and a data dir whose duplicate-index snapshot was made by
+`webboard duplicates rebuild` with the same DATABASE_URL.
+
+    DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/wb_x REDIS_URL=redis://127.0.0.1:6379/10 \\
+      WEBBOARD_DATA_DIR=/tmp/x/data python benchmarks/pg_submit_probe.py [--replies 200] [--members 100] \\
+      [--offset 0] [--concurrency 1]
+
+To compare two trees, run it from each with PYTHONPATH=TREE (the script itself can stay in one
+place); alternate the runs, and give each run other members (`--offset`) so the hourly posting
+limits are not met. `--concurrency N`: N posters at once (each waits for its answer before the
+next submit), which shows the connection pool at work (`conn`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import logging
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+COUNTS: collections.Counter = collections.Counter()
+PROTOCOL_CALLS = {"query": "pg", "prepare": "pg", "bind_execute": "pg", "bind_execute_many": "pg",
+                  "close_statement": "pg", "execute": "pg", "bind": "pg"}
+
+
+class CountingProtocol:
+    """Forwards to an asyncpg protocol, counting the calls that send and wait for the server."""
+
+    def __init__(self, inner):
+        object.__setattr__(self, "_inner", inner)
+
+    def __getattr__(self, name):
+        value = getattr(self._inner, name)
+        if name in PROTOCOL_CALLS and callable(value):
+            def counted(*args, **kwargs):
+                COUNTS["pg"] += 1
+                if name == "prepare":
+                    COUNTS["prep"] += 1
+                return value(*args, **kwargs)
+            return counted
+        return value
+
+    def __setattr__(self, name, value):
+        setattr(self._inner, name, value)
+
+
+def install_counters() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    @event.listens_for(Pool, "connect")
+    def _connected(dbapi_connection, _record):
+        COUNTS["conn"] += 1
+        inner = getattr(dbapi_connection, "_connection", None)
+        if inner is not None and hasattr(inner, "_protocol"):
+            inner._protocol = CountingProtocol(inner._protocol)
+
+    import redis.asyncio.connection as async_redis
+    import redis.connection as sync_redis
+
+    original_async = async_redis.AbstractConnection.send_packed_command
+    original_sync = sync_redis.AbstractConnection.send_packed_command
+
+    async def send_async(self, command, check_health=True):
+        COUNTS["redis"] += 1
+        return await original_async(self, command, check_health)
+
+    def send_sync(self, command, check_health=True):
+        COUNTS["redis"] += 1
+        return original_sync(self, command, check_health)
+
+    async_redis.AbstractConnection.send_packed_command = send_async
+    sync_redis.AbstractConnection.send_packed_command = send_sync
+
+
+WORDS = ("engine oil battery tyre brake gearbox aircon noise leak service ยาง เบรก แอร์ เกียร์ "
+         "น้ำมันเครื่อง แบตเตอรี่ ช่วงล่าง เสียงดัง ศูนย์บริการ ครับ").split()
+
+
+def text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+async def prepare_members(settings, count: int, offset: int) -> tuple[list[int], int, str]:
+    from sqlalchemy import func, select, update
+
+    import models as m
+    from forum.db import create_engine
+    from forum.security import hash_password
+
+    engine = create_engine(settings.db)
+    async with engine.begin() as conn:
+        ids = list((await conn.scalars(
+            select(m.User.id).where(m.User.role == m.Role.MEMBER, m.User.status == m.MemberStatus.ACTIVE)
+            .order_by(m.User.id).offset(offset).limit(count))).all())
+        threads = await conn.scalar(select(func.max(m.Thread.id)).where(m.Thread.id <= 100_000))
+        slug = await conn.scalar(select(m.Category.slug).order_by(m.Category.id).limit(1))
+        await conn.execute(update(m.User).where(m.User.id.in_(ids)).values(password_hash=hash_password(PASSWORD)))
+    await engine.dispose()
+    return ids, threads, slug
+
+
+PASSWORD = "bench-password-not-secret"
+
+
+async def database_cpu_ticks(url: str) -> int | None:
+    """CPU ticks (utime + stime, /proc) of the PostgreSQL backends serving this database, but ours:
+    the app's pooled connections (None: not PostgreSQL, or /proc not readable)."""
+    if not url.startswith("postgresql"):
+        return None
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        pids = [row["pid"] for row in await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    finally:
+        await conn.close()
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--replies", type=int, default=200, help="replies (and a tenth as many new threads)")
+    parser.add_argument("--members", type=int, default=100)
+    parser.add_argument("--offset", type=int, default=0, help="skip this many members (another run's)")
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+    os.environ.setdefault("WEBBOARD_SECRET_KEY", "pg-submit-probe-secret")
+    os.environ.setdefault("WEBBOARD_ACCESS_LOG", "0")
+    install_counters()
+
+    import httpx
+
+    from forum.app import create_app
+    from forum.duplicates.hook import FREEZE_AFTER_START_KEY
+    from forum.settings import get_settings
+    from forum.warmup import WARM_UP_KEY
+    from submit_profile import lifespan
+
+    settings = get_settings()
+    ids, threads, slug = await prepare_members(settings, args.members, args.offset)
+    app = create_app(settings)
+    app.state[WARM_UP_KEY] = True
+    app.state[FREEZE_AFTER_START_KEY] = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    rng = random.Random(16 + args.offset)
+    rows: dict[str, list[tuple[float, float, dict]]] = {"reply": [], "thread": []}
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+    async with lifespan(app), httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120) as client:
+        token = (await client.get("/login")).cookies["csrftoken"]
+        cookies = []
+        for user_id in ids:
+            client.cookies.clear()
+            client.cookies.set("csrftoken", token)
+            done = await client.post("/login", data={"_csrf_token": token, "login_id": f"user{user_id}",
+                                                     "password": PASSWORD})
+            assert done.status_code in (200, 303) and "session" in client.cookies, done.status_code
+            cookies.append(f"session={client.cookies['session']}; csrftoken={token}")
+        client.cookies.clear()
+        total = args.replies + args.replies // 10
+        queue = list(range(total))
+
+        async def poster() -> None:
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120) as own:
+                while queue:
+                    n = queue.pop(0)
+                    kind = "thread" if n % 11 == 10 else "reply"
+                    cookie = cookies[n % len(cookies)]
+                    tag = f"probe{args.offset}-{n}-{rng.randrange(10**9)}"
+                    if kind == "thread":
+                        path = f"/c/{slug}/new"
+                        form = {"_csrf_token": token, "title": f"{text(rng, 5)} {tag}",
+                                "body": f"{text(rng, 40)} {tag} {text(rng, 20)}",
+                                "distinct_reason": f"a different car and symptom {tag}"}
+                    else:
+                        path = f"/t/{rng.randint(1, threads)}/reply"
+                        form = {"_csrf_token": token, "body": f"{text(rng, 30)} {tag} {text(rng, 20)}"}
+                    before = COUNTS.copy()
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    answer = await own.post(path, data=form, headers={"Cookie": cookie}, follow_redirects=False)
+                    wall, cpu = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+                    spent = COUNTS - before
+                    if answer.status_code == 409 and kind == "thread":
+                        continue  # refused as a duplicate: not a submit
+                    if answer.status_code != 303:
+                        raise SystemExit(f"{path}: HTTP {answer.status_code}: {answer.text[:300]}")
+                    rows[kind].append((wall, cpu, dict(spent)))
+
+        ticks = await database_cpu_ticks(settings.db.url)
+        await asyncio.gather(*(poster() for _ in range(args.concurrency)))
+        if ticks is not None:
+            ticks = await database_cpu_ticks(settings.db.url) - ticks
+    if ticks is not None:
+        submits = sum(len(values) for values in rows.values())
+        print(f"{args.label} database CPU {ticks * 1000 / os.sysconf('SC_CLK_TCK') / max(submits, 1):.2f} ms per submit "
+              f"(every submit, the warm-up tenth included; {submits} submits)", flush=True)
+    for kind, values in rows.items():
+        if not values:
+            continue
+        values = values[len(values) // 10:]  # the first tenth warms the connections' statement caches
+        walls, cpus = [v[0] for v in values], [v[1] for v in values]
+        counts = {key: statistics.mean(v[2].get(key, 0) for v in values) for key in ("pg", "prep", "redis", "conn")}
+        print(f"{args.label} {kind} n={len(values)} concurrency={args.concurrency} wall_ms p50={statistics.median(walls):.2f} "
+              f"mean={statistics.mean(walls):.2f} p95={sorted(walls)[int(len(walls) * .95)]:.2f} "
+              f"cpu_ms p50={statistics.median(cpus):.2f} mean={statistics.mean(cpus):.2f} "
+              + " ".join(f"{key}={value:.2f}" for key, value in counts.items()), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
