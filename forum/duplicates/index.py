@@ -234,9 +234,6 @@ IDENTITY_KINDS = frozenset({"model", "brand", "variant", "fuel", "side", "word"}
 # (twenty-second pass) the concept kinds a near miss changes in its title (the verifier's
 # `query_title_unnamed` and `thread_title_unnamed`)
 TITLE_CHANGE_KINDS = frozenset({"model", "variant", "part", "sym", "side", "fuel", "topic"})
-# (twenty-third pass) a query whose plain words are at most this share Thai script reads as written
-# in Latin letters (`Analysis.script`)
-LATIN_SCRIPT = 0.2
 IDENTITY_ONLY = 0.4
 
 
@@ -939,9 +936,6 @@ class DuplicateIndex:
             _harmonic(title_cov, thread_title_cov), min(title_cov, thread_title_cov),
             # (twenty-second pass) what one title names that the other text does not name at all
             *self._title_concepts_unnamed(q, row, d_all),
-            # (twenty-third pass) overlap on named concepts only, so that chatty or learner's
-            # wording (words outside the vocabulary) is not read as a different question
-            *self._concept_overlap(q, row, present),
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
@@ -970,27 +964,6 @@ class DuplicateIndex:
         t_only = sum(1 for c in self._leaves(t_title)
                      if c.split(".", 1)[0] in TITLE_CHANGE_KINDS and not is_negated(c) and c not in q.named)
         return float(min(q_only, 2)), float(min(t_only, 2))
-
-    def _concept_overlap(self, q: "_PairQuery", row: int, present: np.ndarray) -> tuple[float, float, float, float]:
-        """(twenty-third pass) The pair's overlap on the vocabulary's concepts alone, by their fixed
-        weights: the share of the query's concept weight the thread has, the share of the thread's
-        concept weight the query has, the share of the query's whole weight in plain words (words
-        outside the vocabulary: filler, chatty or learner's phrasing) the thread lacks, and, for a
-        query written in Latin letters that is not romanised Thai, the harmonic mean of the two
-        concept shares (English rewordings carry many words the thread lacks; what counts there is
-        whether each side names what the other names)."""
-        q_cov = float(q.qw2[present & q.concept_cols].sum()) / q.concept_weight if q.concept_weight > 0 else 0.0
-        a, b = self._cptr.array[row], self._cptr.array[row + 1]
-        cids = self._cids.array[a:b]
-        if len(cids):
-            w = (self._cw.array[a:b].astype(np.float64) * self._fidf.array[cids]) ** 2
-            total = float(w.sum())
-            t_cov = float(w[q.in_query[cids]].sum()) / total if total > 0 else 0.0
-        else:
-            t_cov = 0.0
-        qn2 = q.qnorm * q.qnorm
-        plain_missing = (q.plain_weight - float(q.qw2[present & ~q.concept_cols].sum())) / qn2 if qn2 > 0 else 0.0
-        return q_cov, t_cov, plain_missing, q.latin * _harmonic(q_cov, t_cov)
 
     def _side_mismatch(self, q_sides: frozenset[str], row: int) -> float:
         """(fifteenth pass) 1 when on some axis (front/rear, left/right) the query and the thread
@@ -1353,7 +1326,7 @@ class _PairQuery:
 
     __slots__ = ("analysis", "tids", "fidf", "qnorm", "qw2", "concepts", "named", "vocabulary_concepts",
                  "title_columns", "title_len", "title_all", "concept_share", "concept_w", "concept_all",
-                 "in_query", "title_change", "concept_cols", "concept_weight", "plain_weight", "latin")
+                 "in_query", "title_change")
 
     def __init__(self, index: "DuplicateIndex", analysis: Analysis, tids: np.ndarray, known_terms: list[str],
                  fidf: np.ndarray, qtf: np.ndarray, qnorm: float) -> None:
@@ -1379,13 +1352,6 @@ class _PairQuery:
         self.in_query[tids] = True
         self.title_change = frozenset(c for c in index._leaves(frozenset(analysis.title_concepts))
                                       if c.split(".", 1)[0] in TITLE_CHANGE_KINDS and not is_negated(c))
-        # (twenty-third pass) the query's concept terms among `tids`, and its concept and plain
-        # weight over every term (known to this board or not); whether it is written in Latin
-        # letters and is not romanised Thai
-        self.concept_cols = np.fromiter((is_concept(t) for t in known_terms), dtype=bool, count=len(known_terms))
-        self.concept_weight = sum(v for t, v in qweight.items() if is_concept(t))
-        self.plain_weight = sum(v for t, v in qweight.items() if not is_concept(t))
-        self.latin = float(analysis.script is not None and analysis.script < LATIN_SCRIPT and not analysis.romanised)
 
 
 class _Side:

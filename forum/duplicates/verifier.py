@@ -102,10 +102,6 @@ FEATURES = (
     # (twenty-second pass) the query title's concepts (model, item, symptom, position, fuel, topic)
     # the thread does not name, and the thread title's the query does not name (each capped at 2)
     "query_title_unnamed", "thread_title_unnamed",
-    # (twenty-third pass) overlap on named concepts only: the query's concept weight the thread has,
-    # the thread's the query has, the query's plain-word weight the thread lacks, and for a Latin
-    # (not romanised) query the harmonic mean of the two concept shares
-    "concept_coverage", "thread_concept_coverage", "plain_missing", "latin_concept_harmonic",
 )
 
 
