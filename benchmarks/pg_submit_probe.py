@@ -92,14 +92,6 @@ def install_counters() -> None:
     sync_redis.AbstractConnection.send_packed_command = send_sync
 
 
-WORDS = ("engine oil battery tyre brake gearbox aircon noise leak service ยาง เบรก แอร์ เกียร์ "
-         "น้ำมันเครื่อง แบตเตอรี่ ช่วงล่าง เสียงดัง ศูนย์บริการ ครับ").split()
-
-
-def text(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
-
-
 async def prepare_members(settings, count: int, offset: int) -> tuple[list[int], int, str]:
     from sqlalchemy import func, select, update
 
@@ -163,7 +155,7 @@ async def main() -> int:
     from forum.duplicates.hook import FREEZE_AFTER_START_KEY
     from forum.settings import get_settings
     from forum.warmup import WARM_UP_KEY
-    from submit_profile import lifespan
+    from submit_profile import lifespan, submit_form
 
     settings = get_settings()
     ids, threads, slug = await prepare_members(settings, args.members, args.offset)
@@ -195,14 +187,7 @@ async def main() -> int:
                     kind = "thread" if n % 11 == 10 else "reply"
                     cookie = cookies[n % len(cookies)]
                     tag = f"probe{args.offset}-{n}-{rng.randrange(10**9)}"
-                    if kind == "thread":
-                        path = f"/c/{slug}/new"
-                        form = {"_csrf_token": token, "title": f"{text(rng, 5)} {tag}",
-                                "body": f"{text(rng, 40)} {tag} {text(rng, 20)}",
-                                "distinct_reason": f"a different car and symptom {tag}"}
-                    else:
-                        path = f"/t/{rng.randint(1, threads)}/reply"
-                        form = {"_csrf_token": token, "body": f"{text(rng, 30)} {tag} {text(rng, 20)}"}
+                    path, form = submit_form(rng, kind, slug, threads, token, tag)
                     before = COUNTS.copy()
                     wall, cpu = time.perf_counter(), time.process_time()
                     answer = await own.post(path, data=form, headers={"Cookie": cookie}, follow_redirects=False)

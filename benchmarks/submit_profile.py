@@ -48,6 +48,15 @@ def text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
+def submit_form(rng: random.Random, kind: str, slug: str, threads: int, token: str, tag: str) -> tuple[str, dict]:
+    """The path and form of one benchmark submit: a new thread in `slug`, or a reply to a random thread."""
+    if kind == "thread":
+        return f"/c/{slug}/new", {"_csrf_token": token, "title": f"{text(rng, 5)} {tag}",
+                                  "body": f"{text(rng, 40)} {tag} {text(rng, 20)}",
+                                  "distinct_reason": f"a different car and symptom {tag}"}
+    return f"/t/{rng.randint(1, threads)}/reply", {"_csrf_token": token, "body": f"{text(rng, 30)} {tag} {text(rng, 20)}"}
+
+
 def copy_board(source: Path, scratch: str | None = None) -> Path:
     """A scratch copy of the seeded board's database (the duplicate index is built at start-up).
     With `scratch`, the copy goes to that directory, replacing the database there but keeping its
@@ -161,14 +170,7 @@ async def run(args: argparse.Namespace) -> int:
                 kind = args.only or ("thread" if n % 11 == 10 else "reply")
                 cookie = cookies[n % len(cookies)]
                 tag = f"profile{round_no}-{n}-{rng.randrange(10**9)}"
-                if kind == "thread":
-                    path = f"/c/{slug}/new"
-                    form = {"_csrf_token": token, "title": f"{text(rng, 5)} {tag}",
-                            "body": f"{text(rng, 40)} {tag} {text(rng, 20)}",
-                            "distinct_reason": f"a different car and symptom {tag}"}
-                else:
-                    path = f"/t/{rng.randint(1, threads)}/reply"
-                    form = {"_csrf_token": token, "body": f"{text(rng, 30)} {tag} {text(rng, 20)}"}
+                path, form = submit_form(rng, kind, slug, threads, token, tag)
                 client.cookies.clear()
                 app.state["_profiling"] = profiler is not None and last_round and kind == args.profile
                 started = time.process_time()

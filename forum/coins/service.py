@@ -167,19 +167,23 @@ _SETTINGS = m.SiteSetting.__table__.c
 RULES = select(_SETTINGS.value).where(_SETTINGS.key == bindparam("settings_key"))
 
 
-def _earn_checks(with_actor: bool) -> Any:
-    """Whether this earning was already credited (since the post's last reversal), and what the
-    member earned today: one statement, run under the balance row's lock."""
+def _already_credited(with_actor: bool, member: str = "user_id") -> Any:
+    """EXISTS: this earning was already credited since the post's last reversal (the member bound as `member`)."""
     last_reversal = select(func.max(_LEDGER.id)).where(
-        _LEDGER.user_id == bindparam("user_id"), _LEDGER.post_id == bindparam("post_id"),
+        _LEDGER.user_id == bindparam(member), _LEDGER.post_id == bindparam("post_id"),
         _LEDGER.reason == m.CoinReason.REVERSAL).scalar_subquery()
-    already = select(_LEDGER.id).where(
-        _LEDGER.user_id == bindparam("user_id"), _LEDGER.post_id == bindparam("post_id"),
+    return select(_LEDGER.id).where(
+        _LEDGER.user_id == bindparam(member), _LEDGER.post_id == bindparam("post_id"),
         _LEDGER.reason == bindparam("reason"),
         _LEDGER.actor_id == bindparam("actor_id") if with_actor else _LEDGER.actor_id.is_(None),
         _LEDGER.id > func.coalesce(last_reversal, 0),
     ).exists()
-    return select(already.label("already"), EARNED_TODAY.scalar_subquery().label("today"))
+
+
+def _earn_checks(with_actor: bool) -> Any:
+    """Whether this earning was already credited (since the post's last reversal), and what the
+    member earned today: one statement, run under the balance row's lock."""
+    return select(_already_credited(with_actor).label("already"), EARNED_TODAY.scalar_subquery().label("today"))
 
 
 EARN_CHECKS = {False: _earn_checks(False), True: _earn_checks(True)}
@@ -192,15 +196,7 @@ def _earn_under_lock(with_actor: bool, capped: bool) -> Any:
     this earning was already credited or nothing is left; returns the new balance and the amount
     added (no row: nothing was due). One round trip instead of two."""
     # (bound as `member_id`: an UPDATE of coin_balances reserves its column names as parameter names)
-    last_reversal = select(func.max(_LEDGER.id)).where(
-        _LEDGER.user_id == bindparam("member_id"), _LEDGER.post_id == bindparam("post_id"),
-        _LEDGER.reason == m.CoinReason.REVERSAL).scalar_subquery()
-    already = select(_LEDGER.id).where(
-        _LEDGER.user_id == bindparam("member_id"), _LEDGER.post_id == bindparam("post_id"),
-        _LEDGER.reason == bindparam("reason"),
-        _LEDGER.actor_id == bindparam("actor_id") if with_actor else _LEDGER.actor_id.is_(None),
-        _LEDGER.id > func.coalesce(last_reversal, 0),
-    ).exists()
+    already = _already_credited(with_actor, member="member_id")
     amount: Any = bindparam("amount", type_=Integer)
     if capped:
         today = select(func.coalesce(func.sum(_LEDGER.amount), 0)).where(
