@@ -38,6 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 COUNTS: collections.Counter = collections.Counter()
+# `--breakdown`: the wall ms of each round trip, by statement (the SQL's first 70 characters).
+TIMES: list[tuple[str, float]] = []
 PROTOCOL_CALLS = {"query": "pg", "prepare": "pg", "bind_execute": "pg", "bind_execute_many": "pg",
                   "close_statement": "pg", "execute": "pg", "bind": "pg"}
 
@@ -55,12 +57,32 @@ class CountingProtocol:
                 COUNTS["pg"] += 1
                 if name == "prepare":
                     COUNTS["prep"] += 1
-                return value(*args, **kwargs)
+                result = value(*args, **kwargs)
+                if not asyncio.iscoroutine(result) and not isinstance(result, asyncio.Future):
+                    return result
+                return timed(name, args, result)
             return counted
         return value
 
     def __setattr__(self, name, value):
         setattr(self._inner, name, value)
+
+
+def statement_label(name: str, args: tuple) -> str:
+    if name in ("query", "prepare"):
+        sql = args[1] if name == "prepare" and len(args) > 1 else args[0]
+    else:
+        sql = getattr(args[0], "query", "") if args else ""
+    sql = " ".join(str(sql).split())
+    return f"{name}: {sql[:70]}"
+
+
+async def timed(name: str, args: tuple, awaitable):
+    started = time.perf_counter()
+    try:
+        return await awaitable
+    finally:
+        TIMES.append((statement_label(name, args), (time.perf_counter() - started) * 1000))
 
 
 def install_counters() -> None:
@@ -144,6 +166,8 @@ async def main() -> int:
     parser.add_argument("--offset", type=int, default=0, help="skip this many members (another run's)")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--label", default="")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print each statement's round-trip wall ms (median, p95, total share)")
     args = parser.parse_args()
     os.environ.setdefault("WEBBOARD_SECRET_KEY", "pg-submit-probe-secret")
     os.environ.setdefault("WEBBOARD_ACCESS_LOG", "0")
@@ -207,6 +231,15 @@ async def main() -> int:
         submits = sum(len(values) for values in rows.values())
         print(f"{args.label} database CPU {ticks * 1000 / os.sysconf('SC_CLK_TCK') / max(submits, 1):.2f} ms per submit "
               f"(every submit, the warm-up tenth included; {submits} submits)", flush=True)
+    if args.breakdown and TIMES:
+        by: dict[str, list[float]] = collections.defaultdict(list)
+        for label, ms in TIMES[len(TIMES) // 10:]:
+            by[label].append(ms)
+        total = sum(sum(v) for v in by.values())
+        for label, values in sorted(by.items(), key=lambda kv: -sum(kv[1])):
+            values.sort()
+            print(f"{args.label} {len(values):6d} p50={statistics.median(values):6.2f} "
+                  f"p95={values[int(len(values) * .95)]:6.2f} share={sum(values) / total:5.1%} {label}", flush=True)
     for kind, values in rows.items():
         if not values:
             continue

@@ -96,9 +96,24 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         options.update(pool_size=20, max_overflow=20)
     elif not settings.url.startswith("sqlite"):
         options.update(pool_size=settings.pool_size, max_overflow=settings.max_overflow)
+        if settings.synchronous_commit and settings.url.startswith("postgresql+asyncpg"):
+            # Sent in the connection's start-up packet: no statement, no round trip.
+            options["connect_args"] = {"server_settings": {"synchronous_commit": synchronous_commit(settings)}}
     engine = create_async_engine(settings.url, echo=settings.echo, **options)
     configure_engine(engine, settings.sqlite_busy_ms)
     return engine
+
+
+SYNCHRONOUS_COMMIT_VALUES = ("on", "off", "local", "remote_write", "remote_apply")
+
+
+def synchronous_commit(settings: DatabaseSettings) -> str:
+    """WEBBOARD_DB_SYNCHRONOUS_COMMIT, checked: a typo must not start a server (PostgreSQL would
+    refuse every connection, or worse, the operator would believe it applied)."""
+    value = settings.synchronous_commit
+    if value not in SYNCHRONOUS_COMMIT_VALUES:
+        raise ValueError(f"WEBBOARD_DB_SYNCHRONOUS_COMMIT={value!r}: use one of {', '.join(SYNCHRONOUS_COMMIT_VALUES)}")
+    return value
 
 
 async def commit_now(session: AsyncSession) -> None:

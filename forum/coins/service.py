@@ -280,6 +280,17 @@ ENSURE_BALANCE = text(
 ).bindparams(bindparam("member_id", type_=BigInteger))
 
 
+# The coin rules' stored value when an earlier statement of the same transaction read it along
+# (the posting check, forum.services.membership.POSTING_CHECKS): a published post's earning then
+# needs no statement of its own to read them. Kept with the transaction it was read in and used
+# once: a later transaction, or a second earning, reads the rules again.
+RULES_READ_AHEAD = "coins.rules_read_ahead"
+
+
+def keep_rules(session: AsyncSession, value: Any) -> None:
+    session.info[RULES_READ_AHEAD] = (session.sync_session.get_transaction(), value)
+
+
 class CoinService:
     def __init__(self, session: AsyncSession, settings: Settings | None = None) -> None:
         self.session = session
@@ -287,6 +298,9 @@ class CoinService:
 
     # -- settings ------------------------------------------------------------------------
     async def rules(self) -> CoinRules:
+        kept = self.session.info.pop(RULES_READ_AHEAD, None)
+        if kept is not None and kept[0] is not None and kept[0] is self.session.sync_session.get_transaction():
+            return self._rules_from(kept[1])
         return self._rules_from(await self.session.scalar(RULES, {"settings_key": SETTINGS_KEY}))
 
     @staticmethod
@@ -304,6 +318,7 @@ class CoinService:
         }
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        self.session.info.pop(RULES_READ_AHEAD, None)  # read before this change: not to be used
         row = await self.session.scalar(select(m.SiteSetting).where(m.SiteSetting.key == SETTINGS_KEY))
         if row is None:
             self.session.add(m.SiteSetting(key=SETTINGS_KEY, value=values))

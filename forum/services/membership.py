@@ -471,18 +471,27 @@ async def terms_pending(session: AsyncSession, user: m.User, today: dt.date | No
 
 # The category's access level and the version of the terms in force, in one statement built
 # once (every submit asks both; as two ORM statements they cost about a millisecond of CPU).
+# Also the coin rules (a site setting), which a published post's earning reads next: read here,
+# they cost no round trip of their own on PostgreSQL (forum.coins.service.keep_rules).
 POSTING_CHECKS = select(
     m.Category.access,
     select(m.TermsVersion.version).where(m.TermsVersion.effective_on <= bindparam("today"))
     .order_by(m.TermsVersion.effective_on.desc(), m.TermsVersion.id.desc()).limit(1)
     .scalar_subquery().label("terms_version"),
+    select(m.SiteSetting.value).where(m.SiteSetting.key == bindparam("settings_key")).scalar_subquery()
+    .label("coin_rules"),
 ).where(m.Category.id == bindparam("category_id")).execution_options(sqlite_on_loop=True)  # point read: no hop
 
 
 async def check_posting(session: AsyncSession, author: m.User, category_id: int, now: dt.datetime) -> None:
     """Before a member posts: the category must be open to them, and the terms in force accepted."""
+    from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
     today = local_date(now)
-    row = (await session.execute(POSTING_CHECKS, {"today": today, "category_id": category_id})).first()
+    row = (await session.execute(POSTING_CHECKS, {"today": today, "category_id": category_id,
+                                                  "settings_key": coin_service.SETTINGS_KEY})).first()
+    if row is not None:
+        coin_service.keep_rules(session, row.coin_rules)
     if row is None:  # no such category: nothing to gate, the terms still apply
         await require_category(session, author, category_id, today)
         if pending := await terms_pending(session, author, today):
