@@ -2,7 +2,7 @@
 
 from .base import metadata
 from .category import Category, CategoryAccess
-from .duplicates import DuplicateAnswerMark
+from .duplicates import DuplicateAnswerMark, ThreadAnalysis
 from .guru import GuruAnswer, GuruArea, GuruDisclaimer, GuruHelpfulMark, GuruProfile, GuruQuestion
 from .coins import CoinBalance, CoinLedgerEntry, CoinPrize, CoinReason, CoinRedemption, DeliveryAddress, RedemptionStatus
 from .membership import (DataAccess, DeletionRequest, GoldApplication, GoldStatus, MembershipEvent, ReservedName,
@@ -63,6 +63,7 @@ __all__ = (
     "SiteSetting",
     "TermsAcceptance",
     "Thread",
+    "ThreadAnalysis",
     "ThreadKind",
     "Tier",
     "User",

@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from ..services.posting import Draft
+from . import stored
 from .service import DuplicateService, LiveIndex
 from .snapshot import SnapshotStore
 
 log = logging.getLogger(__name__)
 STATE_KEY = "duplicate_index"
+ANALYSIS_NOTE = "duplicate_analysis"  # (version, stored bytes) of the text, from before_save to after_save
 
 
 class DuplicateHook:
@@ -35,6 +37,10 @@ class DuplicateHook:
         self.live = live or LiveIndex()
 
     async def before_save(self, session: AsyncSession, draft: Draft) -> None:
+        if draft.action == "edit" and draft.post is not None and draft.post.is_opening:
+            # the thread's new text: its stored analysis is replaced in after_save (no check)
+            draft.notes[ANALYSIS_NOTE] = self.live.stored_analysis(draft.title or "", draft.body)
+            return
         if draft.action != "thread":
             return
         service = DuplicateService(session, self.live)
@@ -47,9 +53,15 @@ class DuplicateHook:
         else:
             draft.distinct_from_id = differs_from
         draft.notes["duplicates"] = {"verdict": verdict.kind, "matches": [(s.id, s.score) for s in verdict.matches]}
+        draft.notes[ANALYSIS_NOTE] = self.live.stored_analysis(draft.title or "", draft.body)
 
     async def after_save(self, session: AsyncSession, draft: Draft, post: m.Post) -> None:
-        return None
+        """Keeps the analysis of the text with the thread, in this transaction (see
+        `forum.duplicates.stored`): the other processes' catch-ups read it instead of analysing
+        the text again."""
+        prepared = draft.notes.get(ANALYSIS_NOTE)
+        if prepared is not None and post.is_opening:
+            await stored.save(session, post.thread_id, *prepared, new=draft.action == "thread")
 
 
 def live_index(state: State) -> LiveIndex:

@@ -39,6 +39,7 @@ from ..access import hidden_category_ids
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..i18n import N_
 from ..services.posting import bump_reply_count
+from . import stored
 from .features import Analyzer
 from .index import DUPLICATE_THRESHOLD, DuplicateIndex
 from .snapshot import SnapshotStore, Versions, analyzer_version, micros
@@ -148,6 +149,21 @@ def shared_analyzer() -> Analyzer:
     return Analyzer()
 
 
+@lru_cache(maxsize=1)
+def _shared_version() -> str:
+    return analyzer_version(shared_analyzer(), body_chars=QUERY_BODY_CHARS)  # = LiveIndex().version()
+
+
+async def refresh_stored_analysis(session: AsyncSession, thread_id: int, title: str, body: str) -> None:
+    """Replaces a thread's stored analysis (`forum.duplicates.stored`) after its title or opening
+    post changed outside the posting hooks (moderation's edit and approve), with the shared
+    analyzer's analysis of the new text. (A stale row would not be used anyway: its text digest
+    no longer matches.)"""
+    body = (body or "")[:QUERY_BODY_CHARS]
+    data = stored.encode(shared_analyzer().analyze(title, body), title, body)
+    await stored.save(session, thread_id, _shared_version(), data, new=False)
+
+
 class RecentAnalyses:
     """An analyzer that remembers its last few results: a new thread's text is analysed for its
     duplicate check, and the same text again when the next catch-up of this process adds the
@@ -206,6 +222,9 @@ class LiveIndex:
         self.versions = Versions()  # id -> content_changed_at of the row whose text is indexed
         self.changes = 0  # threads re-indexed or dropped since the snapshot was written or loaded
         self.rows_read = 0  # threads read again by catch-ups and reconciliations (a statistic)
+        self.analysed = 0  # of them, threads whose text was analysed (statistics, as rows_read) ...
+        self.stored_used = 0  # ... and threads added from the analysis stored with them
+        self._version: tuple[Any, str] | None = None
         self.snapshot: dict[str, Any] | None = None  # header of the last snapshot written or loaded
         self.loaded_from_snapshot = False
         self._snapshot_clock = time.monotonic()
@@ -333,6 +352,7 @@ class LiveIndex:
         self.rows_read += len(ids)
         rows = (await session.execute(CHANGED_ROWS, {"changed_ids": list(ids)})).all()
         seen = set()
+        version = self.version()
         for row in rows:
             seen.add(row.id)
             if row.visibility == PUBLISHED and row.duplicate_of_id is None and row.body_raw is not None:
@@ -341,7 +361,15 @@ class LiveIndex:
                 self.versions.set(row.id, row.content_changed_at)
                 if self.fingerprints.get(row.id) == fingerprint and row.id in self.index:
                     continue
-                self.index.add(row.id, str(row.category_id), row.title, body, author_id=row.author_id)
+                # the analysis the saving process stored with the thread, when it is of this
+                # analyser and of this text (forum.duplicates.stored); else the text is analysed
+                analysis = stored.decode(row.analysis, row.title, body) if row.analyzer == version else None
+                if analysis is None:
+                    self.index.add(row.id, str(row.category_id), row.title, body, author_id=row.author_id)
+                    self.analysed += 1
+                else:
+                    self.index.add_analysis(row.id, str(row.category_id), analysis, author_id=row.author_id)
+                    self.stored_used += 1
                 self.changes += 1
                 self.fingerprints[row.id] = fingerprint
                 self.fingerprints.move_to_end(row.id)
@@ -360,8 +388,20 @@ class LiveIndex:
 
     # -- the snapshot --------------------------------------------------------------------------
     def version(self) -> str:
-        """The snapshot version this process writes and accepts (analysis code and vocabulary)."""
-        return analyzer_version(self.index.analyzer, body_chars=QUERY_BODY_CHARS)
+        """The snapshot version this process writes and accepts (analysis code and vocabulary);
+        also the version of the analyses it stores with threads and reads back (`stored`)."""
+        analyzer = self.index.analyzer
+        if self._version is None or self._version[0] is not analyzer:
+            self._version = (analyzer, analyzer_version(analyzer, body_chars=QUERY_BODY_CHARS))
+        return self._version[1]
+
+    def stored_analysis(self, title: str, body: str) -> tuple[str, bytes]:
+        """(version, bytes) of the analysis of a thread's text as the catch-ups of every process
+        read it back (`forum.duplicates.stored`): the text as the index analyses it, through this
+        index's analyzer, whose recent results include the duplicate check's analysis of the same
+        text (so a new thread's text is not analysed again here)."""
+        body = (body or "")[:QUERY_BODY_CHARS]
+        return self.version(), stored.encode(self.index.analyzer.analyze(title, body), title, body)
 
     def _expected(self) -> dict[str, Any]:
         return {"threshold": self.index.threshold}
@@ -524,11 +564,12 @@ CHANGED_SINCE = select(m.Thread.id, m.Thread.content_changed_at.label("changed_a
 
 # The catch-up's rows (run by a process's next check after any thread changed, in any process:
 # on a served board, nearly every new thread), built once with an expanding parameter.
-_PT = m.Post.__table__
+_PT, _TA = m.Post.__table__, m.ThreadAnalysis.__table__
 CHANGED_ROWS = (
     select(_T.c.id, _T.c.category_id, _T.c.title, _T.c.author_id, _T.c.visibility, _T.c.duplicate_of_id,
-           _T.c.content_changed_at, _PT.c.body_raw)
+           _T.c.content_changed_at, _PT.c.body_raw, _TA.c.analyzer, _TA.c.data.label("analysis"))
     .outerjoin(_PT, (_PT.c.thread_id == _T.c.id) & _PT.c.is_opening.is_(True))
+    .outerjoin(_TA, _TA.c.thread_id == _T.c.id)
     .where(_T.c.id.in_(bindparam("changed_ids", expanding=True)))
 )
 

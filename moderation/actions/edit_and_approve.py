@@ -37,6 +37,10 @@ async def edit_and_approve(ctx: ActionContext, target: Target, *, body: str | No
         if title is not None:
             thread.title = title
             thread.search_terms = search_terms(f"{title}\n{body}")
+        if post.is_opening:  # the duplicate analysis kept with the thread follows its new text
+            from forum.duplicates.service import refresh_stored_analysis
+
+            await refresh_stored_analysis(ctx.session, thread.id, thread.title, body)
     kind, _ = await undo(ctx, target)
     resolve(ctx, item, m.ReviewStatus.APPROVED)
     await keep_decision(ctx, item, "approved", target.text, [])

@@ -165,6 +165,12 @@ async def test_edit_and_approve_publishes_the_edited_text_and_audits_before_and_
     thread = await fresh(db, m.Thread, held["id"])
     assert post.visibility == m.Visibility.PUBLISHED and post.body_raw == "Wheels and tyres, ask a dealer."
     assert thread.title == "Wheels" and post.edited_at is not None
+    # the duplicate analysis kept with the thread is the edited text's (forum.duplicates.stored)
+    from forum.duplicates import stored
+    from forum.duplicates.service import shared_analyzer
+
+    analysis = await db.scalar(select(m.ThreadAnalysis.data).where(m.ThreadAnalysis.thread_id == held["id"]))
+    assert stored.decode(analysis, "Wheels", post.body_raw) == shared_analyzer().analyze("Wheels", post.body_raw)
     revision = await db.scalar(select(m.PostRevision))
     assert HELD_TEXT == revision.body_raw
     [row] = await history(db, "edited_and_approved")

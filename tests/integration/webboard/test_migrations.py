@@ -63,3 +63,43 @@ async def test_search_prefix_revision_keeps_every_thread_findable_up_and_down(db
     await asyncio.to_thread(upgrade, db_url)
     assert (await found('"น้ำมันเค"*')) == ([thread.id, True] if sqlite else [thread.id])
     assert (await found('"5w30"'))[:1] == [thread.id]
+
+
+async def test_thread_analysis_revision_adds_the_table_and_down_again_drops_it(db_url, settings, factory, member,
+                                                                               category):
+    """0017_thread_analysis: the table of stored duplicate analyses (empty for the threads that
+    exist: they are analysed from their text as before), dropped again by the downgrade; a thread
+    posted afterwards gets its row, and deleting the thread deletes it."""
+    from sqlalchemy import delete, func, select
+
+    from forum.duplicates.hook import DuplicateHook
+    from forum.duplicates.service import LiveIndex
+    from forum.services.posting import PostingService
+
+    old = (await factory.thread(category, member, "Vios idle rough when cold", "shakes until warm")).id
+    await asyncio.to_thread(downgrade, db_url, "0016_newthread")
+    _, tables = await _diff(db_url)
+    assert "thread_analyses" not in tables and "threads" in tables
+    await asyncio.to_thread(upgrade, db_url)
+    diff, tables = await _diff(db_url)
+    assert diff == [] and "thread_analyses" in tables
+
+    engine = create_engine(DatabaseSettings(url=db_url))
+    try:
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        async with AsyncSession(engine) as session:
+            assert await session.scalar(select(func.count()).select_from(m.ThreadAnalysis)) == 0
+            author = await session.get(m.User, member.id)
+            thread, _ = await PostingService(session, settings, hooks=[DuplicateHook(LiveIndex())]).create_thread(
+                author, category_id=category.id, title="Ranger gearbox whine in fifth", body="only when cruising")
+            thread_id = thread.id
+            await session.commit()
+            assert (await session.scalars(select(m.ThreadAnalysis.thread_id))).all() == [thread_id]
+            await session.execute(delete(m.Post).where(m.Post.thread_id == thread_id))
+            await session.execute(delete(m.Thread).where(m.Thread.id == thread_id))
+            await session.commit()
+            assert await session.scalar(select(func.count()).select_from(m.ThreadAnalysis)) == 0
+            assert await session.get(m.Thread, old) is not None
+    finally:
+        await engine.dispose()
