@@ -111,33 +111,16 @@ FEATURES = (
 class Verifier:
     """Standardised logistic regression over `FEATURES`; `verdict(x)` on the score's scale."""
 
-    def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float, cut: float,
-                 trees: "Trees | None" = None, pairs: tuple = ()):
+    def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float, cut: float):
         self.mean = np.asarray(mean, dtype=np.float64)
         self.scale = np.asarray(scale, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)
         self.intercept = float(intercept)
         self.cut = float(cut)
-        self.trees = trees if trees is not None and len(trees.roots) else None
-        self.pairs = tuple(pairs)  # (twenty-fourth pass, C) products of two features, after FEATURES
-        self._a = np.array([a for a, _b in self.pairs], dtype=np.int64)
-        self._b = np.array([b for _a, b in self.pairs], dtype=np.int64)
         self._shift = math.log(ANCHOR / (1.0 - ANCHOR)) - self.cut
 
     def logit(self, x: np.ndarray) -> float:
-        x = np.asarray(x, dtype=np.float64)
-        if self.pairs:
-            x = np.concatenate([x, x[self._a] * x[self._b]])
-        z = float(((x - self.mean) / self.scale) @ self.coef + self.intercept)
-        return z + self.trees.value(x) if self.trees is not None else z
-
-    def logits(self, X: np.ndarray) -> np.ndarray:
-        """`logit` of each row of X (one vectorised pass)."""
-        X = np.asarray(X, dtype=np.float64)
-        if self.pairs:
-            X = np.hstack([X, X[:, self._a] * X[:, self._b]])
-        z = ((X - self.mean) / self.scale) @ self.coef + self.intercept
-        return z + self.trees.values(X) if self.trees is not None else z
+        return float(((np.asarray(x) - self.mean) / self.scale) @ self.coef + self.intercept)
 
     def verdict(self, x: np.ndarray) -> float:
         z = self.logit(x) + self._shift
@@ -158,106 +141,25 @@ class Verifier:
                 name, *nums = line.split()
                 values[name] = [float(v) for v in nums]
         names = [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()
-                 if line.strip() and not line.startswith("#") and line.split()[0] not in ("intercept", "cut", "node")]
-        if tuple(names[:len(FEATURES)]) != FEATURES or not all(
-                n.count("*") == 1 and all(p in FEATURES for p in n.split("*")) for n in names[len(FEATURES):]):
+                 if line.strip() and not line.startswith("#") and line.split()[0] not in ("intercept", "cut")]
+        if tuple(names) != FEATURES:
             raise ValueError(f"{path}: features {names} are not {FEATURES}")
-        pairs = tuple(tuple(FEATURES.index(p) for p in n.split("*")) for n in names[len(FEATURES):])
-        rows = np.array([values[n] for n in names])
-        nodes = [[float(v) for v in line.split()[1:]] for line in path.read_text(encoding="utf-8").splitlines()
-                 if line.startswith("node ")]
-        trees = Trees.from_rows(np.array(nodes)) if nodes else None
-        return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0], trees, pairs)
+        rows = np.array([values[n] for n in FEATURES])
+        return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0])
 
     def dump(self, header: str = "") -> str:
         lines = [f"# {line}" for line in header.splitlines()]
         lines.append("# feature mean scale coefficient (standardised)")
-        names = [*FEATURES, *(f"{FEATURES[a]}*{FEATURES[b]}" for a, b in self.pairs)]
-        lines += [f"{n} {m:.6g} {s:.6g} {c:.6g}" for n, m, s, c in zip(names, self.mean, self.scale, self.coef)]
+        lines += [f"{n} {m:.6g} {s:.6g} {c:.6g}" for n, m, s, c in zip(FEATURES, self.mean, self.scale, self.coef)]
         lines += [f"intercept {self.intercept:.6g}", f"cut {self.cut:.6g}"]
-        if self.trees is not None:
-            lines.append("# node: root? feature threshold left right value (x[feature] <= threshold goes left; "
-                         "a leaf points at itself, feature -1); the trees' values add to the logit")
-            lines += self.trees.rows()
         return "\n".join(lines) + "\n"
-
-
-class Trees:
-    """(twenty-fourth pass) Small regression trees whose leaf values add to the verifier's logit
-    (gradient boosting, `fit_boosted`), stored as one flat node table and walked for every tree at
-    once: a leaf points at itself, so `depth` steps reach every tree's leaf."""
-
-    def __init__(self, feature: np.ndarray, threshold: np.ndarray, left: np.ndarray, right: np.ndarray,
-                 leaf_value: np.ndarray, roots: np.ndarray):
-        self.feature = np.asarray(feature, dtype=np.int64)
-        self.threshold = np.asarray(threshold, dtype=np.float64)
-        self.left = np.asarray(left, dtype=np.int64)
-        self.right = np.asarray(right, dtype=np.int64)
-        self.leaf_value = np.asarray(leaf_value, dtype=np.float64)
-        self.roots = np.asarray(roots, dtype=np.int64)
-        self._feat0 = np.where(self.feature < 0, 0, self.feature)
-        depth, frontier = 0, self.roots
-        while np.any(self.feature[frontier] >= 0):
-            inner = frontier[self.feature[frontier] >= 0]
-            frontier = np.concatenate([self.left[inner], self.right[inner]])
-            depth += 1
-        self.depth = depth
-
-    def value(self, x: np.ndarray) -> float:
-        node = self.roots
-        for _ in range(self.depth):
-            go_left = x[self._feat0[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        return float(self.leaf_value[node].sum())
-
-    def values(self, X: np.ndarray) -> np.ndarray:
-        node = np.broadcast_to(self.roots, (len(X), len(self.roots)))
-        rows = np.arange(len(X))[:, None]
-        for _ in range(self.depth):
-            go_left = X[rows, self._feat0[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        return self.leaf_value[node].sum(axis=1)
-
-    def rows(self) -> list[str]:
-        is_root = np.zeros(len(self.feature), dtype=bool)
-        is_root[self.roots] = True
-        return [f"node {int(r)} {f} {t:.17g} {lft} {rgt} {v:.17g}" for r, f, t, lft, rgt, v in
-                zip(is_root, self.feature, self.threshold, self.left, self.right, self.leaf_value)]
-
-    @classmethod
-    def from_rows(cls, a: np.ndarray) -> "Trees":
-        return cls(a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5], np.flatnonzero(a[:, 0] > 0))
-
-    @classmethod
-    def from_sklearn(cls, model, weight: float = 1.0) -> "Trees":
-        """The trees of a fitted HistGradientBoostingClassifier (binary), leaf values times `weight`."""
-        feature, threshold, left, right, value, roots = [], [], [], [], [], []
-        for (predictor,) in model._predictors:
-            nodes, base = predictor.nodes, len(feature)
-            roots.append(base)
-            for n in nodes:
-                leaf = bool(n["is_leaf"])
-                feature.append(-1 if leaf else int(n["feature_idx"]))
-                threshold.append(0.0 if leaf else float(n["num_threshold"]))
-                i = len(feature) - 1
-                left.append(i if leaf else base + int(n["left"]))
-                right.append(i if leaf else base + int(n["right"]))
-                value.append(float(n["value"]) * weight if leaf else 0.0)
-        return cls(np.array(feature), np.array(threshold), np.array(left), np.array(right), np.array(value),
-                   np.array(roots))
 
 
 C = 1.0  # inverse L2 strength (0.1, 0.3 and 3 gave the same leave-one-split-out figures within a query or two)
 
 
 def fit(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
-    """The verifier trained on feature rows X and labels y (1: the best match is the duplicate):
-    (twenty-fourth pass) the logistic regression over FEATURES and INTERACTIONS."""
-    return fit_interact(X, y, cut)
-
-
-def fit_linear(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
-    """The logistic regression over the columns of X."""
+    """The verifier trained on feature rows X and labels y (1: the best match is the duplicate)."""
     from sklearn.linear_model import LogisticRegression
 
     mean = X.mean(axis=0)
@@ -266,52 +168,6 @@ def fit_linear(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
     model = LogisticRegression(C=C, max_iter=2000)
     model.fit((X - mean) / scale, y)
     return Verifier(mean, scale, model.coef_[0], float(model.intercept_[0]), cut)
-
-
-# (twenty-fourth pass) gradient-boosted trees: small depth, strong regularisation, no early stopping
-# and no subsampling, so the same rows give the same trees
-BOOST = dict(max_depth=3, max_leaf_nodes=8, learning_rate=0.15, max_iter=60, max_bins=64, min_samples_leaf=40,
-             l2_regularization=1.0, early_stopping=False, random_state=0)
-
-
-def _boosted(X: np.ndarray, y: np.ndarray):
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(**BOOST).fit(X, y)
-
-
-def fit_boosted(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
-    """(twenty-fourth pass, variant A) The verifier as boosted trees alone (no linear part)."""
-    model = _boosted(X, y)
-    n = X.shape[1]
-    return Verifier(np.zeros(n), np.ones(n), np.zeros(n), float(model._baseline_prediction.ravel()[0]), cut,
-                    Trees.from_sklearn(model))
-
-
-def fit_blend(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
-    """(twenty-fourth pass, variant B) The mean of the logistic regression's logit and the boosted
-    trees' logit: the linear model's smooth reading plus the trees' interactions."""
-    lin = fit_linear(X, y, cut)
-    model = _boosted(X, y)
-    return Verifier(lin.mean, lin.scale, 0.5 * lin.coef,
-                    0.5 * (lin.intercept + float(model._baseline_prediction.ravel()[0])), cut,
-                    Trees.from_sklearn(model, 0.5))
-
-
-# (twenty-fourth pass, variant C) how long the query is, times what it shares with the thread: a
-# long, chatty post covers less of itself by the thread than a terse one asking the same question
-INTERACTIONS = tuple(("log_query_terms", f) for f in (
-    "final", "cos", "coverage", "thread_coverage", "title_coverage", "thread_title_coverage",
-    "concept_share", "coverage_harmonic"))
-
-
-def fit_interact(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
-    """(twenty-fourth pass, variant C) The logistic regression over FEATURES and INTERACTIONS."""
-    pairs = tuple((FEATURES.index(a), FEATURES.index(b)) for a, b in INTERACTIONS)
-    a = np.array([i for i, _j in pairs])
-    b = np.array([j for _i, j in pairs])
-    lin = fit_linear(np.hstack([X, X[:, a] * X[:, b]]), y, cut)
-    return Verifier(lin.mean, lin.scale, lin.coef, lin.intercept, cut, None, pairs)
 
 
 def training_queries(queries: list[dict]) -> list[dict]:

@@ -10,7 +10,7 @@ import pytest
 from forum.duplicates import DUPLICATE_THRESHOLD, DuplicateIndex
 from forum.duplicates.index import Match
 from forum.duplicates.synthetic import Generator, build_pool, synthetic_analyses
-from forum.duplicates.verifier import ANCHOR, FEATURES, INTERACTIONS, Verifier, fit
+from forum.duplicates.verifier import ANCHOR, FEATURES, Verifier, fit
 
 THREADS = [
     {"id": "oil", "category": "maintenance", "title": "Yaris 2020 ควรเปลี่ยนน้ำมันเครื่องทุกกี่กิโล",
@@ -32,7 +32,7 @@ def board(verifier=True) -> DuplicateIndex:
 def test_the_shipped_verifier_loads_and_reads_every_feature():
     verifier = Verifier.default()
     assert verifier is not None
-    assert verifier.coef.shape == (len(FEATURES) + len(INTERACTIONS),)  # (twenty-fourth pass) products
+    assert verifier.coef.shape == (len(FEATURES),)
     features: list = []
     board(verifier=None).query(*DUPLICATE, features=features)
     assert len(features) == 1 and features[0].shape == (len(FEATURES),)
