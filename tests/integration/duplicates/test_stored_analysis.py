@@ -35,6 +35,14 @@ async def opening_of(db, thread_id: int) -> m.Post:
     return await db.scalar(select(m.Post).where(m.Post.thread_id == thread_id, m.Post.is_opening.is_(True)))
 
 
+async def post_new_thread(db, settings, here: LiveIndex, category, member):
+    """The new thread posted through the duplicate hook of `here` (the posting process's index)."""
+    posting = PostingService(db, settings, hooks=[DuplicateHook(here)])
+    thread, opening = await posting.create_thread(member, category_id=category.id, title=NEW_TITLE, body=NEW_BODY)
+    await db.commit()
+    return posting, thread, opening
+
+
 def answers(live: LiveIndex) -> list[str]:
     """Every query's matches with their scores, verdicts and the verifier's features."""
     out = []
@@ -64,9 +72,7 @@ async def test_another_process_adds_a_new_thread_from_its_stored_analysis_with_t
     stored_side, analysing_side = LiveIndex(CountingAnalyzer()), LiveIndex(CountingAnalyzer())
     for live in (here, stored_side, analysing_side):
         await DuplicateService(db, live).similar(None, *REVO_BRAKES)  # each builds before the thread exists
-    posting = PostingService(db, settings, hooks=[DuplicateHook(here)])
-    thread, _ = await posting.create_thread(member, category_id=category.id, title=NEW_TITLE, body=NEW_BODY)
-    await db.commit()
+    _, thread, _ = await post_new_thread(db, settings, here, category, member)
 
     row = await stored_row(db, thread.id)
     assert row is not None and row.analyzer == here.version() == stored_side.version()
@@ -99,9 +105,7 @@ async def test_another_process_adds_a_new_thread_from_its_stored_analysis_with_t
 
 async def test_a_stored_analysis_of_another_text_or_version_is_not_used(db, settings, board, category, member):
     here = LiveIndex()
-    posting = PostingService(db, settings, hooks=[DuplicateHook(here)])
-    thread, _ = await posting.create_thread(member, category_id=category.id, title=NEW_TITLE, body=NEW_BODY)
-    await db.commit()
+    _, thread, _ = await post_new_thread(db, settings, here, category, member)
 
     # another analyser version (older code, another vocabulary): analysed, and found
     elsewhere = LiveIndex(CountingAnalyzer())
@@ -125,9 +129,7 @@ async def test_a_stored_analysis_of_another_text_or_version_is_not_used(db, sett
 
 async def test_an_edit_of_the_opening_post_stores_the_new_texts_analysis(db, settings, board, category, member):
     here = LiveIndex()
-    posting = PostingService(db, settings, hooks=[DuplicateHook(here)])
-    thread, opening = await posting.create_thread(member, category_id=category.id, title=NEW_TITLE, body=NEW_BODY)
-    await db.commit()
+    posting, thread, opening = await post_new_thread(db, settings, here, category, member)
     elsewhere = LiveIndex(CountingAnalyzer())
     await DuplicateService(db, elsewhere).similar(None, "Vigo clutch judder")
     before = (await stored_row(db, thread.id)).data
