@@ -31,7 +31,7 @@ from dataclasses import fields
 from typing import Any
 
 import msgspec
-from sqlalchemy import bindparam, delete, insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,7 +76,6 @@ def decode(data: bytes | memoryview | None, title: str | None, body: str) -> Ana
 _TABLE = m.ThreadAnalysis.__table__
 _INSERT = insert(_TABLE).values(thread_id=bindparam("analysed_thread_id"), analyzer=bindparam("analyzer"),
                                 data=bindparam("analysis"))
-_DELETE = delete(_TABLE).where(_TABLE.c.thread_id == bindparam("analysed_thread_id"))
 
 
 def _upsert(dialect: str) -> Any:
@@ -99,8 +98,3 @@ async def save(session: AsyncSession, thread_id: int, version: str, data: bytes,
         return
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     await session.execute(_UPSERTS.get(dialect, _UPSERTS["sqlite"]), params)
-
-
-async def forget(session: AsyncSession, thread_id: int) -> None:
-    """Drops a thread's stored analysis (its text changed and no new analysis is at hand)."""
-    await session.execute(_DELETE, {"analysed_thread_id": thread_id})
