@@ -94,29 +94,6 @@ _CONTRAST_CUE = re.compile(
 )
 
 
-# (twenty-fifth pass) A question set against another one: a sentence that opens with "not"/"no" ("Not
-# the Fortuner.", "No dashcam in my case"; not "no idea", "not sure"...), "rather than", "opposite",
-# "X is fine/ok/normal", "only the/at/when...", and in Thai ไม่ใช่, ไม่ได้ถาม, กลับกัน, ตรงข้าม, ไม่เป็นไร,
-# ยังดีอยู่, เฉพาะ, แค่ตอน/ฝั่ง/ด้าน/ข้าง, a statement "ปกติ" (not "ปกติไหม", "ปกติครับ"), romanised "mai chai",
-# "pokati dee". Read on the raw text (lower case; sentence starts need the punctuation), title and
-# body. A member who changes one detail of an earlier question tends to say what is *not* the case;
-# one who rewords it says it only if the earlier post did (the verifier reads "query yes, thread no").
-_QUESTION_CONTRAST = re.compile(
-    r"(?:^|[.!?,;:(\-]\s*|\n)(?:but\s+)?(?:it'?s\s+|this is\s+|i'?m\s+|i am\s+|mine is\s+|its\s+)?(?:not|no)\b"
-    r"(?!\s+(?:sure|idea|problem|issue|luck|longer|worries|need|one|more|clue|matter|answer))"
-    r"|\b(?:rather than|opposite|the reverse|reverse of|other way round|not asking|not about|i don'?t mean)\b"
-    r"|\b(?:is|are|was|were|seems?)\s+(?:fine|ok|okay|normal|good|working|perfect|still fine|all fine)\b"
-    r"|\b(?:only|just)\s+(?:the|my|for|at|in|on|when|from)\b"
-    r"|ไม่ใช่|ไม่ได้ถาม|กลับกัน|ตรงข้าม|ไม่เป็นไร|ยังดีอยู่|เฉพาะ|แค่(?:ตอน|ฝั่ง|ด้าน|ข้าง)"
-    r"|ปกติ(?!\s*(?:ไหม|มั้ย|มั๊ย|ไม|หรือ|รึ|ป่าว|เปล่า|ใช่|นะ|ครับ|คะ|ค่ะ|ก็|แล้ว|เลย|\?|$))"
-    r"|\bmai\s*chai\b|\bmai dai tham\b|\bpok\s*(?:ka\s*)?ti\s+(?:dee|di|yoo|yu)\b", re.I)
-
-
-def contrast_cue(title: str, body: str = "") -> bool:
-    """(twenty-fifth pass) Whether a post sets its question against another (`_QUESTION_CONTRAST`)."""
-    return bool(_QUESTION_CONTRAST.search(f"{title or ''}\n{body or ''}".lower()))
-
-
 # (nineteenth pass) "dead" next to a device ("horn dead", "the window is dead", "dead radio",
 # "แตรตาย", "วิทยุดับ") means the device has no power, not a flat battery: the bare English forms of
 # `sym.dead_battery` read as `sym.no_power` there, and a Thai ตาย/ดับ right after a device adds it.
@@ -192,10 +169,6 @@ class Analysis:
     # standing still, on the move, braking, the aircon on, low or high speed, loaded, after work on
     # the car, engine off), for the pair verifier's condition features
     conditions: frozenset[str] = frozenset()
-    # (twenty-fifth pass) the text sets its question against another one ("not the front", "X is
-    # fine, but", "ไม่ใช่...", "ไฟต่ำปกติดี", "mai chai": `contrast_cue`), for the pair verifier's
-    # feature "the query draws a contrast its thread does not"
-    contrast_cue: bool = False
 
 
 # (twentieth pass) a post whose body adds a few words to its title ("short"): the pair verifier reads
@@ -1247,8 +1220,7 @@ class Analyzer:
                         roman, frozenset(_positive(c) for c in contrasted),
                         _sides(found, _SPACE_IN_THAI.sub("", whole), roman),
                         title_sketch(title or ""), body_terms == 0, body_terms,
-                        self._conditions(found, _SPACE_IN_THAI.sub("", whole)),
-                        contrast_cue(title or "", body or ""))
+                        self._conditions(found, _SPACE_IN_THAI.sub("", whole)))
 
     def _conditions(self, found: set[str], text: str) -> frozenset[str]:
         """(twenty-first pass) `Analysis.conditions`: condition concepts named (with what they

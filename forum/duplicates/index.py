@@ -218,9 +218,9 @@ BLOCK_ROWS = 64  # phase one's candidates: a lower bound of the cut from block m
 TAIL_SIZE = 2048  # rows in the mutable tail before it is frozen into a segment
 
 # Layout of `DuplicateIndex.to_state()`; bump when its keys or their meaning change.
-STATE_FORMAT = 10  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
+STATE_FORMAT = 9  # (fifteenth pass) 7: title sketches (tsk0..tsk3) and position ("z") signature entries;
 # (sixteenth pass) 8: the title's term ids per row (ttptr, ttids); (twenty-first pass) 9: condition ("k")
-# signature entries; (twenty-fifth pass) 10: a contrast ("c") signature entry
+# signature entries
 # The per-row numeric arrays of the index, with their dtypes (saved and restored as they are).
 # inv_norm: 1/|row| with the board's IDF (kept for the collection statistics); finv_norm: 1/|row|
 # with the fixed reference weights, which the score uses (it never changes once computed).
@@ -664,8 +664,7 @@ class DuplicateIndex:
         self._ttptr.append(self._ttids.size)
         sig = (_signature(analysis) + [f"p{w}" for w in sorted(self._salient_title_words(analysis))]
                + [f"z{c}" for c in sorted(analysis.sides)]
-               + [f"k{c}" for c in sorted(analysis.conditions)]
-               + (["c"] if analysis.contrast_cue else []))
+               + [f"k{c}" for c in sorted(analysis.conditions)])
         self._sig.extend(np.fromiter((self._sig_id(t) for t in sig), dtype=np.int32))
         self._sptr.append(self._sig.size)
         self._n_alive += 1
@@ -942,9 +941,6 @@ class DuplicateIndex:
             _harmonic(title_cov, thread_title_cov), min(title_cov, thread_title_cov),
             # (twenty-second pass) what one title names that the other text does not name at all
             *self._title_concepts_unnamed(q, row, d_all),
-            # (twenty-fifth pass) the query sets its question against another one and the thread
-            # does not (`features.contrast_cue`): a changed detail, not a rewording
-            float(analysis.contrast_cue and not self._contrast_cue(row)),
         ])
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
@@ -983,12 +979,6 @@ class DuplicateIndex:
         t_sides = {names[s][1:] for s in sig[sptr[row] : sptr[row + 1]].tolist() if names[s][0] == "z"}
         return float(any((q_sides & axis) and (t_sides & axis) and not (q_sides & t_sides & axis)
                          for axis in SIDE_AXES))
-
-    def _contrast_cue(self, row: int) -> bool:
-        """(twenty-fifth pass) Whether the thread's text sets its question against another one
-        (`Analysis.contrast_cue`, stored as the "c" signature entry)."""
-        names, sig, sptr = self._sig_names, self._sig.array, self._sptr.array
-        return any(names[s] == "c" for s in sig[sptr[row] : sptr[row + 1]].tolist())
 
     def _condition_features(self, q_conds: frozenset[str], row: int) -> tuple[float, float, float]:
         """(twenty-first pass) How many of the query's most specific conditions the thread does not
@@ -1123,8 +1113,8 @@ class DuplicateIndex:
                     t_nums.add(rest)
                 elif tag == "a":
                     t_all_nums.add(rest)
-                elif tag == "z" or tag == "k" or tag == "c":  # positions (fifteenth pass), conditions
-                    continue  # (twenty-first), a contrast (twenty-fifth): the verifier's, not the conflict test's
+                elif tag == "z" or tag == "k":  # positions (fifteenth pass), conditions (twenty-first):
+                    continue  # the verifier's, not the conflict test's
                 else:
                     t_attrs.add(rest)
 

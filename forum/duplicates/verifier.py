@@ -14,8 +14,6 @@ the seventeenth pass whether the query is a title alone, and for one its thread-
 since the twentieth how short the post is; since the twenty-first the circumstances named on one
 side only or on both with none shared, and the symmetric overlap of the two texts and titles; since
 the twenty-second what one title names (model, item, symptom, position) that the other text does not;
-since the twenty-fifth whether the query sets its question against another one ("not the front",
-"ไม่ใช่...", "X is fine") while the thread does not;
 ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
@@ -110,9 +108,6 @@ FEATURES = (
     # (twenty-second pass) the query title's concepts (model, item, symptom, position, fuel, topic)
     # the thread does not name, and the thread title's the query does not name (each capped at 2)
     "query_title_unnamed", "thread_title_unnamed",
-    # (twenty-fifth pass) the query sets its question against another ("not the front", "ไม่ใช่...",
-    # "X is fine") and the thread does not (`features.contrast_cue`)
-    "query_contrast_only",
 )
 
 
