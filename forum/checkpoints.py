@@ -89,6 +89,8 @@ def connection_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
     cursor.close()
+    if hasattr(dbapi_connection, "commit_on_loop"):  # forum.sqlite_driver: no COMMIT of this process checkpoints
+        dbapi_connection.commit_on_loop = True
 
 
 def install(app: Any, engine: Any, url: str) -> None:

@@ -23,6 +23,15 @@ commit, a rollback, statements inside a SAVEPOINT, and any statement once the tr
 held the lock longer than `OneHopConnection.SYNC_BUDGET_S` (a long batch then gives the loop back
 between its statements as before).
 
+The first write itself (h-reqcpu) runs on the loop's thread too when the writers' turn is free at
+that moment (`WriteGate.try_acquire`: both locks without waiting), with SQLite's busy wait off for
+that one statement, so that a program writing outside the gates (holding SQLite's lock without the
+lock file) makes it roll back its empty transaction and wait on aiosqlite's thread as before,
+instead of stalling the loop. Only a writer that must wait for its turn waits off the loop. And in a
+served process (background WAL checkpoints, `forum.checkpoints`, which sets `commit_on_loop`), the
+COMMIT of a transaction holding the turn runs on the loop and gives the turn back at once: before,
+each of those two hops could keep the turn held while the loop finished another request's CPU.
+
 A statement marked with the execution option `sqlite_on_loop` (`ON_LOOP`) also runs on the
 event loop's thread when it is a read: the short point reads of the write path (the member, the
 thread, the posting checks, the allowance, the coins' pre-read, the duplicate check's settings
@@ -115,6 +124,20 @@ class WriteGate:
                     raise sqlite3.OperationalError("database is locked") from None
                 time.sleep(self.POLL_SECONDS)
 
+    def try_acquire(self) -> bool:
+        """The turn if nobody holds it now (both locks without waiting), else False (h-reqcpu)."""
+        if not self.local.acquire(blocking=False):
+            return False
+        fd = self._lock_fd()
+        if fd is None:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            self.local.release()
+            return False
+
     def release(self) -> None:
         if self._fd is not None and self._pid == os.getpid():
             fcntl.flock(self._fd, fcntl.LOCK_UN)
@@ -161,6 +184,18 @@ class Turn:
                 tail_trace.note("gate", (self.since - started) * 1000)
             self.held = True
 
+    def try_take(self) -> bool:
+        """Takes the turn only if it is free now (never waits: used on the event loop's thread)."""
+        if self.gate is None or self.held:
+            return self.held
+        if not self.gate.try_acquire():
+            return False
+        if tail_trace.PATH is not None:
+            self.since = time.perf_counter()
+            tail_trace.note("gate", 0.0)
+        self.held = True
+        return True
+
     def give_back(self) -> None:
         if self.held:
             self.held = False
@@ -205,6 +240,26 @@ def _end(raw: sqlite3.Connection, turn: Turn, commit: bool) -> None:
             turn.give_back()
 
 
+def _first_write_on_loop(raw: sqlite3.Connection, turn: Turn, operation: str, parameters: Any, many: bool,
+                         busy_ms: int) -> tuple[Any, Any, int, int, bool] | None:
+    """On the event loop's thread, with the turn just taken without waiting: a transaction's first
+    write (h-reqcpu). SQLite's own busy wait is off meanwhile, so a writer outside the gates (another
+    program holding SQLite's lock) can never stall the loop: then the open transaction, which holds
+    nothing yet, is rolled back, the turn given back, and None returned (the caller hops as before)."""
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        return _run(raw, turn, operation, parameters, many)
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error).lower() and "busy" not in str(error).lower():
+            raise
+        if raw.in_transaction:
+            raw.rollback()
+        turn.give_back()
+        return None
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+
+
 async def _no_wait() -> None:
     return None
 
@@ -242,7 +297,19 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             adapter.nested = True  # until the transaction ends: every statement hops, as before
         marked, self.on_loop = self.on_loop, False
         try:
-            if (adapter.holding and not adapter.nested and adapter.within_budget()) or (
+            ran = None
+            if (not adapter.holding and not adapter.nested and keyword.startswith(_WRITES)
+                    and adapter.turn.gate is not None and not adapter.in_transaction_raw()
+                    and adapter.turn.try_take()):
+                # A transaction's first write while nobody else has the writers' turn: taken without
+                # waiting, on the loop, so the lock is not held across a hop back to a busy loop.
+                ran = _first_write_on_loop(adapter.raw(), adapter.turn, operation, parameters, many,
+                                           adapter.turn_busy_ms())
+                if ran is not None:
+                    adapter.await_(_no_wait())
+            if ran is not None:
+                description, rows, lastrowid, rowcount, in_tx = ran
+            elif (adapter.holding and not adapter.nested and adapter.within_budget()) or (
                     marked and not adapter.holding and not adapter.nested and keyword.startswith("SELECT")):
                 # The transaction has written: it holds the lock. Or a marked point read, which waits
                 # for no lock. No hop (see the module's docstring).
@@ -303,12 +370,22 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         # SAVEPOINT, and keeps every statement on aiosqlite's thread until it ends.
         self.holding = False
         self.nested = False
+        # Set by forum.checkpoints on a served process's connections (WAL checkpoints on a thread of
+        # their own): a COMMIT that holds the turn then runs on the loop too (h-reqcpu). Elsewhere a
+        # COMMIT may run SQLite's automatic checkpoint (tens of ms, a sync): it keeps its hop.
+        self.commit_on_loop = False
 
     def raw(self) -> sqlite3.Connection:
         connection = self._connection
         if not connection._running or connection._connection is None:
             raise ValueError("no active connection")
         return connection._connection
+
+    def in_transaction_raw(self) -> bool:
+        return self.raw().in_transaction
+
+    def turn_busy_ms(self) -> int:
+        return int(self.turn.timeout_s * 1000)
 
     def within_budget(self) -> bool:
         started = self.write_started
@@ -349,7 +426,13 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         if not self.in_transaction:
             return
         try:
-            self.run_on_thread(_end, self.turn, commit)
+            if commit and self.commit_on_loop and self.holding and not self.nested:
+                # Holding the turn: the COMMIT (WAL frames appended, no sync: synchronous=NORMAL, checkpoints
+                # on their own thread) and the turn's release, at once, not after a hop (h-reqcpu).
+                _end(self.raw(), self.turn, True)
+                self.await_(_no_wait())
+            else:
+                self.run_on_thread(_end, self.turn, commit)
         except Exception as error:
             self._handle_exception(error)
         finally:
