@@ -41,15 +41,7 @@ def test_a_restored_index_answers_every_query_exactly_as_the_original(index, dev
     _, queries = dev
     restored = round_trip(index)
     assert len(restored) == len(index) and sorted(restored.ids()) == sorted(index.ids())
-    # query() is the analyzer's analysis plus query_analysis(); both indexes hold the same
-    # analyzer, so each query is analysed once and both answer from that analysis ...
-    assert restored.analyzer is index.analyzer
     for q in queries:
-        analysis = index.analyzer.analyze(q["title"], q.get("body") or "")
-        assert (restored.query_analysis(analysis, k=10, min_score=0)
-                == index.query_analysis(analysis, k=10, min_score=0)), q["id"]
-    # ... and query() itself answers the same on a sample of them
-    for q in queries[::20]:
         args = (q["title"], q.get("body") or "")
         assert restored.query(*args, k=10, min_score=0) == index.query(*args, k=10, min_score=0), q["id"]
     assert restored.author_of(dev[0][160]["id"]) == 7
