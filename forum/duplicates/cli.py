@@ -133,6 +133,23 @@ def evaluate_rows(index: DuplicateIndex, queries: list[dict], threshold: float) 
     }
 
 
+class _QueriedOnce:
+    """An index whose `query` keeps each answer, for scoring a fixed query set split several ways."""
+
+    def __init__(self, index: DuplicateIndex) -> None:
+        self.index = index
+        self._answers: dict[tuple[str, str, int], list] = {}
+
+    def query(self, title: str, body: str = "", k: int = 5) -> list:
+        key = (title, body, k)
+        if key not in self._answers:
+            self._answers[key] = self.index.query(title, body, k=k)
+        return self._answers[key]
+
+    def duplicate_of(self, matches: list, threshold: float | None = None):
+        return self.index.duplicate_of(matches, threshold)
+
+
 @duplicates.command()
 @click.option("--threads", "threads_path", type=click.Path(dir_okay=False), default=None,
               help="Threads JSONL (default: the shipped dev set).")
@@ -153,7 +170,9 @@ def evaluate(threads_path, queries_path, threshold, split, show_errors) -> None:
     for q in queries:
         if q["duplicate_of"] is not None and q["duplicate_of"] not in known:
             raise click.ClickException(f"query {q['id']}: duplicate_of {q['duplicate_of']!r} is not a thread")
-    index = build_index(threads, progress=False)
+    # "all" holds every query and each split holds its own again: each query runs once (the index
+    # does not change while it is scored, so a second run would give the same matches).
+    index = _QueriedOnce(build_index(threads, progress=False))
     limit = DUPLICATE_THRESHOLD if threshold is None else threshold
     parts = {"all": queries}
     for q in queries:
