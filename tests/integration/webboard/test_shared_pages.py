@@ -142,7 +142,8 @@ async def test_a_render_that_fails_in_one_process_leaves_the_other_to_render_on_
     url = f"/t/{thread.id}"
     renders = Renders(monkeypatch, slow=0.5, fail_first=True)
     first = started(client, url)
-    await asyncio.sleep(0.2)
+    # the second process asks only once the first process's render (the one that fails) has begun
+    assert await asyncio.to_thread(renders.began.wait, 10)
     second = started(elsewhere, url)
     one, two = first.result(timeout=10), second.result(timeout=10)
     assert one.status_code == 500

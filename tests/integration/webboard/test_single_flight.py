@@ -29,11 +29,14 @@ class Renders:
     def __init__(self, monkeypatch, *, slow: float = 0.0, fail_first: bool = False, hold_first: bool = False) -> None:
         self.count = 0
         self.held, self.release = threading.Event(), threading.Event()
+        self.began = threading.Event()  # the first render has started
         original = page_cache.run_and_keep
 
         async def counted(app, scope, receive, forward=None):
             self.count += 1
             first = self.count == 1
+            if first:
+                self.began.set()
             if slow:
                 await asyncio.sleep(slow)
             if first and fail_first:
