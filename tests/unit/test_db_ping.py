@@ -26,10 +26,12 @@ def test_a_connection_used_a_moment_ago_is_not_pinged(monkeypatch):
 
 
 def test_an_idle_connection_is_pinged_before_use(monkeypatch):
-    engine, pings = engine_with_pings(monkeypatch, idle_seconds=0.05)
+    # idle after half a second: the check-in just before the third connect below is "just now" even
+    # on a loaded machine (with 0.05 s, a stall between the two was enough for a second ping)
+    engine, pings = engine_with_pings(monkeypatch, idle_seconds=0.5)
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
-    time.sleep(0.1)
+    time.sleep(0.6)
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
     assert len(pings) == 1

@@ -84,14 +84,27 @@ async def test_a_cancelled_render_frees_its_key_and_its_waiters():
 
 async def test_a_waiter_that_goes_away_does_not_cancel_the_render_the_others_wait_for():
     flights: Flights[object] = Flights(wait=5)
-    render = Render(seconds=0.1)
+    release = asyncio.Event()
+    calls = 0
+
+    async def render() -> object:
+        # ends when the test says so, not after 0.1 s: a loop stalled that long (a loaded machine)
+        # finished the render before the waiters had joined it, and they each rendered on their own
+        nonlocal calls
+        calls += 1
+        await release.wait()
+        return "page"
+
     leader = asyncio.create_task(flights.run("k", render))
     await asyncio.sleep(0.01)
     gone, staying = asyncio.create_task(flights.run("k", render)), asyncio.create_task(flights.run("k", render))
     await asyncio.sleep(0.01)
     gone.cancel()
+    await asyncio.sleep(0.01)  # the cancellation is delivered while the render still runs
+    assert not leader.done() and not staying.done()
+    release.set()
     assert await staying == "page" and await leader is LED
-    assert render.calls == 1 and len(flights) == 0
+    assert calls == 1 and len(flights) == 0
 
 
 async def test_a_published_result_reaches_the_waiters_before_the_render_has_answered_its_own_request():

@@ -5,6 +5,8 @@ one, so the next new thread's check finds nothing left to read; the check's resu
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 
 import models as m
 from forum.duplicates import hook
@@ -17,21 +19,50 @@ async def found(db, live: LiveIndex, title: str, body: str = "") -> list[int]:
     return [s.id for s in await DuplicateService(db, live).similar(None, title, body)]
 
 
+async def until(condition, timeout: float = 10.0) -> bool:
+    """Waits (polling) until condition() holds or timeout seconds have passed; returns condition().
+    The tests wait for what they need to have happened rather than for a fixed pause, which a loaded
+    machine may outlast (h-suite3)."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    return condition()
+
+
+class Passes:
+    """A session maker that counts the catch-up's sessions as they open and as they close: each
+    pass of `keep_caught_up` that reads opens one, so `closed` counts the passes it finished."""
+
+    def __init__(self, maker) -> None:
+        self.maker, self.opened, self.closed = maker, 0, 0
+
+    @contextlib.asynccontextmanager
+    async def __call__(self):
+        self.opened += 1
+        try:
+            async with self.maker() as session:
+                yield session
+        finally:
+            self.closed += 1
+
+    async def one_more(self) -> bool:
+        """Waits until a pass that began after this call has finished (the passes run one at a time)."""
+        begun = self.opened
+        return await until(lambda: self.closed > begun)
+
+
 async def test_threads_of_other_processes_are_indexed_before_the_next_check(
         db, session_maker, factory, category, other_member):
     first = await factory.thread(category, other_member, "Yaris battery flat every morning", "jump start daily")
     analyzer = CountingAnalyzer()
     live = LiveIndex(analyzer)
     assert await found(db, live, "Yaris battery flat") == [first.id]
-    task = asyncio.create_task(hook.keep_caught_up(live, session_maker, 0.01))
+    passes = Passes(session_maker)
+    task = asyncio.create_task(hook.keep_caught_up(live, passes, 0.01))
     try:
         # committed by "another process": this one has no check to catch up in
         second = await factory.thread(category, other_member, "Civic ceramic window film brand", "heat rejection")
-        for _ in range(300):
-            if second.id in live.index:
-                break
-            await asyncio.sleep(0.01)
-        assert second.id in live.index
+        assert await until(lambda: second.id in live.index)
         read, analysed = live.rows_read, analyzer.calls
         # the next check reads and analyses no thread again, and finds what it found before
         assert await found(db, live, "Civic window film brand") == [second.id]
@@ -39,7 +70,9 @@ async def test_threads_of_other_processes_are_indexed_before_the_next_check(
         assert analyzer.calls == analysed + 1  # the query's own text only
         held = await factory.thread(category, other_member, "Civic window film which brand", "held",
                                     visibility=m.Visibility.HELD)
-        await asyncio.sleep(0.05)
+        # a whole pass begun after the held thread was committed has read past it (a fixed pause
+        # could end before any pass ran, and the assertion below would then prove nothing)
+        assert await passes.one_more()
         assert held.id not in live.index
     finally:
         task.cancel()
@@ -51,8 +84,11 @@ async def test_nothing_is_read_until_the_signal_moves(db, session_maker, factory
     live = LiveIndex()
     await found(db, live, "Yaris battery flat")
     generation = [1]
+    looks = 0  # how often the catch-up has looked at the signal
 
     async def signal():
+        nonlocal looks
+        looks += 1
         return generation[0]
 
     opened = 0
@@ -64,17 +100,16 @@ async def test_nothing_is_read_until_the_signal_moves(db, session_maker, factory
 
     task = asyncio.create_task(hook.keep_caught_up(live, counting_maker, 0.01, signal=signal))
     try:
-        await asyncio.sleep(0.1)
+        # the second look at the signal comes after the first pass has finished
+        assert await until(lambda: looks >= 2)
         first = opened  # the first look (the signal's value was not known yet)
         assert first == 1
         later = await factory.thread(category, other_member, "Civic ceramic window film brand", "heat rejection")
-        await asyncio.sleep(0.1)
+        seen = looks
+        assert await until(lambda: looks >= seen + 2)  # two more looks since the commit, not a fixed pause
         assert opened == first and later.id not in live.index  # the signal did not move: no read at all
         generation[0] = 2
-        for _ in range(300):
-            if later.id in live.index:
-                break
-            await asyncio.sleep(0.01)
+        assert await until(lambda: later.id in live.index)
         assert later.id in live.index and opened == first + 1
         # the check finds the same, reading nothing again
         read = live.rows_read
@@ -98,7 +133,8 @@ async def test_a_failed_catch_up_is_logged_and_retried(caplog):
             return False
 
     task = asyncio.create_task(hook.keep_caught_up(LiveIndex(), Broken, 0.001))
-    await asyncio.sleep(0.2)
+    # until the retry (after a pause of 50 intervals): a fixed 0.2 s could end before it on a loaded machine
+    await until(lambda: calls >= 2)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     assert calls >= 2
@@ -138,11 +174,8 @@ async def test_a_served_app_keeps_caught_up_and_stops_on_shutdown(settings, fact
         assert task is not None and not task.done()
         later = await factory.thread(category, other_member, "Fortuner oil change interval", "every 10,000 km?")
         live = hook.live_index(app.state)
-        for _ in range(100):
-            if later.id in live.index:
-                break
-            await asyncio.sleep(0.05)
-        assert later.id in live.index
+        assert await until(lambda: later.id in live.index)
+    # (the task ran on the test client's own loop, closed by now: no pause here orders anything)
     await asyncio.sleep(0)
     assert task.done()
 
@@ -157,10 +190,7 @@ async def test_the_catch_up_builds_the_tail_for_the_next_check(db, session_maker
     task = asyncio.create_task(hook.keep_caught_up(live, session_maker, 0.01))
     try:
         later = await factory.thread(category, other_member, "Civic ceramic window film brand", "heat rejection")
-        for _ in range(300):
-            if later.id in live.index and live.index._tail_segment is not None:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: later.id in live.index and live.index._tail_segment is not None)
         assert later.id in live.index
         built = live.index._tail_segment
         assert built is not None and live.index._tail  # built by the catch-up, before any check

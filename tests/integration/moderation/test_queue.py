@@ -343,13 +343,52 @@ async def test_the_audit_log_lists_every_action(client, db, admin, held):
     assert rows[0]["actor"] == "Admin One" and rows[1]["actor"] is None
 
 
-async def test_of_two_admins_claiming_an_item_at_the_same_moment_exactly_one_wins(session_maker, held):
+def waits_behind_the_first(session_maker, monkeypatch):
+    """An awaitable that holds once a second writer waits for the first: at SQLite's writers' gate
+    (forum.sqlite_driver.WriteGate.acquire, instrumented), or on a PostgreSQL lock. The test commits
+    the first only then: after a fixed pause, a loaded machine could commit it before the second
+    UPDATE had even been sent, which then lost without having waited (h-suite3)."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from forum import sqlite_driver
+
+    at_gate = threading.Event()
+    original = sqlite_driver.WriteGate.acquire
+
+    def acquiring(self, timeout_s):
+        at_gate.set()
+        return original(self, timeout_s)
+
+    monkeypatch.setattr(sqlite_driver.WriteGate, "acquire", acquiring)
+
+    async def waiting() -> bool:
+        if session_maker.kw["bind"].dialect.name != "postgresql":
+            return await asyncio.to_thread(at_gate.wait, 10)
+        async with session_maker() as probe:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if await probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                           " AND wait_event_type = 'Lock'")):
+                    return True
+                await probe.rollback()  # (pg_stat_activity is read once per transaction)
+                await asyncio.sleep(0.01)
+        return False
+
+    return at_gate, waiting
+
+
+async def test_of_two_admins_claiming_an_item_at_the_same_moment_exactly_one_wins(session_maker, held, monkeypatch):
     item_id, version = held["item"].id, held["item"].version
+    at_gate, second_waits = waits_behind_the_first(session_maker, monkeypatch)
     async with session_maker() as first, session_maker() as second:
         mine, theirs = await first.get(m.ReviewItem, item_id), await second.get(m.ReviewItem, item_id)
         await claim(first, mine, version)  # holds the row until it commits
+        at_gate.clear()
         late = asyncio.create_task(claim(second, theirs, version))
-        await asyncio.sleep(0.05)  # let the second UPDATE reach the database and wait there
+        assert await second_waits()  # the second UPDATE has reached the database and waits there
         await first.commit()
         with pytest.raises(Conflict):
             await late

@@ -20,6 +20,7 @@ from moderation.classifier import METADATA_FILE
 from moderation.hook import ModerationHook
 
 from ...factories import api, login
+from ...moderation_samples import training_sample
 
 
 @pytest.fixture
@@ -29,10 +30,9 @@ def thresholds() -> None:
 
 
 async def test_the_app_trains_a_model_at_start_up_when_none_exists(tmp_path, monkeypatch):
-    # Every sixth example of the shipped corpus, to keep the test fast; the path is the real one.
-    sample = tmp_path / "train.jsonl"
-    lines = classifier.TRAIN_PATH.read_text(encoding="utf-8").splitlines()[::6]
-    sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # The training sample (every sixth example of the shipped corpus), to keep the test fast.
+    sample = training_sample(tmp_path)
+    lines = sample.read_text(encoding="utf-8").splitlines()
     monkeypatch.setattr(classifier, "TRAIN_PATH", sample)
     empty = tmp_path / "model"
     # No database needed: nothing is posted, so this runs once whatever the backends.

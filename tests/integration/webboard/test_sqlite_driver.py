@@ -91,6 +91,24 @@ async def test_a_read_costs_one_hop_and_its_commit_none(engine, hops):
 
 # -- writers take turns (sqlite_driver.WriteGate) ------------------------------------------------
 
+@pytest.fixture
+def queued(monkeypatch):
+    """Set once a writer has begun waiting for its turn at the gate (`WriteGate.acquire`, on
+    aiosqlite's thread): the tests let the holder commit only then, instead of after a fixed pause
+    that a loaded machine can outlast before the writer even reaches the gate (h-suite3)."""
+    import threading
+
+    event = threading.Event()
+    original = sqlite_driver.WriteGate.acquire
+
+    def acquiring(self, timeout_s):
+        event.set()
+        return original(self, timeout_s)
+
+    monkeypatch.setattr(sqlite_driver.WriteGate, "acquire", acquiring)
+    return event
+
+
 def impatient_engine(path, busy_ms: int):
     """An engine whose SQLite connections do not wait for the write lock at all (timeout 0), so a
     writer that gets through while another holds the lock got there by waiting at the gate."""
@@ -100,20 +118,21 @@ def impatient_engine(path, busy_ms: int):
                                connect_args={"timeout": 0})
 
 
-async def test_a_second_writer_waits_for_its_turn_instead_of_failing_on_the_lock(engine, tmp_path):
+async def test_a_second_writer_waits_for_its_turn_instead_of_failing_on_the_lock(engine, tmp_path, queued):
     import asyncio
 
     first, second = impatient_engine(tmp_path / "driver.db", 5000), impatient_engine(tmp_path / "driver.db", 5000)
     try:
         async with first.connect() as holder:
             await holder.execute(text("INSERT INTO notes (body) VALUES ('first')"))  # holds SQLite's write lock
+            queued.clear()  # (set by the holder's own turn)
 
             async def write_second() -> None:
                 async with second.begin() as conn:
                     await conn.execute(text("INSERT INTO notes (body) VALUES ('second')"))
 
             waiting = asyncio.create_task(write_second())
-            await asyncio.sleep(0.3)
+            assert await asyncio.to_thread(queued.wait, 10)  # the second writer is at the gate
             assert not waiting.done()  # queued at the gate, not failed by SQLite's zero timeout
             await holder.commit()
             await asyncio.wait_for(waiting, 5)
@@ -325,7 +344,7 @@ async def test_savepoints_work_and_keep_their_statements_off_the_loop(engine, tm
 
 # -- a free turn is taken on the loop; a served process commits there too (h-reqcpu) ---------------
 
-async def test_a_first_write_waits_off_the_loop_when_another_writer_has_the_turn(engine, tmp_path, where_run):
+async def test_a_first_write_waits_off_the_loop_when_another_writer_has_the_turn(engine, tmp_path, where_run, queued):
     import asyncio
 
     other = impatient_engine(tmp_path / "driver.db", 5000)
@@ -333,13 +352,16 @@ async def test_a_first_write_waits_off_the_loop_when_another_writer_has_the_turn
         async with other.connect() as holder:
             await holder.execute(text("INSERT INTO notes (body) VALUES ('holder')"))  # has the turn
             where_run.clear()
+            queued.clear()  # (set by the holder's own turn)
 
             async def write() -> None:
                 async with engine.begin() as conn:
                     await conn.execute(text("INSERT INTO notes (body) VALUES ('waiter')"))
 
             waiting = asyncio.create_task(write())
-            await asyncio.sleep(0.2)
+            # the holder commits only once the write waits at the gate: after a fixed pause, a write
+            # that had not started yet found the turn free and took it on the loop
+            assert await asyncio.to_thread(queued.wait, 10)
             assert not waiting.done()
             await holder.commit()
             await asyncio.wait_for(waiting, 5)

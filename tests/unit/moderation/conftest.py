@@ -1,24 +1,17 @@
 import fcntl
 import shutil
-from pathlib import Path
 
 import pytest
 
 from moderation import classifier
 
+from ...moderation_samples import training_sample
+
 # Models trained by the tests of a rule (training, saving, loading, refusing, retraining, the CLI)
-# are fitted on every TRAINING_SAMPLE_STEP-th row of the shipped training file plus all of dev, as
-# the start-up training test is: a sixth of the fitting rows, trained for real by the same code.
+# are fitted on the training sample (every TRAINING_SAMPLE_STEP-th row of the shipped training
+# file, see tests/moderation_samples.py) plus all of dev, as the start-up training test is: a sixth
+# of the fitting rows, trained for real by the same code.
 # Tests of the model's quality use the shipped model (`model`), trained on the whole corpus.
-TRAINING_SAMPLE_STEP = 6
-
-
-def training_sample(directory: Path) -> Path:
-    """Writes every TRAINING_SAMPLE_STEP-th row of the shipped train.jsonl to directory/train.jsonl."""
-    lines = (classifier.CORPUS_DIR / "train.jsonl").read_text(encoding="utf-8").splitlines()
-    path = Path(directory) / "train.jsonl"
-    path.write_text("\n".join(lines[::TRAINING_SAMPLE_STEP]) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import pytest
 from moderation import LABELS, classifier
 from moderation.features import QUOTED_RUDE_MARKER
 
-from .conftest import training_sample
+from ...moderation_samples import training_sample
 
 
 def flagged(model, text):
