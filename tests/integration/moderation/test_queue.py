@@ -15,6 +15,7 @@ from forum.errors import Conflict
 from moderation.queue import claim
 
 from ...factories import api, login, post_form
+from ...write_gate import watch_gate
 from .conftest import CLEAN_TEXT, FLAGGED_TEXT, HELD_TEXT
 from .helpers import fresh, history, item_for, logout, notifications_of, post_reply, post_thread
 
@@ -345,24 +346,14 @@ async def test_the_audit_log_lists_every_action(client, db, admin, held):
 
 def waits_behind_the_first(session_maker, monkeypatch):
     """An awaitable that holds once a second writer waits for the first: at SQLite's writers' gate
-    (forum.sqlite_driver.WriteGate.acquire, instrumented), or on a PostgreSQL lock. The test commits
+    (tests/write_gate.py), or on a PostgreSQL lock. The test commits
     the first only then: after a fixed pause, a loaded machine could commit it before the second
     UPDATE had even been sent, which then lost without having waited (h-suite3)."""
-    import threading
     import time
 
     from sqlalchemy import text
 
-    from forum import sqlite_driver
-
-    at_gate = threading.Event()
-    original = sqlite_driver.WriteGate.acquire
-
-    def acquiring(self, timeout_s):
-        at_gate.set()
-        return original(self, timeout_s)
-
-    monkeypatch.setattr(sqlite_driver.WriteGate, "acquire", acquiring)
+    at_gate = watch_gate(monkeypatch)
 
     async def waiting() -> bool:
         if session_maker.kw["bind"].dialect.name != "postgresql":

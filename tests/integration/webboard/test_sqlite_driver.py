@@ -13,6 +13,8 @@ from forum import sqlite_driver
 from forum.db import create_engine
 from forum.settings import DatabaseSettings
 
+from ...write_gate import watch_gate
+
 
 @pytest.fixture
 async def engine(tmp_path):
@@ -93,20 +95,8 @@ async def test_a_read_costs_one_hop_and_its_commit_none(engine, hops):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """Set once a writer has begun waiting for its turn at the gate (`WriteGate.acquire`, on
-    aiosqlite's thread): the tests let the holder commit only then, instead of after a fixed pause
-    that a loaded machine can outlast before the writer even reaches the gate (h-suite3)."""
-    import threading
-
-    event = threading.Event()
-    original = sqlite_driver.WriteGate.acquire
-
-    def acquiring(self, timeout_s):
-        event.set()
-        return original(self, timeout_s)
-
-    monkeypatch.setattr(sqlite_driver.WriteGate, "acquire", acquiring)
-    return event
+    """Set once a writer has begun waiting for its turn at the gate (tests/write_gate.py)."""
+    return watch_gate(monkeypatch)
 
 
 def impatient_engine(path, busy_ms: int):
