@@ -210,9 +210,12 @@ def _earn_under_lock(with_actor: bool, capped: bool) -> Any:
             _LEDGER.created_at >= bindparam("day_start"), _LEDGER.created_at < bindparam("day_end"),
         ).subquery("due")
         amount = due.c.amount
+    # (balance + amount >= 0, written as a comparison of the balance with the sub-select's column
+    # when there is one: SQLAlchemy then sees how the two meet and does not warn of a cartesian product)
+    not_below_zero = _BALANCES.c.balance >= -amount if capped else _BALANCES.c.balance + amount >= 0
     return (
         update(_BALANCES).where(_BALANCES.c.user_id == bindparam("member_id"), ~already, amount > 0,
-                                _BALANCES.c.balance + amount >= 0)
+                                not_below_zero)
         .values(balance=_BALANCES.c.balance + amount).returning(_BALANCES.c.balance, amount.label("amount"))
     )
 
