@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import json
 import logging
 import os
 import random
@@ -40,6 +41,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 COUNTS: collections.Counter = collections.Counter()
 # `--breakdown`: the wall ms of each round trip, by statement (the SQL's first 70 characters).
 TIMES: list[tuple[str, float]] = []
+# The PostgreSQL backends of the app's pooled connections (their pids), whose CPU time each submit
+# reads from /proc/<pid>/schedstat (nanoseconds: the `db_cpu_ms` columns).
+BACKENDS: set[int] = set()
+
+
+def backend_cpu_ns() -> int:
+    total = 0
+    for pid in BACKENDS:
+        try:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+# `--statements FILE`: every round trip of each submit (call, SQL, arguments), for EXPLAIN replays.
+STATEMENTS: list[dict] | None = None
 PROTOCOL_CALLS = {"query": "pg", "prepare": "pg", "bind_execute": "pg", "bind_execute_many": "pg",
                   "close_statement": "pg", "execute": "pg", "bind": "pg"}
 
@@ -55,6 +73,8 @@ class CountingProtocol:
         if name in PROTOCOL_CALLS and callable(value):
             def counted(*args, **kwargs):
                 COUNTS["pg"] += 1
+                if STATEMENTS is not None:
+                    STATEMENTS.append(statement_record(name, args))
                 if name == "prepare":
                     COUNTS["prep"] += 1
                 result = value(*args, **kwargs)
@@ -77,6 +97,30 @@ def statement_label(name: str, args: tuple) -> str:
     return f"{name}: {sql[:70]}"
 
 
+def statement_record(name: str, args: tuple) -> dict:
+    if name in ("query", "prepare"):
+        sql, values = (args[1] if name == "prepare" and len(args) > 1 else args[0]), []
+    else:
+        sql, values = getattr(args[0], "query", ""), list(args[1]) if len(args) > 1 and name != "close_statement" else []
+    return {"call": name, "sql": str(sql), "args": [jsonable(v) for v in values]}
+
+
+def jsonable(value):
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"bytes": len(value)}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return {"repr": repr(value)}
+
+
 async def timed(name: str, args: tuple, awaitable):
     started = time.perf_counter()
     try:
@@ -95,6 +139,8 @@ def install_counters() -> None:
         inner = getattr(dbapi_connection, "_connection", None)
         if inner is not None and hasattr(inner, "_protocol"):
             inner._protocol = CountingProtocol(inner._protocol)
+        if inner is not None and hasattr(inner, "get_server_pid"):
+            BACKENDS.add(inner.get_server_pid())
 
     import redis.asyncio.connection as async_redis
     import redis.connection as sync_redis
@@ -168,7 +214,13 @@ async def main() -> int:
     parser.add_argument("--label", default="")
     parser.add_argument("--breakdown", action="store_true",
                         help="also print each statement's round-trip wall ms (median, p95, total share)")
+    parser.add_argument("--statements", default="",
+                        help="write every round trip of each submit (call, SQL, arguments) to this JSON-lines file")
     args = parser.parse_args()
+    global STATEMENTS
+    if args.statements:
+        STATEMENTS = []
+        Path(args.statements).write_text("")
     os.environ.setdefault("WEBBOARD_SECRET_KEY", "pg-submit-probe-secret")
     os.environ.setdefault("WEBBOARD_ACCESS_LOG", "0")
     install_counters()
@@ -213,15 +265,23 @@ async def main() -> int:
                     tag = f"probe{args.offset}-{n}-{rng.randrange(10**9)}"
                     path, form = submit_form(rng, kind, slug, threads, token, tag)
                     before = COUNTS.copy()
+                    if STATEMENTS is not None:
+                        STATEMENTS.clear()
+                    db_before = backend_cpu_ns()
                     wall, cpu = time.perf_counter(), time.process_time()
                     answer = await own.post(path, data=form, headers={"Cookie": cookie}, follow_redirects=False)
                     wall, cpu = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+                    spent_db = (backend_cpu_ns() - db_before) / 1e6
                     spent = COUNTS - before
                     if answer.status_code == 409 and kind == "thread":
                         continue  # refused as a duplicate: not a submit
                     if answer.status_code != 303:
                         raise SystemExit(f"{path}: HTTP {answer.status_code}: {answer.text[:300]}")
-                    rows[kind].append((wall, cpu, dict(spent)))
+                    rows[kind].append((wall, cpu, dict(spent), spent_db))
+                    if STATEMENTS is not None and args.concurrency == 1:
+                        with open(args.statements, "a") as out:
+                            for number, record in enumerate(STATEMENTS):
+                                out.write(json.dumps({"submit": n, "kind": kind, "n": number, **record}) + "\n")
 
         ticks = await database_cpu_ticks(settings.db.url)
         await asyncio.gather(*(poster() for _ in range(args.concurrency)))
@@ -231,6 +291,8 @@ async def main() -> int:
         submits = sum(len(values) for values in rows.values())
         print(f"{args.label} database CPU {ticks * 1000 / os.sysconf('SC_CLK_TCK') / max(submits, 1):.2f} ms per submit "
               f"(every submit, the warm-up tenth included; {submits} submits)", flush=True)
+    if BACKENDS:
+        print(f"{args.label} app backends (pids): {' '.join(map(str, sorted(BACKENDS)))}", flush=True)
     if args.breakdown and TIMES:
         by: dict[str, list[float]] = collections.defaultdict(list)
         for label, ms in TIMES[len(TIMES) // 10:]:
@@ -244,11 +306,12 @@ async def main() -> int:
         if not values:
             continue
         values = values[len(values) // 10:]  # the first tenth warms the connections' statement caches
-        walls, cpus = [v[0] for v in values], [v[1] for v in values]
+        walls, cpus, dbs = [v[0] for v in values], [v[1] for v in values], [v[3] for v in values]
         counts = {key: statistics.mean(v[2].get(key, 0) for v in values) for key in ("pg", "prep", "redis", "conn")}
         print(f"{args.label} {kind} n={len(values)} concurrency={args.concurrency} wall_ms p50={statistics.median(walls):.2f} "
               f"mean={statistics.mean(walls):.2f} p95={sorted(walls)[int(len(walls) * .95)]:.2f} "
               f"cpu_ms p50={statistics.median(cpus):.2f} mean={statistics.mean(cpus):.2f} "
+              + (f"db_cpu_ms p50={statistics.median(dbs):.3f} mean={statistics.mean(dbs):.3f} " if BACKENDS and args.concurrency == 1 else "")
               + " ".join(f"{key}={value:.2f}" for key, value in counts.items()), flush=True)
     return 0
 

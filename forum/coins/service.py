@@ -199,14 +199,23 @@ def _earn_under_lock(with_actor: bool, capped: bool) -> Any:
     already = _already_credited(with_actor, member="member_id")
     amount: Any = bindparam("amount", type_=Integer)
     if capped:
-        today = select(func.coalesce(func.sum(_LEDGER.amount), 0)).where(
+        # The amount the cap leaves, worked out once in a one-row sub-select of the UPDATE's FROM (an
+        # aggregate without GROUP BY: always exactly one row). As a scalar sub-select it stood in four
+        # places (SET, two conditions, RETURNING) and PostgreSQL summed the member's day four times.
+        due = select(
+            func.least(amount, bindparam("daily_cap", type_=Integer)
+                       - func.coalesce(func.sum(_LEDGER.amount), 0)).label("amount")
+        ).where(
             _LEDGER.user_id == bindparam("member_id"), _LEDGER.reason.in_(EARNINGS),
             _LEDGER.created_at >= bindparam("day_start"), _LEDGER.created_at < bindparam("day_end"),
-        ).scalar_subquery()
-        amount = func.least(amount, bindparam("daily_cap", type_=Integer) - today)
+        ).subquery("due")
+        amount = due.c.amount
+    # (balance + amount >= 0, written as a comparison of the balance with the sub-select's column
+    # when there is one: SQLAlchemy then sees how the two meet and does not warn of a cartesian product)
+    not_below_zero = _BALANCES.c.balance >= -amount if capped else _BALANCES.c.balance + amount >= 0
     return (
         update(_BALANCES).where(_BALANCES.c.user_id == bindparam("member_id"), ~already, amount > 0,
-                                _BALANCES.c.balance + amount >= 0)
+                                not_below_zero)
         .values(balance=_BALANCES.c.balance + amount).returning(_BALANCES.c.balance, amount.label("amount"))
     )
 
