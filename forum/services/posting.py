@@ -10,7 +10,7 @@ from functools import cache
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Sequence
 
-from sqlalchemy import bindparam, literal_column, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -249,9 +249,7 @@ class PostingService:
         else:
             window, limit = dt.timedelta(hours=1), (board.threads_per_hour if action == "thread" else board.replies_per_hour)
         since = now - window
-        bind = self.session.bind
-        statements = RECENT_POSTS_PG if bind is not None and bind.dialect.name == "postgresql" else RECENT_POSTS
-        recent = (await self.session.scalars(statements[action == "thread"],
+        recent = (await self.session.scalars(RECENT_POSTS[action == "thread"],
                                              {"author_id": author.id, "since": since, "limit": limit})).all()
         retry_at = None
         if len(recent) >= limit:
@@ -305,16 +303,6 @@ RECENT_POSTS = {
         _POSTS.c.is_opening.is_(opening),
     ).order_by(_POSTS.c.created_at).limit(bindparam("limit")).execution_options(sqlite_on_loop=True)  # no hop
     for opening in (True, False)
-}
-# PostgreSQL: the same rows, with an upper bound that every stored time meets (`created_at` is never
-# null or infinite), so that the prepared statement keeps one generic plan. Without it the planner
-# guesses a third of the author's posts for `created_at > $since` in a generic plan, finds it dearer
-# than a plan made for the actual `since`, and plans the statement again on every submit (about a
-# tenth of a millisecond of the database's CPU each time, for the same index scan); with a bound on
-# both sides its guess is a range's (0.5%), and the generic plan, the same index scan, is kept.
-RECENT_POSTS_PG = {
-    opening: statement.where(_POSTS.c.created_at < literal_column("'infinity'::timestamptz"))
-    for opening, statement in RECENT_POSTS.items()
 }
 
 # A new thread's category count, built once (building and cache-keying the ORM UPDATE on every
