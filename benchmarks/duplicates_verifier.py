@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from forum.duplicates.cli import read_jsonl  # noqa: E402
 from forum.duplicates.index import DUPLICATE_THRESHOLD, SURE_SCORE, DuplicateIndex  # noqa: E402
-from forum.duplicates.verifier import FEATURES, HELD_OUT_SPLITS, VERIFIER_FILE, fit, training_queries, training_rows  # noqa: E402
+from forum.duplicates.verifier import (FEATURES, HELD_OUT_SPLITS, VERIFIER_FILE, fit, fit_difference,  # noqa: E402
+                                      training_queries, training_rows)
 
 DATA = ROOT / "forum" / "duplicates" / "data"
 LIMIT = 0.05
@@ -51,10 +52,12 @@ def load(queries: list[dict] | None = None, threads: list[dict] | None = None,
     if queries is None:
         queries = read_jsonl(DATA / "queries.jsonl", required=("id", "title", "duplicate_of"))
     queries = training_queries(queries)
-    X, y, kept, scores = training_rows(index, queries)
-    HX, hsplit = hard_negatives(index, queries, HARD_THREADS if hard_threads is None else hard_threads)
+    T: list = []
+    X, y, kept, scores = training_rows(index, queries, differences=T)
+    HT: list = []
+    HX, hsplit = hard_negatives(index, queries, HARD_THREADS if hard_threads is None else hard_threads, HT)
     # queries with no match at all are never flagged: they count in the denominators only
-    return {"X": X, "y": y, "split": np.array([q.get("split", "tune") for q in kept]),
+    return {"X": X, "y": y, "T": T, "HT": HT, "split": np.array([q.get("split", "tune") for q in kept]),
             "dup": np.array([q.get("duplicate_of") is not None for q in kept]), "score": np.array(scores),
             "all_split": np.array([q.get("split", "tune") for q in queries]),
             "all_dup": np.array([q.get("duplicate_of") is not None for q in queries]),
@@ -69,7 +72,7 @@ HARD_MIN_SCORE = 0.30
 
 
 def hard_negatives(index: DuplicateIndex, queries: list[dict],
-                   n_threads: int = HARD_THREADS) -> tuple[np.ndarray, np.ndarray]:
+                   n_threads: int = HARD_THREADS, differences: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Features of each query's best match among synthetic threads alone (the benchmarks'
     generator, its own seed), when that match scores HARD_MIN_SCORE or more: pairs that are never
     the same question, so that a generated thread outranking the real ones on a big board is not
@@ -83,10 +86,13 @@ def hard_negatives(index: DuplicateIndex, queries: list[dict],
     X, split = [], []
     for q in training_queries(queries):
         feats: list = []
-        m = board.query(q.get("title") or "", q.get("body") or "", k=1, features=feats)
+        toks: list = []
+        m = board.query(q.get("title") or "", q.get("body") or "", k=1, features=feats, differences=toks)
         if m and m[0].score >= HARD_MIN_SCORE:
             X.append(feats[0])
             split.append(q.get("split", "tune"))
+            if differences is not None:
+                differences.append(toks[0])
     return (np.array(X) if X else np.zeros((0, len(FEATURES)))), np.array(split, dtype=str)
 
 
@@ -103,6 +109,36 @@ def fit_rows(d: dict, rows: np.ndarray, cut: float = 0.0):
     y = np.concatenate([d["y"][rows], np.zeros(int(hard.sum()), dtype=int)])
     fits[key] = model = fit(X, y, cut)
     return model
+
+
+def difference_model(d: dict, leave: frozenset):
+    """(twenty-sixth pass) The difference model trained on the labelled pairs of every split but
+    `leave` (remembered)."""
+    fits = d.setdefault("difference_fits", {})
+    if leave not in fits:
+        rows = ~np.isin(d["split"], list(leave))
+        fits[leave] = fit_difference([t for t, r in zip(d["T"], rows) if r], d["y"][rows])
+    return fits[leave]
+
+
+def with_difference(d: dict, leave: tuple[str, ...] = ()) -> dict:
+    """(twenty-sixth pass) The data with the verifier's "difference" column filled in honestly for
+    a run that leaves out the splits `leave`: each row of split t is scored by the difference model
+    trained without t and without `leave` (so no row's value, nor any training row's, comes from a
+    model that saw the labels of the split being judged). Its own memo of verifier fits."""
+    col = np.zeros(len(d["y"]))
+    hcol = np.zeros(len(d["HX"]))
+    for t in dict.fromkeys(d["split"].tolist()):
+        model = difference_model(d, frozenset((t, *leave)))
+        rows = np.flatnonzero(d["split"] == t)
+        col[rows] = [model.score(d["T"][i]) for i in rows]
+        hrows = np.flatnonzero(d["hsplit"] == t)
+        hcol[hrows] = [model.score(d["HT"][i]) for i in hrows]
+    out = dict(d)
+    out["X"], out["HX"] = d["X"].copy(), d["HX"].copy()
+    out["X"][:, -1], out["HX"][:, -1] = col, hcol
+    out["fits"] = {}
+    return out
 
 
 def counts(d: dict, value: np.ndarray, cut: float, mask: np.ndarray, all_mask: np.ndarray) -> tuple[int, int, int, int]:
@@ -147,7 +183,9 @@ def loso(d: dict) -> tuple[list, np.ndarray]:
     """Per left-out split: (split, baseline figures, verifier figures); plus every row's
     leave-one-split-out probability."""
     rows, outer = [], np.full(len(d["y"]), np.nan)
-    for s in dict.fromkeys(d["split"].tolist()):
+    whole = d
+    for s in dict.fromkeys(whole["split"].tolist()):
+        d = with_difference(whole, (s,))
         test, train = d["split"] == s, d["split"] != s
         test_all, train_all = d["all_split"] == s, d["all_split"] != s
         base_cut = rule(d, d["score"], train, train_all, SCORE_GRID)
@@ -180,7 +218,9 @@ def blind_loso(d: dict, splits=BLIND_SPLITS) -> list:
     """(twelfth pass) For each split: the verifier trained on every other split, its cut by the rule
     on their out-of-fold values, the split scored at that cut: (split, cut, figures)."""
     rows = []
+    whole = d
     for s in splits:
+        d = with_difference(whole, (s,))
         test, train = d["split"] == s, d["split"] != s
         test_all, train_all = d["all_split"] == s, d["all_split"] != s
         if not test_all.any():
@@ -205,12 +245,22 @@ def fmt(c) -> str:
 def train_shipped(d: dict, outer: np.ndarray, leave_out: tuple[str, ...] = ()):
     """The verifier trained on every split (but `leave_out`), its cut by the rule on the
     leave-one-split-out values of those splits."""
+    whole = d
+    d = with_difference(whole, tuple(leave_out))
     everything = ~np.isin(d["split"], leave_out)
     all_rows = ~np.isin(d["all_split"], leave_out)
     if leave_out:  # the leave-one-split-out values of the splits kept, without the left-out one
-        outer = oof(d, everything)
+        outer = np.full(len(d["y"]), np.nan)
+        for s in dict.fromkeys(d["split"][everything].tolist()):
+            ds = with_difference(whole, (*leave_out, s))
+            rows = everything & (d["split"] == s)
+            outer[rows] = _probs(ds, fit_rows(ds, everything & (d["split"] != s)), rows)
     cut_p = rule(d, outer, everything, all_rows, PROB_GRID)
     model = fit_rows(d, everything, cut=math.log(cut_p / (1.0 - cut_p)))
+    # (twenty-sixth pass) the verifier read out-of-fold difference values; it ships with the
+    # difference model trained on every split it was trained on
+    model = type(model)(model.mean, model.scale, model.coef, model.intercept, model.cut,
+                        difference_model(whole, frozenset(leave_out)))
     f, n, a, m = counts(d, outer, cut_p, everything, all_rows)
     hard = int(np.isin(d["hsplit"], d["split"][everything]).sum())
     header = (f"Trained by benchmarks/duplicates_verifier.py --write on {int(everything.sum())} queries with a best match "
