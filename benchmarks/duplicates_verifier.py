@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -53,11 +54,13 @@ def load(queries: list[dict] | None = None, threads: list[dict] | None = None,
         queries = read_jsonl(DATA / "queries.jsonl", required=("id", "title", "duplicate_of"))
     queries = training_queries(queries)
     T: list = []
-    X, y, kept, scores = training_rows(index, queries, differences=T)
+    best: list = []
+    X, y, kept, scores = training_rows(index, queries, differences=T, best_ids=best)
     HT: list = []
     HX, hsplit = hard_negatives(index, queries, HARD_THREADS if hard_threads is None else hard_threads, HT)
     # queries with no match at all are never flagged: they count in the denominators only
-    return {"X": X, "y": y, "T": T, "HT": HT, "split": np.array([q.get("split", "tune") for q in kept]),
+    return {"X": X, "y": y, "T": T, "HT": HT, "group": np.array([_group(b) for b in best], dtype=int),
+            "hgroup": np.array([_group(i) for i in range(len(HT))], dtype=int), "split": np.array([q.get("split", "tune") for q in kept]),
             "dup": np.array([q.get("duplicate_of") is not None for q in kept]), "score": np.array(scores),
             "all_split": np.array([q.get("split", "tune") for q in queries]),
             "all_dup": np.array([q.get("duplicate_of") is not None for q in queries]),
@@ -111,14 +114,28 @@ def fit_rows(d: dict, rows: np.ndarray, cut: float = 0.0):
     return model
 
 
-def difference_model(d: dict, leave: frozenset):
+# (twenty-sixth pass) 0: each row's difference value comes from a model trained without its split
+# (and the split left out). 2 (or more): also without every pair whose best match is a thread of
+# the row's group (threads hashed into this many groups), so the verifier learns how far to trust the
+# difference model on threads it has not seen (a live board's); the twenty-sixth pass's "D1g".
+DIFFERENCE_THREAD_GROUPS = 0
+
+
+def _group(value) -> int:
+    return zlib.crc32(str(value).encode()) % DIFFERENCE_THREAD_GROUPS if DIFFERENCE_THREAD_GROUPS else 0
+
+
+def difference_model(d: dict, leave: frozenset, group: int | None = None):
     """(twenty-sixth pass) The difference model trained on the labelled pairs of every split but
-    `leave` (remembered)."""
+    `leave` (and, given `group`, of no thread of that group) (remembered)."""
     fits = d.setdefault("difference_fits", {})
-    if leave not in fits:
+    key = (leave, group)
+    if key not in fits:
         rows = ~np.isin(d["split"], list(leave))
-        fits[leave] = fit_difference([t for t, r in zip(d["T"], rows) if r], d["y"][rows])
-    return fits[leave]
+        if group is not None:
+            rows &= d["group"] != group
+        fits[key] = fit_difference([t for t, r in zip(d["T"], rows) if r], d["y"][rows])
+    return fits[key]
 
 
 def with_difference(d: dict, leave: tuple[str, ...] = ()) -> dict:
@@ -128,12 +145,14 @@ def with_difference(d: dict, leave: tuple[str, ...] = ()) -> dict:
     model that saw the labels of the split being judged). Its own memo of verifier fits."""
     col = np.zeros(len(d["y"]))
     hcol = np.zeros(len(d["HX"]))
+    groups = range(DIFFERENCE_THREAD_GROUPS) if DIFFERENCE_THREAD_GROUPS else (None,)
     for t in dict.fromkeys(d["split"].tolist()):
-        model = difference_model(d, frozenset((t, *leave)))
-        rows = np.flatnonzero(d["split"] == t)
-        col[rows] = [model.score(d["T"][i]) for i in rows]
-        hrows = np.flatnonzero(d["hsplit"] == t)
-        hcol[hrows] = [model.score(d["HT"][i]) for i in hrows]
+        for g in groups:
+            model = difference_model(d, frozenset((t, *leave)), g)
+            rows = np.flatnonzero((d["split"] == t) & ((d["group"] == g) if g is not None else True))
+            col[rows] = [model.score(d["T"][i]) for i in rows]
+            hrows = np.flatnonzero((d["hsplit"] == t) & ((d["hgroup"] == g) if g is not None else True))
+            hcol[hrows] = [model.score(d["HT"][i]) for i in hrows]
     out = dict(d)
     out["X"], out["HX"] = d["X"].copy(), d["HX"].copy()
     out["X"][:, -1], out["HX"][:, -1] = col, hcol

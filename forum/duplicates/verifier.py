@@ -241,7 +241,7 @@ def training_queries(queries: list[dict]) -> list[dict]:
     return [q for q in queries if q.get("split", "tune") not in HELD_OUT_SPLITS]
 
 
-def training_rows(index, queries: list[dict], differences: list | None = None
+def training_rows(index, queries: list[dict], differences: list | None = None, best_ids: list | None = None
                   ) -> tuple[np.ndarray, np.ndarray, list[dict], list[float]]:
     """Features of each query's best match against `index` (built with verifier=None), its label,
     the queries that have a best match, and their ranking scores; `differences`, when given, gets
@@ -255,6 +255,8 @@ def training_rows(index, queries: list[dict], differences: list | None = None
             continue
         X.append(feats[0])
         y.append(int(matches[0].id == q.get("duplicate_of")))
+        if best_ids is not None:
+            best_ids.append(matches[0].id)
         kept.append(q)
         scores.append(matches[0].score)
     return np.array(X), np.array(y), kept, scores
