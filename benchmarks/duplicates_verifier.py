@@ -118,7 +118,7 @@ def fit_rows(d: dict, rows: np.ndarray, cut: float = 0.0):
 # (and the split left out). 2 (or more): also without every pair whose best match is a thread of
 # the row's group (threads hashed into this many groups), so the verifier learns how far to trust the
 # difference model on threads it has not seen (a live board's); the twenty-sixth pass's "D1g".
-DIFFERENCE_THREAD_GROUPS = 0
+DIFFERENCE_THREAD_GROUPS = 2
 
 
 def _group(value) -> int:
