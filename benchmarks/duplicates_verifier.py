@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from forum.duplicates.cli import read_jsonl  # noqa: E402
 from forum.duplicates.index import DUPLICATE_THRESHOLD, SURE_SCORE, DuplicateIndex  # noqa: E402
-from forum.duplicates.verifier import FEATURES, HELD_OUT_SPLITS, VERIFIER_FILE, fit, training_queries, training_rows  # noqa: E402
+from forum.duplicates.verifier import (FEATURES, HELD_OUT_SPLITS, VERIFIER_FILE, fit, fit_difference,  # noqa: E402
+                                      training_queries, training_rows)
 
 DATA = ROOT / "forum" / "duplicates" / "data"
 LIMIT = 0.05
@@ -51,10 +53,14 @@ def load(queries: list[dict] | None = None, threads: list[dict] | None = None,
     if queries is None:
         queries = read_jsonl(DATA / "queries.jsonl", required=("id", "title", "duplicate_of"))
     queries = training_queries(queries)
-    X, y, kept, scores = training_rows(index, queries)
-    HX, hsplit = hard_negatives(index, queries, HARD_THREADS if hard_threads is None else hard_threads)
+    T: list = []
+    best: list = []
+    X, y, kept, scores = training_rows(index, queries, differences=T, best_ids=best)
+    HT: list = []
+    HX, hsplit = hard_negatives(index, queries, HARD_THREADS if hard_threads is None else hard_threads, HT)
     # queries with no match at all are never flagged: they count in the denominators only
-    return {"X": X, "y": y, "split": np.array([q.get("split", "tune") for q in kept]),
+    return {"X": X, "y": y, "T": T, "HT": HT, "group": np.array([_group(b) for b in best], dtype=int),
+            "hgroup": np.array([_group(i) for i in range(len(HT))], dtype=int), "split": np.array([q.get("split", "tune") for q in kept]),
             "dup": np.array([q.get("duplicate_of") is not None for q in kept]), "score": np.array(scores),
             "all_split": np.array([q.get("split", "tune") for q in queries]),
             "all_dup": np.array([q.get("duplicate_of") is not None for q in queries]),
@@ -69,7 +75,7 @@ HARD_MIN_SCORE = 0.30
 
 
 def hard_negatives(index: DuplicateIndex, queries: list[dict],
-                   n_threads: int = HARD_THREADS) -> tuple[np.ndarray, np.ndarray]:
+                   n_threads: int = HARD_THREADS, differences: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Features of each query's best match among synthetic threads alone (the benchmarks'
     generator, its own seed), when that match scores HARD_MIN_SCORE or more: pairs that are never
     the same question, so that a generated thread outranking the real ones on a big board is not
@@ -83,10 +89,13 @@ def hard_negatives(index: DuplicateIndex, queries: list[dict],
     X, split = [], []
     for q in training_queries(queries):
         feats: list = []
-        m = board.query(q.get("title") or "", q.get("body") or "", k=1, features=feats)
+        toks: list = []
+        m = board.query(q.get("title") or "", q.get("body") or "", k=1, features=feats, differences=toks)
         if m and m[0].score >= HARD_MIN_SCORE:
             X.append(feats[0])
             split.append(q.get("split", "tune"))
+            if differences is not None:
+                differences.append(toks[0])
     return (np.array(X) if X else np.zeros((0, len(FEATURES)))), np.array(split, dtype=str)
 
 
@@ -103,6 +112,52 @@ def fit_rows(d: dict, rows: np.ndarray, cut: float = 0.0):
     y = np.concatenate([d["y"][rows], np.zeros(int(hard.sum()), dtype=int)])
     fits[key] = model = fit(X, y, cut)
     return model
+
+
+# (twenty-sixth pass) 0: each row's difference value comes from a model trained without its split
+# (and the split left out). 2 (or more): also without every pair whose best match is a thread of
+# the row's group (threads hashed into this many groups), so the verifier learns how far to trust the
+# difference model on threads it has not seen (a live board's); the twenty-sixth pass's "D1g".
+DIFFERENCE_THREAD_GROUPS = 2
+
+
+def _group(value) -> int:
+    return zlib.crc32(str(value).encode()) % DIFFERENCE_THREAD_GROUPS if DIFFERENCE_THREAD_GROUPS else 0
+
+
+def difference_model(d: dict, leave: frozenset, group: int | None = None):
+    """(twenty-sixth pass) The difference model trained on the labelled pairs of every split but
+    `leave` (and, given `group`, of no thread of that group) (remembered)."""
+    fits = d.setdefault("difference_fits", {})
+    key = (leave, group)
+    if key not in fits:
+        rows = ~np.isin(d["split"], list(leave))
+        if group is not None:
+            rows &= d["group"] != group
+        fits[key] = fit_difference([t for t, r in zip(d["T"], rows) if r], d["y"][rows])
+    return fits[key]
+
+
+def with_difference(d: dict, leave: tuple[str, ...] = ()) -> dict:
+    """(twenty-sixth pass) The data with the verifier's "difference" column filled in honestly for
+    a run that leaves out the splits `leave`: each row of split t is scored by the difference model
+    trained without t and without `leave` (so no row's value, nor any training row's, comes from a
+    model that saw the labels of the split being judged). Its own memo of verifier fits."""
+    col = np.zeros(len(d["y"]))
+    hcol = np.zeros(len(d["HX"]))
+    groups = range(DIFFERENCE_THREAD_GROUPS) if DIFFERENCE_THREAD_GROUPS else (None,)
+    for t in dict.fromkeys(d["split"].tolist()):
+        for g in groups:
+            model = difference_model(d, frozenset((t, *leave)), g)
+            rows = np.flatnonzero((d["split"] == t) & ((d["group"] == g) if g is not None else True))
+            col[rows] = [model.score(d["T"][i]) for i in rows]
+            hrows = np.flatnonzero((d["hsplit"] == t) & ((d["hgroup"] == g) if g is not None else True))
+            hcol[hrows] = [model.score(d["HT"][i]) for i in hrows]
+    out = dict(d)
+    out["X"], out["HX"] = d["X"].copy(), d["HX"].copy()
+    out["X"][:, -1], out["HX"][:, -1] = col, hcol
+    out["fits"] = {}
+    return out
 
 
 def counts(d: dict, value: np.ndarray, cut: float, mask: np.ndarray, all_mask: np.ndarray) -> tuple[int, int, int, int]:
@@ -147,7 +202,9 @@ def loso(d: dict) -> tuple[list, np.ndarray]:
     """Per left-out split: (split, baseline figures, verifier figures); plus every row's
     leave-one-split-out probability."""
     rows, outer = [], np.full(len(d["y"]), np.nan)
-    for s in dict.fromkeys(d["split"].tolist()):
+    whole = d
+    for s in dict.fromkeys(whole["split"].tolist()):
+        d = with_difference(whole, (s,))
         test, train = d["split"] == s, d["split"] != s
         test_all, train_all = d["all_split"] == s, d["all_split"] != s
         base_cut = rule(d, d["score"], train, train_all, SCORE_GRID)
@@ -180,7 +237,9 @@ def blind_loso(d: dict, splits=BLIND_SPLITS) -> list:
     """(twelfth pass) For each split: the verifier trained on every other split, its cut by the rule
     on their out-of-fold values, the split scored at that cut: (split, cut, figures)."""
     rows = []
+    whole = d
     for s in splits:
+        d = with_difference(whole, (s,))
         test, train = d["split"] == s, d["split"] != s
         test_all, train_all = d["all_split"] == s, d["all_split"] != s
         if not test_all.any():
@@ -205,12 +264,22 @@ def fmt(c) -> str:
 def train_shipped(d: dict, outer: np.ndarray, leave_out: tuple[str, ...] = ()):
     """The verifier trained on every split (but `leave_out`), its cut by the rule on the
     leave-one-split-out values of those splits."""
+    whole = d
+    d = with_difference(whole, tuple(leave_out))
     everything = ~np.isin(d["split"], leave_out)
     all_rows = ~np.isin(d["all_split"], leave_out)
     if leave_out:  # the leave-one-split-out values of the splits kept, without the left-out one
-        outer = oof(d, everything)
+        outer = np.full(len(d["y"]), np.nan)
+        for s in dict.fromkeys(d["split"][everything].tolist()):
+            ds = with_difference(whole, (*leave_out, s))
+            rows = everything & (d["split"] == s)
+            outer[rows] = _probs(ds, fit_rows(ds, everything & (d["split"] != s)), rows)
     cut_p = rule(d, outer, everything, all_rows, PROB_GRID)
     model = fit_rows(d, everything, cut=math.log(cut_p / (1.0 - cut_p)))
+    # (twenty-sixth pass) the verifier read out-of-fold difference values; it ships with the
+    # difference model trained on every split it was trained on
+    model = type(model)(model.mean, model.scale, model.coef, model.intercept, model.cut,
+                        difference_model(whole, frozenset(leave_out)))
     f, n, a, m = counts(d, outer, cut_p, everything, all_rows)
     hard = int(np.isin(d["hsplit"], d["split"][everything]).sum())
     header = (f"Trained by benchmarks/duplicates_verifier.py --write on {int(everything.sum())} queries with a best match "

@@ -468,20 +468,20 @@ class DuplicateIndex:
     # ------------------------------------------------------------------ querying
     def query(self, title: str, body: str = "", k: int = 5, exclude_ids: Iterable[Hashable] = (),
               category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE,
-              features: list | None = None) -> list[Match]:
+              features: list | None = None, differences: list | None = None) -> list[Match]:
         """Up to k threads most similar to a new post, best first, scores in [0, 1].
         category restricts the search to one category; exclude_ids are never returned;
         matches scoring below min_score are left out (0 keeps every match). The best match's
         `verdict` is the pair verifier's; `features`, when given, gets its feature vector."""
         analysis = self.analyzer.analyze(title, body)
         with self._lock:
-            return self._query(analysis, k, exclude_ids, category, min_score, features)
+            return self._query(analysis, k, exclude_ids, category, min_score, features, differences)
 
     def query_analysis(self, analysis: Analysis, k: int = 5, exclude_ids: Iterable[Hashable] = (),
                        category: str | None = None, min_score: float = SUGGESTION_MIN_SCORE,
-                       features: list | None = None) -> list[Match]:
+                       features: list | None = None, differences: list | None = None) -> list[Match]:
         with self._lock:
-            return self._query(analysis, k, exclude_ids, category, min_score, features)
+            return self._query(analysis, k, exclude_ids, category, min_score, features, differences)
 
     def prepare(self) -> None:
         """Builds now what the next query would build first: the tail's postings, rebuilt after
@@ -756,7 +756,8 @@ class DuplicateIndex:
         self._inv_norm.array[segment.start : segment.start + segment.n] = np.where(alive, inv, 0.0)
 
     def _query(self, analysis: Analysis, k: int, exclude_ids, category,
-               min_score: float = SUGGESTION_MIN_SCORE, features: list | None = None) -> list[Match]:
+               min_score: float = SUGGESTION_MIN_SCORE, features: list | None = None,
+               differences: list | None = None) -> list[Match]:
         if self._n_alive == 0 or k <= 0:
             return []
         known = [(self._vocab[t], w) for t, w in analysis.weights.items() if t in self._vocab]
@@ -833,9 +834,20 @@ class DuplicateIndex:
             nonlocal pair_query
             if pair_query is None:
                 pair_query = _PairQuery(self, analysis, tids, known_terms, fidf, qtf, qnorm)
-            return self._pair_features(pair_query, hits[j], tf[j], float(final[j]), float(before[j]),
-                                       float(plain[j]), float(cos[j]), float(factor[j]), bool(about_same[j]),
-                                       float(contrast[j]))
+            x = self._pair_features(pair_query, hits[j], tf[j], float(final[j]), float(before[j]),
+                                    float(plain[j]), float(cos[j]), float(factor[j]), bool(about_same[j]),
+                                    float(contrast[j]))
+            # (twenty-sixth pass) the learned difference model's reading of what one text says and
+            # the other does not (`verifier.Difference`), the verifier's last feature
+            diff_model = self.verifier.difference if self.verifier is not None else None
+            if diff_model is not None or differences is not None:
+                tokens = self._difference_tokens(pair_query, hits[j], tf[j])
+                last_tokens[j] = tokens
+                if diff_model is not None:
+                    x[-1] = diff_model.score(tokens)
+            return x
+
+        last_tokens: dict[int, list[str]] = {}
 
         first_x = None
         if RERANK > 1 and self.verifier is not None and len(best) > 1:
@@ -852,12 +864,14 @@ class DuplicateIndex:
         best = best[:k]
         out = [Match(self._ids[hits[j]], round(float(final[j]), 4))
                for j in best if final[j] > 0 and final[j] >= min_score]
-        if out and (self.verifier is not None or features is not None):
+        if out and (self.verifier is not None or features is not None or differences is not None):
             # (tenth pass) the verdict on the best match: the pair verifier over its features
             j = int(best[0])
             x = first_x if first_x is not None else pair(j)
             if features is not None:
                 features.append(x)
+            if differences is not None:
+                differences.append(last_tokens.get(j, []))
             if self.verifier is not None:
                 verdict = self.verifier.verdict(x)
                 if out[0].score >= SURE_SCORE:
@@ -941,7 +955,50 @@ class DuplicateIndex:
             _harmonic(title_cov, thread_title_cov), min(title_cov, thread_title_cov),
             # (twenty-second pass) what one title names that the other text does not name at all
             *self._title_concepts_unnamed(q, row, d_all),
+            # (twenty-sixth pass) the difference model's score, filled in by `_query` (0 without one)
+            0.0,
         ])
+
+    def _difference_tokens(self, q: "_PairQuery", row: int, tf_row: np.ndarray) -> list[str]:
+        """(twenty-sixth pass) What one text of the pair says that the other does not, as tokens for
+        the learned difference model (`verifier.DifferenceModel`): the query's terms the thread
+        lacks (concepts by name and kind, numbers by class, plain words and their letter trigrams),
+        and the thread's concepts, numbers, salient title words, positions and circumstances the
+        query does not name. Depends on the two texts and the vocabulary only."""
+        analysis = q.analysis
+        present = {t for t, f in zip(q.known_terms, tf_row.tolist()) if f > 0}
+        out: list[str] = []
+        for term in analysis.weights:
+            if term in present:
+                continue
+            if is_concept(term):
+                name = term[1:]
+                out += [f"q@{name}", f"qk:{name.split('.', 1)[0]}"]
+            elif any(ch.isdigit() for ch in term):
+                out.append("qnum")
+            else:
+                out.append(f"qw:{term}")
+                w = f"<{term}>"
+                out += [f"qg:{w[i:i + 3]}" for i in range(len(w) - 2)] if len(term) >= 3 else []
+        named = q.named
+        for c in self._cids.array[self._cptr.array[row] : self._cptr.array[row + 1]].tolist():
+            name = self._concept_name[c]
+            if name not in named:
+                out += [f"t@{name}", f"tk:{name.split('.', 1)[0]}"]
+        names, sig, sptr = self._sig_names, self._sig.array, self._sptr.array
+        q_nums = {n.partition(":")[2] for n in analysis.numbers}
+        for s in sig[sptr[row] : sptr[row + 1]].tolist():
+            entry = names[s]
+            tag, value = entry[0], entry[1:]
+            if tag == "a" and value.partition(":")[2] not in q_nums:
+                out.append(f"tnum:{value.partition(':')[0]}")
+            elif tag == "p" and value not in analysis.weights:
+                out.append(f"tw:{value}")
+            elif tag == "z" and value not in analysis.sides:
+                out.append(f"tz:{value}")
+            elif tag == "k" and value not in analysis.conditions:
+                out.append(f"tc:{value}")
+        return sorted(set(out))
 
     def _thread_title_coverage(self, tids: np.ndarray, row: int, in_query: np.ndarray | None = None) -> float:
         """(sixteenth pass) The share of the squared fixed weight of the thread's title terms that
@@ -1365,11 +1422,12 @@ class _PairQuery:
 
     __slots__ = ("analysis", "tids", "fidf", "qnorm", "qw2", "concepts", "named", "vocabulary_concepts",
                  "title_columns", "title_len", "title_all", "concept_share", "concept_w", "concept_all",
-                 "in_query", "title_change")
+                 "in_query", "title_change", "known_terms")
 
     def __init__(self, index: "DuplicateIndex", analysis: Analysis, tids: np.ndarray, known_terms: list[str],
                  fidf: np.ndarray, qtf: np.ndarray, qnorm: float) -> None:
         self.analysis, self.tids, self.fidf, self.qnorm = analysis, tids, fidf, qnorm
+        self.known_terms = known_terms
         self.qw2 = (qtf * fidf) ** 2
         self.concepts = {n for kind, names in analysis.concepts.items() if kind not in IDENTITY_KINDS
                          for n in index._leaves(names)}

@@ -14,7 +14,8 @@ the seventeenth pass whether the query is a title alone, and for one its thread-
 since the twentieth how short the post is; since the twenty-first the circumstances named on one
 side only or on both with none shared, and the symmetric overlap of the two texts and titles; since
 the twenty-second what one title names (model, item, symptom, position) that the other text does not;
-``DuplicateIndex._pair_features``). Since the
+since the twenty-sixth the logit of a learned difference model (`Difference`) over what one text says
+that the other does not, ``DuplicateIndex._difference_tokens``; ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
@@ -111,13 +112,64 @@ FEATURES = (
     # (twenty-second pass) the query title's concepts (model, item, symptom, position, fuel, topic)
     # the thread does not name, and the thread title's the query does not name (each capped at 2)
     "query_title_unnamed", "thread_title_unnamed",
+    # (twenty-sixth pass) the learned difference model's logit over what one text of the pair says
+    # and the other does not (`Difference`, `DuplicateIndex._difference_tokens`)
+    "difference",
 )
+
+
+class Difference:
+    """(twenty-sixth pass) A sparse logistic model over the pair's unmatched content
+    (`DuplicateIndex._difference_tokens`): which unmatched concepts, kinds, words, letter trigrams,
+    numbers, positions and circumstances go with the same question (the writer's asides) and which
+    with another one (a changed detail). Its logit is the verifier's feature "difference"."""
+
+    def __init__(self, weights: dict[str, float], intercept: float):
+        self.weights = weights
+        self.intercept = float(intercept)
+
+    def score(self, tokens) -> float:
+        w = self.weights
+        return self.intercept + sum(w.get(t, 0.0) for t in tokens)
+
+    def dump(self) -> list[str]:
+        return [f"difference_intercept {self.intercept:.6g}"] + [
+            f"diff {t} {w:.6g}" for t, w in sorted(self.weights.items()) if round(w, 6) != 0.0]
+
+
+DIFFERENCE_C = 0.1  # inverse L2 strength of the difference model (chosen before any figure)
+DIFFERENCE_MIN_ROWS = 3  # a token counts once at least this many training pairs have it
+
+
+def fit_difference(tokens: list[list[str]], y: np.ndarray) -> Difference:
+    """The difference model trained on the unmatched tokens of labelled pairs (1: same question)."""
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    df: dict[str, int] = {}
+    for toks in tokens:
+        for t in set(toks):
+            df[t] = df.get(t, 0) + 1
+    vocab = {t: i for i, t in enumerate(sorted(t for t, n in df.items() if n >= DIFFERENCE_MIN_ROWS))}
+    rows, cols = [], []
+    for i, toks in enumerate(tokens):
+        for t in set(toks):
+            c = vocab.get(t)
+            if c is not None:
+                rows.append(i)
+                cols.append(c)
+    A = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(tokens), len(vocab)))
+    model = LogisticRegression(C=DIFFERENCE_C, solver="liblinear", random_state=0)
+    model.fit(A, np.asarray(y))
+    return Difference({t: float(model.coef_[0][i]) for t, i in vocab.items()}, float(model.intercept_[0]))
 
 
 class Verifier:
     """Standardised logistic regression over `FEATURES`; `verdict(x)` on the score's scale."""
 
-    def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float, cut: float):
+    def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float, cut: float,
+                 difference: Difference | None = None):
+        self.difference = difference
         self.mean = np.asarray(mean, dtype=np.float64)
         self.scale = np.asarray(scale, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)
@@ -142,22 +194,30 @@ class Verifier:
     @classmethod
     def load(cls, path: Path) -> "Verifier":
         values: dict[str, list[float]] = {}
+        names: list[str] = []
+        diff: dict[str, float] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 name, *nums = line.split()
+                if name == "diff":
+                    diff[nums[0]] = float(nums[1])
+                    continue
                 values[name] = [float(v) for v in nums]
-        names = [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()
-                 if line.strip() and not line.startswith("#") and line.split()[0] not in ("intercept", "cut")]
+                if name not in ("intercept", "cut", "difference_intercept"):
+                    names.append(name)
         if tuple(names) != FEATURES:
             raise ValueError(f"{path}: features {names} are not {FEATURES}")
         rows = np.array([values[n] for n in FEATURES])
-        return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0])
+        difference = Difference(diff, values["difference_intercept"][0]) if "difference_intercept" in values else None
+        return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0], difference)
 
     def dump(self, header: str = "") -> str:
         lines = [f"# {line}" for line in header.splitlines()]
         lines.append("# feature mean scale coefficient (standardised)")
         lines += [f"{n} {m:.6g} {s:.6g} {c:.6g}" for n, m, s, c in zip(FEATURES, self.mean, self.scale, self.coef)]
         lines += [f"intercept {self.intercept:.6g}", f"cut {self.cut:.6g}"]
+        if self.difference is not None:
+            lines += ["# the difference model (twenty-sixth pass): token weight"] + self.difference.dump()
         return "\n".join(lines) + "\n"
 
 
@@ -182,17 +242,22 @@ def training_queries(queries: list[dict]) -> list[dict]:
     return [q for q in queries if q.get("split", "tune") not in HELD_OUT_SPLITS]
 
 
-def training_rows(index, queries: list[dict]) -> tuple[np.ndarray, np.ndarray, list[dict], list[float]]:
+def training_rows(index, queries: list[dict], differences: list | None = None, best_ids: list | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, list[dict], list[float]]:
     """Features of each query's best match against `index` (built with verifier=None), its label,
-    the queries that have a best match, and their ranking scores."""
+    the queries that have a best match, and their ranking scores; `differences`, when given, gets
+    each best match's difference tokens (`DuplicateIndex._difference_tokens`)."""
     X, y, kept, scores = [], [], [], []
     for q in training_queries(queries):
         feats: list = []
-        matches = index.query(q.get("title") or "", q.get("body") or "", k=5, features=feats)
+        matches = index.query(q.get("title") or "", q.get("body") or "", k=5, features=feats,
+                              differences=differences)
         if not matches:
             continue
         X.append(feats[0])
         y.append(int(matches[0].id == q.get("duplicate_of")))
+        if best_ids is not None:
+            best_ids.append(matches[0].id)
         kept.append(q)
         scores.append(matches[0].score)
     return np.array(X), np.array(y), kept, scores
