@@ -961,7 +961,7 @@ class DuplicateIndex:
 
     def _difference_tokens(self, q: "_PairQuery", row: int, tf_row: np.ndarray) -> list[str]:
         """(twenty-sixth pass) What one text of the pair says that the other does not, as tokens for
-        the learned difference model (`verifier.DifferenceModel`): the query's terms the thread
+        the learned difference model (`verifier.Difference`): the query's terms the thread
         lacks (concepts by name and kind, numbers by class, plain words and their letter trigrams),
         and the thread's concepts, numbers, salient title words, positions and circumstances the
         query does not name. Depends on the two texts and the vocabulary only."""
