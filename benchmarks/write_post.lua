@@ -49,9 +49,15 @@ end
 function request()
   counter = counter + 1
   local s = sessions[(counter % #sessions) + 1]
+  local new_thread = thread_every > 0 and counter % thread_every == 0
+  if new_thread then
+    -- round robin over all members for new threads too: taking every tenth member's turn gave all of
+    -- them to a tenth of the members, who met the hourly thread limit (429) within one run
+    s = sessions[(math.floor(counter / thread_every) % #sessions) + 1]
+  end
   local tag = string.format("bench%d-%d", os.time(), math.random(1, 1000000000))
   local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = s.cookie}
-  if thread_every > 0 and counter % thread_every == 0 then
+  if new_thread then
     -- The titles come from a small vocabulary, so the duplicate check finds look-alikes: the
     -- poster says how the question differs, as a member would, and the thread is posted.
     local body = "_csrf_token=" .. s.token .. "&title=" .. enc(text(5) .. " " .. tag) ..
