@@ -3,12 +3,8 @@ by the before-send handler, redirects included since form posts end in 303)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
-from contextlib import asynccontextmanager
 from functools import partial
-from typing import AsyncIterator
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig
 from sqlalchemy import event
@@ -147,38 +143,3 @@ def plugin_config(settings: DatabaseSettings, engine: AsyncEngine) -> SQLAlchemy
         create_all=False,  # Alembic owns the schema
         engine_config=EngineConfig(),
     )
-
-
-# One form submit at a time per server process on PostgreSQL (h-pgtail), from before the service's
-# first read to the commit. Every round trip of a submit yields to the event loop, and on
-# PostgreSQL (unlike SQLite's point reads, which run on the loop) a submit makes 12-18 of them, so
-# concurrent submits took turns on the one core every few hundred microseconds: a submit that
-# overlapped two others finished about as late as all three (processor sharing), with its row
-# locks (the thread's reply count, the member's coin balance, a new thread's category count) held
-# meanwhile. Taking turns makes them first come, first served; other requests (pages) still
-# interleave. A transaction holding row locks always holds the turn, so waiting for the turn never
-# waits behind a lock this process holds. SQLite: no turn (its writers' gate, forum.sqlite_driver,
-# orders the writers of every process already).
-_SUBMIT_TURNS: dict[int, asyncio.Lock] = {}
-
-
-@asynccontextmanager
-async def submit_turn(session: AsyncSession) -> AsyncIterator[None]:
-    if holds_write_lock(session) or os.environ.get("WEBBOARD_SUBMIT_TURN") == "0":
-        yield
-        return
-    loop = asyncio.get_running_loop()
-    lock = _SUBMIT_TURNS.get(id(loop))
-    if lock is None:
-        _SUBMIT_TURNS.clear()  # a new loop (tests): the old loop's lock is of no use
-        lock = _SUBMIT_TURNS[id(loop)] = asyncio.Lock()
-    async with lock:
-        yield
-
-
-def submit_turn_lock() -> asyncio.Lock | None:
-    """This loop's submit turn, if a submit has taken it yet (for tests)."""
-    try:
-        return _SUBMIT_TURNS.get(id(asyncio.get_running_loop()))
-    except RuntimeError:
-        return None

@@ -18,7 +18,7 @@ from ..i18n import N_, gettext
 from ..services import reading, search
 from ..services.categories import CategoryService
 from ..services.posting import PostingService
-from ..db import commit_now, holds_write_lock, submit_turn
+from ..db import commit_now, holds_write_lock
 from ..web import error_text, field_errors, redirect, render
 from ..access import CategoryGated
 from ..photos import forms as photo_forms
@@ -72,25 +72,20 @@ class BoardController(Controller):
         if (gate := gate_page(request, category, member)) is not None:
             return gate
         form = dict(await request.form())
-        failed: DomainError | None = None
-        async with submit_turn(db_session):  # PostgreSQL: one submit at a time in this process (forum.db)
-            try:
-                photos = await photo_forms.read(request, member)
-                thread, _ = await posting.create_thread(
-                    member, category_id=_int(form.get("category_id"), category.id), title=form.get("title", ""),
-                    body=form.get("body", ""), distinct_reason=form.get("distinct_reason"),
-                    distinct_from_id=_int(form.get("distinct_from_id"), None), photos=photos,
-                )
-            except DomainError as error:
-                failed = error  # its page is built after the turn
-            else:
-                await commit_now(posting.session)
-        if failed is not None:
-            return render(
-                request, "thread_form.html", status_code=failed.status_code, category=category,
-                all_categories=await categories.list(), form=form, error=error_text(failed),
-                errors=field_errors(failed), problem=failed, allowance=await posting.allowance(member),
+        try:
+            photos = await photo_forms.read(request, member)
+            thread, _ = await posting.create_thread(
+                member, category_id=_int(form.get("category_id"), category.id), title=form.get("title", ""),
+                body=form.get("body", ""), distinct_reason=form.get("distinct_reason"),
+                distinct_from_id=_int(form.get("distinct_from_id"), None), photos=photos,
             )
+        except DomainError as error:
+            return render(
+                request, "thread_form.html", status_code=error.status_code, category=category,
+                all_categories=await categories.list(), form=form, error=error_text(error),
+                errors=field_errors(error), problem=error, allowance=await posting.allowance(member),
+            )
+        await commit_now(posting.session)
         message = N_("Your thread is awaiting review.") if thread.visibility == m.Visibility.HELD else N_("Thread posted.")
         return redirect(request, f"/t/{thread.id}", message)
 
@@ -119,30 +114,25 @@ class BoardController(Controller):
     ) -> Template | Redirect:
         settings, posting = state.settings, _posting(state, db_session)
         form = dict(await request.form())
-        failed: DomainError | None = None
-        async with submit_turn(db_session):  # PostgreSQL: one submit at a time in this process (forum.db)
-            try:
-                photos = await photo_forms.read(request, member)
-                post_row = await posting.create_reply(member, thread_id=thread_id, body=form.get("body", ""), photos=photos)
-            except NotFound:
-                raise NotFoundException() from None
-            except CategoryGated as error:
-                return gated_error_page(request, error)
-            except DomainError as error:
-                failed = error  # its page is built after the turn
-            else:
-                if holds_write_lock(db_session):
-                    await commit_now(db_session)
-                after = await reading.page_ending_with(db_session, thread_id, post_row.id, member,
-                                                       limit=settings.board.posts_per_page)
-                await commit_now(db_session)  # (PostgreSQL: with the page cursor's read in the same transaction)
-        if failed is not None:
+        try:
+            photos = await photo_forms.read(request, member)
+            post_row = await posting.create_reply(member, thread_id=thread_id, body=form.get("body", ""), photos=photos)
+        except NotFound:
+            raise NotFoundException() from None
+        except CategoryGated as error:
+            return gated_error_page(request, error)
+        except DomainError as error:
             header = await reading.thread_header(db_session, thread_id)
             posts, next_after = await reading.thread_posts(db_session, thread_id, member, limit=settings.board.posts_per_page)
-            return render(request, "thread.html", status_code=failed.status_code, thread=header, posts=posts,
-                          next_after=next_after, after=None, form=form, error=error_text(failed), errors=field_errors(failed),
+            return render(request, "thread.html", status_code=error.status_code, thread=header, posts=posts,
+                          next_after=next_after, after=None, form=form, error=error_text(error), errors=field_errors(error),
                           post_notes=await post_notes.for_posts(db_session, posts))
+        if holds_write_lock(db_session):
+            await commit_now(db_session)
         message = N_("Your reply is awaiting review.") if post_row.visibility == m.Visibility.HELD else N_("Reply posted.")
+        after = await reading.page_ending_with(db_session, thread_id, post_row.id, member,
+                                               limit=settings.board.posts_per_page)
+        await commit_now(db_session)  # (PostgreSQL: with the page cursor's read in the same transaction)
         return redirect(request, f"/t/{thread_id}" + (f"?after={after}" if after else "") + f"#p{post_row.id}", message)
 
     @get("/p/{post_id:int}/edit", name="edit_post")
