@@ -4,7 +4,7 @@
 # between them (A B B A ...), so the machine's noise hits both alike.
 #   export PG_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/wb_x REDIS_URL=redis://127.0.0.1:6379/N \
 #     DATA=/tmp/x/data OUT=/tmp/x/runs            # DATA: with the snapshot of `webboard duplicates rebuild`
-#   bash benchmarks/pg_write_cells.sh start A /tmp/x/base 8601   # [TRACE=file] [TURN=0]: env of that server
+#   bash benchmarks/pg_write_cells.sh start A /tmp/x/base 8601   # [TRACE=file]: WEBBOARD_TAIL_TRACE of that server
 #   bash benchmarks/pg_write_cells.sh start B "$PWD" 8602
 #   ORDER="A B B A" ROUNDS=3 [SECS=15] [PACE_MS=500] [THREAD_EVERY=10] bash benchmarks/pg_write_cells.sh cells
 #   bash benchmarks/pg_write_cells.sh stop A; bash benchmarks/pg_write_cells.sh stop B
@@ -23,7 +23,6 @@ case $1 in
 start)
   LAB=$2 TREE=$3 PORT=$4
   [ -n "${TRACE:-}" ] && export WEBBOARD_TAIL_TRACE=$TRACE
-  [ -n "${TURN:-}" ] && export WEBBOARD_SUBMIT_TURN=$TURN
   export DATABASE_URL=${PG_URL:?} REDIS_URL=${REDIS_URL:?} WEBBOARD_PAGE_CACHE_PREFIX=pg-write-cells-$LAB \
     WEBBOARD_DATA_DIR=${DATA:?} PYTHONPATH=$TREE
   (cd "$TREE" && setsid "${VENV:-$ROOT/.venv}/bin/webboard" serve --port "$PORT" --workers 1 > "$OUT/server-$LAB.log" 2>&1 &
