@@ -25,8 +25,9 @@ start)
   [ -n "${TRACE:-}" ] && export WEBBOARD_TAIL_TRACE=$TRACE
   export DATABASE_URL=${PG_URL:?} REDIS_URL=${REDIS_URL:?} WEBBOARD_PAGE_CACHE_PREFIX=pg-write-cells-$LAB \
     WEBBOARD_DATA_DIR=${DATA:?} PYTHONPATH=$TREE
-  (cd "$TREE" && setsid "${VENV:-$ROOT/.venv}/bin/webboard" serve --port "$PORT" --workers 1 > "$OUT/server-$LAB.log" 2>&1 &
-   echo $! > "$OUT/pid-$LAB")
+  cd "$TREE" || exit 1
+  setsid "${VENV:-$ROOT/.venv}/bin/webboard" serve --port "$PORT" --workers 1 > "$OUT/server-$LAB.log" 2>&1 < /dev/null &
+  echo $! > "$OUT/pid-$LAB"  # the server itself (its worker is its child): the cells' CPU ticks, `stop`
   echo "$PORT" > "$OUT/port-$LAB"
   for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.5; done
   "${VENV:-$ROOT/.venv}/bin/python" "$ROOT/benchmarks/write_prep.py" --base "http://127.0.0.1:$PORT" --members 200 \
