@@ -4,7 +4,11 @@ With WEBBOARD_TAIL_TRACE=<file> each server process appends one line per event t
 `<monotonic s> <kind> <ms>` where kind is `req` (a POST, start to its last body message), `gate`
 (a writer's wait for the writers' turn), `commit` (SQLite's COMMIT, an automatic WAL checkpoint
 included), `ckpt` (a background checkpoint), `gc<generation>` (a collection) or `lag` (the event
-loop ran late by that much, sampled every 5 ms). Off (the default) it costs one check per use."""
+loop ran late by that much, sampled every 5 ms). Off (the default) it costs one check per use.
+With each `req` line (h-pgtail), at the same time stamp: `reqcpu` (the CPU time of the event loop's
+thread over that POST's wall time, its own work and any other request's: wall minus it is time the
+loop sat idle, waiting for the database or Redis) and `reqo` (how many other POSTs were in flight at
+some point during it, in the ms column)."""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from typing import Any
 PATH = os.environ.get("WEBBOARD_TAIL_TRACE") or None
 _out: Any = None
 _gc_start = 0.0
+_in_flight: dict[int, int] = {}  # POSTs in flight: id -> how many others overlapped it so far
+_next_id = 0
 
 
 def on() -> bool:
@@ -55,11 +61,19 @@ def middleware(app: Any) -> Any:
         if scope["type"] != "http" or scope.get("method") != "POST":
             await app(scope, receive, send)
             return
-        started = time.monotonic()
+        global _next_id
+        started, cpu = time.monotonic(), time.thread_time()
+        _next_id += 1
+        me = _next_id
+        for other in _in_flight:
+            _in_flight[other] += 1
+        _in_flight[me] = len(_in_flight)
         try:
             await app(scope, receive, send)
         finally:
             note("req", (time.monotonic() - started) * 1000, started)
+            note("reqcpu", (time.thread_time() - cpu) * 1000, started)
+            note("reqo", _in_flight.pop(me), started)
 
     return traced
 
