@@ -109,8 +109,17 @@ class PostingService:
         title, body = self._validate(title, body, with_title=True)
         if await self.session.get(m.Category, category_id) is None:
             raise ValidationFailed("Choose a category.", field_errors={"category_id": N_("Choose a category.")})
-        await check_posting(self.session, author, category_id, now)  # gated category, revised terms
-        await self._check_rate(author, "thread", now)
+        checks = await self._thread_reads(author, category_id, now) if _on_postgresql(self.session) else None
+        if checks is None:
+            await check_posting(self.session, author, category_id, now)  # gated category, revised terms
+            await self._check_rate(author, "thread", now)
+        else:  # PostgreSQL: the same checks on what one statement read
+            checks, allowance = checks
+            from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+            coin_service.keep_rules(self.session, checks.coin_rules)
+            posting_checks_passed(checks, author, local_date(now))
+            await self._check_rate(author, "thread", now, allowance)
         draft = Draft(
             action="thread", author=author, title=title, body=body, category_id=category_id, kind=kind,
             distinct_reason=(distinct_reason or "").strip()[:500] or None, distinct_from_id=distinct_from_id,
@@ -308,6 +317,20 @@ class PostingService:
         allowance = self._allowance_from(author, row.recent or [], window, limit, new_account)
         return row.Thread, row, allowance
 
+    async def _thread_reads(self, author: m.User, category_id: int, now: dt.datetime) -> tuple[Any, Allowance] | None:
+        """PostgreSQL: a new thread's `POSTING_CHECKS` row and the author's allowance, in one
+        statement. None: no such category (the caller then takes `check_posting`'s own path)."""
+        from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+        window, limit, new_account = self._window(author, "thread", now)
+        row = (await self.session.execute(THREAD_READS, {
+            "category_id": category_id, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
+            "author_id": author.id, "since": now - window, "limit": limit,
+        })).first()
+        if row is None:
+            return None
+        return row, self._allowance_from(author, row.recent or [], window, limit, new_account)
+
     async def _bump_category(self, category_id: int, delta: int) -> None:
         await self.session.execute(BUMP_CATEGORY, {"bumped_category_id": category_id, "delta": delta})
 
@@ -364,6 +387,11 @@ REPLY_READS = (
     select(m.Thread, m.Category.access, TERMS_IN_FORCE, COIN_RULES, _recent_posts_array(False).label("recent"))
     .join(m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.id == bindparam("thread_id"))
 )
+
+# PostgreSQL: a new thread's reads before its checks (`PostingService._thread_reads`): `POSTING_CHECKS`
+# and the author's threads in the allowance's window.
+THREAD_READS = select(m.Category.access, TERMS_IN_FORCE, COIN_RULES, _recent_posts_array(True).label("recent")) \
+    .where(m.Category.id == bindparam("category_id"))
 
 # A new thread's category count, built once (building and cache-keying the ORM UPDATE on every
 # new thread cost more CPU than sending it). On the table: the ORM's bulk-update path did nothing here.
