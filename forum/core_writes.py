@@ -33,12 +33,11 @@ def _statement(model: type, columns: tuple[str, ...]) -> tuple[Any, tuple[str, .
     """The INSERT of these columns, RETURNING every column, and the attribute name of each
     returned column (in order)."""
     table = model.__table__  # type: ignore[attr-defined]
-    mapper = sa_inspect(model)
     statement = (
         insert(table).values({name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
         .returning(*table.c)
     )
-    return statement, tuple(mapper.get_property_by_column(column).key for column in table.c)
+    return statement, returned_keys(model)
 
 
 async def insert_row(session: AsyncSession, model: type[T], **values: Any) -> T:
@@ -49,6 +48,20 @@ async def insert_row(session: AsyncSession, model: type[T], **values: Any) -> T:
     names = tuple(sorted(values))
     statement, keys = _statement(model, names)
     row = (await session.execute(statement, {f"v_{name}": values[name] for name in names})).one()
+    return adopt_row(session, model, keys, row)
+
+
+def returned_keys(model: type) -> tuple[str, ...]:
+    """The attribute name of each of the table's columns, in the table's order (what an INSERT
+    RETURNING every column gives back)."""
+    table, mapper = model.__table__, sa_inspect(model)  # type: ignore[attr-defined]
+    return tuple(mapper.get_property_by_column(column).key for column in table.c)
+
+
+def adopt_row(session: AsyncSession, model: type[T], keys: tuple[str, ...], row: Any) -> T:
+    """The row an INSERT ... RETURNING every column gave back (its first `len(keys)` values, in
+    `keys`' order), made a persistent, loaded instance of `model` in the session, with the page
+    cache told what a flush of it would have told it."""
     # The instance is made as a load makes it: the row's values go straight into its state, with
     # no constructor and no attribute events (`model(**row)` recorded each as a change, which
     # `make_transient_to_detached` then committed again: a fifth of a reply's insert CPU).

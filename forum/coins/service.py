@@ -37,14 +37,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import BigInteger, Integer, bindparam, func, select, text, update
+from sqlalchemy import BigInteger, Integer, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 import models as m
 from models.coins import EARNINGS
 
-from ..core_writes import insert_row
+from ..core_writes import adopt_row, insert_row, returned_keys
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..i18n import N_
 from ..settings import Settings
@@ -154,6 +154,7 @@ def _int_field(value: Any, name: str, errors: dict[str, str], *, low: int, high:
 # (Statements on the tables' columns, not the mapped classes': the same SQL without the ORM's
 # per-execution compile state and result processing.)
 _LEDGER = m.CoinLedgerEntry.__table__.c
+LEDGER_KEYS = returned_keys(m.CoinLedgerEntry)
 EARNED_TODAY = select(func.coalesce(func.sum(_LEDGER.amount), 0)).where(
     _LEDGER.user_id == bindparam("user_id"), _LEDGER.reason.in_(EARNINGS),
     _LEDGER.created_at >= bindparam("day_start"), _LEDGER.created_at < bindparam("day_end"),
@@ -221,6 +222,29 @@ def _earn_under_lock(with_actor: bool, capped: bool) -> Any:
 
 
 EARN_UNDER_LOCK = {(actor, capped): _earn_under_lock(actor, capped) for actor in (False, True) for capped in (False, True)}
+
+
+def _earn_and_record(with_actor: bool, capped: bool) -> Any:
+    """PostgreSQL: `EARN_UNDER_LOCK` and the ledger row it calls for (`_append`'s INSERT, with the
+    balance and amount it returned) as one statement: the UPDATE as a data-modifying WITH, the
+    INSERT taking its one row (none: nothing was credited, and no ledger row is written either).
+    The INSERT reads no table, so the statement sees what `EARN_UNDER_LOCK` alone saw. Returns
+    the ledger row's columns (`forum.core_writes.adopt_row`)."""
+    credited = EARN_UNDER_LOCK[with_actor, capped].cte("credited")
+    ledger = m.CoinLedgerEntry.__table__
+    row = select(
+        bindparam("member_id", type_=BigInteger), credited.c.amount, credited.c.balance,
+        bindparam("reason", type_=ledger.c.reason.type), bindparam("post_id", type_=BigInteger),
+        bindparam("actor_id", type_=BigInteger), bindparam("created_at", type_=ledger.c.created_at.type),
+    )
+    return (
+        insert(ledger)
+        .from_select(["user_id", "amount", "balance_after", "reason", "post_id", "actor_id", "created_at"], row)
+        .returning(*ledger.c).add_cte(credited)
+    )
+
+
+EARN_AND_RECORD = {(actor, capped): _earn_and_record(actor, capped) for actor in (False, True) for capped in (False, True)}
 # Adds to a balance unless that would take it below zero; None when refused.
 ADD_TO_BALANCE = (
     update(_BALANCES).where(_BALANCES.c.user_id == bindparam("member_id"),
@@ -446,14 +470,15 @@ class CoinService:
         day_start, day_end = bangkok_day(now)
         bind = self.session.bind
         if bind is not None and bind.dialect.name == "postgresql":  # the checks and the credit in one statement
-            credited = (await self.session.execute(EARN_UNDER_LOCK[actor_id is not None, rules.daily_cap > 0], {
+            # The checks, the credit and its ledger row in one statement (`_append`'s row, written here).
+            recorded = (await self.session.execute(EARN_AND_RECORD[actor_id is not None, rules.daily_cap > 0], {
                 "member_id": user.id, "post_id": post_id, "reason": reason, "actor_id": actor_id,
                 "day_start": day_start, "day_end": day_end, "amount": amount, "daily_cap": rules.daily_cap,
+                "created_at": now,
             })).first()
-            if credited is None:
+            if recorded is None:
                 return None
-            return await self._append(user.id, int(credited.amount), reason, now=now, post_id=post_id,
-                                      actor_id=actor_id, locked=True, credited=int(credited.balance))
+            return adopt_row(self.session, m.CoinLedgerEntry, LEDGER_KEYS, recorded)
         # Both checks in one statement (the write lock is held from `_lock` on).
         checks = (await self.session.execute(EARN_CHECKS[actor_id is not None], {
             "user_id": user.id, "post_id": post_id, "reason": reason, "actor_id": actor_id,

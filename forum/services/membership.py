@@ -473,14 +473,15 @@ async def terms_pending(session: AsyncSession, user: m.User, today: dt.date | No
 # once (every submit asks both; as two ORM statements they cost about a millisecond of CPU).
 # Also the coin rules (a site setting), which a published post's earning reads next: read here,
 # they cost no round trip of their own on PostgreSQL (forum.coins.service.keep_rules).
-POSTING_CHECKS = select(
-    m.Category.access,
+TERMS_IN_FORCE = (
     select(m.TermsVersion.version).where(m.TermsVersion.effective_on <= bindparam("today"))
     .order_by(m.TermsVersion.effective_on.desc(), m.TermsVersion.id.desc()).limit(1)
-    .scalar_subquery().label("terms_version"),
-    select(m.SiteSetting.value).where(m.SiteSetting.key == bindparam("settings_key")).scalar_subquery()
-    .label("coin_rules"),
-).where(m.Category.id == bindparam("category_id")).execution_options(sqlite_on_loop=True)  # point read: no hop
+    .scalar_subquery().label("terms_version")
+)
+COIN_RULES = select(m.SiteSetting.value).where(m.SiteSetting.key == bindparam("settings_key")).scalar_subquery() \
+    .label("coin_rules")
+POSTING_CHECKS = select(m.Category.access, TERMS_IN_FORCE, COIN_RULES).where(
+    m.Category.id == bindparam("category_id")).execution_options(sqlite_on_loop=True)  # point read: no hop
 
 
 async def check_posting(session: AsyncSession, author: m.User, category_id: int, now: dt.datetime) -> None:
@@ -497,6 +498,12 @@ async def check_posting(session: AsyncSession, author: m.User, category_id: int,
         if pending := await terms_pending(session, author, today):
             raise TermsAcceptanceRequired(pending.version)
         return
+    posting_checks_passed(row, author, today)
+
+
+def posting_checks_passed(row: Any, author: m.User, today: dt.date) -> None:
+    """`check_posting`'s verdict on a row with its `POSTING_CHECKS` columns (`access`,
+    `terms_version`; the coin rules kept by the caller) of an existing category."""
     if row.access is not None and (reason := access_problem(row.access, author, today)):
         raise CategoryGated(reason, access=row.access.value)
     if row.terms_version is not None and author.terms_version != row.terms_version:

@@ -10,14 +10,15 @@ from functools import cache
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Sequence
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 import models as m
 
 from ..access import thread_visible
-from ..core_writes import insert_row
+from ..core_writes import _statement as _insert_statement, adopt_row, insert_row, returned_keys
 from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from .. import events, sqlite_driver
@@ -25,7 +26,7 @@ from ..rendering import render_markdown
 from ..settings import BoardSettings, Settings
 from ..text import search_terms
 from .accounts import utcnow
-from .membership import check_posting
+from .membership import COIN_RULES, TERMS_IN_FORCE, check_posting, local_date, posting_checks_passed
 
 DraftAction = Literal["thread", "reply", "edit"]
 # Point reads of a submit run on SQLite's connection without a thread hop (forum.sqlite_driver).
@@ -108,8 +109,17 @@ class PostingService:
         title, body = self._validate(title, body, with_title=True)
         if await self.session.get(m.Category, category_id) is None:
             raise ValidationFailed("Choose a category.", field_errors={"category_id": N_("Choose a category.")})
-        await check_posting(self.session, author, category_id, now)  # gated category, revised terms
-        await self._check_rate(author, "thread", now)
+        checks = await self._thread_reads(author, category_id, now) if _on_postgresql(self.session) else None
+        if checks is None:
+            await check_posting(self.session, author, category_id, now)  # gated category, revised terms
+            await self._check_rate(author, "thread", now)
+        else:  # PostgreSQL: the same checks on what one statement read
+            checks, allowance = checks
+            from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+            coin_service.keep_rules(self.session, checks.coin_rules)
+            posting_checks_passed(checks, author, local_date(now))
+            await self._check_rate(author, "thread", now, allowance)
         draft = Draft(
             action="thread", author=author, title=title, body=body, category_id=category_id, kind=kind,
             distinct_reason=(distinct_reason or "").strip()[:500] or None, distinct_from_id=distinct_from_id,
@@ -138,24 +148,37 @@ class PostingService:
     async def create_reply(self, author: m.User, *, thread_id: int, body: str, photos: Sequence[Any] = ()) -> m.Post:
         now = utcnow()
         self._check_author(author, now)
-        thread = await self.session.get(m.Thread, thread_id, execution_options=ON_LOOP)
+        if _on_postgresql(self.session):  # the thread, the posting checks and the allowance in one round trip
+            thread, checks, allowance = await self._reply_reads(author, thread_id, now)
+        else:
+            thread, checks, allowance = await self.session.get(m.Thread, thread_id, execution_options=ON_LOOP), None, None
         if thread is None or not self.thread_visible_to(thread, author):
             raise NotFound("Thread not found.")
-        await check_posting(self.session, author, thread.category_id, now)
+        if checks is None:
+            await check_posting(self.session, author, thread.category_id, now)
+        else:
+            from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+            coin_service.keep_rules(self.session, checks.coin_rules)
+            posting_checks_passed(checks, author, local_date(now))
         if thread.is_locked or thread.duplicate_of_id:
             raise Forbidden("This thread is closed to new replies.")
         _, body = self._validate(None, body, with_title=False)
-        await self._check_rate(author, "reply", now)
+        await self._check_rate(author, "reply", now, allowance)
         draft = Draft(action="reply", author=author, body=body, thread=thread, category_id=thread.category_id,
                       photos=photos)
         await self._before_save(draft)
         await self._saving(draft)
         # Rendered before the INSERT: from there to the commit the post holds SQLite's write lock.
-        post = await insert_row(self.session, m.Post, thread_id=thread.id, author_id=author.id, is_opening=False,
-                                body_raw=body, body_html=render_markdown(body), visibility=draft.visibility)
+        values = dict(thread_id=thread.id, author_id=author.id, is_opening=False, body_raw=body,
+                      body_html=render_markdown(body), visibility=draft.visibility)
+        if draft.visibility == m.Visibility.PUBLISHED and _on_postgresql(self.session):
+            post = await insert_reply_and_bump(self.session, thread, now, values)
+        else:
+            post = await insert_row(self.session, m.Post, **values)
+            if draft.visibility == m.Visibility.PUBLISHED:
+                await bump_reply_count(self.session, thread, +1, last_activity_at=now, last_author_id=author.id)
         draft.post = post
-        if draft.visibility == m.Visibility.PUBLISHED:
-            await bump_reply_count(self.session, thread, +1, last_activity_at=now, last_author_id=author.id)
         await self._after_save(draft, post)
         return post
 
@@ -240,6 +263,14 @@ class PostingService:
         """How many more threads (Ask Guru questions count) or replies the member may post now,
         by the same count that refuses the next one; forms show it before the member writes."""
         now = now or utcnow()
+        window, limit, new_account = self._window(author, action, now)
+        recent = (await self.session.scalars(RECENT_POSTS[action == "thread"],
+                                             {"author_id": author.id, "since": now - window, "limit": limit})).all()
+        return self._allowance_from(author, recent, window, limit, new_account)
+
+    def _window(self, author: m.User, action: Literal["thread", "reply"],
+                now: dt.datetime) -> tuple[dt.timedelta, int, bool]:
+        """The allowance's window, its limit, and whether the account is new (its first day)."""
         board = self.settings.board
         new_account = author.created_at is not None and now - author.created_at < dt.timedelta(days=1)
         if new_account:
@@ -248,9 +279,12 @@ class PostingService:
             )
         else:
             window, limit = dt.timedelta(hours=1), (board.threads_per_hour if action == "thread" else board.replies_per_hour)
-        since = now - window
-        recent = (await self.session.scalars(RECENT_POSTS[action == "thread"],
-                                             {"author_id": author.id, "since": since, "limit": limit})).all()
+        return window, limit, new_account
+
+    @staticmethod
+    def _allowance_from(author: m.User, recent: Sequence[dt.datetime], window: dt.timedelta, limit: int,
+                        new_account: bool) -> Allowance:
+        """The allowance from the member's posts in the window (`RECENT_POSTS`' rows, oldest first)."""
         retry_at = None
         if len(recent) >= limit:
             retry_at = recent[0] + window
@@ -258,12 +292,44 @@ class PostingService:
                 retry_at = min(retry_at, author.created_at + window)
         return Allowance(limit=limit, left=max(0, limit - len(recent)), new_account=new_account, retry_at=retry_at)
 
-    async def _check_rate(self, author: m.User, action: Literal["thread", "reply"], now: dt.datetime) -> None:
-        allowance = await self.allowance(author, action, now)
+    async def _check_rate(self, author: m.User, action: Literal["thread", "reply"], now: dt.datetime,
+                          allowance: Allowance | None = None) -> None:
+        allowance = allowance or await self.allowance(author, action, now)
         if allowance.left == 0:
             assert allowance.retry_at is not None
             raise RateLimited("You have reached the posting limit. You can post again at {time}.",
                               retry_at=allowance.retry_at)
+
+    async def _reply_reads(self, author: m.User, thread_id: int,
+                           now: dt.datetime) -> tuple[m.Thread | None, Any, Allowance | None]:
+        """PostgreSQL: what a reply reads before its checks, in one statement: the thread (loaded as
+        `session.get` loads it), its category's `POSTING_CHECKS` columns and the author's replies in
+        the allowance's window. (None, None, None): no such thread."""
+        from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+        window, limit, new_account = self._window(author, "reply", now)
+        row = (await self.session.execute(REPLY_READS, {
+            "thread_id": thread_id, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
+            "author_id": author.id, "since": now - window, "limit": limit,
+        })).first()
+        if row is None:
+            return None, None, None
+        allowance = self._allowance_from(author, row.recent or [], window, limit, new_account)
+        return row.Thread, row, allowance
+
+    async def _thread_reads(self, author: m.User, category_id: int, now: dt.datetime) -> tuple[Any, Allowance] | None:
+        """PostgreSQL: a new thread's `POSTING_CHECKS` row and the author's allowance, in one
+        statement. None: no such category (the caller then takes `check_posting`'s own path)."""
+        from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+        window, limit, new_account = self._window(author, "thread", now)
+        row = (await self.session.execute(THREAD_READS, {
+            "category_id": category_id, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
+            "author_id": author.id, "since": now - window, "limit": limit,
+        })).first()
+        if row is None:
+            return None
+        return row, self._allowance_from(author, row.recent or [], window, limit, new_account)
 
     async def _bump_category(self, category_id: int, delta: int) -> None:
         await self.session.execute(BUMP_CATEGORY, {"bumped_category_id": category_id, "delta": delta})
@@ -305,6 +371,28 @@ RECENT_POSTS = {
     for opening in (True, False)
 }
 
+def _recent_posts_array(opening: bool) -> Any:
+    """PostgreSQL: `RECENT_POSTS[opening]`'s rows as one array (oldest first; NULL when none)."""
+    recent = select(_POSTS.c.created_at).where(
+        _POSTS.c.author_id == bindparam("author_id"), _POSTS.c.created_at > bindparam("since"),
+        _POSTS.c.is_opening.is_(opening),
+    ).order_by(_POSTS.c.created_at).limit(bindparam("limit")).subquery("recent")
+    return select(func.array_agg(aggregate_order_by(recent.c.created_at, recent.c.created_at))).scalar_subquery()
+
+
+# PostgreSQL: a reply's reads before its checks (`PostingService._reply_reads`): the thread as an
+# entity, its category's access, the terms in force and the coin rules (`POSTING_CHECKS`' columns,
+# read by the same sub-selects) and the author's replies in the allowance's window.
+REPLY_READS = (
+    select(m.Thread, m.Category.access, TERMS_IN_FORCE, COIN_RULES, _recent_posts_array(False).label("recent"))
+    .join(m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.id == bindparam("thread_id"))
+)
+
+# PostgreSQL: a new thread's reads before its checks (`PostingService._thread_reads`): `POSTING_CHECKS`
+# and the author's threads in the allowance's window.
+THREAD_READS = select(m.Category.access, TERMS_IN_FORCE, COIN_RULES, _recent_posts_array(True).label("recent")) \
+    .where(m.Category.id == bindparam("category_id"))
+
 # A new thread's category count, built once (building and cache-keying the ORM UPDATE on every
 # new thread cost more CPU than sending it). On the table: the ORM's bulk-update path did nothing here.
 _CATEGORIES = m.Category.__table__
@@ -337,6 +425,53 @@ async def bump_reply_count(session: AsyncSession, thread: m.Thread, delta: int, 
     set_committed_value(thread, "reply_count", count)
     for name, value in also.items():
         set_committed_value(thread, name, value)
+
+
+def _on_postgresql(session: AsyncSession) -> bool:
+    bind = session.bind
+    return bind is not None and bind.dialect.name == "postgresql"
+
+
+_REPLY_COLUMNS = ("author_id", "body_html", "body_raw", "is_opening", "thread_id", "visibility")
+# The audit columns' Python-side defaults, bound by name in the statement with a WITH (SQLAlchemy does not
+# fill them there); called at each execution, as the unit of work and `insert_row` call them.
+_AUDIT_DEFAULTS = tuple((name, _POSTS.c[name].default.arg) for name in ("created_at", "updated_at"))
+
+
+@cache
+def _reply_and_bump_statement() -> Any:
+    """PostgreSQL: a published reply's INSERT and its thread's count and last activity
+    (`bump_reply_count(thread, +1, last_activity_at=, last_author_id=)`) in one statement, the
+    UPDATE as a data-modifying WITH whose new count the INSERT returns after the post's columns.
+    The same rows and locks as the two statements (the INSERT's foreign-key check shares the
+    thread row, the UPDATE locks it), one round trip fewer on every published reply."""
+    # (`updated_at` bound by name: its Python-side `onupdate` would clash with the INSERT's own default
+    # of the same column name; the value is what that `onupdate` gives, the time of the statement)
+    bumped = _bump_statement(("last_activity_at", "last_author_id", "updated_at")).cte("bumped")
+    insert_post, _ = _insert_statement(m.Post, tuple(sorted(_REPLY_COLUMNS + tuple(n for n, _ in _AUDIT_DEFAULTS))))
+    return insert_post.returning(select(bumped.c.reply_count).scalar_subquery().label("bumped_reply_count")) \
+        .add_cte(bumped)
+
+
+async def insert_reply_and_bump(session: AsyncSession, thread: m.Thread, now: dt.datetime,
+                                values: dict[str, Any]) -> m.Post:
+    """`insert_row(m.Post, **values)` then `bump_reply_count(thread, +1, last_activity_at=now,
+    last_author_id=author)` in one round trip (PostgreSQL; a published reply)."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()  # what is pending goes first, as insert_row does
+    assert tuple(sorted(values)) == _REPLY_COLUMNS
+    author_id = values["author_id"]
+    row = (await session.execute(_reply_and_bump_statement(), {
+        **{f"v_{name}": values[name] for name in _REPLY_COLUMNS},
+        **{f"v_{name}": default(None) for name, default in _AUDIT_DEFAULTS},
+        "bumped_thread_id": thread.id, "delta": 1, "new_last_activity_at": now, "new_last_author_id": author_id,
+        "new_updated_at": _THREADS.c.updated_at.onupdate.arg(None),
+    })).one()
+    post = adopt_row(session, m.Post, returned_keys(m.Post), row)
+    set_committed_value(thread, "reply_count", row.bumped_reply_count)
+    set_committed_value(thread, "last_activity_at", now)
+    set_committed_value(thread, "last_author_id", author_id)
+    return post
 
 
 def validate_text(board: BoardSettings, title: str | None, body: str, *, with_title: bool) -> tuple[str | None, str]:
