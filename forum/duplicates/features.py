@@ -282,6 +282,10 @@ _NOT_ATTRIBUTE = {"red": r"(?!\s*lights?(?![a-z]))", "green": r"(?!\s*book)"}
 _ATTRIBUTE_RE = re.compile("|".join(
     (rf"(?<![a-z]){re.escape(f)}(?![a-z]){_NOT_ATTRIBUTE.get(f, '')}" if f.isascii() else re.escape(f))
     for f in sorted(_ATTRIBUTE_OF, key=len, reverse=True)))
+# Every match of _ATTRIBUTE_RE contains one of the forms as it is: a text in which this plain
+# alternation finds nothing has no attribute, and it is scanned about ten times faster (the
+# look-behinds that start _ATTRIBUTE_RE's English forms make the engine try every position).
+_ATTRIBUTE_GATE = re.compile("|".join(re.escape(f) for f in sorted(_ATTRIBUTE_OF, key=len, reverse=True)))
 
 
 # (fifteenth pass) Positions the vocabulary leaves out because the bare words mean too much else
@@ -1289,6 +1293,8 @@ class Analyzer:
         out = set()
         for text in texts:
             text = _SPACE_IN_THAI.sub("", normalize(text))
+            if _ATTRIBUTE_GATE.search(text) is None:
+                continue
             for match in _ATTRIBUTE_RE.finditer(text):
                 out.add(_ATTRIBUTE_OF[match.group(0)])
         return frozenset(out)
