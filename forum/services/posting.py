@@ -305,30 +305,30 @@ class PostingService:
         """PostgreSQL: what a reply reads before its checks, in one statement: the thread (loaded as
         `session.get` loads it), its category's `POSTING_CHECKS` columns and the author's replies in
         the allowance's window. (None, None, None): no such thread."""
-        from ..coins import service as coin_service  # (at import: a cycle through forum.web)
-
-        window, limit, new_account = self._window(author, "reply", now)
-        row = (await self.session.execute(REPLY_READS, {
-            "thread_id": thread_id, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
-            "author_id": author.id, "since": now - window, "limit": limit,
-        })).first()
+        row, allowance = await self._reads_with_allowance(REPLY_READS, author, "reply", now, thread_id=thread_id)
         if row is None:
             return None, None, None
-        allowance = self._allowance_from(author, row.recent or [], window, limit, new_account)
         return row.Thread, row, allowance
 
     async def _thread_reads(self, author: m.User, category_id: int, now: dt.datetime) -> tuple[Any, Allowance] | None:
         """PostgreSQL: a new thread's `POSTING_CHECKS` row and the author's allowance, in one
         statement. None: no such category (the caller then takes `check_posting`'s own path)."""
+        row, allowance = await self._reads_with_allowance(THREAD_READS, author, "thread", now, category_id=category_id)
+        return None if row is None else (row, allowance)
+
+    async def _reads_with_allowance(self, statement: Any, author: m.User, action: Literal["thread", "reply"],
+                                    now: dt.datetime, **keys: int) -> tuple[Any, Allowance | None]:
+        """One row of `statement` (REPLY_READS or THREAD_READS, with the posting checks and the
+        author's posts in the window as `recent`) and the allowance made from it; (None, None): no row."""
         from ..coins import service as coin_service  # (at import: a cycle through forum.web)
 
-        window, limit, new_account = self._window(author, "thread", now)
-        row = (await self.session.execute(THREAD_READS, {
-            "category_id": category_id, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
+        window, limit, new_account = self._window(author, action, now)
+        row = (await self.session.execute(statement, {
+            **keys, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
             "author_id": author.id, "since": now - window, "limit": limit,
         })).first()
         if row is None:
-            return None
+            return None, None
         return row, self._allowance_from(author, row.recent or [], window, limit, new_account)
 
     async def _bump_category(self, category_id: int, delta: int) -> None:
