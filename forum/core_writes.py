@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 @cache
-def _statement(model: type, columns: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+def insert_statement(model: type, columns: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
     """The INSERT of these columns, RETURNING every column, and the attribute name of each
     returned column (in order)."""
     table = model.__table__  # type: ignore[attr-defined]
@@ -46,7 +46,7 @@ async def insert_row(session: AsyncSession, model: type[T], **values: Any) -> T:
     if session.new or session.dirty or session.deleted:
         await session.flush()  # what is pending goes first, as in a flush that took the new row along
     names = tuple(sorted(values))
-    statement, keys = _statement(model, names)
+    statement, keys = insert_statement(model, names)
     row = (await session.execute(statement, {f"v_{name}": values[name] for name in names})).one()
     return adopt_row(session, model, keys, row)
 

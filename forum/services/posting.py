@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 import models as m
 
 from ..access import thread_visible
-from ..core_writes import _statement as _insert_statement, adopt_row, insert_row, returned_keys
+from ..core_writes import adopt_row, insert_row, insert_statement
 from ..i18n import N_
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from .. import events, sqlite_driver
@@ -115,10 +115,7 @@ class PostingService:
             await self._check_rate(author, "thread", now)
         else:  # PostgreSQL: the same checks on what one statement read
             checks, allowance = checks
-            from ..coins import service as coin_service  # (at import: a cycle through forum.web)
-
-            coin_service.keep_rules(self.session, checks.coin_rules)
-            posting_checks_passed(checks, author, local_date(now))
+            self._passed_checks(checks, author, now)
             await self._check_rate(author, "thread", now, allowance)
         draft = Draft(
             action="thread", author=author, title=title, body=body, category_id=category_id, kind=kind,
@@ -157,10 +154,7 @@ class PostingService:
         if checks is None:
             await check_posting(self.session, author, thread.category_id, now)
         else:
-            from ..coins import service as coin_service  # (at import: a cycle through forum.web)
-
-            coin_service.keep_rules(self.session, checks.coin_rules)
-            posting_checks_passed(checks, author, local_date(now))
+            self._passed_checks(checks, author, now)
         if thread.is_locked or thread.duplicate_of_id:
             raise Forbidden("This thread is closed to new replies.")
         _, body = self._validate(None, body, with_title=False)
@@ -299,6 +293,14 @@ class PostingService:
             assert allowance.retry_at is not None
             raise RateLimited("You have reached the posting limit. You can post again at {time}.",
                               retry_at=allowance.retry_at)
+
+    def _passed_checks(self, checks: Any, author: m.User, now: dt.datetime) -> None:
+        """`check_posting`'s verdict on a one-statement read's row (PostgreSQL), whose coin rules
+        the earning that follows reads from the session instead of the database."""
+        from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+        coin_service.keep_rules(self.session, checks.coin_rules)
+        posting_checks_passed(checks, author, local_date(now))
 
     async def _reply_reads(self, author: m.User, thread_id: int,
                            now: dt.datetime) -> tuple[m.Thread | None, Any, Allowance | None]:
@@ -439,7 +441,7 @@ _AUDIT_DEFAULTS = tuple((name, _POSTS.c[name].default.arg) for name in ("created
 
 
 @cache
-def _reply_and_bump_statement() -> Any:
+def _reply_and_bump_statement() -> tuple[Any, tuple[str, ...]]:
     """PostgreSQL: a published reply's INSERT and its thread's count and last activity
     (`bump_reply_count(thread, +1, last_activity_at=, last_author_id=)`) in one statement, the
     UPDATE as a data-modifying WITH whose new count the INSERT returns after the post's columns.
@@ -448,9 +450,10 @@ def _reply_and_bump_statement() -> Any:
     # (`updated_at` bound by name: its Python-side `onupdate` would clash with the INSERT's own default
     # of the same column name; the value is what that `onupdate` gives, the time of the statement)
     bumped = _bump_statement(("last_activity_at", "last_author_id", "updated_at")).cte("bumped")
-    insert_post, _ = _insert_statement(m.Post, tuple(sorted(_REPLY_COLUMNS + tuple(n for n, _ in _AUDIT_DEFAULTS))))
-    return insert_post.returning(select(bumped.c.reply_count).scalar_subquery().label("bumped_reply_count")) \
+    insert_post, keys = insert_statement(m.Post, tuple(sorted(_REPLY_COLUMNS + tuple(n for n, _ in _AUDIT_DEFAULTS))))
+    statement = insert_post.returning(select(bumped.c.reply_count).scalar_subquery().label("bumped_reply_count")) \
         .add_cte(bumped)
+    return statement, keys
 
 
 async def insert_reply_and_bump(session: AsyncSession, thread: m.Thread, now: dt.datetime,
@@ -461,13 +464,14 @@ async def insert_reply_and_bump(session: AsyncSession, thread: m.Thread, now: dt
         await session.flush()  # what is pending goes first, as insert_row does
     assert tuple(sorted(values)) == _REPLY_COLUMNS
     author_id = values["author_id"]
-    row = (await session.execute(_reply_and_bump_statement(), {
+    statement, keys = _reply_and_bump_statement()
+    row = (await session.execute(statement, {
         **{f"v_{name}": values[name] for name in _REPLY_COLUMNS},
         **{f"v_{name}": default(None) for name, default in _AUDIT_DEFAULTS},
         "bumped_thread_id": thread.id, "delta": 1, "new_last_activity_at": now, "new_last_author_id": author_id,
         "new_updated_at": _THREADS.c.updated_at.onupdate.arg(None),
     })).one()
-    post = adopt_row(session, m.Post, returned_keys(m.Post), row)
+    post = adopt_row(session, m.Post, keys, row)
     set_committed_value(thread, "reply_count", row.bumped_reply_count)
     set_committed_value(thread, "last_activity_at", now)
     set_committed_value(thread, "last_author_id", author_id)
