@@ -262,12 +262,16 @@ LOCK = text(
 # write lock): the coin rules, the author's balance (None: no row yet), the id of their latest
 # ledger row and what they earned today. One statement.
 _LAST_ENTRY = select(func.coalesce(func.max(_LEDGER.id), 0)).where(_LEDGER.user_id == bindparam("user_id"))
-EARNING_PREREAD = select(
-    RULES.scalar_subquery().label("rules"),
+# The member's part of it (bound as user_id, day_start, day_end: `earning_read_params`), which a
+# submit's own reads also select on SQLite (forum.services.posting), so that the earning needs no
+# statement of its own (`keep_earning_read`).
+EARNING_COLUMNS = (
     select(_BALANCES.c.balance).where(_BALANCES.c.user_id == bindparam("user_id")).scalar_subquery().label("balance"),
     _LAST_ENTRY.scalar_subquery().label("last_entry_id"),
     EARNED_TODAY.scalar_subquery().label("today"),
-).execution_options(sqlite_on_loop=True)  # point reads on the member's keys: no thread hop (forum.sqlite_driver)
+)
+EARNING_PREREAD = select(RULES.scalar_subquery().label("rules"), *EARNING_COLUMNS) \
+    .execution_options(sqlite_on_loop=True)  # point reads on the member's keys: no thread hop (forum.sqlite_driver)
 
 
 def _credit_prepared() -> Any:
@@ -322,6 +326,28 @@ RULES_READ_AHEAD = "coins.rules_read_ahead"
 
 def keep_rules(session: AsyncSession, value: Any) -> None:
     session.info[RULES_READ_AHEAD] = (session.sync_session.get_transaction(), value)
+
+
+# `EARNING_PREREAD`'s values when an earlier statement of the same transaction read them along (a
+# submit's reads on SQLite: forum.services.posting), for that member and Bangkok day: the post's
+# `prepare_earning` then sends no statement. Kept as the rules are (with the transaction, used
+# once). Read a little earlier than `prepare_earning` would read them (before the submit's hooks
+# rather than after), they are checked in the same way: `CREDIT_PREPARED` credits only if the
+# member's ledger has no row added since, under the write lock; else the full path.
+EARNING_READ_AHEAD = "coins.earning_read_ahead"
+
+
+def earning_read_params(user_id: int, now: dt.datetime) -> dict[str, Any]:
+    """The parameters of `EARNING_COLUMNS` for this member on `now`'s Bangkok day."""
+    day_start, day_end = bangkok_day(now)
+    return {"user_id": user_id, "day_start": day_start, "day_end": day_end}
+
+
+def keep_earning_read(session: AsyncSession, user_id: int, now: dt.datetime, rules: Any, row: Any) -> None:
+    """Keeps what a statement with `EARNING_COLUMNS` (bound by `earning_read_params(user_id, now)`)
+    and the coin rules read, for `prepare_earning` in the same transaction."""
+    session.info[EARNING_READ_AHEAD] = (session.sync_session.get_transaction(), user_id, bangkok_day(now)[0],
+                                        (rules, row.balance, row.last_entry_id, row.today))
 
 
 class CoinService:
@@ -432,16 +458,22 @@ class CoinService:
             # UPDATE would not see a ledger row committed while it waited for that lock.)
             return None
         day_start, day_end = bangkok_day(now)
-        row = (await self.session.execute(EARNING_PREREAD, {
-            "settings_key": SETTINGS_KEY, "user_id": user.id, "day_start": day_start, "day_end": day_end,
-        })).one()
-        if row.balance is None:
+        kept = self.session.info.pop(EARNING_READ_AHEAD, None)
+        if (kept is not None and kept[0] is not None and kept[0] is self.session.sync_session.get_transaction()
+                and kept[1] == user.id and kept[2] == day_start):
+            rules_value, balance, last_entry_id, today = kept[3]
+        else:
+            row = (await self.session.execute(EARNING_PREREAD, {
+                "settings_key": SETTINGS_KEY, "user_id": user.id, "day_start": day_start, "day_end": day_end,
+            })).one()
+            rules_value, balance, last_entry_id, today = row.rules, row.balance, row.last_entry_id, row.today
+        if balance is None:
             return None
-        rules = self._rules_from(row.rules)
+        rules = self._rules_from(rules_value)
         amount = rules.amount(reason)
         if rules.daily_cap > 0:
-            amount = min(amount, rules.daily_cap - int(row.today or 0))
-        return PreparedEarning(user.id, reason, max(amount, 0), now, int(row.last_entry_id))
+            amount = min(amount, rules.daily_cap - int(today or 0))
+        return PreparedEarning(user.id, reason, max(amount, 0), now, int(last_entry_id))
 
     async def earn(
         self, user: m.User, reason: m.CoinReason, *, post_id: int, now: dt.datetime, actor_id: int | None = None,

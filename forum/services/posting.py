@@ -109,11 +109,11 @@ class PostingService:
         title, body = self._validate(title, body, with_title=True)
         if await self.session.get(m.Category, category_id) is None:
             raise ValidationFailed("Choose a category.", field_errors={"category_id": N_("Choose a category.")})
-        checks = await self._thread_reads(author, category_id, now) if _on_postgresql(self.session) else None
+        checks = await self._thread_reads(author, category_id, now)
         if checks is None:
             await check_posting(self.session, author, category_id, now)  # gated category, revised terms
             await self._check_rate(author, "thread", now)
-        else:  # PostgreSQL: the same checks on what one statement read
+        else:  # the same checks on what one statement read
             checks, allowance = checks
             self._passed_checks(checks, author, now)
             await self._check_rate(author, "thread", now, allowance)
@@ -145,16 +145,12 @@ class PostingService:
     async def create_reply(self, author: m.User, *, thread_id: int, body: str, photos: Sequence[Any] = ()) -> m.Post:
         now = utcnow()
         self._check_author(author, now)
-        if _on_postgresql(self.session):  # the thread, the posting checks and the allowance in one round trip
-            thread, checks, allowance = await self._reply_reads(author, thread_id, now)
-        else:
-            thread, checks, allowance = await self.session.get(m.Thread, thread_id, execution_options=ON_LOOP), None, None
+        # The thread, the posting checks and the allowance in one statement (and on SQLite the
+        # earning's reads with them).
+        thread, checks, allowance = await self._reply_reads(author, thread_id, now)
         if thread is None or not self.thread_visible_to(thread, author):
             raise NotFound("Thread not found.")
-        if checks is None:
-            await check_posting(self.session, author, thread.category_id, now)
-        else:
-            self._passed_checks(checks, author, now)
+        self._passed_checks(checks, author, now)
         if thread.is_locked or thread.duplicate_of_id:
             raise Forbidden("This thread is closed to new replies.")
         _, body = self._validate(None, body, with_title=False)
@@ -260,7 +256,7 @@ class PostingService:
         window, limit, new_account = self._window(author, action, now)
         recent = (await self.session.scalars(RECENT_POSTS[action == "thread"],
                                              {"author_id": author.id, "since": now - window, "limit": limit})).all()
-        return self._allowance_from(author, recent, window, limit, new_account)
+        return self._allowance_from(author, len(recent), recent[0] if recent else None, window, limit, new_account)
 
     def _window(self, author: m.User, action: Literal["thread", "reply"],
                 now: dt.datetime) -> tuple[dt.timedelta, int, bool]:
@@ -276,15 +272,17 @@ class PostingService:
         return window, limit, new_account
 
     @staticmethod
-    def _allowance_from(author: m.User, recent: Sequence[dt.datetime], window: dt.timedelta, limit: int,
+    def _allowance_from(author: m.User, count: int, oldest: dt.datetime | None, window: dt.timedelta, limit: int,
                         new_account: bool) -> Allowance:
-        """The allowance from the member's posts in the window (`RECENT_POSTS`' rows, oldest first)."""
+        """The allowance from the member's posts in the window: how many `RECENT_POSTS` returns
+        (at most `limit`) and the first of them (the oldest; None when there is none)."""
         retry_at = None
-        if len(recent) >= limit:
-            retry_at = recent[0] + window
+        if count >= limit:
+            assert oldest is not None
+            retry_at = oldest + window
             if new_account:
                 retry_at = min(retry_at, author.created_at + window)
-        return Allowance(limit=limit, left=max(0, limit - len(recent)), new_account=new_account, retry_at=retry_at)
+        return Allowance(limit=limit, left=max(0, limit - count), new_account=new_account, retry_at=retry_at)
 
     async def _check_rate(self, author: m.User, action: Literal["thread", "reply"], now: dt.datetime,
                           allowance: Allowance | None = None) -> None:
@@ -295,8 +293,8 @@ class PostingService:
                               retry_at=allowance.retry_at)
 
     def _passed_checks(self, checks: Any, author: m.User, now: dt.datetime) -> None:
-        """`check_posting`'s verdict on a one-statement read's row (PostgreSQL), whose coin rules
-        the earning that follows reads from the session instead of the database."""
+        """`check_posting`'s verdict on a one-statement read's row, whose coin rules the earning
+        that follows reads from the session instead of the database."""
         from ..coins import service as coin_service  # (at import: a cycle through forum.web)
 
         coin_service.keep_rules(self.session, checks.coin_rules)
@@ -304,34 +302,45 @@ class PostingService:
 
     async def _reply_reads(self, author: m.User, thread_id: int,
                            now: dt.datetime) -> tuple[m.Thread | None, Any, Allowance | None]:
-        """PostgreSQL: what a reply reads before its checks, in one statement: the thread (loaded as
+        """What a reply reads before its checks, in one statement: the thread (loaded as
         `session.get` loads it), its category's `POSTING_CHECKS` columns and the author's replies in
-        the allowance's window. (None, None, None): no such thread."""
-        row, allowance = await self._reads_with_allowance(REPLY_READS, author, "reply", now, thread_id=thread_id)
+        the allowance's window (and on SQLite the earning's reads). (None, None, None): no such thread."""
+        row, allowance = await self._reads_with_allowance(True, author, "reply", now, thread_id=thread_id)
         if row is None:
             return None, None, None
         return row.Thread, row, allowance
 
     async def _thread_reads(self, author: m.User, category_id: int, now: dt.datetime) -> tuple[Any, Allowance] | None:
-        """PostgreSQL: a new thread's `POSTING_CHECKS` row and the author's allowance, in one
-        statement. None: no such category (the caller then takes `check_posting`'s own path)."""
-        row, allowance = await self._reads_with_allowance(THREAD_READS, author, "thread", now, category_id=category_id)
+        """A new thread's `POSTING_CHECKS` row and the author's allowance (and on SQLite the earning's
+        reads), in one statement. None: no such category (the caller then takes `check_posting`'s own path)."""
+        row, allowance = await self._reads_with_allowance(False, author, "thread", now, category_id=category_id)
         return None if row is None else (row, allowance)
 
-    async def _reads_with_allowance(self, statement: Any, author: m.User, action: Literal["thread", "reply"],
+    async def _reads_with_allowance(self, reply: bool, author: m.User, action: Literal["thread", "reply"],
                                     now: dt.datetime, **keys: int) -> tuple[Any, Allowance | None]:
-        """One row of `statement` (REPLY_READS or THREAD_READS, with the posting checks and the
-        author's posts in the window as `recent`) and the allowance made from it; (None, None): no row."""
+        """One row of the submit's reads (`submit_reads(reply, dialect)`: the posting checks and the
+        author's posts in the window) and the allowance made from it; (None, None): no row. On
+        SQLite the row also has the earning's reads, kept for the earning (`keep_earning_read`)."""
         from ..coins import service as coin_service  # (at import: a cycle through forum.web)
 
         window, limit, new_account = self._window(author, action, now)
-        row = (await self.session.execute(statement, {
-            **keys, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
-            "author_id": author.id, "since": now - window, "limit": limit,
-        })).first()
+        params = {**keys, "today": local_date(now), "settings_key": coin_service.SETTINGS_KEY,
+                  "author_id": author.id, "since": now - window, "limit": limit}
+        on_postgresql = _on_postgresql(self.session)
+        if not on_postgresql:
+            self.session.info.pop(coin_service.EARNING_READ_AHEAD, None)  # an earlier submit's: not to be used
+            earning_now = coin_service.clock()  # the earning's clock, as `post.saving` reads it
+            params.update(coin_service.earning_read_params(author.id, earning_now))
+        row = (await self.session.execute(submit_reads(reply, on_postgresql), params)).first()
         if row is None:
             return None, None
-        return row, self._allowance_from(author, row.recent or [], window, limit, new_account)
+        if on_postgresql:
+            recent = row.recent or []
+            count, oldest = len(recent), (recent[0] if recent else None)
+        else:
+            count, oldest = row.recent_count, row.recent_oldest
+            coin_service.keep_earning_read(self.session, author.id, earning_now, row.coin_rules, row)
+        return row, self._allowance_from(author, count, oldest, window, limit, new_account)
 
     async def _bump_category(self, category_id: int, delta: int) -> None:
         await self.session.execute(BUMP_CATEGORY, {"bumped_category_id": category_id, "delta": delta})
@@ -382,18 +391,41 @@ def _recent_posts_array(opening: bool) -> Any:
     return select(func.array_agg(aggregate_order_by(recent.c.created_at, recent.c.created_at))).scalar_subquery()
 
 
-# PostgreSQL: a reply's reads before its checks (`PostingService._reply_reads`): the thread as an
-# entity, its category's access, the terms in force and the coin rules (`POSTING_CHECKS`' columns,
-# read by the same sub-selects) and the author's replies in the allowance's window.
-REPLY_READS = (
-    select(m.Thread, m.Category.access, TERMS_IN_FORCE, COIN_RULES, _recent_posts_array(False).label("recent"))
-    .join(m.Category, m.Category.id == m.Thread.category_id).where(m.Thread.id == bindparam("thread_id"))
-)
+def _recent_posts_count_and_oldest(opening: bool) -> tuple[Any, Any]:
+    """SQLite (no arrays): how many rows `RECENT_POSTS[opening]` returns and the first of them (the
+    oldest; NULL when none), as two sub-selects over the same `ORDER BY created_at LIMIT :limit` rows:
+    what the allowance is made of (`PostingService._allowance_from`)."""
+    recent = select(_POSTS.c.created_at).where(
+        _POSTS.c.author_id == bindparam("author_id"), _POSTS.c.created_at > bindparam("since"),
+        _POSTS.c.is_opening.is_(opening),
+    ).order_by(_POSTS.c.created_at).limit(bindparam("limit")).subquery("recent")
+    return (select(func.count()).select_from(recent).scalar_subquery().label("recent_count"),
+            select(func.min(recent.c.created_at)).scalar_subquery().label("recent_oldest"))
 
-# PostgreSQL: a new thread's reads before its checks (`PostingService._thread_reads`): `POSTING_CHECKS`
-# and the author's threads in the allowance's window.
-THREAD_READS = select(m.Category.access, TERMS_IN_FORCE, COIN_RULES, _recent_posts_array(True).label("recent")) \
-    .where(m.Category.id == bindparam("category_id"))
+
+@cache
+def submit_reads(reply: bool, on_postgresql: bool) -> Any:
+    """A reply's (`reply`) or a new thread's reads before its checks, in one statement
+    (`PostingService._reads_with_allowance`): for a reply the thread as an entity (loaded as
+    `session.get` loads it) joined to its category; the category's access, the terms in force and the
+    coin rules (`POSTING_CHECKS`' columns, read by the same sub-selects); the author's replies or
+    threads in the allowance's window (PostgreSQL: as an array, `recent`; SQLite: their count and the
+    oldest). On SQLite also the earning's reads of the author's coins (`EARNING_COLUMNS`, which
+    `prepare_earning` would otherwise read in a statement of its own just before the post's INSERT)."""
+    from ..coins import service as coin_service  # (at import: a cycle through forum.web)
+
+    columns: list[Any] = [m.Category.access, TERMS_IN_FORCE, COIN_RULES]
+    if on_postgresql:
+        columns.append(_recent_posts_array(not reply).label("recent"))
+    else:
+        columns += [*_recent_posts_count_and_oldest(not reply), *coin_service.EARNING_COLUMNS]
+    if reply:
+        statement = select(m.Thread, *columns).join(m.Category, m.Category.id == m.Thread.category_id) \
+            .where(m.Thread.id == bindparam("thread_id"))
+    else:
+        statement = select(*columns).where(m.Category.id == bindparam("category_id"))
+    # point reads on keys and one bounded range of the author's posts: no thread hop on SQLite
+    return statement if on_postgresql else statement.execution_options(**ON_LOOP)
 
 # A new thread's category count, built once (building and cache-keying the ORM UPDATE on every
 # new thread cost more CPU than sending it). On the table: the ORM's bulk-update path did nothing here.
