@@ -106,6 +106,19 @@ async def main() -> int:
             print(f"board kept in {scratch}", file=sys.stderr)
 
 
+async def log_in(client, token: str, user_ids) -> list[str]:
+    """A fresh session per member, as a browser logging in: each one's Cookie header."""
+    cookies = []
+    for user_id in user_ids:
+        client.cookies.clear()
+        client.cookies.set("csrftoken", token)
+        done = await client.post("/login", data={"_csrf_token": token, "login_id": f"user{user_id}",
+                                                 "password": PASSWORD})
+        assert done.status_code in (200, 303) and "session" in client.cookies, done.status_code
+        cookies.append(f"session={client.cookies['session']}; csrftoken={token}")
+    return cookies
+
+
 async def prepare_members(settings, count: int) -> tuple[list[int], int, str]:
     """The first `count` active members, given PASSWORD so that they can log in; also the highest
     thread id and the first category's slug."""
@@ -155,14 +168,7 @@ async def run(args: argparse.Namespace) -> int:
         token = (await client.get("/login")).cookies["csrftoken"]
         for round_no in range(args.rounds):
             members = ids[round_no * args.members:(round_no + 1) * args.members]
-            cookies = []
-            for user_id in members:  # a fresh session per member, as a browser logging in
-                client.cookies.clear()
-                client.cookies.set("csrftoken", token)
-                done = await client.post("/login", data={"_csrf_token": token, "login_id": f"user{user_id}",
-                                                         "password": PASSWORD})
-                assert done.status_code in (200, 303) and "session" in client.cookies, done.status_code
-                cookies.append(f"session={client.cookies['session']}; csrftoken={token}")
+            cookies = await log_in(client, token, members)
             times: dict[str, list[float]] = {"reply": [], "thread": []}
             refused = 0
             last_round = round_no == args.rounds - 1

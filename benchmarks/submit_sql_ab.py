@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from submit_profile import PASSWORD, copy_board, lifespan, prepare_members, submit_form  # noqa: E402
+from submit_profile import copy_board, lifespan, log_in, prepare_members, submit_form  # noqa: E402
 
 
 def other_posting(tree: Path):
@@ -74,13 +74,7 @@ async def run(args) -> None:
     async with lifespan(app), httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120) as client:
         token = (await client.get("/login")).cookies["csrftoken"]
         for round_no in range(args.rounds):
-            cookies = []
-            for user_id in ids[round_no * args.members:(round_no + 1) * args.members]:
-                client.cookies.clear()
-                client.cookies.set("csrftoken", token)
-                await client.post("/login", data={"_csrf_token": token, "login_id": f"user{user_id}",
-                                                  "password": PASSWORD})
-                cookies.append(f"session={client.cookies['session']}; csrftoken={token}")
+            cookies = await log_in(client, token, ids[round_no * args.members:(round_no + 1) * args.members])
             times: dict[tuple[str, str], list[float]] = {}
             statements: dict[tuple[str, str], list[int]] = {}
             seen = {"reply": 0, "thread": 0}

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from submit_profile import PASSWORD, copy_board, lifespan, prepare_members, submit_form  # noqa: E402
+from submit_profile import copy_board, lifespan, log_in, prepare_members, submit_form  # noqa: E402
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _PLUMBING = ("forum/db.py", "forum/sqlite_driver.py", "forum/core_writes.py", "forum/tail_trace.py",
@@ -99,12 +99,7 @@ async def run(args) -> None:
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
     async with lifespan(app), httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120) as client:
         token = (await client.get("/login")).cookies["csrftoken"]
-        cookies = []
-        for user_id in ids:
-            client.cookies.clear()
-            client.cookies.set("csrftoken", token)
-            await client.post("/login", data={"_csrf_token": token, "login_id": f"user{user_id}", "password": PASSWORD})
-            cookies.append(f"session={client.cookies['session']}; csrftoken={token}")
+        cookies = await log_in(client, token, ids)
         for n in range(args.replies + args.replies // 10):
             kind = "thread" if n % 11 == 10 else "reply"
             path, form = submit_form(rng, kind, slug, threads, token, f"stmt-{n}-{rng.randrange(10**9)}")
