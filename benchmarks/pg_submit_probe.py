@@ -231,7 +231,7 @@ async def main() -> int:
     from forum.duplicates.hook import FREEZE_AFTER_START_KEY
     from forum.settings import get_settings
     from forum.warmup import WARM_UP_KEY
-    from submit_profile import lifespan, submit_form
+    from submit_profile import lifespan, log_in, submit_form
 
     settings = get_settings()
     ids, threads, slug = await prepare_members(settings, args.members, args.offset)
@@ -244,14 +244,7 @@ async def main() -> int:
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
     async with lifespan(app), httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120) as client:
         token = (await client.get("/login")).cookies["csrftoken"]
-        cookies = []
-        for user_id in ids:
-            client.cookies.clear()
-            client.cookies.set("csrftoken", token)
-            done = await client.post("/login", data={"_csrf_token": token, "login_id": f"user{user_id}",
-                                                     "password": PASSWORD})
-            assert done.status_code in (200, 303) and "session" in client.cookies, done.status_code
-            cookies.append(f"session={client.cookies['session']}; csrftoken={token}")
+        cookies = await log_in(client, token, ids)
         client.cookies.clear()
         total = args.replies + args.replies // 10
         queue = list(range(total))
