@@ -86,7 +86,10 @@ VERIFIER_FILE = "verifier.txt"
 # (twenty-ninth pass) `fresh47` and `fresh48`, scored once with the twenty-eighth pass's start file
 # (the twenty-eighth shipped nothing), joined training; `fresh49` and `fresh50` are reserved here
 # before their writers start.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh49", "fresh50")
+# (thirtieth pass) `fresh49` and `fresh50`, scored once with the twenty-ninth pass's start file
+# (the twenty-ninth shipped nothing), joined training; `fresh51` and `fresh52` are reserved here
+# before their writers start.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh51", "fresh52")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
