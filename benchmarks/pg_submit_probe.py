@@ -39,8 +39,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 COUNTS: collections.Counter = collections.Counter()
-# `--breakdown`: the wall ms of each round trip, by statement (the SQL's first 70 characters).
-TIMES: list[tuple[str, float]] = []
+# `--breakdown`: the wall ms of each round trip, by statement (the SQL's first 70 characters), and the
+# CPU ms the PostgreSQL backends spent meanwhile (exact with --concurrency 1: one backend busy at a time).
+TIMES: list[tuple[str, float, float]] = []
 # The PostgreSQL backends of the app's pooled connections (their pids), whose CPU time each submit
 # reads from /proc/<pid>/schedstat (nanoseconds: the `db_cpu_ms` columns).
 BACKENDS: set[int] = set()
@@ -122,11 +123,12 @@ def jsonable(value):
 
 
 async def timed(name: str, args: tuple, awaitable):
-    started = time.perf_counter()
+    started, db_started = time.perf_counter(), backend_cpu_ns()
     try:
         return await awaitable
     finally:
-        TIMES.append((statement_label(name, args), (time.perf_counter() - started) * 1000))
+        TIMES.append((statement_label(name, args), (time.perf_counter() - started) * 1000,
+                      (backend_cpu_ns() - db_started) / 1e6))
 
 
 def install_counters() -> None:
@@ -288,13 +290,18 @@ async def main() -> int:
         print(f"{args.label} app backends (pids): {' '.join(map(str, sorted(BACKENDS)))}", flush=True)
     if args.breakdown and TIMES:
         by: dict[str, list[float]] = collections.defaultdict(list)
-        for label, ms in TIMES[len(TIMES) // 10:]:
+        db_by: dict[str, list[float]] = collections.defaultdict(list)
+        for label, ms, db_ms in TIMES[len(TIMES) // 10:]:
             by[label].append(ms)
+            db_by[label].append(db_ms)
         total = sum(sum(v) for v in by.values())
+        db_total = sum(sum(v) for v in db_by.values()) or 1.0
         for label, values in sorted(by.items(), key=lambda kv: -sum(kv[1])):
             values.sort()
+            db = db_by[label]
             print(f"{args.label} {len(values):6d} p50={statistics.median(values):6.2f} "
-                  f"p95={values[int(len(values) * .95)]:6.2f} share={sum(values) / total:5.1%} {label}", flush=True)
+                  f"p95={values[int(len(values) * .95)]:6.2f} share={sum(values) / total:5.1%} "
+                  f"db_cpu_ms mean={statistics.mean(db):6.3f} db_share={sum(db) / db_total:5.1%} {label}", flush=True)
     for kind, values in rows.items():
         if not values:
             continue

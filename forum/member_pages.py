@@ -265,7 +265,9 @@ class MemberPages:
         key = f"{viewer.kind}|{key}"
         entry = self._entries.get(key)
         fresh = entry is not None and await self.page_cache.fresh(entry, tags, generations)
-        if self.page_cache.shared and not fresh:
+        flight = ("member", key, tags, generations)
+        # (a render of it for these generations running here: wait for that, as in forum.page_cache)
+        if self.page_cache.shared and not fresh and not self.page_cache.flights.running(flight):
             raw = await self.page_cache.store.get(f"m|{key}")
             entry = msgspec.msgpack.decode(raw, type=MemberEntry) if raw else None
             fresh = entry is not None and await self.page_cache.fresh(entry, tags, generations)
@@ -281,7 +283,6 @@ class MemberPages:
             return
         self.stats.misses += 1
         # One render per kind of viewer, page and generations: the others wait for it and fill in their own parts.
-        flight = ("member", key, tags, generations)
         shared = await self.page_cache.flights.run(
             flight, lambda: self._lead(app, scope, receive, send, viewer, key, tags, generations, flight))
         if shared is LED:
@@ -365,7 +366,7 @@ class MemberPages:
     async def _render(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, viewer: Viewer, key: str,
                       tags: tuple[str, ...], generations: tuple[int, ...], flight: Any = None) -> MemberEntry | None:
         """Renders the page with slots, keeps it, then answers this member; returns the entry (None: not
-        shareable). Kept first, and handed to this process's waiters, for the reason given in
+        shareable). Handed to this process's waiters and kept first, for the reasons given in
         `PageCache._render_and_store`."""
         nonce = secrets.token_hex(16)
         scope.setdefault("state", {})[SLOT_STATE] = nonce
@@ -389,9 +390,9 @@ class MemberPages:
         if storable and isinstance(meta, PageMeta) and not (viewer.user_id in meta.held_authors and viewer.kind == "member"):
             entry = MemberEntry(parts, headers, *await self.page_cache.narrow(scope, tags, generations), meta.access,
                                 meta.held_authors)
-            await self.page_cache.keep(self._entries, key, entry, f"m|{key}", self.stats, self.max_entries)
-            if flight is not None:
+            if flight is not None:  # this process's waiters first (forum.page_cache._render_and_store)
                 self.page_cache.flights.publish(flight, entry)
+            await self.page_cache.keep(self._entries, key, entry, f"m|{key}", self.stats, self.max_entries)
         await self._send(parts, headers, status, viewer, scope, send)
         return entry
 

@@ -44,6 +44,7 @@ import mmap
 import os
 import random
 import re
+import time
 import weakref
 import zlib
 from collections.abc import Iterable
@@ -66,7 +67,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
 import models as m
 
-from . import events
+from . import events, tail_trace
 from .flash import has_flash
 from .headers import request_cookie
 from .i18n import current_locale
@@ -217,11 +218,14 @@ class RedisGenerations:
             pipe.incr(self._key(tag))
         await pipe.execute()
 
+    def page_key(self, key: str) -> str:
+        return f"{self.prefix}:page:{key}"
+
     async def get_page(self, key: str) -> bytes | None:
-        return await self.client.get(f"{self.prefix}:page:{key}")
+        return await self.client.get(self.page_key(key))
 
     async def set_page(self, key: str, value: bytes, ttl: int) -> None:
-        await self.client.set(f"{self.prefix}:page:{key}", value, ex=ttl)
+        await self.client.set(self.page_key(key), value, ex=ttl)
 
 
 Generations = LocalGenerations | RedisGenerations
@@ -579,7 +583,10 @@ class PageCache:
         tags, generations = found
         entry = self._entries.get(key)
         fresh = entry is not None and await self.fresh(entry, tags, generations)
-        if self.shared and not fresh:
+        flight = ("guest", key, tags, generations)
+        # A render of this page for these generations already running here: wait for it (its leader looked
+        # in the shared store just now and renders, or takes another process's page, for everyone here).
+        if self.shared and not fresh and not self.flights.running(flight):
             raw = await self.store.get(key)  # type: ignore[union-attr]
             entry = msgspec.msgpack.decode(raw, type=Entry) if raw else None
             fresh = entry is not None and await self.fresh(entry, tags, generations)
@@ -590,7 +597,6 @@ class PageCache:
             await self._send_entry(entry, token, litestar_app, send)
             return
         self.stats.misses += 1
-        flight = ("guest", key, tags, generations)
         shared = await self.flights.run(flight, lambda: self._lead(app, scope, receive, send, key, tags, generations,
                                                                    token, flight))
         if shared is LED:
@@ -606,7 +612,10 @@ class PageCache:
                     flight: Any = None) -> Entry | None:
         """This process's one render of a missing page: the page another process renders for the same
         generations when there is one (forum.shared_pages), else rendered here."""
+        started = time.monotonic()
         found, handle = await self.from_other_process(key, Entry, tags, generations)
+        if tail_trace.PATH is not None:
+            tail_trace.note("lead_lock", (time.monotonic() - started) * 1000, started)
         if found is not None:
             self.stats.shared += 1
             await self._remember(self._entries, key, found, self.max_entries)
@@ -618,7 +627,10 @@ class PageCache:
             return await self._render_and_store(app, scope, receive, send, key, tags, generations, flight)
         finally:
             if handle is not None:
+                started = time.monotonic()
                 await self.store.release(lock_name(key, generations), handle)  # type: ignore[union-attr]
+                if tail_trace.PATH is not None:
+                    tail_trace.note("lead_release", (time.monotonic() - started) * 1000, started)
 
     async def from_other_process(self, shared_key: str, kind: type, tags: tuple[str, ...],
                                  generations: tuple[int, ...]) -> tuple[Any, Any]:
@@ -743,20 +755,28 @@ class PageCache:
                                 tags: tuple[str, ...], generations: tuple[int, ...], flight: Any = None) -> Entry | None:
         """Renders the page for this request and keeps it; returns the entry (None: not shareable).
 
-        The page is stored (and handed to this process's waiters) *before* it is sent to this request:
+        The page is handed to this process's waiters, then stored, *before* it is sent to this request:
         sending may give the event loop to other work (a submit's classifier, a duplicate query), and
-        every reader of the page, in this process and the others, waits for the stored page."""
+        every reader of the page, in this process and the others, waits for it. The waiters here are
+        handed it before the store is written (`keep`: two Redis round trips with a shared store, during
+        which the event loop runs other work): they asked for these generations, whether or not it is
+        stored (`keep` leaves out a page whose generations moved during the render)."""
         messages: list[Message] = []
+        started = time.monotonic()
         try:
             status, raw_headers, body = await run_and_keep(app, scope, receive, _collect(messages))
         except BaseException:
             await _forward(messages, send)
             raise
+        rendered = time.monotonic()
         entry = self._entry_of(scope, status, raw_headers, body, *await self.narrow(scope, tags, generations))
         if entry is not None:
-            await self.keep(self._entries, key, entry, key, self.stats, self.max_entries)
-            if flight is not None:
+            if flight is not None:  # this process's waiters asked for these generations: theirs at once
                 self.flights.publish(flight, entry)
+            await self.keep(self._entries, key, entry, key, self.stats, self.max_entries)
+        if tail_trace.PATH is not None:
+            tail_trace.note("lead_app", (rendered - started) * 1000, started)
+            tail_trace.note("lead_keep", (time.monotonic() - rendered) * 1000, rendered)
         await _forward(messages, send)
         return entry
 

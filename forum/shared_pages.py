@@ -90,6 +90,11 @@ class FileStore:
     async def release(self, key: str, handle: Any) -> None:
         os.close(handle)  # closing the descriptor releases its flock
 
+    async def lock_and_get(self, lock: str, key: str) -> tuple[Any, bytes | None]:
+        """`try_lock(lock)`, then `get(key)` (the page as stored once the lock was tried)."""
+        handle = await self.try_lock(lock)
+        return handle, await self.get(key)
+
     async def locked(self, key: str) -> bool:
         handle = await self.try_lock(key)
         if handle is None:
@@ -116,14 +121,25 @@ class RedisStore:
         taken = await self.generations.client.set(self._lock_key(key), token, nx=True, px=int(seconds * 1000))
         return token if taken else None
 
+    async def lock_and_get(self, lock: str, key: str, seconds: float = 5.0) -> tuple[Any, bytes | None]:
+        """`try_lock(lock)` and then `get(key)` in one round trip (a pipeline: Redis runs the two commands
+        in order, so the GET sees every page stored before the lock was tried)."""
+        token = secrets.token_hex(8)
+        pipe = self.generations.client.pipeline(transaction=False)
+        pipe.set(self._lock_key(lock), token, nx=True, px=int(seconds * 1000))
+        pipe.get(self.generations.page_key(key))
+        taken, raw = await pipe.execute()
+        return (token if taken else None), raw
+
     async def release(self, key: str, handle: Any) -> None:
-        client = self.generations.client
-        if (await client.get(self._lock_key(key))) == handle.encode():
-            await client.delete(self._lock_key(key))  # (ours; an expired lock taken by another stays theirs)
+        # ours only: an expired lock taken by another stays theirs (compared and deleted in one round trip)
+        await self.generations.client.eval(RELEASE, 1, self._lock_key(key), handle)
 
     async def locked(self, key: str) -> bool:
         return bool(await self.generations.client.exists(self._lock_key(key)))
 
+
+RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 Store = FileStore | RedisStore
 
@@ -151,21 +167,22 @@ async def wait_for_other(store: Store, key: str, lock: str, usable: Any, wait: f
     """Either the page another process rendered for us (`await usable(raw)` returns it, else None) as
     (entry, None), or the lock `lock` (the page and the generations it is rendered for: a render of
     older generations never holds up one of newer ones) to render it ourselves as (None, handle).
-    (None, None): render without the lock (the other render took longer than `wait`)."""
+    (None, None): render without the lock (the other render took longer than `wait`).
+
+    The caller has just looked for the page in the store (and found none it could serve), so each look
+    here tries the lock and reads the page together (`lock_and_get`: one Redis round trip): a page found
+    then is served whether or not the lock was taken (a lock taken needlessly is released)."""
     started = time.monotonic()
     deadline = started + wait
     while True:
-        raw = await store.get(key)
+        handle, raw = await store.lock_and_get(lock, key)
         if raw is not None and (entry := await usable(raw)) is not None:
-            if tail_trace.PATH is not None:
+            if handle is not None:
+                await store.release(lock, handle)
+            elif tail_trace.PATH is not None:
                 tail_trace.note("xwait", (time.monotonic() - started) * 1000, started)
             return entry, None
-        handle = await store.try_lock(lock)
         if handle is not None:
-            raw = await store.get(key)  # stored between our look and the lock
-            if raw is not None and (entry := await usable(raw)) is not None:
-                await store.release(lock, handle)
-                return entry, None
             return None, handle
         if time.monotonic() >= deadline:
             return None, None

@@ -49,6 +49,13 @@ class Flights(Generic[T]):
     def __len__(self) -> int:
         return len(self._running)
 
+    def running(self, key: Hashable) -> bool:
+        """Whether `run(key, ...)` would now wait for a flight of this event loop (its render running, or
+        its result published and its render still answering its own request): a request that joins it
+        need not look anywhere else first (the page caches skip their look at the shared store)."""
+        running = self._running.get(key)
+        return running is not None and running.get_loop() is asyncio.get_running_loop()
+
     def publish(self, key: Hashable, result: T) -> None:
         """Hands the running flight's shareable result to its waiters now, before its render has
         finished answering its own request (whose send may give the event loop to other work)."""

@@ -8,7 +8,9 @@ loop ran late by that much, sampled every 5 ms). Off (the default) it costs one 
 With each `req` line (h-pgtail), at the same time stamp: `reqcpu` (the CPU time of the event loop's
 thread over that POST's wall time, its own work and any other request's: wall minus it is time the
 loop sat idle, waiting for the database or Redis) and `reqo` (how many other POSTs were in flight at
-some point during it, in the ms column)."""
+some point during it, in the ms column). A guest page's render for the cache (h-pgcat), at its start:
+`lead_lock` (looking for another process's page and taking the page's lock), `lead_app` (the app's render),
+`lead_keep` (storing it, after this process's waiters were handed it) and `lead_release` (the lock)."""
 
 from __future__ import annotations
 

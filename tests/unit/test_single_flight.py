@@ -126,3 +126,23 @@ async def test_a_published_result_reaches_the_waiters_before_the_render_has_answ
     sent.set()
     assert await leader is LED and len(flights) == 0
     flights.publish("k", "late")  # no flight running: nothing to do
+
+
+async def test_a_flight_is_running_from_its_start_until_its_render_returns_even_after_it_published():
+    flights: Flights[object] = Flights(wait=5)
+    published, finish = asyncio.Event(), asyncio.Event()
+
+    async def render() -> object:
+        flights.publish("k", "page")  # handed to the waiters before the render has answered its own request
+        published.set()
+        await finish.wait()
+        return "page"
+
+    assert not flights.running("k")
+    leader = asyncio.ensure_future(flights.run("k", render))
+    await published.wait()
+    assert flights.running("k") and not flights.running("other")
+    assert await flights.run("k", Render("never")) == "page"  # a late joiner gets the published page at once
+    finish.set()
+    assert await leader is LED
+    assert not flights.running("k") and len(flights) == 0

@@ -214,3 +214,73 @@ async def test_a_store_whose_directory_was_removed_keeps_serving_without_sharing
     handle = await store.try_lock("a|1")
     assert handle is not None  # the directory made again: the render goes on
     await store.release("a|1", handle)
+
+
+async def test_readers_joining_a_render_here_skip_the_shared_store_and_get_the_page_before_it_is_stored(
+        client, monkeypatch, db, settings, factory, member, category):
+    """After a reply, the readers of its category page that arrive while this process renders it wait for that
+    render without looking in the shared store, and are answered as soon as it is rendered: before the page is
+    written to the shared store (held here), which only the rendering request waits for."""
+    import threading
+
+    thread = await factory.thread(category, member, "ช่วงล่างมีเสียงดังกึกกัก")
+    url = f"/c/{category.slug}"
+    assert (await Browser(client).get(url)).status_code == 200
+    await PostingService(db, settings, []).create_reply(member, thread_id=thread.id, body="ลองเช็คลูกหมากดูครับ")
+    await db.commit()
+    store = client.app.state.page_cache.store
+    looks, written = [], threading.Event()
+    original_get, original_put = store.get, store.put
+
+    async def counted_get(key):
+        looks.append(key)
+        return await original_get(key)
+
+    async def held_put(key, value, ttl):
+        await asyncio.to_thread(written.wait, 10)
+        await original_put(key, value, ttl)
+
+    monkeypatch.setattr(store, "get", counted_get)
+    monkeypatch.setattr(store, "put", held_put)
+    renders = Renders(monkeypatch, slow=0.3)
+    leader = started(client, url)
+    assert await asyncio.to_thread(renders.began.wait, 10)
+    looked = len(looks)  # the rendering request's own looks (before its render began)
+    followers = [started(client, url), started(client, url)]
+    try:
+        pages = [follower.result(timeout=10) for follower in followers]  # while the store is still held
+        assert not leader.done()
+    finally:
+        written.set()
+    pages.append(leader.result(timeout=10))
+    for page in pages:
+        assert page.status_code == 200
+        assert re.search(r'<td class="num" data-label="[^"]*">1</td>', page.text)  # the reply counted
+    assert renders.count == 1 and stats(client).waited == 2
+    assert len(looks) == looked  # the followers never looked in the shared store
+    assert tokens(pages[0].text) != tokens(pages[1].text)  # each visitor's own token
+
+
+@pytest.fixture(params=["files", *(["redis"] if REDIS_URL else [])])
+def bare_store(request, tmp_path):
+    if request.param == "files":
+        return shared_pages.FileStore(tmp_path / "run")
+    from forum.page_cache import RedisGenerations
+
+    return shared_pages.RedisStore(RedisGenerations(REDIS_URL, prefix=f"webboard-pc-test-{uuid.uuid4().hex[:8]}"))
+
+
+async def test_lock_and_get_tries_the_lock_and_reads_the_page_together(bare_store):
+    handle, raw = await bare_store.lock_and_get("a|1", "a")
+    assert handle is not None and raw is None and await bare_store.locked("a|1")
+    await bare_store.put("a", b"page a", 60)
+    again, raw = await bare_store.lock_and_get("a|1", "a")
+    assert again is None and raw == b"page a"  # locked by the first: the page as stored now
+    if isinstance(bare_store, shared_pages.RedisStore):
+        await bare_store.release("a|1", "not-the-holders-token")
+        assert await bare_store.locked("a|1")  # another's lock (an expired one retaken) stays theirs
+    await bare_store.release("a|1", handle)
+    assert not await bare_store.locked("a|1")
+    other, raw = await bare_store.lock_and_get("a|2", "a")  # the lock of other generations: free
+    assert other is not None and raw == b"page a"
+    await bare_store.release("a|2", other)
