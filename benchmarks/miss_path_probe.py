@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.environ.get("CODE") or str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pg_submit_probe import count_redis_commands  # noqa: E402
 os.environ.setdefault("WEBBOARD_ACCESS_LOG", "0")
 
 COUNTS: collections.Counter = collections.Counter()
@@ -59,22 +61,7 @@ def install_counters() -> None:
 
         inner._protocol = Counting()
 
-    import redis.asyncio.connection as async_redis
-    import redis.connection as sync_redis
-
-    original_async = async_redis.AbstractConnection.send_packed_command
-    original_sync = sync_redis.AbstractConnection.send_packed_command
-
-    async def send_async(self, command, check_health=True):
-        COUNTS["redis"] += 1
-        return await original_async(self, command, check_health)
-
-    def send_sync(self, command, check_health=True):
-        COUNTS["redis"] += 1
-        return original_sync(self, command, check_health)
-
-    async_redis.AbstractConnection.send_packed_command = send_async
-    sync_redis.AbstractConnection.send_packed_command = send_sync
+    count_redis_commands(COUNTS)
 
 
 async def busy(slice_s: float, stop: asyncio.Event) -> None:
@@ -119,7 +106,6 @@ async def main() -> int:
     app = create_app(settings, post_hooks=[])
     app.on_startup.remove(build_index_on_startup)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from submit_profile import lifespan  # the app's start-up and shutdown, in this event loop
 
     async with lifespan(app), httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

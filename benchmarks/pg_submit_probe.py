@@ -144,6 +144,12 @@ def install_counters() -> None:
         if inner is not None and hasattr(inner, "get_server_pid"):
             BACKENDS.add(inner.get_server_pid())
 
+    count_redis_commands(COUNTS)
+
+
+def count_redis_commands(counts: collections.Counter) -> None:
+    """Counts each command or pipeline sent by the asyncio and the blocking Redis clients as
+    `counts["redis"]` (also used by miss_path_probe.py)."""
     import redis.asyncio.connection as async_redis
     import redis.connection as sync_redis
 
@@ -151,11 +157,11 @@ def install_counters() -> None:
     original_sync = sync_redis.AbstractConnection.send_packed_command
 
     async def send_async(self, command, check_health=True):
-        COUNTS["redis"] += 1
+        counts["redis"] += 1
         return await original_async(self, command, check_health)
 
     def send_sync(self, command, check_health=True):
-        COUNTS["redis"] += 1
+        counts["redis"] += 1
         return original_sync(self, command, check_health)
 
     async_redis.AbstractConnection.send_packed_command = send_async
