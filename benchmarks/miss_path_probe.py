@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("CODE") or str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pg_submit_probe import count_redis_commands  # noqa: E402
+# PostgreSQL round trips and Redis commands counted as pg_submit_probe.py counts them, in its COUNTS
+from pg_submit_probe import COUNTS, CountingProtocol, count_redis_commands  # noqa: E402
 os.environ.setdefault("WEBBOARD_ACCESS_LOG", "0")
 
-COUNTS: collections.Counter = collections.Counter()
 TURNS = 0
 
 
@@ -43,23 +43,7 @@ def install_counters() -> None:
         inner = getattr(dbapi_connection, "_connection", None)
         if inner is None or not hasattr(inner, "_protocol"):
             return
-        protocol = inner._protocol
-
-        class Counting:
-            def __getattr__(self, name):
-                value = getattr(protocol, name)
-                if name in ("query", "prepare", "bind_execute", "bind_execute_many", "close_statement", "execute",
-                            "bind") and callable(value):
-                    def counted(*args, **kwargs):
-                        COUNTS["pg"] += 1
-                        return value(*args, **kwargs)
-                    return counted
-                return value
-
-            def __setattr__(self, name, value):
-                setattr(protocol, name, value)
-
-        inner._protocol = Counting()
+        inner._protocol = CountingProtocol(inner._protocol)
 
     count_redis_commands(COUNTS)
 
