@@ -37,6 +37,7 @@ async def test_the_forms_show_a_new_member_how_many_threads_are_left_today(clien
     refused = await post_form(client, f"/c/{category.slug}/new", {"category_id": category.id, "title": "Fourth",
                                                                  "body": "One more"})
     assert refused.status_code == 429 and "reached the posting limit" in refused.text
+    assert refused.text.count("reached the posting limit") == 1, "the refusal says the limit once"
 
 
 async def test_an_established_member_sees_the_allowance_only_when_few_are_left(client, db, factory, settings, category,
