@@ -6,7 +6,10 @@ tree's coins, membership and core writes: with the other tree's statements, sinc
 its reads to the coins). Also counts the SQL statements each variant's submits sent.
 
     python benchmarks/submit_sql_ab.py --against /tmp/base-tree --data-dir /tmp/x --scratch /tmp/y \
-        [--replies 300] [--rounds 3] [--members 40]
+        [--replies 300] [--rounds 3] [--members 40] [--swap posting|duplicates]
+
+With `--swap duplicates` the other tree's `forum/duplicates/service.py` is loaded instead and its
+`DuplicateService` (a new thread's check: its reads and verdict, on this tree's index) swapped in.
 
 Posts as `submit_profile.py` does (the HTML form of a logged-in member, duplicate check and classifier
 on; a new thread every eleventh submit), on SQLite (no DATABASE_URL) or, with `--postgres`, on the
@@ -34,13 +37,34 @@ from submit_profile import copy_board, lifespan, log_in, prepare_members, submit
 
 def other_posting(tree: Path):
     """The other tree's `forum/services/posting.py`, as a module of this tree's `forum.services`."""
-    name = "forum.services._posting_against"
-    spec = importlib.util.spec_from_file_location(name, tree / "forum" / "services" / "posting.py")
+    return other_module(tree, "forum.services", "posting")
+
+
+def other_module(tree: Path, package: str, name: str):
+    """The other tree's module `package.name` loaded from its file as a module of this tree's package."""
+    full = f"{package}._{name}_against"
+    spec = importlib.util.spec_from_file_location(full, tree.joinpath(*package.split("."), f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
-    module.__package__ = "forum.services"
-    sys.modules[name] = module
+    module.__package__ = package
+    sys.modules[full] = module
     spec.loader.exec_module(module)
     return module
+
+
+def swapped(args):
+    """(module, attribute, {"this": ..., "other": ...}): what is swapped every other submit. `posting`:
+    the board controller's PostingService; `duplicates`: the duplicate hook's DuplicateService (the
+    check's reads and verdict, on this tree's index; the other tree's module also subscribes its
+    Ask Guru answer-mark handlers, which these submits never fire)."""
+    tree = Path(args.against).resolve()
+    if args.swap == "duplicates":
+        from forum.duplicates import hook
+
+        return hook, "DuplicateService", {
+            "this": hook.DuplicateService, "other": other_module(tree, "forum.duplicates", "service").DuplicateService}
+    from forum.controllers import board
+
+    return board, "PostingService", {"this": board.PostingService, "other": other_posting(tree).PostingService}
 
 
 async def run(args) -> None:
@@ -49,12 +73,11 @@ async def run(args) -> None:
     from sqlalchemy.engine import Engine
 
     from forum.app import create_app
-    from forum.controllers import board
     from forum.duplicates.hook import FREEZE_AFTER_START_KEY
     from forum.settings import get_settings
     from forum.warmup import WARM_UP_KEY
 
-    services = {"this": board.PostingService, "other": other_posting(Path(args.against).resolve()).PostingService}
+    target, attribute, services = swapped(args)
     settings = get_settings()
     ids, threads, slug = await prepare_members(settings, args.offset + args.members * args.rounds)
     ids = ids[args.offset:]
@@ -83,7 +106,7 @@ async def run(args) -> None:
                 pair, first = divmod(seen[kind], 2)
                 seen[kind] += 1
                 variant = ("this", "other")[(first + pair) % 2]
-                board.PostingService = services[variant]
+                setattr(target, attribute, services[variant])
                 path, form = submit_form(rng, kind, slug, threads, token, f"sqlab{args.offset}-{round_no}-{n}-{rng.randrange(10**9)}")
                 client.cookies.clear()
                 sent[0] = 0
@@ -98,7 +121,7 @@ async def run(args) -> None:
                     continue  # the member's first submit: not timed
                 times.setdefault((kind, variant), []).append(spent)
                 statements.setdefault((kind, variant), []).append(sent[0])
-            board.PostingService = services["this"]
+            setattr(target, attribute, services["this"])
             for key in sorted(times):
                 summary.setdefault(key, []).append(statistics.median(times[key]))
             print(f"round {round_no + 1}: median CPU ms per submit: " + ", ".join(
@@ -120,6 +143,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--members", type=int, default=40)
     parser.add_argument("--offset", type=int, default=0, help="skip this many members (a PostgreSQL board is reused)")
+    parser.add_argument("--swap", choices=("posting", "duplicates"), default="posting",
+                        help="swap the other tree's posting service (default) or its duplicate service")
     args = parser.parse_args()
     if not args.postgres:
         if not args.scratch:

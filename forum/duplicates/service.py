@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models as m
 
 from .. import events
-from ..access import hidden_category_ids
+from ..access import access_problem
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..i18n import N_
 from ..services.posting import bump_reply_count
@@ -48,23 +48,21 @@ log = logging.getLogger(__name__)
 
 PUBLISHED = m.Visibility.PUBLISHED
 
-# The matches' rows for the verdict, built once with expanding parameters (with and without
-# categories hidden from the author): a new thread's check built and cache-keyed the ORM select
-# each time, which cost more CPU than running it.
+# The matches' rows for the verdict, built once with an expanding parameter: a new thread's check
+# built and cache-keyed the ORM select each time, which cost more CPU than running it. Each row
+# carries its category's access level, and the viewer's gate is applied to the rows
+# (`DuplicateService._rows`, with `access_problem`, as `hidden_category_ids` applies it to every
+# gated category): one statement a round instead of a read of the gated categories first.
 _T, _C, _MARK = m.Thread.__table__, m.Category.__table__, m.DuplicateAnswerMark.__table__
-_MATCH_ROWS = (
+MATCH_ROWS = (  # (at most a few dozen rows by key: run without a thread hop, forum.sqlite_driver.ON_LOOP)
     select(_T.c.id, _T.c.title, _T.c.category_id, _T.c.reply_count, _T.c.kind, _T.c.author_id, _C.c.slug,
-           _C.c.name_th, _C.c.name_en, _MARK.c.answered_at, _MARK.c.accepted_post_id)
+           _C.c.name_th, _C.c.name_en, _MARK.c.answered_at, _MARK.c.accepted_post_id, _C.c.access)
     .join(_C, _C.c.id == _T.c.category_id)
     .outerjoin(_MARK, _MARK.c.thread_id == _T.c.id)
     .where(_T.c.id.in_(bindparam("match_ids", expanding=True)), _T.c.visibility == PUBLISHED,
            _T.c.duplicate_of_id.is_(None))
+    .execution_options(sqlite_on_loop=True)
 )
-MATCH_ROWS = {  # (at most a few dozen rows by key: run without a thread hop, forum.sqlite_driver.ON_LOOP)
-    False: _MATCH_ROWS.execution_options(sqlite_on_loop=True),
-    True: _MATCH_ROWS.where(_T.c.category_id.not_in(bindparam("hidden_categories", expanding=True)))
-    .execution_options(sqlite_on_loop=True),
-}
 SETTINGS_KEY = "duplicates"
 MAX_SUGGESTIONS = 5
 QUERY_BODY_CHARS = 4000  # enough of a body to find its twin; keeps a query's cost bounded
@@ -657,14 +655,14 @@ class DuplicateService:
             return []
         if min_score is None:
             min_score = (await load_settings(self.session)).suggest_threshold
-        hidden = await hidden_category_ids(self.session, viewer)
+        gate = _Gate(viewer)
         found: list[Similar] = []
         skipped: set[int] = set(exclude_ids)
         for _ in range(4):  # more rounds only when the database refused some of the index's hits
             want = k - len(found) + 5
             matches = self.live.index.query(title, body, k=want, exclude_ids=skipped | {s.id for s in found})
             matches = [x for x in matches if x.score >= min_score]
-            rows = await self._rows([x.id for x in matches], hidden)
+            rows = await self._rows([x.id for x in matches], gate)
             for match in matches:
                 row = rows.get(match.id)
                 if row is None:
@@ -708,14 +706,13 @@ class DuplicateService:
         shown = {s.id for s in verdict.matches}
         return verdict, distinct_from_id if distinct_from_id in shown else verdict.duplicate.id
 
-    async def _rows(self, ids: list[int], hidden: frozenset[int]) -> dict[int, Any]:
+    async def _rows(self, ids: list[int], gate: _Gate) -> dict[int, Any]:
+        """The rows of these threads that are published, not closed as duplicates and in a
+        category the viewer may read."""
         if not ids:
             return {}
-        params: dict[str, Any] = {"match_ids": list(ids)}
-        if hidden:
-            params["hidden_categories"] = sorted(hidden)
-        rows = await self.session.execute(MATCH_ROWS[bool(hidden)], params)
-        return {row.id: row for row in rows.all()}
+        rows = await self.session.execute(MATCH_ROWS, {"match_ids": list(ids)})
+        return {row.id: row for row in rows.all() if gate.open(row.access)}
 
     # -- moderators ------------------------------------------------------------------------
     async def close_as_duplicate(self, thread_id: int, original_id: int | None, actor: m.User, *,
@@ -794,6 +791,22 @@ class DuplicateService:
             marks[thread.id].thread_id = original.id
         await self.session.flush()
         return ids
+
+
+class _Gate:
+    """Whether a viewer may read a category of a given access level, asked once per level
+    within one suggestion or check (`access_problem`, as `hidden_category_ids` asks it of each
+    gated category): the same categories hidden as reading the gated ones first."""
+
+    def __init__(self, viewer: m.User | None) -> None:
+        self.viewer = viewer
+        self._open: dict[Any, bool] = {}
+
+    def open(self, access: Any) -> bool:
+        verdict = self._open.get(access)
+        if verdict is None:
+            verdict = self._open[access] = access_problem(access, self.viewer) is None
+        return verdict
 
 
 @dataclass
