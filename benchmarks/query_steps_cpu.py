@@ -12,7 +12,6 @@ not rebuilt per query here, as in a server whose background catch-up prepares it
 from __future__ import annotations
 
 import collections
-import functools
 import os
 import random
 import statistics
@@ -24,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from submit_profile import text  # noqa: E402
+from submit_steps_cpu import timed  # noqa: E402
 
 STEPS = ("_gather", "_cross_script", "_consistency_factors", "_shared_content_concepts", "_contrast",
          "_detail_candidates", "_apply_conflict", "_pair_features", "_difference_tokens")
@@ -47,20 +47,8 @@ def main() -> int:
     index = ix.DuplicateIndex.from_state(found[1]["index"], live.index.analyzer)
     spent: dict[str, float] = collections.defaultdict(float)
 
-    def timed(name: str) -> None:
-        original = getattr(ix.DuplicateIndex, name)
-
-        @functools.wraps(original)
-        def wrapper(*args, **kwargs):
-            started = time.thread_time()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent[name] += time.thread_time() - started
-        setattr(ix.DuplicateIndex, name, wrapper)
-
     for name in STEPS + ("_query",):
-        timed(name)
+        timed(ix.DuplicateIndex, name, name, into=spent, clock=time.thread_time)
     query_started = [0.0]
     query = ix.DuplicateIndex._query
 

@@ -31,25 +31,31 @@ steps: dict[str, float] = {}
 samples: dict[tuple[str, str], list[float]] = collections.defaultdict(list)
 
 
-def timed(owner, name: str, label: str) -> None:
-    """Wraps owner.name (a function or coroutine function) to add its CPU time to `label`."""
+def timed(owner, name: str, label: str, into: dict[str, float] | None = None, clock=time.process_time) -> None:
+    """Wraps owner.name (a function or coroutine function) to add its CPU time, read from `clock`,
+    to `label` in `into` (this script's `steps` by default)."""
     original = getattr(owner, name)
+    spent = steps if into is None else into
+
+    def add(started: float) -> None:
+        spent[label] = spent.get(label, 0.0) + clock() - started
+
     if asyncio.iscoroutinefunction(original):
         @functools.wraps(original)
         async def wrapper(*args, **kwargs):
-            started = time.process_time()
+            started = clock()
             try:
                 return await original(*args, **kwargs)
             finally:
-                steps[label] = steps.get(label, 0.0) + time.process_time() - started
+                add(started)
     else:
         @functools.wraps(original)
         def wrapper(*args, **kwargs):
-            started = time.process_time()
+            started = clock()
             try:
                 return original(*args, **kwargs)
             finally:
-                steps[label] = steps.get(label, 0.0) + time.process_time() - started
+                add(started)
     setattr(owner, name, wrapper)
 
 
