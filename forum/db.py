@@ -137,13 +137,13 @@ def holds_write_lock(session: AsyncSession) -> bool:
 
 # Advanced Alchemy's session listeners ask, at every flush and commit, whether they are switched
 # on: first in `session.info`, else in `engine.execution_options()` and the sync engine's, which,
-# called without options, build a new OptionEngine each time (about 0.04 ms a commit, three commits
-# a form post). Said once in the session's info, the answer is found there at once.
+# called without options, build a new OptionEngine each time (about 0.04 ms a commit, two or three
+# commits a form post). Said once in the session's info, the answer is found there at once.
 # - The cache listener stays on (Advanced Alchemy's default; with no cache manager configured it
 #   has nothing to invalidate, as before).
 # - The file-object listener is not registered: no mapped column is a FileObject
-#   (`StoredObject`; `tests/unit/test_session_listeners.py` checks it), so it only ever made an
-#   empty tracker and scheduled a task to commit nothing after each flushed commit.
+#   (`StoredObject`; `tests/unit/test_session_listeners.py` checks it), so it only ever looked
+#   for a tracker after each commit and, at a flush, made an empty one and walked the rows.
 SESSION_INFO = {"enable_cache_listener": True}
 
 
