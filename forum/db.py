@@ -135,11 +135,24 @@ def holds_write_lock(session: AsyncSession) -> bool:
     return bind is None or bind.dialect.name == "sqlite"
 
 
+# Advanced Alchemy's session listeners ask, at every flush and commit, whether they are switched
+# on: first in `session.info`, else in `engine.execution_options()` and the sync engine's, which,
+# called without options, build a new OptionEngine each time (about 0.04 ms a commit, two or three
+# commits a form post). Said once in the session's info, the answer is found there at once.
+# - The cache listener stays on (Advanced Alchemy's default; with no cache manager configured it
+#   has nothing to invalidate, as before).
+# - The file-object listener is not registered: no mapped column is a FileObject
+#   (`StoredObject`; `tests/unit/test_session_listeners.py` checks it), so it only ever looked
+#   for a tracker after each commit and, at a flush, made an empty one and walked the rows.
+SESSION_INFO = {"enable_cache_listener": True}
+
+
 def plugin_config(settings: DatabaseSettings, engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        session_config=AsyncSessionConfig(expire_on_commit=False, info=dict(SESSION_INFO)),
         before_send_handler="autocommit_include_redirects",
         create_all=False,  # Alembic owns the schema
         engine_config=EngineConfig(),
+        enable_file_object_listener=False,
     )
