@@ -202,10 +202,6 @@ DETAIL_MIN_CHARS = 3  # short words are mostly colloquial adverbs and verbs ("เน
 DETAIL_FACTOR = 0.65
 
 CANDIDATES = 100  # rows rescored exactly per query
-# The consistency, identity-only, contrast and conflict factors are worked out first for this many
-# candidates, those with the best cosines, and for more only when needed (DuplicateIndex._finish_scores):
-# the same matches as working them out for every candidate.
-PRUNE_FIRST = 32
 # (issue 17, thirteenth pass) The best RERANK matches by the ranking score are put in the order of
 # the pair verifier's logit (a match scoring SURE_SCORE or more stays first): on a big board a
 # synthetic thread that shares many words with the query can outscore the true duplicate, and the
@@ -818,10 +814,18 @@ class DuplicateIndex:
         cos = plain
         if analysis.script is not None:
             cos = self._cross_script(analysis, hits, cos, qnorm)
-        keep, factor, about_same, contrast, final, before = self._finish_scores(
-            analysis, hits, tids, known_terms, tf, cos, k)
-        if keep is not None:  # only these candidates can reach the top (see _finish_scores)
-            hits, tf, plain, cos = hits[keep], tf[keep], plain[keep], cos[keep]
+        named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
+        factor = self._consistency_factors(analysis, hits, named)
+        # Only car identity (model, brand) in common: the thread is about something else.
+        content = np.fromiter((self._concept_kind.get(t) not in IDENTITY_KINDS and not term.isdigit()
+                               for t, term in zip(tids.tolist(), known_terms)), dtype=bool, count=len(tids))
+        about_same = (tf[:, content] > 0).any(axis=1) | self._shared_content_concepts(analysis, hits)
+        final = np.minimum(cos, 1.0) * factor * np.where(about_same, 1.0, IDENTITY_ONLY)
+        contrast = self._contrast(analysis, hits, tids, known_terms, tf)
+        final *= contrast
+        detail = self._detail_candidates(analysis, hits, known_terms, tf)
+        before = final.copy()
+        self._apply_conflict(analysis, hits, final, k, detail)
         best = np.argsort(-final, kind="stable")[:max(k, RERANK)]
 
         pair_query: _PairQuery | None = None  # what the verifier's features read of the query
@@ -874,59 +878,6 @@ class DuplicateIndex:
                     verdict = max(verdict, out[0].score)
                 out[0] = Match(out[0].id, out[0].score, round(verdict, 4))
         return out
-
-    def _finish_scores(self, analysis: Analysis, hits: np.ndarray, tids: np.ndarray, known_terms: list[str],
-                       tf: np.ndarray, cos: np.ndarray, k: int):
-        """The candidates' final scores: the cosine `cos` times the consistency factor, the
-        identity-only, contrast and conflict factors; also `before` (the score before the conflict
-        test) for the verifier.
-
-        Every factor is at most 1, so min(cos, 1) bounds a candidate's score from above. The
-        factors are worked out for the candidates with the best bounds first (PRUNE_FIRST, then
-        twice as many, ...); a candidate left out has a score of at most `bound`, the best bound
-        among those left out. The returned candidates (`keep`, indices into `hits`, or None when
-        every one was scored) are those scoring above `bound`: when at least max(k, RERANK) of
-        them still do after the conflict test, the best max(k, RERANK) of all candidates are among
-        them, in the same order as if every candidate had been scored, with the same scores. The
-        conflict test (`_apply_conflict`) goes down the scores in the same order too: it reaches a
-        left-out candidate only after every kept one, and a left-out one cannot enter the top (its
-        score, tested or not, is at most `bound`)."""
-        n = len(hits)
-        upper = np.minimum(cos, 1.0)
-        wanted = max(k, RERANK)
-        by_bound = np.argsort(-upper, kind="stable")
-        size = PRUNE_FIRST if n > PRUNE_FIRST and PRUNE_FIRST > wanted else n
-        content = np.fromiter((self._concept_kind.get(t) not in IDENTITY_KINDS and not term.isdigit()
-                               for t, term in zip(tids.tolist(), known_terms)), dtype=bool, count=len(tids))
-        named = frozenset().union(*analysis.concepts.values()) if analysis.concepts else frozenset()
-        while True:
-            sel = np.sort(by_bound[:size]) if size < n else np.arange(n)
-            bound = float(upper[by_bound[size]]) if size < n else -math.inf
-            rows, tf_sel = hits[sel], tf[sel]
-            factor = self._consistency_factors(analysis, rows, named)
-            # Only car identity (model, brand) in common: the thread is about something else.
-            about_same = (tf_sel[:, content] > 0).any(axis=1) | self._shared_content_concepts(analysis, rows)
-            final = upper[sel] * factor * np.where(about_same, 1.0, IDENTITY_ONLY)
-            contrast = self._contrast(analysis, rows, tids, known_terms, tf_sel)
-            final *= contrast
-            if size < n and not (final <= upper[sel]).all():  # a factor above 1: no bound, score all
-                size = n
-                continue
-            above = final > bound
-            if size < n and int(above.sum()) < wanted:  # too few can beat every candidate left out
-                size = min(n, 2 * size)
-                continue
-            if size < n:
-                sel, rows, tf_sel = sel[above], rows[above], tf_sel[above]
-                factor, about_same, contrast, final = factor[above], about_same[above], contrast[above], final[above]
-            detail = self._detail_candidates(analysis, rows, known_terms, tf_sel)
-            before = final.copy()
-            self._apply_conflict(analysis, rows, final, k, detail)
-            if size >= n:
-                return None, factor, about_same, contrast, final, before
-            if np.partition(final, len(final) - wanted)[len(final) - wanted] > bound:
-                return sel, factor, about_same, contrast, final, before
-            size = min(n, 2 * size)
 
     def _pair_features(self, q: "_PairQuery", row: int, tf_row: np.ndarray, final: float, before: float,
                        plain: float, cos: float, factor: float, about_same: bool, contrast: float) -> np.ndarray:
