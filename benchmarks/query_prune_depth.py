@@ -36,23 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from submit_profile import text  # noqa: E402
+from query_steps_cpu import snapshot_index  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "forum" / "duplicates" / "data"
-
-
-def snapshot_index():
-    """The board's index as its servers load it (the snapshot of `webboard duplicates rebuild`)."""
-    from forum.duplicates.index import DuplicateIndex
-    from forum.duplicates.service import LiveIndex
-    from forum.duplicates.snapshot import SnapshotStore
-    from forum.settings import get_settings
-
-    store = SnapshotStore.for_settings(get_settings())
-    live = LiveIndex(store=store)
-    found = store.read(live.version(), live._expected())
-    if found is None:
-        raise SystemExit("no usable snapshot for this tree: run `webboard duplicates rebuild` first")
-    return DuplicateIndex.from_state(found[1]["index"], live.index.analyzer)
 
 
 def reference_index(distractors: int):

@@ -29,12 +29,10 @@ STEPS = ("_gather", "_cross_script", "_consistency_factors", "_shared_content_co
          "_detail_candidates", "_apply_conflict", "_pair_features", "_difference_tokens")
 
 
-def main() -> int:
-    data = os.environ.get("DATA", "/tmp/webboard-bench")
-    os.environ["WEBBOARD_DATA_DIR"] = data
-    os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{data}/webboard.db"
-    from forum.duplicates import index as ix
-    from forum.duplicates.features import Analyzer
+def snapshot_index():
+    """The board's index as its servers load it (the snapshot of `webboard duplicates rebuild` for
+    the board that WEBBOARD_DATA_DIR and DATABASE_URL name)."""
+    from forum.duplicates.index import DuplicateIndex
     from forum.duplicates.service import LiveIndex
     from forum.duplicates.snapshot import SnapshotStore
     from forum.settings import get_settings
@@ -43,8 +41,18 @@ def main() -> int:
     live = LiveIndex(store=store)
     found = store.read(live.version(), live._expected())
     if found is None:
-        raise SystemExit(f"no usable snapshot in {data}/duplicates: run `webboard duplicates rebuild` first")
-    index = ix.DuplicateIndex.from_state(found[1]["index"], live.index.analyzer)
+        raise SystemExit("no usable snapshot for this tree: run `webboard duplicates rebuild` first")
+    return DuplicateIndex.from_state(found[1]["index"], live.index.analyzer)
+
+
+def main() -> int:
+    data = os.environ.get("DATA", "/tmp/webboard-bench")
+    os.environ["WEBBOARD_DATA_DIR"] = data
+    os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{data}/webboard.db"
+    from forum.duplicates import index as ix
+    from forum.duplicates.features import Analyzer
+
+    index = snapshot_index()
     spent: dict[str, float] = collections.defaultdict(float)
 
     for name in STEPS + ("_query",):
