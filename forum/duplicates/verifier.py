@@ -105,7 +105,9 @@ VERIFIER_FILE = "verifier.txt"
 # before their writers start; `fresh57` and `fresh58` judge the thirty-third.
 # (after the thirty-third pass) `fresh57` and `fresh58`, scored once with the shipped file, joined
 # training; `fresh59` and `fresh60` stay reserved for the thirty-fourth.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh59", "fresh60")
+# (thirty-fourth pass) `fresh61` and `fresh62` are reserved here as well, for the pass after it,
+# before their writers start; `fresh59` and `fresh60` judge the thirty-fourth.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh59", "fresh60", "fresh61", "fresh62")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
