@@ -132,3 +132,32 @@ def test_a_kept_translation_is_jinjas_own_in_each_language_and_mode():
     finally:
         i18n.current_locale.reset(token)
     assert english == "Log in" and env.from_string('{{ _("Log in") }}').render() != english  # Thai by default
+
+
+async def test_with_the_caches_on_a_reply_shows_on_the_next_render_in_thai_and_english(settings, session_maker,
+                                                                                      factory, member, other_member,
+                                                                                      category):
+    from litestar.testing import AsyncTestClient
+
+    from ...factories import post_form
+    from .test_page_cache import Browser
+
+    first = await factory.thread(category, member, "เบรกมีเสียง", at=AT)
+    await factory.thread(category, member, "Headlights yellow", at=AT + dt.timedelta(minutes=1))
+    async with AsyncTestClient(app=create_app(settings)) as client:  # the guest page cache on, as served
+        stats = client.app.state.page_cache.stats
+        guests = {lang: Browser(client) for lang in ("th", "en")}
+        pages = {}
+        for lang, guest in guests.items():
+            guest.cookies.set("lang", lang)
+            pages[lang] = (await guest.get(f"/c/{category.slug}")).text
+            hits = stats.hits
+            assert (await guest.get(f"/c/{category.slug}")).text == pages[lang] and stats.hits == hits + 1
+        await login(client, other_member)
+        await post_form(client, f"/t/{first.id}/reply", {"body": "เปลี่ยนผ้าเบรกแล้วหายครับ"})
+        for lang, guest in guests.items():
+            page = (await guest.get(f"/c/{category.slug}")).text
+            top = page.split("<tbody>")[1].split("</tr>")[0]
+            assert f'/t/{first.id}">เบรกมีเสียง' in top and ">1</td>" in top and "Member Two" in top  # bumped, counted
+            assert ("Replies" if lang == "en" else "การตอบกระทู้") in page.split("<tbody>")[0]
+            assert page != pages[lang]
