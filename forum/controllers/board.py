@@ -50,7 +50,8 @@ class BoardController(Controller):
         if (gate := gate_page(request, category, user)) is not None:
             return gate
         page = await reading.category_threads(
-            db_session, category.id, limit=state.settings.board.threads_per_page, after=after, before=before
+            db_session, category.id, limit=state.settings.board.threads_per_page, after=after, before=before,
+            shown_only=True,
         )
         member_pages.describe(request, category.access)
         if after and not before:

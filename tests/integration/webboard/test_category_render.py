@@ -161,3 +161,27 @@ async def test_with_the_caches_on_a_reply_shows_on_the_next_render_in_thai_and_e
             assert f'/t/{first.id}">เบรกมีเสียง' in top and ">1</td>" in top and "Member Two" in top  # bumped, counted
             assert ("Replies" if lang == "en" else "การตอบกระทู้") in page.split("<tbody>")[0]
             assert page != pages[lang]
+
+
+async def test_the_shown_columns_page_as_the_full_rows_do(db, factory, member, other_member, category):
+    from forum.services import reading
+
+    for minute in range(5):
+        await factory.thread(category, member if minute % 2 else other_member, f"กระทู้ {minute}",
+                             at=AT + dt.timedelta(minutes=minute))
+    shown = ("id", "title", "duplicate_of_id", "starter", "reply_count", "last_activity_at", "last_author")
+
+    async def both(**cursor):
+        full = await reading.category_threads(db, category.id, limit=2, **cursor)
+        narrow = await reading.category_threads(db, category.id, limit=2, shown_only=True, **cursor)
+        assert [tuple(getattr(r, c) for c in shown) for r in narrow.items] == [
+            tuple(getattr(r, c) for c in shown) for r in full.items]
+        assert (narrow.next_cursor, narrow.prev_cursor, narrow.read_ids) == (full.next_cursor, full.prev_cursor,
+                                                                             full.read_ids)
+        return full
+
+    first = await both()
+    older = await both(after=first.next_cursor)
+    assert older.prev_cursor and older.next_cursor
+    await both(before=older.prev_cursor)
+    await both(after=older.next_cursor)
