@@ -77,7 +77,7 @@ GETTEXT_KEPT = 4096
 def remembered_gettext(newstyle: Any) -> Any:
     """The templates' `_()` and `gettext()`: Jinja's own (newstyle: the translation, marked safe when
     autoescaping, then %-formatted) for a call with variables; for a plain string (the page chrome: a
-    category page makes some thirty such calls) its result is kept by UI language, autoescape mode and
+    category page makes some twenty such calls) its result is kept by UI language, autoescape mode and
     the string, everything that result depends on (the catalogs are loaded once, `i18n.translations`),
     so the same text comes back without the two context calls and the format each time. `_` is made
     the same function as `gettext` (Jinja's `_` looks `gettext` up and calls it again)."""
