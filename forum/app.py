@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
@@ -64,10 +64,38 @@ def jinja_environment() -> Environment:
         auto_reload=False, trim_blocks=True, lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = env.globals["gettext"] = remembered_gettext(env.globals["gettext"])
     env.globals.update(format_time=format_time, author_label=author_label, tier_badge=tier_badge, thread_row=thread_row)
     env.globals.update(ui.GLOBALS)  # label (translated enum values), icon, avatar
     env.globals.update(member_pages.TEMPLATE_GLOBALS)  # a member's own parts of a page (slots when cached)
     return env
+
+
+GETTEXT_KEPT = 4096
+
+
+def remembered_gettext(newstyle: Any) -> Any:
+    """The templates' `_()` and `gettext()`: Jinja's own (newstyle: the translation, marked safe when
+    autoescaping, then %-formatted) for a call with variables; for a plain string (the page chrome: a
+    category page makes some twenty such calls) its result is kept by UI language, autoescape mode and
+    the string, everything that result depends on (the catalogs are loaded once, `i18n.translations`),
+    so the same text comes back without the two context calls and the format each time. `_` is made
+    the same function as `gettext` (Jinja's `_` looks `gettext` up and calls it again)."""
+    kept: dict[tuple[Any, ...], Any] = {}
+
+    @pass_context
+    def gettext(__context: Any, __string: str, **variables: Any) -> Any:
+        if variables or type(__string) is not str:
+            return newstyle(__context, __string, **variables)
+        key = (i18n.current_locale.get(), __context.eval_ctx.autoescape, __string)
+        if (found := kept.get(key)) is None:
+            found = newstyle(__context, __string)
+            if len(kept) >= GETTEXT_KEPT:
+                kept.clear()  # (bounded: a template's strings are back after one render)
+            kept[key] = found
+        return found
+
+    return gettext
 
 
 def is_api(request: Request) -> bool:

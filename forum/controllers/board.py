@@ -43,11 +43,15 @@ class BoardController(Controller):
         self, request: Request, state: State, slug: str, user: m.User | None, db_session: AsyncSession,
         after: str | None = None, before: str | None = None,
     ) -> Template:
-        category = await _category_or_404(CategoryService(db_session), slug)
+        try:  # what the page shows of the category, as a plain row (forum.services.categories.CategoryShown)
+            category = await CategoryService(db_session).shown_by_slug(slug)
+        except NotFound:
+            raise NotFoundException() from None
         if (gate := gate_page(request, category, user)) is not None:
             return gate
         page = await reading.category_threads(
-            db_session, category.id, limit=state.settings.board.threads_per_page, after=after, before=before
+            db_session, category.id, limit=state.settings.board.threads_per_page, after=after, before=before,
+            shown_only=True,
         )
         member_pages.describe(request, category.access)
         if after and not before:

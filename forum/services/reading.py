@@ -89,30 +89,48 @@ _ORDER_KEY = tuple_(m.Thread.last_activity_at, m.Thread.id)
 # render; with a hop, the render's wall time included whatever the event loop ran meanwhile (a submit's
 # duplicate check or classifier: milliseconds), and every reader of the page, in every process, waited that long.
 _ON_LOOP = {ON_LOOP: True}
-_CATEGORY_LIST = THREAD_ROW.where(m.Thread.category_id == bindparam("category_id"), m.Thread.visibility == PUBLISHED)
 _NEWEST_FIRST = (m.Thread.last_activity_at.desc(), m.Thread.id.desc())
-CATEGORY_FIRST_PAGE = _CATEGORY_LIST.order_by(*_NEWEST_FIRST).limit(bindparam("limit")).execution_options(**_ON_LOOP)
-CATEGORY_OLDER_PAGE = (
-    _CATEGORY_LIST.where(_ORDER_KEY < tuple_(_AT, _ID)).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
-    .execution_options(**_ON_LOOP)
+
+
+def _category_statements(row: Any) -> tuple[Any, Any, Any]:
+    """A category's first page, older pages and newer pages, of these columns."""
+    listed = row.where(m.Thread.category_id == bindparam("category_id"), m.Thread.visibility == PUBLISHED)
+    return (
+        listed.order_by(*_NEWEST_FIRST).limit(bindparam("limit")).execution_options(**_ON_LOOP),
+        listed.where(_ORDER_KEY < tuple_(_AT, _ID)).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+        .execution_options(**_ON_LOOP),
+        listed.where(_ORDER_KEY > tuple_(_AT, _ID))
+        .order_by(m.Thread.last_activity_at.asc(), m.Thread.id.asc()).limit(bindparam("limit"))
+        .execution_options(**_ON_LOOP),
+    )
+
+
+CATEGORY_FIRST_PAGE, CATEGORY_OLDER_PAGE, CATEGORY_NEWER_PAGE = _category_statements(THREAD_ROW)
+# The category page's rows (forum.web.thread_row) show only these: no created_at, kind, lock or category to convert.
+SHOWN_ROW = (
+    select(
+        m.Thread.id, m.Thread.title, m.Thread.reply_count, m.Thread.last_activity_at, m.Thread.duplicate_of_id,
+        starter.display_name.label("starter"), last_author.display_name.label("last_author"),
+    )
+    .join(starter, starter.id == m.Thread.author_id)
+    .outerjoin(last_author, last_author.id == m.Thread.last_author_id)
 )
-CATEGORY_NEWER_PAGE = (
-    _CATEGORY_LIST.where(_ORDER_KEY > tuple_(_AT, _ID))
-    .order_by(m.Thread.last_activity_at.asc(), m.Thread.id.asc()).limit(bindparam("limit"))
-    .execution_options(**_ON_LOOP)
-)
+_SHOWN_PAGES = _category_statements(SHOWN_ROW)
 
 
 async def category_threads(
-    session: AsyncSession, category_id: int, *, limit: int, after: str | None = None, before: str | None = None
+    session: AsyncSession, category_id: int, *, limit: int, after: str | None = None, before: str | None = None,
+    shown_only: bool = False,
 ) -> Page:
     """Published threads of a category by latest activity. `after` pages towards older threads,
-    `before` back towards newer ones."""
+    `before` back towards newer ones. `shown_only`: rows of the columns the category page shows (SHOWN_ROW)."""
+    first_page, older_page, newer_page = _SHOWN_PAGES if shown_only else (
+        CATEGORY_FIRST_PAGE, CATEGORY_OLDER_PAGE, CATEGORY_NEWER_PAGE)
     after_cursor, before_cursor = Cursor.decode(after), Cursor.decode(before)
     params: dict[str, Any] = {"category_id": category_id, "limit": limit + 1}
     if before_cursor:
         params.update(cursor_at=before_cursor.at, cursor_id=before_cursor.id)
-        found = await rows(session, CATEGORY_NEWER_PAGE, params)
+        found = await rows(session, newer_page, params)
         has_more_newer = len(found) > limit
         found = found[:limit][::-1]
         return Page(
@@ -122,7 +140,7 @@ async def category_threads(
         )
     if after_cursor:
         params.update(cursor_at=after_cursor.at, cursor_id=after_cursor.id)
-    found = await rows(session, CATEGORY_OLDER_PAGE if after_cursor else CATEGORY_FIRST_PAGE, params)
+    found = await rows(session, older_page if after_cursor else first_page, params)
     read_ids = tuple(row.id for row in found)
     has_more = len(found) > limit
     found = found[:limit]
