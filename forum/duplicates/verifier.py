@@ -15,7 +15,9 @@ since the twentieth how short the post is; since the twenty-first the circumstan
 side only or on both with none shared, and the symmetric overlap of the two texts and titles; since
 the twenty-second what one title names (model, item, symptom, position) that the other text does not;
 since the twenty-sixth the logit of a learned difference model (`Difference`) over what one text says
-that the other does not, ``DuplicateIndex._difference_tokens``; ``DuplicateIndex._pair_features``). Since the
+that the other does not, ``DuplicateIndex._difference_tokens``; since the thirty-fourth the query's
+unmatched plain words the reference corpus never saw and those it knows well, and the thread's rare words
+the query lacks, ``DuplicateIndex._unmatched_features``; ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
