@@ -201,6 +201,11 @@ DETAIL_WORD_MIN_IDF = 7.0  # in at most ~3 of the 1,726 reference documents
 DETAIL_MIN_CHARS = 3  # short words are mostly colloquial adverbs and verbs ("ไว" for "เร็ว")
 DETAIL_FACTOR = 0.65
 
+# (thirty-fourth pass) The query's unmatched plain words by reference document frequency: a
+# reworded duplicate adds words the reference corpus never saw (df 0), a near miss changes a detail
+# in words it knows well (df DF_KNOWN or more). Read by the verifier (`_unmatched_features`).
+DF_KNOWN = 5
+
 CANDIDATES = 100  # rows rescored exactly per query
 # (issue 17, thirteenth pass) The best RERANK matches by the ranking score are put in the order of
 # the pair verifier's logit (a match scoring SURE_SCORE or more stays first): on a big board a
@@ -955,9 +960,32 @@ class DuplicateIndex:
             _harmonic(title_cov, thread_title_cov), min(title_cov, thread_title_cov),
             # (twenty-second pass) what one title names that the other text does not name at all
             *self._title_concepts_unnamed(q, row, d_all),
+            # (thirty-fourth pass) the query's unmatched plain words the reference corpus never saw
+            # and the well-known ones, and the thread's rare words the query lacks
+            *self._unmatched_features(q, row, tf_row),
             # (twenty-sixth pass) the difference model's score, filled in by `_query` (0 without one)
             0.0,
         ])
+
+    def _unmatched_features(self, q: "_PairQuery", row: int, tf_row: np.ndarray) -> tuple[float, float, float, float]:
+        """(thirty-fourth pass) What the pair's unmatched plain words (not concepts, not numbers)
+        are, by the shipped reference table's document frequencies only: log(1 + n) of the query's
+        words the thread lacks that no reference document has, their share of all the query's
+        words the thread lacks (0 when it lacks none), log(1 + n) of the well-known ones (in
+        DF_KNOWN or more reference documents), and log(1 + n) of the thread's distinctive words
+        (`_distinctive_words`) the query lacks. Never reads the board's statistics."""
+        plain = q.plain
+        if plain:
+            present = tf_row > 0
+            unmatched = [cls for col, cls in plain if col < 0 or not present[col]]
+        else:
+            unmatched = []
+        unseen = sum(1 for cls in unmatched if cls == 0)
+        known = sum(1 for cls in unmatched if cls == 2)
+        share = unseen / len(unmatched) if unmatched else 0.0
+        shared = sum(1 for col in q.distinct_cols if tf_row[col] > 0)
+        thread_only = max(0, int(self._distinct.array[row]) - shared)
+        return math.log1p(unseen), share, math.log1p(known), math.log1p(thread_only)
 
     def _difference_tokens(self, q: "_PairQuery", row: int, tf_row: np.ndarray) -> list[str]:
         """(twenty-sixth pass) What one text of the pair says that the other does not, as tokens for
@@ -1422,7 +1450,7 @@ class _PairQuery:
 
     __slots__ = ("analysis", "tids", "fidf", "qnorm", "qw2", "concepts", "named", "vocabulary_concepts",
                  "title_columns", "title_len", "title_all", "concept_share", "concept_w", "concept_all",
-                 "in_query", "title_change", "known_terms")
+                 "in_query", "title_change", "known_terms", "plain", "distinct_cols")
 
     def __init__(self, index: "DuplicateIndex", analysis: Analysis, tids: np.ndarray, known_terms: list[str],
                  fidf: np.ndarray, qtf: np.ndarray, qnorm: float) -> None:
@@ -1449,6 +1477,13 @@ class _PairQuery:
         self.in_query[tids] = True
         self.title_change = frozenset(c for c in index._leaves(frozenset(analysis.title_concepts))
                                       if c.split(".", 1)[0] in TITLE_CHANGE_KINDS and not is_negated(c))
+        # (thirty-fourth pass) the query's plain words (not concepts, no digit) as (column in `tids`,
+        # -1 when no thread of this board has it; reference df class: 0 unseen, 1 rare, 2 known),
+        # and the columns of its distinctive words (`_distinctive_words`) this board knows
+        ref_df = index.weights.df
+        self.plain = [(col.get(t, -1), _df_class(ref_df.get(t, 0))) for t in analysis.weights
+                      if not is_concept(t) and not any(ch.isdigit() for ch in t)]
+        self.distinct_cols = [col[t] for t in index._distinctive_words(analysis) if t in col]
 
 
 class _Side:
@@ -1480,6 +1515,11 @@ class _Side:
             names = (self.all if whole else self.title).get(kind, frozenset())
             out = self._leaf[key] = _leaves_of(self._index, names)
         return out
+
+
+def _df_class(df: int) -> int:
+    """(thirty-fourth pass) A reference document frequency's class: 0 unseen, 1 rare, 2 known."""
+    return 0 if df <= 0 else (1 if df < DF_KNOWN else 2)
 
 
 def _harmonic(a: float, b: float) -> float:

@@ -15,7 +15,9 @@ since the twentieth how short the post is; since the twenty-first the circumstan
 side only or on both with none shared, and the symmetric overlap of the two texts and titles; since
 the twenty-second what one title names (model, item, symptom, position) that the other text does not;
 since the twenty-sixth the logit of a learned difference model (`Difference`) over what one text says
-that the other does not, ``DuplicateIndex._difference_tokens``; ``DuplicateIndex._pair_features``). Since the
+that the other does not, ``DuplicateIndex._difference_tokens``; since the thirty-fourth the query's
+unmatched plain words the reference corpus never saw and those it knows well, and the thread's rare words
+the query lacks, ``DuplicateIndex._unmatched_features``; ``DuplicateIndex._pair_features``). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
@@ -142,10 +144,18 @@ FEATURES = (
     # (twenty-second pass) the query title's concepts (model, item, symptom, position, fuel, topic)
     # the thread does not name, and the thread title's the query does not name (each capped at 2)
     "query_title_unnamed", "thread_title_unnamed",
+    # (thirty-fourth pass) the query's unmatched plain words by reference document frequency:
+    # unseen ones (log count, share of its unmatched words), well-known ones; the thread's
+    # distinctive words the query lacks (`DuplicateIndex._unmatched_features`)
+    "query_unseen_unmatched", "query_unseen_share", "query_known_unmatched", "thread_rare_unmatched",
     # (twenty-sixth pass) the learned difference model's logit over what one text of the pair says
     # and the other does not (`Difference`, `DuplicateIndex._difference_tokens`)
     "difference",
 )
+
+# (thirty-fourth pass) the features a file written before them may lack (`Verifier.load`)
+LATEST_FEATURES = frozenset({"query_unseen_unmatched", "query_unseen_share", "query_known_unmatched",
+                             "thread_rare_unmatched"})
 
 
 class Difference:
@@ -235,9 +245,11 @@ class Verifier:
                 values[name] = [float(v) for v in nums]
                 if name not in ("intercept", "cut", "difference_intercept"):
                     names.append(name)
-        if tuple(names) != FEATURES:
+        # (thirty-fourth pass) a file trained before the newest features were added loads with no
+        # weight on them (mean 0, scale 1, coefficient 0): its verdicts are the ones it gave before
+        if tuple(names) != FEATURES and tuple(names) != tuple(f for f in FEATURES if f not in LATEST_FEATURES):
             raise ValueError(f"{path}: features {names} are not {FEATURES}")
-        rows = np.array([values[n] for n in FEATURES])
+        rows = np.array([values.get(n, [0.0, 1.0, 0.0])[:3] for n in FEATURES])
         difference = Difference(diff, values["difference_intercept"][0]) if "difference_intercept" in values else None
         return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0], difference)
 
