@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
@@ -43,10 +44,8 @@ class BoardController(Controller):
         self, request: Request, state: State, slug: str, user: m.User | None, db_session: AsyncSession,
         after: str | None = None, before: str | None = None,
     ) -> Template:
-        try:  # what the page shows of the category, as a plain row (forum.services.categories.CategoryShown)
-            category = await CategoryService(db_session).shown_by_slug(slug)
-        except NotFound:
-            raise NotFoundException() from None
+        # what the page shows of the category, as a plain row (forum.services.categories.CategoryShown)
+        category = await _category_or_404(CategoryService(db_session).shown_by_slug, slug)
         if (gate := gate_page(request, category, user)) is not None:
             return gate
         page = await reading.category_threads(
@@ -61,7 +60,7 @@ class BoardController(Controller):
     @get("/c/{slug:str}/new", name="new_thread")
     async def new_thread(self, request: Request, slug: str, member: m.User, categories: CategoryService,
                          posting: PostingService) -> Template:
-        category = await _category_or_404(categories, slug)
+        category = await _category_or_404(categories.by_slug, slug)
         if (gate := gate_page(request, category, member)) is not None:
             return gate
         return render(request, "thread_form.html", category=category, all_categories=await categories.list(), form={},
@@ -72,7 +71,7 @@ class BoardController(Controller):
         self, request: Request, state: State, slug: str, member: m.User, db_session: AsyncSession
     ) -> Template | Redirect:
         categories, posting = CategoryService(db_session), _posting(state, db_session)
-        category = await _category_or_404(categories, slug)
+        category = await _category_or_404(categories.by_slug, slug)
         if (gate := gate_page(request, category, member)) is not None:
             return gate
         form = dict(await request.form())
@@ -181,9 +180,12 @@ def _posting(state: State, db_session: AsyncSession) -> PostingService:
     return PostingService(db_session, state.settings, state.post_hooks)
 
 
-async def _category_or_404(categories: CategoryService, slug: str) -> m.Category:
+T = TypeVar("T")
+
+
+async def _category_or_404(lookup: Callable[[str], Awaitable[T]], slug: str) -> T:
     try:
-        return await categories.by_slug(slug)
+        return await lookup(slug)
     except NotFound:
         raise NotFoundException() from None
 

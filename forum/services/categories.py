@@ -37,11 +37,8 @@ class CategoryShown:
         for name, value in zip(_HEADER_COLUMNS, row):
             object.__setattr__(self, name, value)
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" else self.name_th
-
-    def description(self, locale: str) -> str:
-        return self.description_en if locale == "en" else self.description_th
+    name = m.Category.name  # the model's own choice of language
+    description = m.Category.description
 
     def __getattr__(self, name: str) -> Any:
         raise RuntimeError(f"category.{name} is not read for the category page: add it to CATEGORY_HEADER_BY_SLUG")
