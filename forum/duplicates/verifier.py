@@ -111,7 +111,9 @@ VERIFIER_FILE = "verifier.txt"
 # before their writers start; `fresh59` and `fresh60` judge the thirty-fourth.
 # (after the thirty-fourth pass) `fresh59` and `fresh60`, scored once with the shipped file and once
 # with the pass's, joined training; `fresh61` and `fresh62` stay reserved for the thirty-fifth.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh61", "fresh62")
+# (thirty-fifth pass) `fresh63` and `fresh64` are reserved here as well, for the pass after it,
+# before their writers start; `fresh61` and `fresh62` judge the thirty-fifth.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh61", "fresh62", "fresh63", "fresh64")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
