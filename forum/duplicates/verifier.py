@@ -113,7 +113,9 @@ VERIFIER_FILE = "verifier.txt"
 # with the pass's, joined training; `fresh61` and `fresh62` stay reserved for the thirty-fifth.
 # (thirty-fifth pass) `fresh63` and `fresh64` are reserved here as well, for the pass after it,
 # before their writers start; `fresh61` and `fresh62` judge the thirty-fifth.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh61", "fresh62", "fresh63", "fresh64")
+# (thirty-fifth pass, after its candidates' readings) `fresh65` and `fresh66` are reserved here as
+# well, before their writers start, for the pass after the thirty-sixth.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh61", "fresh62", "fresh63", "fresh64", "fresh65", "fresh66")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
