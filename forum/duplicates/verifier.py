@@ -116,8 +116,8 @@ VERIFIER_FILE = "verifier.txt"
 # (thirty-fifth pass, after its candidates' readings) `fresh65` and `fresh66` are reserved here as
 # well, before their writers start, for the pass after the thirty-sixth.
 # (after the thirty-fifth pass) `fresh61` and `fresh62`, scored once with the shipped file (neither
-# candidate met the rule), joined training; `fresh63` and `fresh64` stay reserved for the
-# thirty-sixth, `fresh65` and `fresh66` for the one after it.
+# candidate met the rule), joined training; `fresh63` and `fresh64`, scored once with the retrained
+# file, stay reserved to judge the thirty-sixth, `fresh65` and `fresh66` (unread) the one after it.
 HELD_OUT_SPLITS: tuple[str, ...] = ("fresh63", "fresh64", "fresh65", "fresh66")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
