@@ -111,13 +111,10 @@ VERIFIER_FILE = "verifier.txt"
 # before their writers start; `fresh59` and `fresh60` judge the thirty-fourth.
 # (after the thirty-fourth pass) `fresh59` and `fresh60`, scored once with the shipped file and once
 # with the pass's, joined training; `fresh61` and `fresh62` stay reserved for the thirty-fifth.
-# (thirty-fifth pass) `fresh63` and `fresh64` are reserved here as well, for the pass after it,
-# before their writers start; `fresh61` and `fresh62` judge the thirty-fifth.
-# (thirty-fifth pass, after its candidates' readings) `fresh65` and `fresh66` are reserved here as
-# well, before their writers start, for the pass after the thirty-sixth.
-# (after the thirty-fifth pass) `fresh61` and `fresh62`, scored once with the shipped file (neither
-# candidate met the rule), joined training; `fresh63` and `fresh64`, scored once with the retrained
-# file, stay reserved to judge the thirty-sixth, `fresh65` and `fresh66` (unread) the one after it.
+# (thirty-fifth pass) `fresh63`..`fresh66` were reserved here before their writers started;
+# after it `fresh61` and `fresh62`, scored once with the shipped file (neither candidate met the
+# rule), joined training; `fresh63` and `fresh64`, scored once with the retrained file, judge the
+# thirty-sixth, `fresh65` and `fresh66` (unread) the one after it.
 HELD_OUT_SPLITS: tuple[str, ...] = ("fresh63", "fresh64", "fresh65", "fresh66")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
