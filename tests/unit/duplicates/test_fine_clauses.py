@@ -96,15 +96,21 @@ def test_the_shipped_file_loads():
 
 
 def test_a_file_without_the_features_gives_the_verdicts_it_gave(tmp_path):
-    """Main's file (without these two) loads with no weight on them: its logit is the same whatever
-    they read."""
-    verifier = Verifier.default()
+    """A file written before these two (main's, before this pass) loads with no weight on them: the
+    shipped file with their lines cut reads any pair as the shipped file reads it with the two
+    features at their training means (where they add nothing)."""
+    shipped = Verifier.default()
+    path = tmp_path / "before.txt"
+    path.write_text("\n".join(l for l in shipped.dump().splitlines() if l.split(" ", 1)[0] not in NAMES) + "\n",
+                    encoding="utf-8")
+    before = Verifier.load(path)
     x = np.linspace(-1.0, 1.0, len(FEATURES))
-    y = x.copy()
+    at_mean = x.copy()
     for name in NAMES:
-        y[FEATURES.index(name)] = 2.0
-    if all(verifier.coef[FEATURES.index(n)] == 0.0 for n in NAMES):
-        assert verifier.logit(x) == verifier.logit(y)
+        x[FEATURES.index(name)] = 2.0
+        at_mean[FEATURES.index(name)] = shipped.mean[FEATURES.index(name)]
+    assert before.logit(x) == pytest.approx(shipped.logit(at_mean), rel=1e-4, abs=1e-4)
+    assert before.cut == pytest.approx(shipped.cut)
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +176,22 @@ def test_the_fine_entries_survive_the_index_state():
     index.query(query, "", k=1, min_score=0.0, features=a)
     again.query(query, "", k=1, min_score=0.0, features=b)
     assert a[0][:-1].tolist() == b[0][:-1].tolist()  # the difference logit needs a verifier
+
+
+def test_what_a_title_says_is_fine_does_not_move_the_score(monkeypatch):
+    """The "f" signature entries are the verifier's only: the conflict test skips them, so the
+    ranking score of a pair is the same with and without them."""
+    from forum.duplicates.features import Analyzer
+
+    threads = [{"id": "t", "category": "repair", "title": CHARGE[0], "body": "wallbox at home is fine"},
+               {"id": "u", "category": "repair", "title": "Fortuner front tyres wear fast, rear ones fine", "body": ""}]
+    queries = (SWAPPED, "Fortuner rear tyres wear fast", "MG ZS EV DC fast charge ไม่เข้า, AC at home ok")
+
+    def scores():
+        index = DuplicateIndex(verifier=None)
+        index.build(threads, progress=False)
+        return [[(m.id, m.score) for m in index.query(q, "", k=5, min_score=0.0)] for q in queries]
+
+    with_fine = scores()
+    monkeypatch.setattr(Analyzer, "fine_in", lambda self, title, roman=False: frozenset())
+    assert scores() == with_fine
