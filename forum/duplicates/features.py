@@ -169,6 +169,11 @@ class Analysis:
     # standing still, on the move, braking, the aircon on, low or high speed, loaded, after work on
     # the car, engine off), for the pair verifier's condition features
     conditions: frozenset[str] = frozenset()
+    # (thirty-sixth pass) what the title says is *fine* and names nowhere else in the title (its
+    # concepts, with what they imply, and its positions): "hard to start when hot, fine in the
+    # morning", "DC charging OK but AC won't charge", "ยางหน้าสึกเร็ว ยางหลังยังดี" (`fine_in`), for the
+    # pair verifier's swapped-role features
+    fine: frozenset[str] = frozenset()
 
 
 # (twentieth pass) a post whose body adds a few words to its title ("short"): the pair verifier reads
@@ -247,6 +252,24 @@ _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k(?![a-z])|พัน|หม
 # problem of its own (then both clauses are asked about).
 _CONTRAST_WORD = re.compile(r"(?:\s*,?\s*(?<![a-z])(?:but|whereas)(?![a-z])\s*|\s*แต่(?!ง)\s*)")
 _PROBLEM_WORD = re.compile(r"(?:ไม่|(?<![a-z])(?:not|no|never|won't|doesn't|isn't|can't)(?![a-z])|n't)")
+# (thirty-sixth pass) A title's clauses (`fine_in`): split at punctuation, contrast words and
+# spaces between Thai letters; a clause that says something works ("fine", "ok", "ปกติ", "ยังดี",
+# "กลับไม่เป็น", "... ได้") and names no problem and asks nothing is a *fine* clause.
+_TITLE_CLAUSE = re.compile(r"\s*(?:[,;:/()|]|\s[-–]\s|(?<![a-z])(?:but|whereas|while|though|although|and yet|except|"
+                           r"apart from|other than|tae)(?![a-z])|แต่(?!ง)|ส่วน(?!ตัว|ลด|ผสม|ประกอบ|หนึ่ง|ใหญ่)|ขณะที่|ยกเว้น|เว้นแต่)\s*"
+                           r"|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
+# ("good" is left out: "Ora Good Cat"; ผิดปกติ / กว่าปกติ say something is *not* normal)
+_FINE_CUE = re.compile(r"(?<![a-z])(?:fine|ok|okay|works|working|work normally|normal|normally|perfect|perfectly"
+                       r"|alright|all right|unaffected|yes|pokati|oke)(?![a-z])|(?<!ผิด)(?<!กว่า)ปกติ|ยังดี|ยังโอเค|โอเค"
+                       r"|ดีอยู่|ใช้ได้|ได้(?:ปกติ|ตามปกติ)?\s*$|(?<![a-z])dai\s*$")
+# cues that say "no problem" with a negation of their own
+_FINE_NEGATED_CUE = re.compile(r"(?<![a-z])(?:no problems?|no issues?|not a problem|mai pen|mai mee panha)(?![a-z])"
+                               r"|ไม่เป็น(?!ไร)|ไม่มีปัญหา|ไม่มีอาการ")
+# a clause that asks, or says it barely works, is not a fine one
+_FINE_QUESTION = re.compile(r"\?|ไหม|มั้ย|มั๊ย|หรือเปล่า|รึเปล่า|ป่าว|หรือ|กี่|เท่าไ|ยังไง|อย่างไร|อะไร|ไหน|บ่\s*$"
+                            r"|(?<![a-z])(?:is it|is this|are they|should|which|what|how|barely|hardly|only|sometimes"
+                            r"|mai\s*$)(?![a-z])")
+_FINE_NOT_KINDS = frozenset({"model", "brand", "variant", "fuel"})
 _MULTIPLIER = {"k": 1000, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
 
 # (seventh pass) Attributes the vocabulary has no concepts for, read only by the index's conflict
@@ -1218,13 +1241,42 @@ class Analyzer:
         fine = self._fine_clause(title or "", roman)
         if fine is not None:
             title_found = fine
+        fine_only = self.fine_in(title or "", roman)
         return Analysis(weights, {k: frozenset(v) for k, v in by_kind.items()}, script,
                         frozenset(title_found), title_numbers, title_numbers | numbers[False],
                         title_attributes, title_attributes | self.attributes(body or ""), title_words,
                         roman, frozenset(_positive(c) for c in contrasted),
                         _sides(found, _SPACE_IN_THAI.sub("", whole), roman),
                         title_sketch(title or ""), body_terms == 0, body_terms,
-                        self._conditions(found, _SPACE_IN_THAI.sub("", whole)))
+                        self._conditions(found, _SPACE_IN_THAI.sub("", whole)), fine_only)
+
+    def fine_in(self, title: str, roman: bool = False) -> frozenset[str]:
+        """(thirty-sixth pass) `Analysis.fine`: the concepts (expanded, of kinds other than car
+        identity) and positions named in a title's *fine* clauses (`_FINE_CUE`, no problem word,
+        no question) and in none of its other clauses; empty unless the title has both kinds of
+        clause, each naming something."""
+        text = normalize(title)
+        if not text:
+            return frozenset()
+        clauses = [c for c in _TITLE_CLAUSE.split(text) if c and c.strip()]
+        flags = [not _FINE_QUESTION.search(c) and (
+            _FINE_NEGATED_CUE.search(c) is not None or (_FINE_CUE.search(c) is not None and not _PROBLEM_WORD.search(c)))
+            for c in clauses]
+        if not any(flags) or all(flags):  # the vocabulary is read only for a title with both kinds
+            return frozenset()
+        fine: set[str] = set()
+        other: set[str] = set()
+        for clause, is_fine in zip(clauses, flags):
+            _w, concepts, _n = self._scan(clause, roman)
+            names = {name for c in concepts if not is_negated(c) for name in self.vocabulary.expand(c)}
+            names |= sides_in(_SPACE_IN_THAI.sub("", clause), roman)
+            names = {n for n in names if n.split(".", 1)[0] not in _FINE_NOT_KINDS}
+            if is_fine:
+                names.discard("word.fine")  # the cue itself ("fine" is also a traffic fine)
+            (fine if is_fine else other).update(names)
+        if not fine or not other:
+            return frozenset()
+        return frozenset(fine - other)
 
     def _conditions(self, found: set[str], text: str) -> frozenset[str]:
         """(twenty-first pass) `Analysis.conditions`: condition concepts named (with what they

@@ -669,7 +669,8 @@ class DuplicateIndex:
         self._ttptr.append(self._ttids.size)
         sig = (_signature(analysis) + [f"p{w}" for w in sorted(self._salient_title_words(analysis))]
                + [f"z{c}" for c in sorted(analysis.sides)]
-               + [f"k{c}" for c in sorted(analysis.conditions)])
+               + [f"k{c}" for c in sorted(analysis.conditions)]
+               + [f"f{c}" for c in sorted(analysis.fine)])
         self._sig.extend(np.fromiter((self._sig_id(t) for t in sig), dtype=np.int32))
         self._sptr.append(self._sig.size)
         self._n_alive += 1
@@ -963,6 +964,8 @@ class DuplicateIndex:
             # (thirty-fourth pass) the query's unmatched plain words the reference corpus never saw
             # and the well-known ones, and the thread's rare words the query lacks
             *self._unmatched_features(q, row, tf_row),
+            # (thirty-sixth pass) swapped roles: what one title says is fine, the other's asks about
+            *self._fine_features(q, row),
             # (twenty-sixth pass) the difference model's score, filled in by `_query` (0 without one)
             0.0,
         ])
@@ -1054,6 +1057,37 @@ class DuplicateIndex:
         t_only = sum(1 for c in self._leaves(t_title)
                      if c.split(".", 1)[0] in TITLE_CHANGE_KINDS and not is_negated(c) and c not in q.named)
         return float(min(q_only, 2)), float(min(t_only, 2))
+
+    def _fine_features(self, q: "_PairQuery", row: int) -> tuple[float, float]:
+        """(thirty-sixth pass) Swapped roles: how many of what the query's title says is *fine*
+        (`Analysis.fine`, its most specific concepts and positions) the thread's title names as
+        its question (its title concepts not among its own fine ones; a position the thread names
+        while it does not name the query's other position on that axis), and how many of what the
+        thread's title says is fine (stored as "f" signature entries) the query's title names and
+        does not call fine itself, each capped at 2. "DC charging OK but AC won't charge" against
+        "DC won't charge but AC works"; "hard to start when hot, fine in the morning" against
+        "hard to start in the morning"; "front tyres wear fast, rear ones fine" against "rear tyres
+        wear fast"."""
+        names, sig, sptr = self._sig_names, self._sig.array, self._sptr.array
+        entries = [names[s] for s in sig[sptr[row] : sptr[row + 1]].tolist()]
+        t_fine = frozenset(e[1:] for e in entries if e[0] == "f")
+        if not q.fine and not t_fine:
+            return 0.0, 0.0
+        q_in_t = 0
+        if q.fine:
+            name_of = self._concept_name
+            title = self._ttids.array[self._ttptr.array[row] : self._ttptr.array[row + 1]].tolist()
+            t_title = {name_of[t] for t in title if t in name_of} - t_fine
+            t_sides = {e[1:] for e in entries if e[0] == "z"}
+            for c in q.fine:
+                if c.startswith("side."):
+                    axis = next((a for a in SIDE_AXES if c in a), frozenset())
+                    if c in t_sides and c not in t_fine and not (q.problem_sides & axis & t_sides):
+                        q_in_t += 1
+                elif c in t_title:
+                    q_in_t += 1
+        t_in_q = sum(1 for c in _leaves_of(self, t_fine) if c in q.title_named) if t_fine else 0
+        return float(min(q_in_t, 2)), float(min(t_in_q, 2))
 
     def _side_mismatch(self, q_sides: frozenset[str], row: int) -> float:
         """(fifteenth pass) 1 when on some axis (front/rear, left/right) the query and the thread
@@ -1198,8 +1232,8 @@ class DuplicateIndex:
                     t_nums.add(rest)
                 elif tag == "a":
                     t_all_nums.add(rest)
-                elif tag == "z" or tag == "k":  # positions (fifteenth pass), conditions (twenty-first):
-                    continue  # the verifier's, not the conflict test's
+                elif tag == "z" or tag == "k" or tag == "f":  # positions (fifteenth pass), conditions
+                    continue  # (twenty-first), what the title says is fine (thirty-sixth): the verifier's
                 else:
                     t_attrs.add(rest)
 
@@ -1450,7 +1484,8 @@ class _PairQuery:
 
     __slots__ = ("analysis", "tids", "fidf", "qnorm", "qw2", "concepts", "named", "vocabulary_concepts",
                  "title_columns", "title_len", "title_all", "concept_share", "concept_w", "concept_all",
-                 "in_query", "title_change", "known_terms", "plain", "distinct_cols")
+                 "in_query", "title_change", "known_terms", "plain", "distinct_cols", "fine", "title_named",
+                 "problem_sides")
 
     def __init__(self, index: "DuplicateIndex", analysis: Analysis, tids: np.ndarray, known_terms: list[str],
                  fidf: np.ndarray, qtf: np.ndarray, qnorm: float) -> None:
@@ -1484,6 +1519,11 @@ class _PairQuery:
         self.plain = [(col.get(t, -1), _df_class(ref_df.get(t, 0))) for t in analysis.weights
                       if not is_concept(t) and not any(ch.isdigit() for ch in t)]
         self.distinct_cols = [col[t] for t in index._distinctive_words(analysis) if t in col]
+        # (thirty-sixth pass) the most specific of what the title says is fine; what the title names
+        # (concepts with what they imply, positions of the whole text)
+        self.fine = _leaves_of(index, analysis.fine) if analysis.fine else frozenset()
+        self.title_named = (frozenset(analysis.title_concepts) | analysis.sides) - analysis.fine
+        self.problem_sides = analysis.sides - analysis.fine
 
 
 class _Side:

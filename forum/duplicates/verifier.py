@@ -155,14 +155,20 @@ FEATURES = (
     # unseen ones (log count, share of its unmatched words), well-known ones; the thread's
     # distinctive words the query lacks (`DuplicateIndex._unmatched_features`)
     "query_unseen_unmatched", "query_unseen_share", "query_known_unmatched", "thread_rare_unmatched",
+    # (thirty-sixth pass) swapped roles: what the query's title says is fine that the thread's title
+    # asks about, and the reverse (`Analysis.fine`, `DuplicateIndex._fine_features`)
+    "query_fine_thread_title", "thread_fine_query_title",
     # (twenty-sixth pass) the learned difference model's logit over what one text of the pair says
     # and the other does not (`Difference`, `DuplicateIndex._difference_tokens`)
     "difference",
 )
 
-# (thirty-fourth pass) the features a file written before them may lack (`Verifier.load`)
+# (thirty-fourth pass) the features a file written before them may lack (`Verifier.load`); a file
+# may lack either group or both: the thirty-fourth pass's four, the thirty-sixth's two
 LATEST_FEATURES = frozenset({"query_unseen_unmatched", "query_unseen_share", "query_known_unmatched",
                              "thread_rare_unmatched"})
+FINE_FEATURES = frozenset({"query_fine_thread_title", "thread_fine_query_title"})
+OPTIONAL_FEATURE_GROUPS = (LATEST_FEATURES, FINE_FEATURES)
 
 
 class Difference:
@@ -254,7 +260,10 @@ class Verifier:
                     names.append(name)
         # (thirty-fourth pass) a file trained before the newest features were added loads with no
         # weight on them (mean 0, scale 1, coefficient 0): its verdicts are the ones it gave before
-        if tuple(names) != FEATURES and tuple(names) != tuple(f for f in FEATURES if f not in LATEST_FEATURES):
+        # (thirty-sixth pass) or without the thirty-sixth pass's, or without both groups
+        allowed = [tuple(f for f in FEATURES if not any(f in g for g, drop in zip(OPTIONAL_FEATURE_GROUPS, mask) if drop))
+                   for mask in ((a, b) for a in (False, True) for b in (False, True))]
+        if tuple(names) not in allowed:
             raise ValueError(f"{path}: features {names} are not {FEATURES}")
         rows = np.array([values.get(n, [0.0, 1.0, 0.0])[:3] for n in FEATURES])
         difference = Difference(diff, values["difference_intercept"][0]) if "difference_intercept" in values else None
