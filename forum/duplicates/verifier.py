@@ -33,6 +33,7 @@ threshold asks for more certainty.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from pathlib import Path
 
@@ -115,8 +116,11 @@ VERIFIER_FILE = "verifier.txt"
 # after it `fresh61` and `fresh62`, scored once with the shipped file (neither candidate met the
 # rule), joined training; `fresh63` and `fresh64`, scored once with the retrained file, judge the
 # thirty-sixth, `fresh65` and `fresh66` (unread) the one after it.
-# (thirty-sixth pass) `fresh67` and `fresh68` are reserved here as well before their writers start.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh63", "fresh64", "fresh65", "fresh66", "fresh67", "fresh68")
+# (thirty-sixth pass) `fresh67` and `fresh68` were reserved here before their writers started;
+# after it `fresh63` and `fresh64`, scored once with the shipped file and once with the pass's
+# (candidate A, which shipped), joined training; `fresh65` and `fresh66` judge the thirty-seventh,
+# `fresh67` and `fresh68` (unread) the one after it.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh65", "fresh66", "fresh67", "fresh68")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
@@ -261,8 +265,9 @@ class Verifier:
         # (thirty-fourth pass) a file trained before the newest features were added loads with no
         # weight on them (mean 0, scale 1, coefficient 0): its verdicts are the ones it gave before
         # (thirty-sixth pass) or without the thirty-sixth pass's, or without both groups
-        allowed = [tuple(f for f in FEATURES if not any(f in g for g, drop in zip(OPTIONAL_FEATURE_GROUPS, mask) if drop))
-                   for mask in ((a, b) for a in (False, True) for b in (False, True))]
+        allowed = {tuple(f for f in FEATURES if not any(f in g for g in dropped))
+                   for n in range(len(OPTIONAL_FEATURE_GROUPS) + 1)
+                   for dropped in itertools.combinations(OPTIONAL_FEATURE_GROUPS, n)}
         if tuple(names) not in allowed:
             raise ValueError(f"{path}: features {names} are not {FEATURES}")
         rows = np.array([values.get(n, [0.0, 1.0, 0.0])[:3] for n in FEATURES])
