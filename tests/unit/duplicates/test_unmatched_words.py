@@ -103,20 +103,14 @@ def test_the_features_do_not_depend_on_the_board():
     assert {n: crowded[n] for n in NAMES} == pytest.approx(alone)
 
 
-def test_a_file_written_before_the_features_loads_with_no_weight_on_them(tmp_path):
+# (a file lacking these four loads with no weight on them: test_fine_clauses.py, for each optional group)
+def test_a_file_lacking_these_features_and_another_one_is_refused(tmp_path):
     rng = np.random.default_rng(1)
     n = len(FEATURES)
-    verifier = Verifier(rng.normal(size=n), rng.uniform(0.5, 2.0, size=n), rng.normal(size=n), 0.3, cut=0.1)
-    for name in NAMES:
-        verifier.coef[FEATURES.index(name)] = 0.0
-    text = "\n".join(line for line in verifier.dump().splitlines() if line.split(" ", 1)[0] not in NAMES)
-    path = tmp_path / "old.txt"
-    path.write_text(text + "\n", encoding="utf-8")
-    old = Verifier.load(path)
-    x = rng.normal(size=n)
-    assert old.logit(x) == pytest.approx(verifier.logit(x), rel=1e-4)  # the file keeps 6 digits
+    text = Verifier(rng.normal(size=n), rng.uniform(0.5, 2.0, size=n), rng.normal(size=n), 0.3, cut=0.1).dump()
     broken = tmp_path / "broken.txt"
-    broken.write_text("\n".join(line for line in text.splitlines() if not line.startswith("final ")) + "\n",
+    broken.write_text("\n".join(line for line in text.splitlines()
+                                if line.split(" ", 1)[0] not in NAMES and not line.startswith("final ")) + "\n",
                       encoding="utf-8")
     with pytest.raises(ValueError, match="features"):
         Verifier.load(broken)
