@@ -120,8 +120,8 @@ VERIFIER_FILE = "verifier.txt"
 # after it `fresh63` and `fresh64`, scored once with the shipped file and once with the pass's
 # (candidate A, which shipped), joined training; `fresh65` and `fresh66` judge the thirty-seventh,
 # `fresh67` and `fresh68` (unread) the one after it.
-# (thirty-seventh pass) `fresh69` and `fresh70` are reserved here as well, before their writers
-# start; `fresh65` and `fresh66` judge the thirty-seventh. After it they joined training;
+# (thirty-seventh pass) `fresh69` and `fresh70` were reserved here as well, before their writers
+# started; `fresh65` and `fresh66` judged the thirty-seventh. After it they joined training;
 # `fresh67` and `fresh68` (unread) judge the thirty-eighth, `fresh69` and `fresh70` the one after it.
 HELD_OUT_SPLITS: tuple[str, ...] = ("fresh67", "fresh68", "fresh69", "fresh70")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
