@@ -41,6 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .features import SHORT_TERMS
+
 VERIFIER_FILE = "verifier.txt"
 # (eleventh pass) Blind splits written for judging the verifier and not yet scored: never read by
 # the trainer (`training_queries`), the leave-one-split-out benchmark or the threshold rule. The
@@ -195,17 +197,22 @@ REGIMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cross", ("cross_script", "romanised")),
     ("short", ("short", "title_only")),
 )
+# A feature marks its regime when it is above its floor here (0 when not named). "short" is
+# `features.shortness`, exp(-body_terms / SHORT_TERMS), above 0 for every post, so its floor is the
+# value halfway between SHORT_TERMS body terms and one more: a title plus at most SHORT_TERMS body terms.
+REGIME_FLOORS = {"short": math.exp(-(SHORT_TERMS + 0.5) / SHORT_TERMS)}
 # The copies enter the fit multiplied by this, so their L2 penalty is 1 / REGIME_SCALE**2 = 4 times
 # the shared weights' (an effective C of C / 4 for a regime's departure from the shared weights);
 # fixed before any figure was read. The file stores the effective coefficients (already scaled).
 REGIME_SCALE = 0.5
-_REGIME_INDEX = tuple((name, np.array([FEATURES.index(f) for f in fs])) for name, fs in REGIMES)
+_REGIME_INDEX = tuple((name, np.array([FEATURES.index(f) for f in fs]),
+                       np.array([REGIME_FLOORS.get(f, 0.0) for f in fs])) for name, fs in REGIMES)
 
 
 def regime_masks(X: np.ndarray) -> list[np.ndarray]:
     """For each of `REGIMES`, which rows of X (raw feature rows) are in it."""
     X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-    return [(X[:, idx] > 0).any(axis=1) for _name, idx in _REGIME_INDEX]
+    return [(X[:, idx] > floor).any(axis=1) for _name, idx, floor in _REGIME_INDEX]
 
 
 class Difference:
@@ -269,15 +276,15 @@ class Verifier:
         # (thirty-ninth pass, B) each regime's own weights on the standardised features, added to
         # `coef` for a pair in that regime; a file without them (older) has none: the same logits
         self.regimes = {name: np.asarray(c, dtype=np.float64) for name, c in (regimes or {}).items()}
-        self._regimes = tuple((idx, self.regimes[name]) for name, idx in _REGIME_INDEX
+        self._regimes = tuple((idx, floor, self.regimes[name]) for name, idx, floor in _REGIME_INDEX
                               if name in self.regimes and np.any(self.regimes[name]))
 
     def logit(self, x: np.ndarray) -> float:
         x = np.asarray(x)
         z = (x - self.mean) / self.scale
         out = float(z @ self.coef) + self.intercept
-        for idx, coef in self._regimes:
-            if (x[idx] > 0).any():
+        for idx, floor, coef in self._regimes:
+            if (x[idx] > floor).any():
                 out += float(z @ coef)
         return out
 

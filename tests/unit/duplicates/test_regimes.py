@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forum.duplicates.verifier import FEATURES, REGIMES, Difference, Verifier, fit, regime_masks
+from forum.duplicates.features import SHORT_TERMS, shortness
+from forum.duplicates.verifier import FEATURES, REGIME_FLOORS, REGIMES, Difference, Verifier, fit, regime_masks
 
 N = len(FEATURES)
 COL = {f: i for i, f in enumerate(FEATURES)}
@@ -26,11 +27,15 @@ def _row(**values) -> np.ndarray:
 
 def test_regimes_are_read_from_the_pairs_own_features():
     assert dict(REGIMES) == {"cross": ("cross_script", "romanised"), "short": ("short", "title_only")}
-    X = np.array([_row(), _row(cross_script=1.0), _row(romanised=1.0), _row(short=0.4),
-                  _row(title_only=1.0), _row(cross_script=1.0, short=0.2)])
+    # "short" is shortness(body_terms), above 0 for every post: a title plus at most SHORT_TERMS body
+    # terms is in the regime, one more term is not
+    assert shortness(0) > shortness(int(SHORT_TERMS)) > REGIME_FLOORS["short"] > shortness(int(SHORT_TERMS) + 1)
+    X = np.array([_row(short=shortness(40)), _row(cross_script=1.0), _row(romanised=1.0),
+                  _row(short=shortness(3)), _row(title_only=1.0, short=1.0), _row(short=shortness(5)),
+                  _row(cross_script=1.0, short=shortness(2))])
     cross, short = regime_masks(X)
-    assert cross.tolist() == [False, True, True, False, False, True]
-    assert short.tolist() == [False, False, False, True, True, True]
+    assert cross.tolist() == [False, True, True, False, False, False, True]
+    assert short.tolist() == [False, False, False, True, True, False, True]
 
 
 def _with_regimes() -> Verifier:
@@ -48,6 +53,7 @@ def test_regime_copies_act_only_in_their_regime():
     cross = _row(final=0.7, plain_cos=0.2, cross_script=1.0)
     assert v.logit(cross) == pytest.approx(plain.logit(cross) + z(cross) @ v.regimes["cross"])
     short = _row(final=0.7, short=0.5)
+    assert v.logit(_row(final=0.7, short=0.2)) == pytest.approx(plain.logit(_row(final=0.7, short=0.2)))
     assert v.logit(short) == pytest.approx(plain.logit(short) + z(short) @ v.regimes["short"])
     both = _row(final=0.7, romanised=1.0, title_only=1.0)
     assert v.logit(both) == pytest.approx(
