@@ -276,17 +276,17 @@ class Verifier:
         # (thirty-ninth pass, B) each regime's own weights on the standardised features, added to
         # `coef` for a pair in that regime; a file without them (older) has none: the same logits
         self.regimes = {name: np.asarray(c, dtype=np.float64) for name, c in (regimes or {}).items()}
-        self._regimes = tuple((idx, floor, self.regimes[name]) for name, idx, floor in _REGIME_INDEX
-                              if name in self.regimes and np.any(self.regimes[name]))
+        active = [(tuple(zip(idx.tolist(), floor.tolist())), self.regimes[name]) for name, idx, floor in _REGIME_INDEX
+                  if name in self.regimes and np.any(self.regimes[name])]
+        self._regime_tests = tuple(test for test, _c in active)
+        # the weights for each combination of regimes a pair can be in, summed once: one dot product
+        self._coefs = {key: self.coef + sum((c for on, (_t, c) in zip(key, active) if on), np.zeros_like(self.coef))
+                       for key in itertools.product((False, True), repeat=len(active))}
 
     def logit(self, x: np.ndarray) -> float:
         x = np.asarray(x)
-        z = (x - self.mean) / self.scale
-        out = float(z @ self.coef) + self.intercept
-        for idx, floor, coef in self._regimes:
-            if (x[idx] > floor).any():
-                out += float(z @ coef)
-        return out
+        key = tuple(any(x[i] > floor for i, floor in test) for test in self._regime_tests)
+        return float(((x - self.mean) / self.scale) @ self._coefs[key] + self.intercept)
 
     def verdict(self, x: np.ndarray) -> float:
         z = self.logit(x) + self._shift
