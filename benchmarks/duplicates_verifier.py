@@ -292,7 +292,7 @@ def train_shipped(d: dict, outer: np.ndarray, leave_out: tuple[str, ...] = ()):
     # (twenty-sixth pass) the verifier read out-of-fold difference values; it ships with the
     # difference model trained on every split it was trained on
     model = type(model)(model.mean, model.scale, model.coef, model.intercept, model.cut,
-                        difference_model(whole, frozenset(leave_out)))
+                        difference_model(whole, frozenset(leave_out)), model.regimes)
     f, n, a, m = counts(d, outer, cut_p, everything, all_rows)
     hard = int(np.isin(d["hsplit"], d["split"][everything]).sum())
     header = (f"Trained by benchmarks/duplicates_verifier.py --write on {int(everything.sum())} queries with a best match "

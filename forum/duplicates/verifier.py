@@ -17,7 +17,9 @@ the twenty-second what one title names (model, item, symptom, position) that the
 since the twenty-sixth the logit of a learned difference model (`Difference`) over what one text says
 that the other does not, ``DuplicateIndex._difference_tokens``; since the thirty-fourth the query's
 unmatched plain words the reference corpus never saw and those it knows well, and the thread's rare words
-the query lacks, ``DuplicateIndex._unmatched_features``; ``DuplicateIndex._pair_features``). Since the
+the query lacks, ``DuplicateIndex._unmatched_features``; ``DuplicateIndex._pair_features``; since the thirty-ninth, candidate B,
+each regime of `REGIMES`, cross-script or romanised pairs and short or title-only queries, has weights of
+its own added to the shared ones). Since the
 thirteenth pass the verifier also orders close rivals among the best matches (``index.RERANK``). None of them depends on the board, so
 the verdict on a pair is the same on a board of 200 threads and on one of 1,000,000.
 
@@ -38,6 +40,8 @@ import math
 from pathlib import Path
 
 import numpy as np
+
+from .features import SHORT_TERMS
 
 VERIFIER_FILE = "verifier.txt"
 # (eleventh pass) Blind splits written for judging the verifier and not yet scored: never read by
@@ -182,6 +186,34 @@ LATEST_FEATURES = frozenset({"query_unseen_unmatched", "query_unseen_share", "qu
 FINE_FEATURES = frozenset({"query_fine_thread_title", "thread_fine_query_title"})
 OPTIONAL_FEATURE_GROUPS = (LATEST_FEATURES, FINE_FEATURES)
 
+# (thirty-ninth pass, B) Regime coefficients. A cross-language or romanised pair and a short or
+# title-only query read the same features differently (plain cosine is low for a true Thai-English
+# duplicate; a one-line title covers little of anything), so the regression also gets, for each
+# regime, a second copy of every standardised feature that is zero outside the regime: the pair's
+# weights in a regime are the shared weights plus that regime's own. A regime is read from the pair's
+# own features: any of its features above zero. A pair in both regimes gets both copies. The verdict
+# is still one probability against one cut.
+REGIMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cross", ("cross_script", "romanised")),
+    ("short", ("short", "title_only")),
+)
+# A feature marks its regime when it is above its floor here (0 when not named). "short" is
+# `features.shortness`, exp(-body_terms / SHORT_TERMS), above 0 for every post, so its floor is the
+# value halfway between SHORT_TERMS body terms and one more: a title plus at most SHORT_TERMS body terms.
+REGIME_FLOORS = {"short": math.exp(-(SHORT_TERMS + 0.5) / SHORT_TERMS)}
+# The copies enter the fit multiplied by this, so their L2 penalty is 1 / REGIME_SCALE**2 = 4 times
+# the shared weights' (an effective C of C / 4 for a regime's departure from the shared weights);
+# fixed before any figure was read. The file stores the effective coefficients (already scaled).
+REGIME_SCALE = 0.5
+_REGIME_INDEX = tuple((name, np.array([FEATURES.index(f) for f in fs]),
+                       np.array([REGIME_FLOORS.get(f, 0.0) for f in fs])) for name, fs in REGIMES)
+
+
+def regime_masks(X: np.ndarray) -> list[np.ndarray]:
+    """For each of `REGIMES`, which rows of X (raw feature rows) are in it."""
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    return [(X[:, idx] > floor).any(axis=1) for _name, idx, floor in _REGIME_INDEX]
+
 
 class Difference:
     """(twenty-sixth pass) A sparse logistic model over the pair's unmatched content
@@ -233,7 +265,7 @@ class Verifier:
     """Standardised logistic regression over `FEATURES`; `verdict(x)` on the score's scale."""
 
     def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float, cut: float,
-                 difference: Difference | None = None):
+                 difference: Difference | None = None, regimes: dict[str, np.ndarray] | None = None):
         self.difference = difference
         self.mean = np.asarray(mean, dtype=np.float64)
         self.scale = np.asarray(scale, dtype=np.float64)
@@ -241,9 +273,20 @@ class Verifier:
         self.intercept = float(intercept)
         self.cut = float(cut)
         self._shift = math.log(ANCHOR / (1.0 - ANCHOR)) - self.cut
+        # (thirty-ninth pass, B) each regime's own weights on the standardised features, added to
+        # `coef` for a pair in that regime; a file without them (older) has none: the same logits
+        self.regimes = {name: np.asarray(c, dtype=np.float64) for name, c in (regimes or {}).items()}
+        active = [(tuple(zip(idx.tolist(), floor.tolist())), self.regimes[name]) for name, idx, floor in _REGIME_INDEX
+                  if name in self.regimes and np.any(self.regimes[name])]
+        self._regime_tests = tuple(test for test, _c in active)
+        # the weights for each combination of regimes a pair can be in, summed once: one dot product
+        self._coefs = {key: self.coef + sum((c for on, (_t, c) in zip(key, active) if on), np.zeros_like(self.coef))
+                       for key in itertools.product((False, True), repeat=len(active))}
 
     def logit(self, x: np.ndarray) -> float:
-        return float(((np.asarray(x) - self.mean) / self.scale) @ self.coef + self.intercept)
+        x = np.asarray(x)
+        key = tuple(any(x[i] > floor for i, floor in test) for test in self._regime_tests)
+        return float(((x - self.mean) / self.scale) @ self._coefs[key] + self.intercept)
 
     def verdict(self, x: np.ndarray) -> float:
         z = self.logit(x) + self._shift
@@ -261,11 +304,17 @@ class Verifier:
         values: dict[str, list[float]] = {}
         names: list[str] = []
         diff: dict[str, float] = {}
+        regime: dict[str, dict[str, float]] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 name, *nums = line.split()
                 if name == "diff":
                     diff[nums[0]] = float(nums[1])
+                    continue
+                if name == "regime":  # (thirty-ninth pass, B) "regime <name> <feature> <coefficient>"
+                    if nums[0] not in dict(REGIMES) or nums[1] not in FEATURES:
+                        raise ValueError(f"{path}: unknown regime coefficient {line!r}")
+                    regime.setdefault(nums[0], {})[nums[1]] = float(nums[2])
                     continue
                 values[name] = [float(v) for v in nums]
                 if name not in ("intercept", "cut", "difference_intercept"):
@@ -280,13 +329,20 @@ class Verifier:
             raise ValueError(f"{path}: features {names} are not {FEATURES}")
         rows = np.array([values.get(n, [0.0, 1.0, 0.0])[:3] for n in FEATURES])
         difference = Difference(diff, values["difference_intercept"][0]) if "difference_intercept" in values else None
-        return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0], difference)
+        regimes = {name: np.array([w.get(f, 0.0) for f in FEATURES]) for name, w in regime.items()}
+        return cls(rows[:, 0], rows[:, 1], rows[:, 2], values["intercept"][0], values["cut"][0], difference,
+                   regimes or None)
 
     def dump(self, header: str = "") -> str:
         lines = [f"# {line}" for line in header.splitlines()]
         lines.append("# feature mean scale coefficient (standardised)")
         lines += [f"{n} {m:.6g} {s:.6g} {c:.6g}" for n, m, s, c in zip(FEATURES, self.mean, self.scale, self.coef)]
         lines += [f"intercept {self.intercept:.6g}", f"cut {self.cut:.6g}"]
+        if self.regimes:
+            lines.append("# regime coefficients (thirty-ninth pass): regime feature coefficient (standardised, "
+                         "added to the shared one for a pair in the regime)")
+            lines += [f"regime {name} {n} {c:.6g}" for name, _fs in REGIMES if name in self.regimes
+                      for n, c in zip(FEATURES, self.regimes[name]) if round(float(c), 6) != 0.0]
         if self.difference is not None:
             lines += ["# the difference model (twenty-sixth pass): token weight"] + self.difference.dump()
         return "\n".join(lines) + "\n"
@@ -302,9 +358,17 @@ def fit(X: np.ndarray, y: np.ndarray, cut: float = 0.0) -> Verifier:
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
+    Z = (X - mean) / scale
+    masks = regime_masks(X) if len(X) else []
+    # (thirty-ninth pass, B) one masked copy of the standardised features per regime that has rows
+    kept = [(name, m) for (name, _fs), m in zip(REGIMES, masks) if m.any()]
+    A = np.hstack([Z] + [Z * (m[:, None] * REGIME_SCALE) for _name, m in kept])
     model = LogisticRegression(C=C, max_iter=2000)
-    model.fit((X - mean) / scale, y)
-    return Verifier(mean, scale, model.coef_[0], float(model.intercept_[0]), cut)
+    model.fit(A, y)
+    n = X.shape[1]
+    coef = model.coef_[0]
+    regimes = {name: coef[n * (i + 1):n * (i + 2)] * REGIME_SCALE for i, (name, _m) in enumerate(kept)}
+    return Verifier(mean, scale, coef[:n], float(model.intercept_[0]), cut, regimes=regimes or None)
 
 
 def training_queries(queries: list[dict]) -> list[dict]:
