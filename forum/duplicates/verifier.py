@@ -131,7 +131,9 @@ VERIFIER_FILE = "verifier.txt"
 # `fresh67` and `fresh68` judged the thirty-eighth pass. After it they joined training;
 # `fresh69` and `fresh70` (unread) judge the thirty-ninth, `fresh71` and `fresh72` the one after it.
 # (thirty-ninth pass) `fresh73` and `fresh74` were reserved here before their writers started;
-# `fresh69` and `fresh70` judge the thirty-ninth pass, `fresh71` and `fresh72` the one after it.
+# `fresh69` and `fresh70` judged the thirty-ninth pass (candidate B shipped); they stay out of
+# training until the next retrain of B's verifier, which there was no time for in that session;
+# `fresh71` and `fresh72` (unread) judge the fortieth, `fresh73` and `fresh74` the one after it.
 HELD_OUT_SPLITS: tuple[str, ...] = ("fresh69", "fresh70", "fresh71", "fresh72", "fresh73", "fresh74")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
@@ -279,14 +281,17 @@ class Verifier:
         active = [(tuple(zip(idx.tolist(), floor.tolist())), self.regimes[name]) for name, idx, floor in _REGIME_INDEX
                   if name in self.regimes and np.any(self.regimes[name])]
         self._regime_tests = tuple(test for test, _c in active)
-        # the weights for each combination of regimes a pair can be in, summed once: one dot product
-        self._coefs = {key: self.coef + sum((c for on, (_t, c) in zip(key, active) if on), np.zeros_like(self.coef))
-                       for key in itertools.product((False, True), repeat=len(active))}
+        # the regime weights for each combination of regimes a pair can be in, summed once; kept apart
+        # from `coef` so that the shared weights stay the ones `logit` reads
+        self._regime_sums = {key: sum((c for on, (_t, c) in zip(key, active) if on), np.zeros_like(self.coef))
+                             for key in itertools.product((False, True), repeat=len(active)) if any(key)}
 
     def logit(self, x: np.ndarray) -> float:
         x = np.asarray(x)
+        z = (x - self.mean) / self.scale
         key = tuple(any(x[i] > floor for i, floor in test) for test in self._regime_tests)
-        return float(((x - self.mean) / self.scale) @ self._coefs[key] + self.intercept)
+        extra = self._regime_sums.get(key)
+        return float(z @ self.coef + (0.0 if extra is None else z @ extra) + self.intercept)
 
     def verdict(self, x: np.ndarray) -> float:
         z = self.logit(x) + self._shift
