@@ -131,10 +131,10 @@ VERIFIER_FILE = "verifier.txt"
 # `fresh67` and `fresh68` judged the thirty-eighth pass. After it they joined training;
 # `fresh69` and `fresh70` (unread) judge the thirty-ninth, `fresh71` and `fresh72` the one after it.
 # (thirty-ninth pass) `fresh73` and `fresh74` were reserved here before their writers started;
-# `fresh69` and `fresh70` judged the thirty-ninth pass (candidate B shipped); they stay out of
-# training until the next retrain of B's verifier, which there was no time for in that session;
+# `fresh69` and `fresh70` judged the thirty-ninth pass (candidate B shipped); they stayed out of
+# training until the next retrain of B's verifier (the next session's first step), then joined it;
 # `fresh71` and `fresh72` (unread) judge the fortieth, `fresh73` and `fresh74` the one after it.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh69", "fresh70", "fresh71", "fresh72", "fresh73", "fresh74")
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh71", "fresh72", "fresh73", "fresh74")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
