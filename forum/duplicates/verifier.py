@@ -135,9 +135,10 @@ VERIFIER_FILE = "verifier.txt"
 # training until the next retrain of B's verifier (the next session's first step), then joined it;
 # `fresh71` and `fresh72` (unread) judge the fortieth, `fresh73` and `fresh74` the one after it.
 # (fortieth pass) `fresh71` and `fresh72` judged it (scored once, with the shipped file only: no
-# candidate met the rule); they join training at the next retrain, for which that session had no
-# time left; `fresh73` and `fresh74` (unread) judge the forty-first.
-HELD_OUT_SPLITS: tuple[str, ...] = ("fresh71", "fresh72", "fresh73", "fresh74")
+# candidate met the rule). After it they joined training (at the next session's retrain);
+# `fresh73` and `fresh74` (unread) are next. `fresh75` and `fresh76` were reserved here before
+# their writers started.
+HELD_OUT_SPLITS: tuple[str, ...] = ("fresh73", "fresh74", "fresh75", "fresh76")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
 FEATURES = (
