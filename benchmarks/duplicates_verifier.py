@@ -3,7 +3,7 @@ rule, and training the shipped file (docs/BENCHMARKS.md, "Quality, tenth pass").
 
     .venv/bin/python benchmarks/duplicates_verifier.py            # leave-one-split-out table
     .venv/bin/python benchmarks/duplicates_verifier.py --write    # also writes data/verifier.txt
-    .venv/bin/python benchmarks/duplicates_verifier.py --write --no-table  # the same file, in half the time
+    .venv/bin/python benchmarks/duplicates_verifier.py --write --no-table  # the same file, without the table
     .venv/bin/python benchmarks/duplicates_verifier.py --blind    # the blind splits only (twelfth pass)
 
 Every labelled query of ``forum/duplicates/data/queries.jsonl`` is scored against the dev threads
@@ -334,7 +334,7 @@ def main() -> None:
                              f"splits {', '.join(BLIND_SPLITS)}), pooled, and their distance to the target")
     parser.add_argument("--out", type=Path, default=None, help="write the verifier there instead")
     parser.add_argument("--no-table", action="store_true",
-                        help="skip the per-split table (half the time); the file written is the same")
+                        help="skip the per-split table and its inner fits; the file written is the same")
     args = parser.parse_args()
     if args.blind is not None and not args.blind:
         args.blind = list(BLIND_SPLITS)
