@@ -381,14 +381,14 @@ def print_table(rows: list) -> None:
 
 
 def print_by_kind(d: dict, outer: np.ndarray, cut_p: float) -> None:
+    """Per `how`: duplicates flagged with their thread, or near misses left alone."""
+    def right(on: np.ndarray, m: np.ndarray) -> int:
+        return int(((on & (d["y"] == 1)) if d["dup"][m].any() else ~on)[m].sum())
+
+    on, base_on = outer >= cut_p, d["score"] >= DUPLICATE_THRESHOLD
     for how in sorted(set(d["how"].tolist())):
         m = d["how"] == how
-        on = outer >= cut_p
-        right = int(((on & (d["y"] == 1)) if d["dup"][m].any() else ~on)[m].sum()) if d["dup"][m].any() \
-            else int((~on)[m].sum())
-        base_on = d["score"] >= DUPLICATE_THRESHOLD
-        b = int((base_on & (d["y"] == 1))[m].sum()) if d["dup"][m].any() else int((~base_on)[m].sum())
-        print(f"  {how}: score at 0.58 {b}/{int(m.sum())}, verifier {right}/{int(m.sum())}")
+        print(f"  {how}: score at 0.58 {right(base_on, m)}/{int(m.sum())}, verifier {right(on, m)}/{int(m.sum())}")
 
 
 if __name__ == "__main__":
