@@ -142,8 +142,9 @@ VERIFIER_FILE = "verifier.txt"
 # the file retrained with `fresh71` and `fresh72`; then they joined training. `fresh75` and
 # `fresh76` (unread) judge the next pass.
 # (forty-second pass) `fresh77` and `fresh78` were reserved here before their writers started;
-# `fresh75` and `fresh76` judged the forty-second pass and then joined training; `fresh77` and
-# `fresh78` (unread) judge the forty-third.
+# `fresh75` and `fresh76` were scored once with the shipped file for the forty-second pass (its
+# candidate went unjudged) and then joined training; `fresh77` and `fresh78` (unread) judge the
+# forty-third.
 HELD_OUT_SPLITS: tuple[str, ...] = ("fresh77", "fresh78")
 ANCHOR = 0.58  # index.DUPLICATE_THRESHOLD: the verdict at the rule's cut
 
