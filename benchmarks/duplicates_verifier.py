@@ -247,7 +247,7 @@ BLIND_SPLITS = ("fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
                 "fresh59", "fresh60", "fresh61", "fresh62", "fresh63", "fresh64",
                 "fresh65", "fresh66", "fresh67", "fresh68",
                 "fresh69", "fresh70", "fresh71", "fresh72", "fresh73", "fresh74",
-                "fresh75", "fresh76")  # written blind by independent writers
+                "fresh75", "fresh76", "fresh77", "fresh78")  # written blind by independent writers
 # (fresh17: since the sixteenth pass; fresh18..fresh20: since the seventeenth; fresh21..fresh23:
 # since the eighteenth; fresh24: since the nineteenth; fresh25, fresh26: since the twentieth;
 # fresh27, fresh28: since the twenty-first; fresh29..fresh32: since the twenty-second;
@@ -262,7 +262,8 @@ BLIND_SPLITS = ("fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
 # since the end of the thirty-sixth; fresh65, fresh66: since the end of the thirty-seventh;
 # fresh67, fresh68: since the end of the thirty-eighth; fresh69, fresh70: since the end of the
 # thirty-ninth; fresh71, fresh72: since the end of the fortieth; fresh73, fresh74: since the
-# forty-first, a reading without a candidate; fresh75, fresh76: since the end of the forty-second)
+# forty-first, a reading without a candidate; fresh75, fresh76: since the end of the forty-second;
+# fresh77, fresh78: since the forty-third)
 
 
 def blind_loso(d: dict, splits=BLIND_SPLITS) -> list:
